@@ -1,0 +1,63 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "swift-agent-orchestration",
+    products: [
+        .library(name: "AgentPolicy", targets: ["AgentPolicy"]),
+        .library(name: "AgentAdapters", targets: ["AgentAdapters"]),
+        .library(name: "AgentOrchestration", targets: ["AgentOrchestration"]),
+        .library(name: "AgentTaskGraph", targets: ["AgentTaskGraph"]),
+    ],
+    targets: [
+        .target(name: "AgentPolicy", path: "Sources/Policy"),
+        .target(name: "AgentTaskGraph", path: "Sources/DAG"),
+        .target(name: "AgentAdapters", dependencies: ["AgentPolicy"], path: "Sources/Adapters"),
+        .target(
+            name: "AgentOrchestration",
+            dependencies: ["AgentPolicy", "AgentAdapters", "AgentTaskGraph"],
+            path: "Sources/Orchestrator"
+        ),
+        .executableTarget(
+            name: "QuickStart",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy"],
+            path: "Examples/QuickStart"
+        ),
+        .executableTarget(
+            name: "Governance",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy"],
+            path: "Examples/Governance"
+        ),
+        .testTarget(name: "AgentPolicyTests", dependencies: ["AgentPolicy"], path: "Tests/PolicyTests"),
+        .testTarget(
+            name: "AgentAdaptersTests",
+            dependencies: ["AgentAdapters", "AgentPolicy"],
+            path: "Tests/AdaptersTests"
+        ),
+        .testTarget(
+            name: "AgentOrchestrationTests",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph"],
+            path: "Tests/OrchestrationTests"
+        ),
+        .testTarget(
+            name: "AgentTaskGraphTests",
+            dependencies: ["AgentTaskGraph", "AgentAdapters"],
+            path: "Tests/TaskGraphTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+let upcomingFeatures = [
+    "ExistentialAny", "MemberImportVisibility", "InternalImportsByDefault",
+    "NonisolatedNonsendingByDefault", "InferIsolatedConformances", "ImmutableWeakCaptures",
+]
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings += upcomingFeatures.map { .enableUpcomingFeature($0) }
+    settings.append(.treatAllWarnings(as: .error))
+    if target.type == .regular {
+        settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    }
+    target.swiftSettings = settings
+}
