@@ -1,0 +1,50 @@
+/// A duration as a whole number of nanoseconds: how reports encode time.
+///
+/// `Duration` itself encodes as two 64-bit words of attoseconds, which nobody can read; reports use this type,
+/// which encodes as a bare integer. The conversion uses integer arithmetic only.
+public struct Nanoseconds: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// The number of nanoseconds.
+    public var rawValue: Int64
+
+    /// Creates a value from a count of nanoseconds.
+    ///
+    /// - Parameter rawValue: The number of nanoseconds.
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+
+    /// Converts a duration, truncating below a nanosecond.
+    ///
+    /// - Parameter duration: The duration to convert.
+    public init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        rawValue = seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+    }
+
+    /// Zero nanoseconds.
+    public static let zero = Nanoseconds(rawValue: 0)
+
+    /// The value as a `Duration`.
+    public var duration: Duration { .nanoseconds(rawValue) }
+
+    /// Decodes a bare integer.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: The decoder's error.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(Int64.self)
+    }
+
+    /// Encodes a bare integer.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's error.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// Orders by value.
+    public static func < (lhs: Nanoseconds, rhs: Nanoseconds) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The value followed by "ns".
+    public var description: String { "\(rawValue) ns" }
+}
