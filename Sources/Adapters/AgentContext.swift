@@ -1,0 +1,155 @@
+public import AgentPolicy
+
+/// The governed capabilities an agent gets for one run: call registered tools, reserve and report model usage,
+/// read the remaining budget, the time left and the run's metadata.
+///
+/// The context is the only way an agent reaches tools: there is no way to get a tool instance, and no way to
+/// change the policy or the ledger. Every tool call is checked (policy allow/deny lists, the tool's schema) and
+/// reserved from the budget **before** the tool's body runs:
+///
+/// ```swift
+/// let total = try await context.callTool("calculator", arguments: ["expression": "2+2"])
+/// ```
+///
+/// A refusal by the policy throws a ``PolicyViolation`` and stops the run at once (it is never retried). A call
+/// to an unknown tool or with invalid arguments throws a ``ToolError`` the agent may handle.
+///
+/// `AgentContext` is `Sendable`; its methods may be called from concurrent child tasks of a step. After the run
+/// has ended (timed out, cancelled, stopped) every call throws.
+public struct AgentContext: Sendable {
+    /// The run's execution id.
+    public let executionID: String
+    /// The name of the agent being run.
+    public let agentName: String
+    /// The run's task, unchanged.
+    public let task: JSONValue
+    /// Metadata the caller passed to the run, unchanged.
+    public let metadata: [String: JSONValue]
+    /// The tools this run may call (registered and allowed by the policy), sorted by name.
+    public let tools: [ToolDescription]
+    /// The id of the graph node this run belongs to, if it is part of a graph run.
+    public let nodeID: String?
+    private let backend: any AgentContextBackend
+
+    /// Creates a context over a backend; the orchestrator makes these.
+    package init(
+        executionID: String,
+        agentName: String,
+        task: JSONValue,
+        metadata: [String: JSONValue],
+        tools: [ToolDescription],
+        nodeID: String?,
+        backend: any AgentContextBackend
+    ) {
+        self.executionID = executionID
+        self.agentName = agentName
+        self.task = task
+        self.metadata = metadata
+        self.tools = tools
+        self.nodeID = nodeID
+        self.backend = backend
+    }
+
+    /// Calls the registered tool `name` with JSON arguments, under the run's policy.
+    ///
+    /// - Parameters:
+    ///   - name: The tool's name.
+    ///   - arguments: The arguments; they must satisfy the tool's ``Tool/parameters``.
+    /// - Returns: The tool's output.
+    /// - Throws: ``PolicyViolation`` when the policy refuses the call (the run then stops); ``ToolError`` for an
+    ///   unknown tool, refused arguments or a failing tool; `CancellationError` when the run's task is cancelled.
+    public func callTool(_ name: String, arguments: JSONValue = .object([:])) async throws -> JSONValue {
+        try await backend.callTool(name, arguments: arguments)
+    }
+
+    /// Calls the registered tool `name` with typed arguments and decodes its output.
+    ///
+    /// - Parameters:
+    ///   - name: The tool's name.
+    ///   - arguments: The arguments, encoded with ``JSONValueEncoder``.
+    ///   - outputType: The type to decode the output into.
+    /// - Returns: The decoded output.
+    /// - Throws: As ``callTool(_:arguments:)``, plus encoding or decoding errors.
+    public func callTool<Arguments: Encodable, Output: Decodable>(
+        _ name: String,
+        arguments: Arguments,
+        returning outputType: Output.Type = Output.self
+    ) async throws -> Output {
+        let output = try await callTool(name, arguments: JSONValueEncoder().encode(arguments))
+        return try JSONValueDecoder().decode(Output.self, from: output)
+    }
+
+    /// Reserves an estimate of model usage before a model call; refused if it would pass a token or cost limit.
+    ///
+    /// Settle the reservation with ``reportUsage(_:for:)`` when the call returns, or give it back with
+    /// ``releaseUsage(_:)`` if the call never happened.
+    ///
+    /// - Parameter estimate: The most the call may use (for example the prompt size plus `maxTokens`).
+    /// - Returns: The reservation.
+    /// - Throws: ``PolicyViolation`` (the run then stops), or ``ToolError`` with code ``ToolError/Code/runEnded``.
+    public func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
+        try backend.reserveUsage(estimate)
+    }
+
+    /// Reports the usage a reserved model call actually had.
+    ///
+    /// The usage is recorded even when it passes a limit; then the run stops at once.
+    ///
+    /// - Parameters:
+    ///   - actual: The usage the model reported.
+    ///   - reservation: The reservation from ``reserveUsage(_:)``.
+    /// - Throws: ``PolicyViolation`` when a limit is passed (the run has then stopped).
+    public func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation) throws {
+        try backend.reportUsage(actual, for: reservation)
+    }
+
+    /// Reports model usage that was not reserved beforehand.
+    ///
+    /// - Parameter actual: The usage the model reported.
+    /// - Throws: ``PolicyViolation`` when a limit is passed (the run has then stopped).
+    public func reportUsage(_ actual: ModelUsage) throws {
+        try backend.reportUsage(actual, for: nil)
+    }
+
+    /// Gives back a reservation whose model call never happened.
+    ///
+    /// - Parameter reservation: The reservation from ``reserveUsage(_:)``.
+    public func releaseUsage(_ reservation: UsageReservation) {
+        backend.releaseUsage(reservation)
+    }
+
+    /// What is left of every budget (the tighter of the run's and any shared budget's).
+    ///
+    /// A model adapter can use it to cap its request, or tell the model how many tool calls remain.
+    public var remainingBudget: RemainingBudget { backend.remainingBudget }
+
+    /// The time left before the run's deadline, on the orchestrator's clock; never negative.
+    public var timeRemaining: Duration { backend.timeRemaining }
+
+    /// The time since the run started, on the orchestrator's clock.
+    public var elapsed: Duration { backend.elapsed }
+
+    /// The outputs of the steps completed so far in this run, in order.
+    public var completedStepOutputs: [JSONValue] { backend.completedStepOutputs }
+
+    /// Sleeps for `duration` on the orchestrator's clock (a ``ManualClock`` in tests).
+    ///
+    /// - Parameter duration: How long to sleep.
+    /// - Throws: `CancellationError` if the run's task is cancelled first.
+    public func sleep(for duration: Duration) async throws {
+        try await backend.sleep(for: duration)
+    }
+}
+
+/// What backs an ``AgentContext``; the orchestrator implements it per run.
+package protocol AgentContextBackend: Sendable {
+    func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue
+    func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation
+    func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation?) throws
+    func releaseUsage(_ reservation: UsageReservation)
+    var remainingBudget: RemainingBudget { get }
+    var timeRemaining: Duration { get }
+    var elapsed: Duration { get }
+    var completedStepOutputs: [JSONValue] { get }
+    func sleep(for duration: Duration) async throws
+}

@@ -1,0 +1,99 @@
+extension JSONValue {
+    /// Returns the value as canonical JSON text.
+    ///
+    /// The output is deterministic byte for byte, so equal values always print identically:
+    /// - object keys are sorted by their UTF-8 bytes, at every level; arrays keep their order;
+    /// - strings escape `"` and `\`, use `\b \f \n \r \t` for those controls and `\u00XX` (upper-case hex) for the
+    ///   other control characters; everything else, including `/` and non-ASCII text, is written as UTF-8;
+    /// - ``integer(_:)`` prints as decimal digits; ``number(_:)`` prints as `Double.description` (for example
+    ///   `1.0`, `0.1`, `1e-05`, `1e+300`, `-0.0`), which is valid JSON and parses back to the same `Double` and
+    ///   the same case; non-finite numbers have no JSON form and print as `null`;
+    /// - pretty-printed output puts each element on its own line indented by two spaces per level, writes
+    ///   `"key": value`, and keeps empty containers as `[]` and `{}`.
+    ///
+    /// - Parameter prettyPrinted: Whether to add newlines and indentation.
+    /// - Returns: The JSON text.
+    public func jsonText(prettyPrinted: Bool = false) -> String {
+        var writer = JSONTextWriter(prettyPrinted: prettyPrinted)
+        writer.write(self, depth: 0)
+        return String(decoding: writer.output, as: UTF8.self)
+    }
+}
+
+/// Appends canonical JSON text as UTF-8 bytes.
+private struct JSONTextWriter {
+    let prettyPrinted: Bool
+    var output: [UInt8] = []
+
+    init(prettyPrinted: Bool) {
+        self.prettyPrinted = prettyPrinted
+        output.reserveCapacity(64)
+    }
+
+    mutating func write(_ value: JSONValue, depth: Int) {
+        switch value {
+        case .null: append("null")
+        case .bool(let bool): append(bool ? "true" : "false")
+        case .integer(let integer): append(String(integer))
+        case .number(let number): append(number.isFinite ? number.description : "null")
+        case .string(let string): writeString(string)
+        case .array(let elements):
+            guard !elements.isEmpty else { return append("[]") }
+            output.append(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth: depth + 1)
+                write(element, depth: depth + 1)
+            }
+            newline(depth: depth)
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            guard !members.isEmpty else { return append("{}") }
+            output.append(UInt8(ascii: "{"))
+            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (position, key) in keys.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth: depth + 1)
+                writeString(key)
+                output.append(UInt8(ascii: ":"))
+                if prettyPrinted { output.append(UInt8(ascii: " ")) }
+                write(members[key]!, depth: depth + 1)
+            }
+            newline(depth: depth)
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func newline(depth: Int) {
+        guard prettyPrinted else { return }
+        output.append(0x0A)
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    }
+
+    private mutating func append(_ text: String) { output.append(contentsOf: text.utf8) }
+
+    private mutating func writeString(_ string: String) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0x00..<0x20:
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hexDigit(byte >> 4))
+                output.append(hexDigit(byte & 0x0F))
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
+    }
+}

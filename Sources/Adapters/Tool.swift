@@ -1,0 +1,70 @@
+/// A capability an agent can call through its ``AgentContext``: a `Sendable` value with a name, a description, a
+/// parameter schema and an `async throws` call, shaped like FoundationModels' `Tool`.
+///
+/// Arguments arrive as a ``JSONValue``: the orchestrator checks them against ``parameters`` and then decodes them
+/// into ``Arguments`` with ``JSONValueDecoder``; arguments that fail either check are refused before ``call(arguments:)``
+/// runs. The result is encoded back into a ``JSONValue`` with ``JSONValueEncoder``.
+///
+/// ```swift
+/// struct Weather: Tool {
+///     struct Arguments: Decodable, Sendable { var city: String }
+///     let name = "weather"
+///     let description = "Current temperature in a city, in °C."
+///     let parameters = ToolSchema.object(properties: ["city": .string()], required: ["city"])
+///     func call(arguments: Arguments) async throws -> Int { arguments.city == "Oslo" ? 3 : 20 }
+/// }
+/// ```
+///
+/// For raw JSON in and out, leave ``Arguments`` and ``Output`` as ``JSONValue`` (the defaults), or use
+/// ``ClosureTool``.
+///
+/// Tools run only through an agent's context, never directly: every call is checked against the policy and
+/// debited from the budget first. A tool should honour task cancellation: when the run times out or is cancelled,
+/// the task running ``call(arguments:)`` is cancelled.
+public protocol Tool<Arguments, Output>: Sendable {
+    /// The decoded arguments the tool takes.
+    associatedtype Arguments: Decodable & Sendable = JSONValue
+    /// The value the tool returns; it is encoded into a ``JSONValue`` for the agent.
+    associatedtype Output: Encodable & Sendable = JSONValue
+
+    /// The tool's unique name: letters, digits, `_`, `-`, `.`, `:` and `/`. Policies match it with patterns.
+    var name: String { get }
+    /// What the tool does, in words a model can act on.
+    var description: String { get }
+    /// The schema the arguments must satisfy before the tool is called.
+    var parameters: ToolSchema { get }
+
+    /// Performs the tool's work.
+    ///
+    /// - Parameter arguments: Arguments that passed ``parameters`` and decoded into ``Arguments``.
+    /// - Returns: The tool's result.
+    /// - Throws: Any error; the agent receives it as a ``ToolError`` with code ``ToolError/Code/toolFailed``.
+    func call(arguments: Arguments) async throws -> Output
+}
+
+extension Tool {
+    /// No constraint on the arguments: ``ToolSchema/any``.
+    public var parameters: ToolSchema { .any }
+}
+
+/// A tool described for an agent or a model: its name, description and parameter schema, without its body.
+public struct ToolDescription: Hashable, Codable, Sendable {
+    /// The tool's name.
+    public var name: String
+    /// What the tool does.
+    public var description: String
+    /// The schema the arguments must satisfy.
+    public var parameters: ToolSchema
+
+    /// Creates a description.
+    ///
+    /// - Parameters:
+    ///   - name: The tool's name.
+    ///   - description: What the tool does.
+    ///   - parameters: The schema the arguments must satisfy.
+    public init(name: String, description: String, parameters: ToolSchema) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
+}

@@ -1,0 +1,77 @@
+/// A tool call that could not be made or that failed: unknown tool, arguments refused, or the tool threw.
+///
+/// The agent receives it from ``AgentContext/callTool(_:arguments:)`` and may handle it (a model-driven agent can
+/// show the message to the model and try again). If the agent lets it escape from a step, the run stops with
+/// stop reason "tool failed". Registration mistakes (a duplicate or badly named tool) use the same type.
+///
+/// Policy refusals are not tool errors: they are ``PolicyViolation``s and stop the run.
+public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    ///
+    /// Codes are a struct with static members rather than an enum, so new codes never break a client's `switch`.
+    public struct Code: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+        /// The code's stable name.
+        public let rawValue: String
+
+        /// Creates a code from its stable name.
+        ///
+        /// - Parameter rawValue: The code's stable name.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// No tool of that name is registered; ``ToolError/registeredTools`` lists the ones that are.
+        public static let unknownTool = Code(rawValue: "unknownTool")
+        /// The arguments failed the tool's schema or could not be decoded; the tool did not run.
+        public static let invalidArguments = Code(rawValue: "invalidArguments")
+        /// The tool ran and threw, or its output could not be encoded.
+        public static let toolFailed = Code(rawValue: "toolFailed")
+        /// Two tools with the same name were registered.
+        public static let duplicateTool = Code(rawValue: "duplicateTool")
+        /// A tool's name is empty or has characters other than letters, digits, `_ - . : /`.
+        public static let invalidToolName = Code(rawValue: "invalidToolName")
+        /// The run has ended (timed out, cancelled or stopped by the policy); no more tools run in it.
+        public static let runEnded = Code(rawValue: "runEnded")
+
+        /// The code's stable name.
+        public var description: String { rawValue }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The tool concerned.
+    public var tool: String
+    /// For ``Code/invalidArguments``, the path of the offending argument (`""` for the arguments as a whole).
+    public var field: String?
+    /// For ``Code/unknownTool`` and ``Code/duplicateTool``, the names registered, sorted.
+    public var registeredTools: [String]?
+    /// What went wrong and what to do about it.
+    public var message: String
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: What went wrong.
+    ///   - tool: The tool concerned.
+    ///   - field: The offending argument's path, for invalid arguments.
+    ///   - registeredTools: The names registered, for unknown or duplicate tools.
+    ///   - message: What went wrong and what to do about it.
+    public init(code: Code, tool: String, field: String? = nil, registeredTools: [String]? = nil, message: String) {
+        self.code = code
+        self.tool = tool
+        self.field = field
+        self.registeredTools = registeredTools
+        self.message = message
+    }
+
+    /// A one-line summary naming the tool.
+    public var description: String { "ToolError.\(code) (tool \"\(tool)\"): \(message)" }
+
+    static func unknown(_ tool: String, registered: [String]) -> ToolError {
+        let list = registered.isEmpty ? "none registered" : "registered: " + registered.joined(separator: ", ")
+        return ToolError(
+            code: .unknownTool,
+            tool: tool,
+            registeredTools: registered,
+            message: "no tool named \"\(tool)\" (\(list))"
+        )
+    }
+}

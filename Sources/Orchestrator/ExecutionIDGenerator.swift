@@ -1,0 +1,88 @@
+import AgentPolicy
+
+/// Makes execution ids: random by default, seeded or sequential for reproducible reports.
+///
+/// ```swift
+/// let orchestrator = try Orchestrator(clock: ManualClock(), idGenerator: .seeded(42))
+/// ```
+///
+/// A generator is `Sendable` and hands out each id once, also to concurrent runs.
+public struct ExecutionIDGenerator: Sendable {
+    private let makeID: @Sendable () -> String
+
+    /// Creates a generator from a closure.
+    ///
+    /// - Parameter next: Returns a new id on each call; it must be safe to call concurrently.
+    public init(_ next: @escaping @Sendable () -> String) { makeID = next }
+
+    /// Returns a new id.
+    ///
+    /// - Returns: The id.
+    public func next() -> String { makeID() }
+
+    /// UUID-shaped ids from the system's random source.
+    ///
+    /// - Returns: The generator.
+    public static func random() -> ExecutionIDGenerator {
+        ExecutionIDGenerator {
+            var generator = SystemRandomNumberGenerator()
+            return uuidText(generator.next(), generator.next())
+        }
+    }
+
+    /// UUID-shaped ids from a seeded generator: the same seed gives the same ids in the same order.
+    ///
+    /// - Parameter seed: The seed.
+    /// - Returns: The generator.
+    public static func seeded(_ seed: UInt64) -> ExecutionIDGenerator {
+        let state = LockedState(SplitMix64(seed: seed))
+        return ExecutionIDGenerator {
+            let (high, low) = state.withLock { ($0.next(), $0.next()) }
+            return uuidText(high, low)
+        }
+    }
+
+    /// Ids `prefix1`, `prefix2`, …
+    ///
+    /// - Parameter prefix: The text before the number.
+    /// - Returns: The generator.
+    public static func sequential(prefix: String = "run-") -> ExecutionIDGenerator {
+        let counter = LockedState(UInt64(0))
+        return ExecutionIDGenerator {
+            let number = counter.withLock { count in
+                count += 1
+                return count
+            }
+            return prefix + String(number)
+        }
+    }
+
+    private static func uuidText(_ high: UInt64, _ low: UInt64) -> String {
+        let hex = Array("0123456789abcdef")
+        var text = ""
+        text.reserveCapacity(36)
+        for (index, word) in [high, low].enumerated() {
+            for nibble in 0..<16 {
+                let position = index * 16 + nibble
+                if position == 8 || position == 12 || position == 16 || position == 20 { text.append("-") }
+                text.append(hex[Int((word >> UInt64(60 - nibble * 4)) & 0xF)])
+            }
+        }
+        return text
+    }
+}
+
+/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
