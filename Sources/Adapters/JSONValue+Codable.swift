@@ -74,3 +74,36 @@ extension JSONValue: Codable {
         try JSONValueDecoder().decode(type, from: self)
     }
 }
+
+extension KeyedDecodingContainer {
+    /// Decodes an optional ``JSONValue`` so that a present `null` stays ``JSONValue/null`` and only a missing key
+    /// gives `nil`.
+    ///
+    /// Synthesized `Decodable` conformances call this overload for `JSONValue?` properties, so a value that was
+    /// `.null` round-trips as `.null` instead of collapsing into `nil`.
+    ///
+    /// - Parameters:
+    ///   - type: ``JSONValue``.
+    ///   - key: The key to read.
+    /// - Returns: The value, `.null` for a present `null`, or `nil` when the key is absent.
+    /// - Throws: `DecodingError` if the value is not valid JSON content.
+    public func decodeIfPresent(_ type: JSONValue.Type, forKey key: Key) throws -> JSONValue? {
+        guard contains(key) else { return nil }
+        return try decode(JSONValue.self, forKey: key)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Encodes an optional ``JSONValue``: `nil` leaves the key out, ``JSONValue/null`` writes `null`.
+    ///
+    /// The pair of ``KeyedDecodingContainer/decodeIfPresent(_:forKey:)``.
+    ///
+    /// - Parameters:
+    ///   - value: The value to encode, if any.
+    ///   - key: The key to write.
+    /// - Throws: The encoder's error.
+    public mutating func encodeIfPresent(_ value: JSONValue?, forKey key: Key) throws {
+        guard let value else { return }
+        try encode(value, forKey: key)
+    }
+}
