@@ -143,14 +143,16 @@ struct JSONValueCodingTests {
         #expect(try JSONValueDecoder().decode([JSONValue].self, from: [1, 1.0]) == [.integer(1), .number(1.0)])
     }
 
-    @Test("Missing keys and null decode as nil for optionals")
+    @Test("Missing keys and null decode as nil for optionals; a JSONValue? keeps a present null as .null")
     func optionals() throws {
         var encoded = try JSONValueEncoder().encode(sample).objectValue!
         encoded["note"] = nil
         encoded["optionalPayload"] = .null
         let decoded = try JSONValueDecoder().decode(Envelope.self, from: .object(encoded))
         #expect(decoded.note == nil)
-        #expect(decoded.optionalPayload == nil)
+        #expect(decoded.optionalPayload == .null)
+        encoded["optionalPayload"] = nil
+        #expect(try JSONValueDecoder().decode(Envelope.self, from: .object(encoded)).optionalPayload == nil)
         encoded["missing"] = 4
         #expect(try JSONValueDecoder().decode(Envelope.self, from: .object(encoded)).missing == 4)
     }

@@ -1,0 +1,195 @@
+/// The bookkeeping of one graph run: which nodes are ready, running and done, and what stopped the run.
+///
+/// A value owned by the run's group loop, so it needs no lock; its methods are synchronous and never await.
+struct GraphScheduler<Output: Sendable>: Sendable {
+    /// Why a run stopped starting nodes.
+    enum StopCause: Hashable, Sendable {
+        case failure
+        case signal(Int)
+        case deadline
+        case callerCancelled
+    }
+
+    /// What the loop must do after a node finished.
+    struct Effects {
+        /// Nodes that reached a terminal status, in order: the finished node, then any dependents it skipped.
+        var finished: [Int]
+        /// Whether to cancel every child in flight.
+        var cancelInFlight: Bool
+    }
+
+    let graph: ValidatedGraph
+    let failureMode: TaskGraphExecutor.FailureMode
+    private(set) var statuses: [NodeStatus?]
+    private(set) var runs: [NodeRun<Output>?]
+    private(set) var inFlight = 0
+    private(set) var stopCause: StopCause?
+    private var waiting: [Int]
+    private var ready: [Int]
+    private var readyHead = 0
+
+    init(graph: ValidatedGraph, failureMode: TaskGraphExecutor.FailureMode) {
+        self.graph = graph
+        self.failureMode = failureMode
+        statuses = Array(repeating: nil, count: graph.ids.count)
+        runs = Array(repeating: nil, count: graph.ids.count)
+        waiting = graph.dependencies.map(\.count)
+        ready = graph.ids.indices.filter { graph.dependencies[$0].isEmpty }
+    }
+
+    /// Records why the run stops; the first cause wins.
+    ///
+    /// - Returns: Whether this call set the cause.
+    @discardableResult
+    mutating func requestStop(_ cause: StopCause) -> Bool {
+        guard stopCause == nil else { return false }
+        stopCause = cause
+        return true
+    }
+
+    /// Takes the next ready node if the run goes on and a slot is free.
+    mutating func nextToStart(maxConcurrency: Int) -> Int? {
+        guard stopCause == nil, inFlight < maxConcurrency, readyHead < ready.count else { return nil }
+        let node = ready[readyHead]
+        readyHead += 1
+        inFlight += 1
+        return node
+    }
+
+    /// The outputs of a node's dependencies, all of which succeeded.
+    func dependencyOutputs(of node: Int) -> [String: Output] {
+        var outputs: [String: Output] = [:]
+        outputs.reserveCapacity(graph.dependencies[node].count)
+        for dependency in graph.dependencies[node] { outputs[graph.ids[dependency]] = runs[dependency]?.output }
+        return outputs
+    }
+
+    /// Applies a finished node's run: readies its dependents, or applies the failure mode.
+    mutating func finished(_ node: Int, run: NodeRun<Output>) -> Effects {
+        inFlight -= 1
+        var effects = Effects(finished: [node], cancelInFlight: false)
+        guard !run.attempts.isEmpty else {
+            // Cancelled before its body was ever called: the node never started, so it is skipped.
+            statuses[node] = .skipped
+            effects.finished += skipDependents(of: node)
+            return effects
+        }
+        runs[node] = run
+        statuses[node] = run.status
+        switch run.ending {
+        case .succeeded:
+            for dependent in graph.dependents[node] {
+                waiting[dependent] -= 1
+                if waiting[dependent] == 0, statuses[dependent] == nil { ready.append(dependent) }
+            }
+        case .stopSignal:
+            effects.cancelInFlight = requestStop(.signal(node))
+            effects.finished += skipDependents(of: node)
+        case .failed, .timedOut, .cancelled:
+            if failureMode == .failFast { effects.cancelInFlight = requestStop(.failure) }
+            effects.finished += skipDependents(of: node)
+        }
+        return effects
+    }
+
+    /// Marks every transitive dependent of a node that did not succeed as skipped (none of them can have started).
+    private mutating func skipDependents(of node: Int) -> [Int] {
+        var skipped: [Int] = []
+        var stack = graph.dependents[node]
+        while let dependent = stack.popLast() {
+            guard statuses[dependent] == nil else { continue }
+            statuses[dependent] = .skipped
+            skipped.append(dependent)
+            stack += graph.dependents[dependent]
+        }
+        return skipped.sorted()
+    }
+
+    /// Marks every node without a status as skipped; call once no child is in flight.
+    mutating func skipRemaining() -> [Int] {
+        precondition(inFlight == 0, "nodes are still running")
+        var skipped: [Int] = []
+        for node in statuses.indices where statuses[node] == nil {
+            statuses[node] = .skipped
+            skipped.append(node)
+        }
+        return skipped
+    }
+
+    /// Builds the report once every node has a status.
+    func report(outputNode: String?, duration: TaskGraphNanoseconds) -> GraphRunReport<Output> {
+        var records: [GraphNodeRecord<Output>] = []
+        records.reserveCapacity(graph.ids.count)
+        for node in graph.ids.indices {
+            let status = statuses[node] ?? .skipped
+            guard let run = runs[node] else {
+                records.append(GraphNodeRecord(id: graph.ids[node], status: status))
+                continue
+            }
+            records.append(
+                GraphNodeRecord(
+                    id: graph.ids[node],
+                    status: status,
+                    attempts: run.attempts,
+                    retryDelays: run.retryDelays,
+                    error: run.error,
+                    output: run.output,
+                    startedAt: run.startedAt,
+                    endedAt: run.endedAt
+                )
+            )
+        }
+        let allSucceeded = statuses.allSatisfy { $0 == .succeeded }
+        let status: GraphRunStatus
+        var stoppedBy: String?
+        switch stopCause {
+        case _ where allSucceeded: status = .succeeded
+        case .callerCancelled: status = .cancelled
+        case .deadline: status = .timedOut
+        case .signal(let node):
+            status = .stopped
+            stoppedBy = graph.ids[node]
+        case .failure, nil: status = .failed
+        }
+        return GraphRunReport(
+            status: status,
+            nodes: records,
+            finalOutput: finalOutput(outputNode: outputNode),
+            criticalPath: criticalPathTaken(),
+            stoppedBy: stoppedBy,
+            duration: duration
+        )
+    }
+
+    /// The designated node's output, or every sink's in declaration order; `nil` unless all of them succeeded.
+    private func finalOutput(outputNode: String?) -> GraphFinalOutput<Output>? {
+        if let outputNode {
+            guard let node = graph.index[outputNode], let output = runs[node]?.output else { return nil }
+            return .node(id: outputNode, output: output)
+        }
+        var outputs: [NodeOutput<Output>] = []
+        for node in graph.ids.indices where graph.dependents[node].isEmpty {
+            guard let output = runs[node]?.output else { return nil }
+            outputs.append(NodeOutput(id: graph.ids[node], output: output))
+        }
+        return .sinks(outputs: outputs)
+    }
+
+    /// From the last node to finish, back through the dependency that finished last; ties go to the node later in
+    /// topological order.
+    private func criticalPathTaken() -> [String] {
+        var position = Array(repeating: 0, count: graph.ids.count)
+        for (rank, node) in graph.order.enumerated() { position[node] = rank }
+        func latest(_ candidates: some Sequence<Int>) -> Int? {
+            candidates.compactMap { node in runs[node].map { (node: node, end: $0.endedAt) } }
+                .max { ($0.end, position[$0.node]) < ($1.end, position[$1.node]) }?.node
+        }
+        guard var node = latest(graph.ids.indices) else { return [] }
+        var path = [node]
+        while let previous = latest(graph.dependencies[node]) {
+            path.append(previous)
+            node = previous
+        }
+        return path.reversed().map { graph.ids[$0] }
+    }
+}

@@ -1,0 +1,161 @@
+/// Runs the attempts of one node in a child task: timeouts, retries and backoff; never throws.
+struct NodeAttempts: Sendable {
+    let node: String
+    let policy: RetryPolicy
+    let timeout: Duration?
+    let onEvent: (@Sendable (GraphEvent) -> Void)?
+
+    /// Calls the body until it succeeds, fails for good, times out or is cancelled.
+    func run<C: Clock<Duration>, Output: Sendable>(
+        dependencyOutputs: [String: Output],
+        clock: C,
+        origin: C.Instant,
+        body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
+    ) async -> NodeRun<Output> {
+        func offset() -> TaskGraphNanoseconds { TaskGraphNanoseconds(origin.duration(to: clock.now)) }
+        var run = NodeRun<Output>(startedAt: offset())
+        var attempt = 1
+        attempts: while true {
+            guard !Task.isCancelled else {
+                run.ending = .cancelled
+                break
+            }
+            let startedAt = offset()
+            onEvent?(.nodeStarted(node: node, attempt: attempt, at: startedAt))
+            let invocation = NodeInvocation(node: node, attempt: attempt, dependencyOutputs: dependencyOutputs)
+            let result = await call(body, with: invocation, clock: clock)
+            let endedAt = offset()
+            func record(_ outcome: NodeStatus, _ error: GraphErrorRecord? = nil) {
+                run.attempts.append(
+                    GraphAttemptRecord(
+                        number: attempt,
+                        startedAt: startedAt,
+                        endedAt: endedAt,
+                        outcome: outcome,
+                        error: error
+                    )
+                )
+            }
+            switch result {
+            case .returned(let output):
+                record(.succeeded)
+                run.ending = .succeeded(output)
+            case .timedOut:
+                record(.timedOut)
+                run.ending = .timedOut
+            case .threw(let error):
+                let errorRecord = GraphErrorRecord(error)
+                if errorRecord.isStopSignal {
+                    record(.failed, errorRecord)
+                    run.ending = .stopSignal(errorRecord)
+                } else if Task.isCancelled || error is CancellationError {
+                    record(.cancelled, errorRecord)
+                    run.ending = .cancelled
+                } else if errorRecord.isRetryable, attempt < policy.maxAttempts {
+                    record(.failed, errorRecord)
+                    let hint = (error as? any RetryableError)?.retryAfter
+                    let delay = max(hint ?? policy.delay(afterAttempt: attempt, node: node), .zero)
+                    run.retryDelays.append(TaskGraphNanoseconds(delay))
+                    onEvent?(
+                        .nodeRetrying(
+                            node: node,
+                            failedAttempt: attempt,
+                            delay: TaskGraphNanoseconds(delay),
+                            at: offset()
+                        )
+                    )
+                    if delay > .zero {
+                        do {
+                            try await clock.sleep(until: clock.now.advanced(by: delay), tolerance: nil)
+                        } catch {
+                            run.ending = .cancelled
+                            break attempts
+                        }
+                    }
+                    attempt += 1
+                    continue attempts
+                } else {
+                    record(.failed, errorRecord)
+                    run.ending = .failed(errorRecord)
+                }
+            }
+            break
+        }
+        run.endedAt = offset()
+        return run
+    }
+
+    /// One body call, raced against the attempt timeout if there is one; the loser is cancelled and awaited.
+    private func call<C: Clock<Duration>, Output: Sendable>(
+        _ body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output,
+        with invocation: NodeInvocation<Output>,
+        clock: C
+    ) async -> AttemptResult<Output> {
+        guard let timeout else {
+            do { return .returned(try await body(invocation)) } catch { return .threw(error) }
+        }
+        let deadline = clock.now.advanced(by: timeout)
+        return await withTaskGroup(of: AttemptResult<Output>?.self) { group in
+            group.addTask {
+                do { return .returned(try await body(invocation)) } catch { return .threw(error) }
+            }
+            group.addTask {
+                do {
+                    try await clock.sleep(until: deadline, tolerance: nil)
+                    return .timedOut
+                } catch {
+                    return nil  // cancelled: the body decides the outcome
+                }
+            }
+            defer { group.cancelAll() }  // runs before the group awaits the loser
+            for await case let result? in group { return result }
+            return .threw(CancellationError())
+        }
+    }
+}
+
+/// How one body call ended.
+enum AttemptResult<Output: Sendable>: Sendable {
+    case returned(Output)
+    case threw(any Error)
+    case timedOut
+}
+
+/// Everything one node's child task produced.
+struct NodeRun<Output: Sendable>: Sendable {
+    enum Ending: Sendable {
+        case succeeded(Output)
+        case failed(GraphErrorRecord)
+        case timedOut
+        case cancelled
+        case stopSignal(GraphErrorRecord)
+    }
+
+    var attempts: [GraphAttemptRecord] = []
+    var retryDelays: [TaskGraphNanoseconds] = []
+    var ending: Ending = .cancelled
+    var startedAt: TaskGraphNanoseconds
+    var endedAt: TaskGraphNanoseconds = 0
+
+    init(startedAt: TaskGraphNanoseconds) { self.startedAt = startedAt }
+
+    var status: NodeStatus {
+        switch ending {
+        case .succeeded: .succeeded
+        case .failed, .stopSignal: .failed
+        case .timedOut: .timedOut
+        case .cancelled: .cancelled
+        }
+    }
+
+    var output: Output? {
+        if case .succeeded(let output) = ending { output } else { nil }
+    }
+
+    var error: GraphErrorRecord? {
+        switch ending {
+        case .failed(let record), .stopSignal(let record): record
+        case .succeeded, .timedOut, .cancelled: nil
+        }
+    }
+}

@@ -1,0 +1,152 @@
+/// Runs a ``TaskGraph``: each node as soon as its dependencies succeed, under a concurrency cap, with timeouts,
+/// retries and a failure mode.
+///
+/// ```swift
+/// let executor = TaskGraphExecutor(
+///     configuration: .init(maxConcurrency: 4, failureMode: .continueIndependent, retryPolicy: .exponential(
+///         maxAttempts: 3, initialDelay: .milliseconds(100), maxDelay: .seconds(1))),
+///     clock: ContinuousClock()
+/// )
+/// let report = try await executor.run(graph) { invocation in
+///     try await work(invocation.node, inputs: invocation.dependencyOutputs)
+/// }
+/// ```
+///
+/// Scheduling has no level barrier: a node starts the moment its last dependency succeeds and a slot is free.
+/// The cap is filled whenever enough nodes are ready; ready nodes start in the order they became ready (the initial
+/// ones in declaration order). Each run is one task group owned by ``run(_:body:)``; there are no unstructured
+/// tasks, and all time (timeouts, backoff, report times) comes from the injected clock.
+///
+/// The executor is a `Sendable` value with no per-run state: one executor may run any number of graphs, also
+/// concurrently, and two runs of the same graph are independent.
+public struct TaskGraphExecutor: Sendable {
+    /// The settings every run uses.
+    public var configuration: Configuration
+    private let clock: any Clock<Duration>
+
+    /// Creates an executor.
+    ///
+    /// - Parameters:
+    ///   - configuration: The settings every run uses.
+    ///   - clock: The clock for timeouts, backoff sleeps and report times; a manual clock makes tests
+    ///     deterministic.
+    public init(configuration: Configuration = Configuration(), clock: some Clock<Duration> = ContinuousClock()) {
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// Runs every node of a graph and returns the report.
+    ///
+    /// The graph and the configuration are validated first; if either is invalid, no node runs and the error is
+    /// thrown. Otherwise the call always returns a report in which every node has a terminal status:
+    ///
+    /// - A node's body is called once its dependencies have all succeeded, with exactly their outputs. A body that
+    ///   returns succeeds. A body that throws a retryable ``RetryableError`` is called again per the node's
+    ///   ``RetryPolicy`` after a backoff sleep on the injected clock; any other error fails the node. An attempt
+    ///   running past its timeout is cancelled and the node is ``NodeStatus/timedOut``.
+    /// - ``FailureMode/failFast``: the first node that fails, times out or cancels itself cancels the nodes in
+    ///   flight (``NodeStatus/cancelled``); unstarted nodes are ``NodeStatus/skipped``.
+    ///   ``FailureMode/continueIndependent``: only that node's transitive dependents are skipped.
+    /// - A ``GraphStopSignal`` thrown by a body, the run timeout, or cancellation of the calling task stop the
+    ///   run in every mode: no further node starts, nodes in flight are cancelled (and awaited), unstarted nodes
+    ///   are skipped, and the report's status says why. Cancellation never makes this method throw.
+    ///
+    /// Bodies run concurrently in child tasks and must observe cancellation to stop promptly; the run returns
+    /// once every started body has returned.
+    ///
+    /// - Parameters:
+    ///   - graph: The graph to run.
+    ///   - body: The work of one node attempt; called concurrently from child tasks.
+    /// - Returns: The run's report.
+    /// - Throws: ``TaskGraphError`` if the graph or the configuration is invalid; nothing else.
+    @concurrent
+    public func run<Output: Sendable>(
+        _ graph: TaskGraph,
+        body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
+    ) async throws(TaskGraphError) -> GraphRunReport<Output> {
+        let validated = try graph.validated()
+        try configuration.check(against: validated)
+        return await execute(validated, on: clock, body: body)
+    }
+
+    private func execute<C: Clock<Duration>, Output: Sendable>(
+        _ graph: ValidatedGraph,
+        on clock: C,
+        body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
+    ) async -> GraphRunReport<Output> {
+        let configuration = self.configuration
+        let origin = clock.now
+        let deadline = configuration.runTimeout.map { origin.advanced(by: $0) }
+        let onEvent = configuration.onEvent
+        func offset() -> TaskGraphNanoseconds { TaskGraphNanoseconds(origin.duration(to: clock.now)) }
+        func emitFinished(_ nodes: [Int], in scheduler: GraphScheduler<Output>) {
+            guard let onEvent else { return }
+            let at = offset()
+            for node in nodes {
+                onEvent(.nodeFinished(node: graph.ids[node], status: scheduler.statuses[node]!, at: at))
+            }
+        }
+
+        var scheduler = GraphScheduler<Output>(graph: graph, failureMode: configuration.failureMode)
+        await withTaskGroup(of: ChildResult<Output>.self) { group in
+            if let deadline {
+                group.addTask {
+                    do {
+                        try await clock.sleep(until: deadline, tolerance: nil)
+                        return .deadlinePassed
+                    } catch {
+                        return .deadlineCancelled
+                    }
+                }
+            }
+            while true {
+                if Task.isCancelled { scheduler.requestStop(.callerCancelled) }
+                if let deadline, clock.now >= deadline, scheduler.requestStop(.deadline) { group.cancelAll() }
+                while let node = scheduler.nextToStart(maxConcurrency: configuration.maxConcurrency) {
+                    let id = graph.ids[node]
+                    let dependencyOutputs = scheduler.dependencyOutputs(of: node)
+                    let attempts = NodeAttempts(
+                        node: id,
+                        policy: configuration.retryPolicy(of: id),
+                        timeout: configuration.timeout(of: id),
+                        onEvent: onEvent
+                    )
+                    group.addTask {
+                        .node(
+                            node,
+                            await attempts.run(
+                                dependencyOutputs: dependencyOutputs,
+                                clock: clock,
+                                origin: origin,
+                                body: body
+                            )
+                        )
+                    }
+                }
+                guard scheduler.inFlight > 0, let result = await group.next() else { break }
+                // A child cancelled by the caller's cancellation must not count as a failure.
+                if Task.isCancelled { scheduler.requestStop(.callerCancelled) }
+                switch result {
+                case .deadlinePassed:
+                    if scheduler.requestStop(.deadline) { group.cancelAll() }
+                case .deadlineCancelled:
+                    break
+                case .node(let node, let run):
+                    let effects = scheduler.finished(node, run: run)
+                    if effects.cancelInFlight { group.cancelAll() }
+                    emitFinished(effects.finished, in: scheduler)
+                }
+            }
+            group.cancelAll()  // ends the deadline sleeper; every node child has returned
+        }
+        emitFinished(scheduler.skipRemaining(), in: scheduler)
+        return scheduler.report(outputNode: configuration.outputNode, duration: offset())
+    }
+}
+
+/// What a child of the run's task group returns.
+private enum ChildResult<Output: Sendable>: Sendable {
+    case node(Int, NodeRun<Output>)
+    case deadlinePassed
+    case deadlineCancelled
+}

@@ -1,0 +1,83 @@
+import AgentAdapters
+import AgentTaskGraph
+import FoundationEssentials
+import Testing
+
+@Suite("GraphRunReport", .timeLimit(.minutes(1)))
+struct GraphRunReportTests {
+    @Test("The critical path taken follows the dependency that finished last")
+    func criticalPathTaken() async throws {
+        let clock = ManualClock()
+        let log = EventLog()
+        let executor = TaskGraphExecutor(configuration: .init(onEvent: log.handler), clock: clock)
+        let graph = TaskGraph.of(["a": [], "b": [], "c": ["a", "b"], "d": []])
+        let durations: [String: Duration] = ["a": .seconds(1), "b": .seconds(3), "c": .seconds(1)]
+        async let running = executor.run(graph) { (invocation: NodeInvocation<String>) in
+            if let duration = durations[invocation.node] { try await clock.sleep(for: duration) }
+            return invocation.node
+        }
+        await clock.waitForSleepers(count: 2)
+        clock.advance(by: .seconds(1))
+        await log.waitUntilFinished("a")
+        clock.advance(by: .seconds(2))
+        await log.waitUntilFinished("b")
+        await clock.waitForSleepers(count: 1)
+        clock.advance(by: .seconds(1))
+        let report = try await running
+        #expect(report.criticalPath == ["b", "c"])
+        #expect(try graph.criticalPath() == ["a", "c"])
+        #expect(report.duration == TaskGraphNanoseconds(.seconds(4)))
+        #expect(report.node("c")?.startedAt == TaskGraphNanoseconds(.seconds(3)))
+    }
+
+    @Test("Reports encode stable field names and integer nanoseconds, and decode back")
+    func encoding() async throws {
+        let clock = ManualClock()
+        let executor = TaskGraphExecutor(
+            configuration: .init(
+                failureMode: .continueIndependent,
+                retryPolicy: RetryPolicy(maxAttempts: 2, initialDelay: .ms(100))
+            ),
+            clock: clock
+        )
+        async let running = executor.run(.of(["a": [], "b": ["a"], "x": []])) { (invocation: NodeInvocation<Int>) in
+            if invocation.node == "a", invocation.attempt == 1 { throw TransientError(attempt: 1) }
+            if invocation.node == "x" { throw PlainError(message: "x failed") }
+            return invocation.attempt
+        }
+        await clock.waitForSleepers(count: 1)
+        clock.advance(by: .ms(100))
+        let report = try await running
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(report)
+        let json = String(decoding: data, as: UTF8.self)
+        let expectedNodeA =
+            #"{"attempts":[{"endedAt":0,"error":{"isRetryable":true,"isStopSignal":false,"#
+            + #""message":"transient failure on attempt 1","type":"AgentTaskGraphTests.TransientError"},"#
+            + #""number":1,"outcome":"failed","startedAt":0},"#
+            + #"{"endedAt":100000000,"number":2,"outcome":"succeeded","startedAt":100000000}],"#
+            + #""endedAt":100000000,"id":"a","output":2,"retryDelays":[100000000],"startedAt":0,"status":"succeeded"}"#
+        #expect(json.contains(expectedNodeA))
+        #expect(json.contains(#""counts":{"cancelled":0,"failed":1,"skipped":0,"succeeded":2,"timedOut":0}"#))
+        #expect(json.contains(#""criticalPath":["a","b"]"#))
+        #expect(json.contains(#""duration":100000000"#))
+        #expect(json.contains(#""status":"failed""#))
+        #expect(try JSONDecoder().decode(GraphRunReport<Int>.self, from: data) == report)
+    }
+
+    @Test("Counts add up to the node count")
+    func counts() {
+        let counts = GraphStatusCounts([.succeeded, .failed, .skipped, .skipped, .cancelled, .timedOut])
+        #expect(counts == GraphStatusCounts(succeeded: 1, failed: 1, timedOut: 1, cancelled: 1, skipped: 2))
+        #expect(counts.total == 6)
+    }
+
+    @Test("Events encode with their node id")
+    func events() throws {
+        let event = GraphEvent.nodeFinished(node: "a", status: .skipped, at: 5)
+        #expect(event.node == "a")
+        let data = try JSONEncoder().encode(event)
+        #expect(try JSONDecoder().decode(GraphEvent.self, from: data) == event)
+    }
+}
