@@ -17,12 +17,3 @@ extension RetryableError {
     /// No hint: the retry policy's computed backoff applies.
     public var retryAfter: Duration? { nil }
 }
-
-/// An error that asks the executor to stop the whole run.
-///
-/// When a node body throws a conforming error, the executor starts no further node, cancels the nodes in flight
-/// (reported ``NodeStatus/cancelled``), skips the unstarted ones, records the throwing node as
-/// ``NodeStatus/failed`` with this error, and ends the run with ``GraphRunStatus/stopped`` and
-/// ``GraphRunReport/stoppedBy`` naming the node. It applies in both failure modes and is never retried. A layer
-/// above the executor uses it to stop a graph when a shared budget is exhausted.
-public protocol GraphStopSignal: Error {}
