@@ -45,6 +45,11 @@ public struct Nanoseconds: Hashable, Comparable, Codable, Sendable, CustomString
     /// Orders by value.
     public static func < (lhs: Nanoseconds, rhs: Nanoseconds) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The value followed by "ns".
-    public var description: String { "\(rawValue) ns" }
+    /// The value in the largest whole unit: "1500 ms", "2 s" or "1234 ns".
+    public var description: String {
+        if rawValue != 0, rawValue % 1_000_000_000 == 0 { return "\(rawValue / 1_000_000_000) s" }
+        if rawValue != 0, rawValue % 1_000_000 == 0 { return "\(rawValue / 1_000_000) ms" }
+        if rawValue != 0, rawValue % 1_000 == 0 { return "\(rawValue / 1_000) µs" }
+        return "\(rawValue) ns"
+    }
 }

@@ -82,7 +82,7 @@ public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringC
         switch limit {
         case .toolDenied: return "tool \"\(tool ?? "?")\" matches a pattern in deniedTools"
         case .toolNotAllowed: return "tool \"\(tool ?? "?")\" matches no pattern in allowedTools"
-        case .timeout: return "the run's timeout of \(value) ns passed"
+        case .timeout: return "the run's timeout of \(Nanoseconds(rawValue: value)) passed"
         default: return "\(limit) is \(value); this would reach \(attempted)\(subject)"
         }
     }
