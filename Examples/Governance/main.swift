@@ -13,7 +13,9 @@ func show(_ title: String, _ report: ExecutionReport) {
     print("\(title)")
     print("  status: \(report.status.rawValue) after \(seconds) s")
     print("  reason: \(report.stopReason)")
-    print("  steps run: \(report.totals.steps), tool bodies run: \(report.totals.toolCalls), agent stopped: \(report.agentStopped)")
+    print(
+        "  steps run: \(report.totals.steps), tool bodies run: \(report.totals.toolCalls), agent stopped: \(report.agentStopped)"
+    )
 }
 
 // 1. A runaway agent: every step asks for another one.
@@ -23,14 +25,20 @@ struct Runaway: Agent {
         StepResult(output: step.input, followUpSteps: [AgentStep(.integer((step.input.integerValue ?? 0) + 1))])
     }
 }
-show("Runaway agent (step loop), maxSteps 5:", await orchestrator.run(Runaway(), task: 0, policy: try StrictPolicy(maxSteps: 5)))
+show(
+    "Runaway agent (step loop), maxSteps 5:",
+    await orchestrator.run(Runaway(), task: 0, policy: try StrictPolicy(maxSteps: 5))
+)
 
 // 2. A tool spammer: 1,000 calls with fresh arguments.
 let spammer = ClosureAgent(name: "spammer") { _, context in
     for index in 0..<1_000 { _ = try await context.callTool("echo", arguments: ["n": .integer(Int64(index))]) }
     return "done"
 }
-show("Tool spammer, maxToolCalls 10:", await orchestrator.run(spammer, task: nil, policy: try StrictPolicy(maxToolCalls: 10)))
+show(
+    "Tool spammer, maxToolCalls 10:",
+    await orchestrator.run(spammer, task: nil, policy: try StrictPolicy(maxToolCalls: 10))
+)
 
 // 3. A token bomb: the model reports a million tokens.
 let bomb = ClosureAgent(name: "token bomb") { _, context in
@@ -38,14 +46,20 @@ let bomb = ClosureAgent(name: "token bomb") { _, context in
     try context.reportUsage(ModelUsage(inputTokens: 100, outputTokens: 1_000_000), for: reservation)
     return "unreachable"
 }
-show("Token bomb, maxTokens 1,000:", await orchestrator.run(bomb, task: nil, policy: try StrictPolicy(maxTokens: 1_000)))
+show(
+    "Token bomb, maxTokens 1,000:",
+    await orchestrator.run(bomb, task: nil, policy: try StrictPolicy(maxTokens: 1_000))
+)
 
 // 4. A hung agent: awaits for a minute.
 let hung = ClosureAgent(name: "hung") { _, _ in
     try await Task.sleep(for: .seconds(60))
     return "unreachable"
 }
-show("Hung agent, timeout 100 ms:", await orchestrator.run(hung, task: nil, policy: try StrictPolicy(timeout: .milliseconds(100))))
+show(
+    "Hung agent, timeout 100 ms:",
+    await orchestrator.run(hung, task: nil, policy: try StrictPolicy(timeout: .milliseconds(100)))
+)
 
 // 5. A busy-looping agent that never checks cancellation (it spins for 400 ms).
 let busy = ClosureAgent(name: "busy loop") { _, _ in
@@ -54,4 +68,7 @@ let busy = ClosureAgent(name: "busy loop") { _, _ in
     while ContinuousClock.now - start < .milliseconds(400) { spins &+= 1 }
     return .integer(Int64(spins & 1))
 }
-show("Busy-looping agent, timeout 100 ms:", await orchestrator.run(busy, task: nil, policy: try StrictPolicy(timeout: .milliseconds(100))))
+show(
+    "Busy-looping agent, timeout 100 ms:",
+    await orchestrator.run(busy, task: nil, policy: try StrictPolicy(timeout: .milliseconds(100)))
+)

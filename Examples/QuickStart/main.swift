@@ -35,7 +35,10 @@ let agent = ScriptedAgent(
             .callTool("lookup_price", arguments: ["item": "pear"]),
         ],
         [
-            .useModel(estimate: ModelUsage(inputTokens: 200, outputTokens: 50), actual: ModelUsage(inputTokens: 180, outputTokens: 22, cost: 40)),
+            .useModel(
+                estimate: ModelUsage(inputTokens: 200, outputTokens: 50),
+                actual: ModelUsage(inputTokens: 180, outputTokens: 22, cost: 40)
+            ),
             .callTool("sum", arguments: ["numbers": [120, 95]]),
         ],
     ]
@@ -52,4 +55,6 @@ let orchestrator = try Orchestrator(tools: [Sum(), lookup])
 let report = await orchestrator.run(agent, task: "What do an apple and a pear cost together?", policy: policy)
 
 print(report.jsonText(prettyPrinted: true))
-print("\nstatus: \(report.status.rawValue), stop reason: \(report.stopReason), final output: \(report.finalOutput ?? .null)")
+print(
+    "\nstatus: \(report.status.rawValue), stop reason: \(report.stopReason), final output: \(report.finalOutput ?? .null)"
+)

@@ -34,6 +34,7 @@ public actor Orchestrator {
     /// The orchestrator's settings.
     public nonisolated let configuration: Configuration
     nonisolated let time: TimeSource
+    nonisolated let clock: any Clock<Duration>
     nonisolated let ids: ExecutionIDGenerator
     nonisolated let hub = EventHub()
 
@@ -53,6 +54,7 @@ public actor Orchestrator {
     ) throws(ToolError) {
         self.tools = try ToolRegistry(tools)
         self.time = TimeSource(clock)
+        self.clock = clock
         self.ids = idGenerator
         self.configuration = configuration
     }
@@ -93,7 +95,15 @@ public actor Orchestrator {
         sharedBudget: SharedBudget? = nil,
         metadata: [String: JSONValue] = [:]
     ) async -> ExecutionReport {
-        await execute(agent, task: task, policy: policy, sharedBudget: sharedBudget, metadata: metadata, nodeID: nil)
+        await execute(
+            agent,
+            task: task,
+            policy: policy,
+            sharedBudget: sharedBudget,
+            metadata: metadata,
+            nodeID: nil,
+            deadline: nil
+        )
     }
 
     @concurrent
@@ -103,7 +113,8 @@ public actor Orchestrator {
         policy: StrictPolicy,
         sharedBudget: SharedBudget?,
         metadata: [String: JSONValue],
-        nodeID: String?
+        nodeID: String?,
+        deadline: Duration?
     ) async -> ExecutionReport {
         let controller = RunController(
             executionID: ids.next(),
@@ -115,7 +126,8 @@ public actor Orchestrator {
             sharedBudget: sharedBudget,
             tools: tools,
             time: time,
-            hub: hub
+            hub: hub,
+            deadline: deadline
         )
         controller.begin()
         if Task.isCancelled {
@@ -143,7 +155,7 @@ public actor Orchestrator {
         }
         let time = controller.time
         let deadline = controller.deadline
-        let timeout = Nanoseconds(controller.policy.timeout)
+        let timeout = Nanoseconds(deadline - controller.start)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do { try await time.sleepUntil(deadline) } catch { return }

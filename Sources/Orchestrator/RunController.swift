@@ -49,7 +49,8 @@ final class RunController: AgentContextBackend, Sendable {
         sharedBudget: SharedBudget?,
         tools: ToolRegistry,
         time: TimeSource,
-        hub: EventHub
+        hub: EventHub,
+        deadline: Duration? = nil
     ) {
         self.executionID = executionID
         self.agentName = agentName
@@ -61,8 +62,9 @@ final class RunController: AgentContextBackend, Sendable {
         self.tools = tools
         self.time = time
         self.hub = hub
-        self.start = time.now()
-        self.deadline = start + policy.timeout
+        let start = time.now()
+        self.start = start
+        self.deadline = deadline.map { min(start + policy.timeout, $0) } ?? start + policy.timeout
         self.state = LockedState(Record(machine: LifecycleMachine(task: task)))
     }
 
@@ -385,8 +387,8 @@ final class RunController: AgentContextBackend, Sendable {
             recordRefusal(name, arguments, error)
             throw error
         }
+        let key = arguments.jsonText()
         do {
-            let key = policy.maxRepeatedToolCalls < Int64.max ? arguments.jsonText() : nil
             try budget.reserveToolCall(name, argumentsKey: key)
         } catch {
             recordRefusal(name, arguments, error)
@@ -414,7 +416,11 @@ final class RunController: AgentContextBackend, Sendable {
             }
             return (nil, record.toolCallsOutsideSteps.count - 1)
         }
-        guard let position else { throw runEnded(name) }
+        guard let position else {
+            // The run ended between the reservation and the start: the body never runs, so nothing is billed.
+            budget.refundToolCall(name, argumentsKey: key)
+            throw runEnded(name)
+        }
         let result: Result<JSONValue, any Error>
         do {
             result = .success(try await tool.call(arguments))

@@ -1,5 +1,6 @@
 import AgentAdapters
 public import AgentPolicy
+import AgentTaskGraph
 
 /// Why a run ended: the typed reason every ``ExecutionReport`` carries.
 public enum StopReason: Hashable, Codable, Sendable, CustomStringConvertible {
@@ -78,6 +79,10 @@ public struct ErrorRecord: Hashable, Codable, Sendable, CustomStringConvertible 
     public var code: String?
     /// The tool concerned, if any.
     public var tool: String?
+    /// Whether the error said it may succeed if tried again (it conforms to `RetryableError` and says so).
+    public var isRetryable: Bool
+    /// The error's retry-after hint, if any.
+    public var retryAfterNanoseconds: Nanoseconds?
 
     /// Creates a record.
     ///
@@ -86,11 +91,22 @@ public struct ErrorRecord: Hashable, Codable, Sendable, CustomStringConvertible 
     ///   - message: The error's description.
     ///   - code: The error's code.
     ///   - tool: The tool concerned.
-    public init(type: String, message: String, code: String? = nil, tool: String? = nil) {
+    ///   - isRetryable: Whether the error may succeed if tried again.
+    ///   - retryAfterNanoseconds: The error's retry-after hint.
+    public init(
+        type: String,
+        message: String,
+        code: String? = nil,
+        tool: String? = nil,
+        isRetryable: Bool = false,
+        retryAfterNanoseconds: Nanoseconds? = nil
+    ) {
         self.type = type
         self.message = message
         self.code = code
         self.tool = tool
+        self.isRetryable = isRetryable
+        self.retryAfterNanoseconds = retryAfterNanoseconds
     }
 
     /// Records `error`, keeping the code and tool of the library's own errors.
@@ -102,6 +118,13 @@ public struct ErrorRecord: Hashable, Codable, Sendable, CustomStringConvertible 
             self.init(type: "ToolError", message: error.message, code: error.code.rawValue, tool: error.tool)
         case let error as PolicyViolation:
             self.init(type: "PolicyViolation", message: error.message, code: error.limit.rawValue, tool: error.tool)
+        case let error as any RetryableError:
+            self.init(
+                type: String(describing: Swift.type(of: error)),
+                message: String(describing: error),
+                isRetryable: error.isRetryable,
+                retryAfterNanoseconds: error.retryAfter.map(Nanoseconds.init)
+            )
         default:
             self.init(type: String(describing: Swift.type(of: error)), message: String(describing: error))
         }

@@ -71,6 +71,13 @@ public final class SharedBudget: Sendable {
         }
     }
 
+    /// Gives back a tool call reserved with ``reserveToolCall(_:argumentsKey:)`` whose body never ran (the run
+    /// ended in between), here and in every ancestor.
+    package func refundToolCall(_ tool: String, argumentsKey: String?) {
+        state.withLock { $0.refundToolCall(tool, argumentsKey: argumentsKey) }
+        parent?.refundToolCall(tool, argumentsKey: nil)
+    }
+
     /// Reserves a model-usage estimate here and in every ancestor.
     ///
     /// - Parameter estimate: The most the work may use.

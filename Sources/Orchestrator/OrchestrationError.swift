@@ -1,0 +1,68 @@
+/// A mistake in what was asked of the orchestrator, found before any agent runs: an invalid graph, an unknown
+/// or duplicate agent, a capability no agent offers.
+///
+/// Outcomes of runs are never thrown (they are reports); this error is for misuse. It names what is wrong and, for
+/// registry errors, lists what is registered. Errors compare by all fields.
+public struct OrchestrationError: Error, Hashable, Codable, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    ///
+    /// Codes are a struct with static members rather than an enum, so new codes never break a client's `switch`.
+    public struct Code: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+        /// The code's stable name.
+        public let rawValue: String
+
+        /// Creates a code from its stable name.
+        ///
+        /// - Parameter rawValue: The code's stable name.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The graph is invalid (empty, duplicate node, unknown dependency, self-dependency, cycle); ``nodes``
+        /// names the nodes concerned.
+        public static let invalidGraph = Code(rawValue: "invalidGraph")
+        /// An agent of that name is already registered.
+        public static let duplicateAgent = Code(rawValue: "duplicateAgent")
+        /// No agent of that name is registered.
+        public static let unknownAgent = Code(rawValue: "unknownAgent")
+        /// No registered agent offers the capability a node asks for.
+        public static let noAgentForCapability = Code(rawValue: "noAgentForCapability")
+        /// A configuration value is out of range (for example a concurrency cap below 1).
+        public static let invalidConfiguration = Code(rawValue: "invalidConfiguration")
+
+        /// The code's stable name.
+        public var description: String { rawValue }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The graph nodes concerned, if any.
+    public var nodes: [String]
+    /// The agent or capability concerned, if any.
+    public var name: String?
+    /// The agents registered (or, for capabilities, the capabilities offered), sorted, for registry errors.
+    public var registered: [String]?
+    /// What went wrong and what to do about it.
+    public var message: String
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: What went wrong.
+    ///   - nodes: The graph nodes concerned.
+    ///   - name: The agent or capability concerned.
+    ///   - registered: What is registered, for registry errors.
+    ///   - message: What went wrong and what to do about it.
+    public init(code: Code, nodes: [String] = [], name: String? = nil, registered: [String]? = nil, message: String) {
+        self.code = code
+        self.nodes = nodes
+        self.name = name
+        self.registered = registered
+        self.message = message
+    }
+
+    /// A one-line summary.
+    public var description: String { "OrchestrationError.\(code): \(message)" }
+
+    static func listing(_ names: [String]) -> String {
+        names.isEmpty ? "none registered" : "registered: " + names.joined(separator: ", ")
+    }
+}

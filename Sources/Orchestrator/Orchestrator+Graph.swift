@@ -1,0 +1,297 @@
+public import AgentAdapters
+public import AgentPolicy
+public import AgentTaskGraph
+
+extension Orchestrator {
+    /// How a graph of agents is scheduled.
+    public struct GraphConfiguration: Sendable {
+        /// The most node runs in flight at once; at least 1.
+        public var maxConcurrency: Int
+        /// What a failed node does to the rest of the graph.
+        public var failureMode: TaskGraphExecutor.FailureMode
+        /// How often to try a node whose agent fails with a retryable error, unless the node says otherwise.
+        public var retryPolicy: RetryPolicy
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - maxConcurrency: The most node runs in flight at once.
+        ///   - failureMode: What a failed node does to the rest of the graph.
+        ///   - retryPolicy: How often to try a node on retryable failures.
+        public init(
+            maxConcurrency: Int = 8,
+            failureMode: TaskGraphExecutor.FailureMode = .failFast,
+            retryPolicy: RetryPolicy = .none
+        ) {
+            self.maxConcurrency = maxConcurrency
+            self.failureMode = failureMode
+            self.retryPolicy = retryPolicy
+        }
+    }
+
+    /// Runs a graph of agents under one run-level policy and returns the graph report.
+    ///
+    /// Steps, tokens, tool calls, cost and the deadline form one ledger shared by every node, exact under
+    /// concurrency; a node's own policy can only tighten it. A node starts as soon as its dependencies succeed
+    /// (no level barriers), with at most ``GraphConfiguration/maxConcurrency`` in flight. A policy violation in any
+    /// node, or the deadline, stops the whole run: no new node starts, nodes in flight are cancelled, and the
+    /// report says which limit stopped it. A node naming a capability runs the first agent offering it that has a
+    /// free slot; after a retryable failure has used up its attempts, the next agent with that capability gets the
+    /// same number of attempts (the report names the agent that produced the output).
+    ///
+    /// Everything is validated before any agent runs; only that validation throws.
+    ///
+    /// - Parameters:
+    ///   - graph: The graph.
+    ///   - input: The run's input, passed to every node's task.
+    ///   - policy: The run-level policy.
+    ///   - configuration: Scheduling settings.
+    ///   - registry: The agents that `named` and `capability` nodes resolve to.
+    ///   - sharedBudget: A budget this run shares with others, if any.
+    ///   - metadata: Values passed unchanged to every node's agent context.
+    /// - Returns: The graph report.
+    /// - Throws: ``OrchestrationError`` for an invalid graph, an unknown agent or a capability nobody offers.
+    @concurrent
+    public nonisolated func run(
+        _ graph: AgentGraph,
+        input: JSONValue,
+        policy: StrictPolicy = StrictPolicy(),
+        configuration: GraphConfiguration = GraphConfiguration(),
+        registry: AgentRegistry = AgentRegistry(),
+        sharedBudget: SharedBudget? = nil,
+        metadata: [String: JSONValue] = [:]
+    ) async throws(OrchestrationError) -> AgentGraphReport {
+        let plans = try Self.resolve(graph, registry: registry, configuration: configuration)
+        let runBudget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
+        let start = time.now()
+        let deadline = start + policy.timeout
+        let state = LockedState(GraphRunState())
+        let time = self.time
+
+        var retryPolicies: [String: RetryPolicy] = [:]
+        for node in graph.nodes {
+            let own = node.retryPolicy ?? configuration.retryPolicy
+            let candidates = plans[node.id]?.candidates.count ?? 1
+            var policy = own
+            policy.maxAttempts = own.maxAttempts * min(candidates, 2)
+            retryPolicies[node.id] = policy
+        }
+        let executor = TaskGraphExecutor(
+            configuration: TaskGraphExecutor.Configuration(
+                maxConcurrency: configuration.maxConcurrency,
+                failureMode: configuration.failureMode,
+                nodeRetryPolicies: retryPolicies,
+                outputNode: graph.outputNode
+            ),
+            clock: clock
+        )
+        let execution: GraphRunReport<JSONValue>
+        do {
+            execution = try await executor.run(graph.taskGraph) { (invocation: NodeInvocation<JSONValue>) in
+                guard let plan = plans[invocation.node] else { throw CancellationError() }
+                if time.now() >= deadline {
+                    state.withLock { $0.stop(.timedOut) }
+                    throw AgentGraphStop()
+                }
+                let attemptsPerAgent = max(1, plan.attemptsPerAgent)
+                let candidate = plan.pick(attempt: invocation.attempt, attemptsPerAgent: attemptsPerAgent)
+                let lease = try await candidate.slots?.acquire()
+                defer { lease?.release() }
+                let task =
+                    plan.node.task?(input, invocation.dependencyOutputs)
+                    ?? .object(["input": input, "dependencies": .object(invocation.dependencyOutputs)])
+                let nodePolicy = plan.node.policy.map { policy.tightened(by: $0) } ?? policy
+                let report = await self.execute(
+                    candidate.agent,
+                    task: task,
+                    policy: nodePolicy,
+                    sharedBudget: runBudget,
+                    metadata: metadata,
+                    nodeID: invocation.node,
+                    deadline: deadline
+                )
+                state.withLock { $0.record(report, node: invocation.node) }
+                switch report.stopReason {
+                case .completed:
+                    return report.finalOutput ?? .null
+                case .policyViolation(let violation):
+                    state.withLock { $0.stop(.policyViolation(node: invocation.node, violation: violation)) }
+                    throw AgentGraphStop()
+                case .timedOut where time.now() >= deadline:
+                    state.withLock { $0.stop(.timedOut) }
+                    throw AgentGraphStop()
+                case .cancelled:
+                    throw CancellationError()
+                case .agentFailed(let error), .toolFailed(let error):
+                    throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
+                case .timedOut, .rejected:
+                    throw AgentNodeFailure(report: ErrorRecord(type: "StopReason", message: "\(report.stopReason)"))
+                }
+            }
+        } catch {
+            // The graph was validated above; the executor only throws for invalid graphs.
+            throw OrchestrationError(code: .invalidGraph, nodes: error.nodes, message: error.message)
+        }
+
+        let recorded = state.withLock { $0 }
+        var ledger = runBudget.ledger.lines
+        ledger.append(
+            BudgetLine(
+                budget: "timeNanoseconds",
+                limit: Nanoseconds(policy.timeout).rawValue,
+                used: execution.duration.rawValue
+            )
+        )
+        let stopReason: AgentGraphReport.StopReason
+        switch execution.status {
+        case .succeeded: stopReason = .completed
+        case .cancelled: stopReason = recorded.stopReason ?? .cancelled
+        case .timedOut: stopReason = .timedOut
+        case .stopped: stopReason = recorded.stopReason ?? .cancelled
+        case .failed:
+            let failed = execution.nodes.first { $0.status == .failed || $0.status == .timedOut }
+            stopReason = recorded.stopReason ?? .nodeFailed(node: failed?.id ?? "")
+        }
+        let status: RunStatus
+        switch stopReason {
+        case .completed: status = .succeeded
+        case .nodeFailed, .policyViolation: status = .failed
+        case .timedOut: status = .timedOut
+        case .cancelled: status = .cancelled
+        }
+        return AgentGraphReport(
+            status: status,
+            stopReason: stopReason,
+            finalOutput: execution.finalOutput,
+            nodes: execution.nodes.map { record in
+                let attempts = recorded.reports[record.id, default: []]
+                return AgentGraphReport.NodeRecord(
+                    id: record.id,
+                    status: record.status,
+                    agent: attempts.last?.agentName,
+                    attempts: attempts,
+                    output: record.output
+                )
+            },
+            execution: execution,
+            ledger: ledger
+        )
+    }
+
+    private static func resolve(
+        _ graph: AgentGraph,
+        registry: AgentRegistry,
+        configuration: GraphConfiguration
+    ) throws(OrchestrationError) -> [String: NodePlan] {
+        do {
+            try graph.taskGraph.validate()
+        } catch {
+            throw OrchestrationError(code: .invalidGraph, nodes: error.nodes, message: error.message)
+        }
+        if let output = graph.outputNode, !graph.nodes.contains(where: { $0.id == output }) {
+            throw OrchestrationError(
+                code: .invalidGraph,
+                nodes: [output],
+                message: "the output node \"\(output)\" is not a node of the graph"
+            )
+        }
+        guard configuration.maxConcurrency >= 1 else {
+            throw OrchestrationError(
+                code: .invalidConfiguration,
+                message: "maxConcurrency is \(configuration.maxConcurrency); it must be at least 1"
+            )
+        }
+        var plans: [String: NodePlan] = [:]
+        for node in graph.nodes {
+            let candidates: [NodePlan.Candidate]
+            switch node.performer {
+            case .agent(let agent):
+                candidates = [NodePlan.Candidate(agent: agent, slots: nil)]
+            case .named(let name):
+                guard let entry = registry.entry(name) else {
+                    throw OrchestrationError(
+                        code: .unknownAgent,
+                        nodes: [node.id],
+                        name: name,
+                        registered: registry.names,
+                        message: "node \"\(node.id)\" names agent \"\(name)\", which is not registered "
+                            + "(\(OrchestrationError.listing(registry.names)))"
+                    )
+                }
+                candidates = [NodePlan.Candidate(agent: entry.agent, slots: entry.slots)]
+            case .capability(let capability):
+                let names = registry.agents(offering: capability)
+                guard !names.isEmpty else {
+                    throw OrchestrationError(
+                        code: .noAgentForCapability,
+                        nodes: [node.id],
+                        name: capability,
+                        registered: registry.capabilities,
+                        message: "node \"\(node.id)\" needs capability \"\(capability)\", which no registered agent "
+                            + "offers (offered: \(registry.capabilities.joined(separator: ", ")))"
+                    )
+                }
+                candidates = names.compactMap { registry.entry($0) }.map {
+                    NodePlan.Candidate(agent: $0.agent, slots: $0.slots)
+                }
+            }
+            plans[node.id] = NodePlan(
+                node: node,
+                candidates: candidates,
+                attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts,
+                primary: LockedState(nil)
+            )
+        }
+        return plans
+    }
+}
+
+/// The stop signal a node throws when the whole graph must stop (a policy violation or the deadline).
+struct AgentGraphStop: GraphStopSignal {}
+
+/// A node's agent run failed; retryable when the agent's error said so.
+struct AgentNodeFailure: RetryableError, CustomStringConvertible {
+    var report: ErrorRecord
+    var isRetryable = false
+    var retryAfter: Duration? { report.retryAfterNanoseconds?.duration }
+    var description: String { report.description }
+}
+
+/// What a graph run collects while it goes: each node's reports, and the first reason to stop.
+struct GraphRunState: Sendable {
+    var reports: [String: [ExecutionReport]] = [:]
+    var stopReason: AgentGraphReport.StopReason?
+
+    mutating func record(_ report: ExecutionReport, node: String) { reports[node, default: []].append(report) }
+
+    mutating func stop(_ reason: AgentGraphReport.StopReason) {
+        if stopReason == nil { stopReason = reason }
+    }
+}
+
+/// How a node is performed: its candidate agents (primary first) and their slots.
+struct NodePlan: Sendable {
+    struct Candidate: Sendable {
+        let agent: any Agent
+        let slots: AgentSlots?
+    }
+
+    let node: AgentGraph.Node
+    let candidates: [Candidate]
+    let attemptsPerAgent: Int
+    /// The index of the primary candidate, chosen at the first attempt: the first with a free slot.
+    let primary: LockedState<Int?>
+
+    /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
+    func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
+        let primaryIndex = primary.withLock { chosen in
+            if let chosen { return chosen }
+            let index = candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
+            chosen = index
+            return index
+        }
+        guard attempt > attemptsPerAgent, candidates.count > 1 else { return candidates[primaryIndex] }
+        let fallback = candidates.indices.first { $0 != primaryIndex } ?? primaryIndex
+        return candidates[fallback]
+    }
+}
