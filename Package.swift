@@ -28,6 +28,11 @@ let package = Package(
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy"],
             path: "Examples/Governance"
         ),
+        .executableTarget(
+            name: "ResearchPipeline",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph"],
+            path: "Examples/ResearchPipeline"
+        ),
         .testTarget(name: "AgentPolicyTests", dependencies: ["AgentPolicy"], path: "Tests/PolicyTests"),
         .testTarget(
             name: "AgentAdaptersTests",
