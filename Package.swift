@@ -33,6 +33,12 @@ let package = Package(
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph"],
             path: "Examples/ResearchPipeline"
         ),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph"],
+            path: "Benchmarks",
+            exclude: ["Data"]
+        ),
         .testTarget(name: "AgentPolicyTests", dependencies: ["AgentPolicy"], path: "Tests/PolicyTests"),
         .testTarget(
             name: "AgentAdaptersTests",

@@ -11,7 +11,7 @@ public import AgentPolicy
 /// let total = try await context.callTool("calculator", arguments: ["expression": "2+2"])
 /// ```
 ///
-/// A refusal by the policy throws a ``PolicyViolation`` and stops the run at once (it is never retried). A call
+/// A refusal by the policy throws a `PolicyViolation` and stops the run at once (it is never retried). A call
 /// to an unknown tool or with invalid arguments throws a ``ToolError`` the agent may handle.
 ///
 /// `AgentContext` is `Sendable`; its methods may be called from concurrent child tasks of a step. After the run
@@ -56,7 +56,7 @@ public struct AgentContext: Sendable {
     ///   - name: The tool's name.
     ///   - arguments: The arguments; they must satisfy the tool's ``Tool/parameters``.
     /// - Returns: The tool's output.
-    /// - Throws: ``PolicyViolation`` when the policy refuses the call (the run then stops); ``ToolError`` for an
+    /// - Throws: `PolicyViolation` when the policy refuses the call (the run then stops); ``ToolError`` for an
     ///   unknown tool, refused arguments or a failing tool; `CancellationError` when the run's task is cancelled.
     public func callTool(_ name: String, arguments: JSONValue = .object([:])) async throws -> JSONValue {
         try await backend.callTool(name, arguments: arguments)
@@ -86,7 +86,7 @@ public struct AgentContext: Sendable {
     ///
     /// - Parameter estimate: The most the call may use (for example the prompt size plus `maxTokens`).
     /// - Returns: The reservation.
-    /// - Throws: ``PolicyViolation`` (the run then stops), or ``ToolError`` with code ``ToolError/Code/runEnded``.
+    /// - Throws: `PolicyViolation` (the run then stops), or ``ToolError`` with code ``ToolError/Code/runEnded``.
     public func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
         try backend.reserveUsage(estimate)
     }
@@ -98,7 +98,7 @@ public struct AgentContext: Sendable {
     /// - Parameters:
     ///   - actual: The usage the model reported.
     ///   - reservation: The reservation from ``reserveUsage(_:)``.
-    /// - Throws: ``PolicyViolation`` when a limit is passed (the run has then stopped).
+    /// - Throws: `PolicyViolation` when a limit is passed (the run has then stopped).
     public func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation) throws {
         try backend.reportUsage(actual, for: reservation)
     }
@@ -106,7 +106,7 @@ public struct AgentContext: Sendable {
     /// Reports model usage that was not reserved beforehand.
     ///
     /// - Parameter actual: The usage the model reported.
-    /// - Throws: ``PolicyViolation`` when a limit is passed (the run has then stopped).
+    /// - Throws: `PolicyViolation` when a limit is passed (the run has then stopped).
     public func reportUsage(_ actual: ModelUsage) throws {
         try backend.reportUsage(actual, for: nil)
     }

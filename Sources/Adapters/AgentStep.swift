@@ -28,7 +28,7 @@ public struct AgentStep: Hashable, Codable, Sendable {
 /// What a step produced, and optionally more steps to run after the ones already planned.
 ///
 /// Returning follow-up steps lets an open-ended agent (a model loop, say) keep working one step at a time; every
-/// step is still reserved from the budget first, so ``StrictPolicy/maxSteps`` bounds the loop.
+/// step is still reserved from the budget first, so `StrictPolicy.maxSteps` bounds the loop.
 public struct StepResult: Hashable, Codable, Sendable {
     /// The step's output.
     public var output: JSONValue
@@ -100,7 +100,7 @@ public struct ReviewRequest: Hashable, Codable, Sendable {
 public enum ReviewDecision: Hashable, Codable, Sendable {
     /// Accept; the run's final output is `output`, or the last step's output when `nil`.
     case accept(output: JSONValue?)
-    /// Go back to PLAN with `feedback`; bounded by ``StrictPolicy/maxRevisions``.
+    /// Go back to PLAN with `feedback`; bounded by `StrictPolicy.maxRevisions`.
     case revise(feedback: JSONValue)
     /// Reject the work; the run ends with stop reason "rejected" and `reason`.
     case reject(reason: String)

@@ -4,7 +4,7 @@
 /// show the message to the model and try again). If the agent lets it escape from a step, the run stops with
 /// stop reason "tool failed". Registration mistakes (a duplicate or badly named tool) use the same type.
 ///
-/// Policy refusals are not tool errors: they are ``PolicyViolation``s and stop the run.
+/// Policy refusals are not tool errors: they are `PolicyViolation`s and stop the run.
 public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvertible {
     /// What went wrong.
     ///

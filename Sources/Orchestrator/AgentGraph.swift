@@ -14,7 +14,7 @@ public import AgentTaskGraph
 /// ```
 ///
 /// By default a node's task is `{"input": <run input>, "dependencies": {<id>: <output>, …}}`; pass `task:` to
-/// build it yourself. A node may carry its own ``StrictPolicy``, which can only tighten the run's.
+/// build it yourself. A node may carry its own `StrictPolicy`, which can only tighten the run's.
 public struct AgentGraph: Sendable {
     /// Who performs a node.
     public enum Performer: Sendable {

@@ -27,7 +27,7 @@ public struct AgentRegistry: Sendable {
     /// Creates an empty registry.
     public init() {}
 
-    /// Registers `agent` under its ``Agent/name``.
+    /// Registers `agent` under its `Agent.name`.
     ///
     /// - Parameters:
     ///   - agent: The agent.

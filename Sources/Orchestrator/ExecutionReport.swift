@@ -5,7 +5,7 @@ public import AgentPolicy
 ///
 /// ``Orchestrator/run(_:task:policy:sharedBudget:metadata:)`` never throws for agent, tool or policy outcomes;
 /// it returns this report. Field names are stable; durations and times are integer nanoseconds measured on the
-/// orchestrator's clock from the start of the run. With a ``ManualClock`` and a seeded ``ExecutionIDGenerator``,
+/// orchestrator's clock from the start of the run. With a `ManualClock` and a seeded ``ExecutionIDGenerator``,
 /// two identical runs give reports whose ``jsonText(prettyPrinted:)`` is byte-for-byte the same.
 public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The run's id, from the orchestrator's ``ExecutionIDGenerator``.

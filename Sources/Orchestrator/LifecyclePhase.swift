@@ -1,6 +1,6 @@
 /// The phases of a run: INIT → PLAN → EXECUTE → REVIEW → TERMINATE.
 ///
-/// REVIEW may send a run back to PLAN (bounded by ``StrictPolicy/maxRevisions``); any phase may end in TERMINATE.
+/// REVIEW may send a run back to PLAN (bounded by `StrictPolicy.maxRevisions`); any phase may end in TERMINATE.
 /// Reports and events use the upper-case raw values.
 public enum LifecyclePhase: String, Hashable, Codable, Sendable, CaseIterable {
     /// INIT: the run exists, nothing has been asked of the agent yet.

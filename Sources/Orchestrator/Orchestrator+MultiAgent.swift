@@ -23,7 +23,7 @@ extension Orchestrator {
     /// Runs several agents on one task concurrently, each with its own lifecycle and report.
     ///
     /// At most `maxConcurrency` runs are in flight; the next starts as soon as one ends. A failing agent affects
-    /// no other (its report says why); pass a ``SharedBudget`` to make the agents draw on one budget, which is
+    /// no other (its report says why); pass a `SharedBudget` to make the agents draw on one budget, which is
     /// exact under concurrency. Cancelling the calling task cancels every run; each still returns its report.
     ///
     /// - Parameters:

@@ -1,12 +1,12 @@
 public import AgentAdapters
 public import AgentPolicy
 
-/// Runs agents under a ``StrictPolicy`` and returns an ``ExecutionReport`` for every outcome.
+/// Runs agents under a `StrictPolicy` and returns an ``ExecutionReport`` for every outcome.
 ///
 /// Each run goes through INIT → PLAN → EXECUTE → REVIEW → TERMINATE. Steps, tool calls, tokens and cost are
 /// reserved from the run's budget before the work starts; the run's timeout cancels in-flight work and the report
 /// comes back at the deadline, also when the agent ignores cancellation. An orchestrator serves any number of
-/// sequential and concurrent runs; runs share nothing unless you pass them one ``SharedBudget``.
+/// sequential and concurrent runs; runs share nothing unless you pass them one `SharedBudget`.
 ///
 /// ```swift
 /// let orchestrator = try Orchestrator(tools: [calculator])
@@ -14,7 +14,7 @@ public import AgentPolicy
 /// print(report.status, report.finalOutput ?? "none")
 /// ```
 ///
-/// Inject a ``ManualClock`` and a seeded ``ExecutionIDGenerator`` for deterministic tests: two identical runs
+/// Inject a `ManualClock` and a seeded ``ExecutionIDGenerator`` for deterministic tests: two identical runs
 /// then encode to byte-identical JSON.
 ///
 /// The orchestrator never uses the main actor. ``run(_:task:policy:sharedBudget:metadata:)`` runs on the global
@@ -42,10 +42,10 @@ public actor Orchestrator {
     ///
     /// - Parameters:
     ///   - tools: The tools agents may call, by name.
-    ///   - clock: The clock for timeouts, sleeps and report times; a ``ManualClock`` in tests.
+    ///   - clock: The clock for timeouts, sleeps and report times; a `ManualClock` in tests.
     ///   - idGenerator: Makes execution ids; random by default.
     ///   - configuration: Other settings.
-    /// - Throws: ``ToolError`` for a duplicate or badly named tool, listing what is registered.
+    /// - Throws: `ToolError` for a duplicate or badly named tool, listing what is registered.
     public init(
         tools: [any Tool] = [],
         clock: some Clock<Duration> = ContinuousClock(),
@@ -83,7 +83,7 @@ public actor Orchestrator {
     /// - Parameters:
     ///   - agent: The agent to run.
     ///   - task: The task, passed to the agent's plan.
-    ///   - policy: The run's limits; ``StrictPolicy/init()`` gives finite defaults.
+    ///   - policy: The run's limits; `StrictPolicy()` gives finite defaults.
     ///   - sharedBudget: A budget this run shares with others; every reservation must also succeed there.
     ///   - metadata: Values passed unchanged to the agent's context and the report.
     /// - Returns: The run's report.

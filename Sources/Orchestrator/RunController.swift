@@ -87,8 +87,8 @@ final class RunController: AgentContextBackend, Sendable {
         record.counts.dropped += hub.publish(event)
     }
 
-    private func enter(_ phase: LifecyclePhase, _ record: inout Record) {
-        record.history.append(PhaseTransition(phase: phase, atNanoseconds: offset))
+    private func enter(_ phase: LifecyclePhase, _ record: inout Record, at time: Nanoseconds? = nil) {
+        record.history.append(PhaseTransition(phase: phase, atNanoseconds: time ?? offset))
         emit(.stateEntered(phase), &record)
     }
 
@@ -245,8 +245,8 @@ final class RunController: AgentContextBackend, Sendable {
             }
         }
         record.agentEnded = record.agentEnded || agentEnded
-        record.endTime = time.now() - start
-        enter(.terminated, &record)
+        record.endTime = now.duration
+        enter(.terminated, &record, at: now)
         let waiter = record.waiter
         record.waiter = nil
         return waiter

@@ -40,7 +40,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         public static let maxRevisions: Int64 = 3
     }
 
-    /// The most agent steps (calls of ``Agent/execute``) a run may make. Lifecycle phases are not steps.
+    /// The most agent steps (calls of `Agent.execute(_:context:)`) a run may make. Lifecycle phases are not steps.
     public private(set) var maxSteps: Int64
     /// The most tokens, input and output together.
     public private(set) var maxTokens: Int64

@@ -1,0 +1,126 @@
+// The workloads of ../shared/benchmarks/WORKLOADS.md.
+import AgentAdapters
+import AgentOrchestration
+import AgentPolicy
+import AgentTaskGraph
+import Synchronization
+
+/// The no-op agent body: returns its input.
+@inline(never)
+func noOpBody(_ input: JSONValue) async -> JSONValue { input }
+
+let noOpAgent = ClosureAgent(name: "noop") { step, _ in await noOpBody(step.input) }
+
+/// A policy large enough for every node of a big graph to run under one ledger.
+func roomyPolicy() throws -> StrictPolicy {
+    try StrictPolicy(
+        maxSteps: 10_000_000,
+        maxTokens: 10_000_000,
+        maxToolCalls: 10_000_000,
+        maxRepeatedToolCalls: 10_000_000,
+        timeout: .seconds(3_600)
+    )
+}
+
+// MARK: Graph shapes
+
+func chainGraph(_ count: Int) -> TaskGraph {
+    TaskGraph((0..<count).map { TaskGraph.Node("n\($0)", dependsOn: $0 == 0 ? [] : ["n\($0 - 1)"]) })
+}
+
+func wideGraph(_ count: Int) -> TaskGraph {
+    var nodes = (0..<count).map { TaskGraph.Node("n\($0)") }
+    nodes.append(TaskGraph.Node("sink", dependsOn: (0..<count).map { "n\($0)" }))
+    return TaskGraph(nodes)
+}
+
+func graph(fromDependencies deps: [[Int]]) -> TaskGraph {
+    TaskGraph(
+        deps.enumerated().map { index, dependencies in
+            TaskGraph.Node("n\(index)", dependsOn: dependencies.map { "n\($0)" })
+        }
+    )
+}
+
+/// A seeded layered DAG: `width` nodes per layer, each node after the first layer with 1–3 dependencies in the
+/// previous layer.
+func layeredGraph(nodes: Int, width: Int = 500, seed: UInt64) -> TaskGraph {
+    var generator = SeededGenerator(state: seed)
+    var deps: [[Int]] = []
+    deps.reserveCapacity(nodes)
+    for index in 0..<nodes {
+        let layer = index / width
+        guard layer > 0 else {
+            deps.append([])
+            continue
+        }
+        let previous = (layer - 1) * width
+        let count = Int.random(in: 1...3, using: &generator)
+        var chosen: Set<Int> = []
+        while chosen.count < count { chosen.insert(previous + Int.random(in: 0..<width, using: &generator)) }
+        deps.append(chosen.sorted())
+    }
+    return graph(fromDependencies: deps)
+}
+
+func loadW4(_ path: String) -> TaskGraph? {
+    guard let text = readFile(path), let value = try? JSONValue(parsing: text), let deps = value["deps"]?.arrayValue
+    else { return nil }
+    return graph(fromDependencies: deps.map { ($0.arrayValue ?? []).compactMap { $0.integerValue.map(Int.init) } })
+}
+
+func agentGraph(_ shape: TaskGraph) -> AgentGraph {
+    AgentGraph(
+        shape.nodes.map { node in
+            AgentGraph.Node(node.id, performer: .agent(noOpAgent), dependsOn: node.dependencies) { input, _ in input }
+        }
+    )
+}
+
+// MARK: Runners
+
+func runRaw(_ graph: TaskGraph) async -> Checks {
+    let executor = TaskGraphExecutor(configuration: .init(maxConcurrency: 100_000))
+    var checks = Checks()
+    do {
+        let report = try await executor.run(graph) { (_: NodeInvocation<Int>) in 0 }
+        checks.expect("nodes_succeeded", report.counts.succeeded, equals: graph.nodes.count)
+    } catch {
+        checks.record("error", .string("\(error)"))
+        checks.ok = false
+    }
+    return checks
+}
+
+func runAgents(_ graph: TaskGraph, orchestrator: Orchestrator) async -> Checks {
+    var checks = Checks()
+    do {
+        let report = try await orchestrator.run(
+            agentGraph(graph),
+            input: "x",
+            policy: roomyPolicy(),
+            configuration: .init(maxConcurrency: 100_000)
+        )
+        checks.expect("nodes_succeeded", report.execution.counts.succeeded, equals: graph.nodes.count)
+        checks.record("status", .string(report.status.rawValue))
+    } catch {
+        checks.record("error", .string("\(error)"))
+        checks.ok = false
+    }
+    return checks
+}
+
+/// A counter of tool bodies (an atomic, so counting costs no lock).
+final class BodyCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+    func reset() { count.store(0, ordering: .relaxed) }
+}
+
+func timeUntilReturn(_ body: () async -> ExecutionReport) async -> (ExecutionReport, Double) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let report = await body()
+    return (report, seconds(clock.now - start))
+}
