@@ -122,15 +122,15 @@ func readFile(_ path: String) -> String? {
 }
 
 #if canImport(Glibc)
-    let RUSAGE_SELF_VALUE = __rusage_who_t(RUSAGE_SELF.rawValue)
+    let rusageSelf = __rusage_who_t(RUSAGE_SELF.rawValue)
 #else
-    let RUSAGE_SELF_VALUE = RUSAGE_SELF
+    let rusageSelf = RUSAGE_SELF
 #endif
 
 /// The process's peak resident set size so far, in MiB.
 func peakRSSMegabytes() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF_VALUE, &usage)
+    getrusage(rusageSelf, &usage)
     #if canImport(Darwin)
         return Double(usage.ru_maxrss) / (1024 * 1024)  // bytes on Darwin
     #else
