@@ -124,3 +124,44 @@ func timeUntilReturn(_ body: () async -> ExecutionReport) async -> (ExecutionRep
     let report = await body()
     return (report, seconds(clock.now - start))
 }
+
+/// One result slot resumed once: the minimum a run needs to hand the agent's result back across tasks.
+final class ResultSlot: Sendable {
+    private let state = Mutex<(value: JSONValue?, waiter: CheckedContinuation<JSONValue, Never>?)>((nil, nil))
+
+    func fill(_ value: JSONValue) {
+        let waiter = state.withLock { state -> CheckedContinuation<JSONValue, Never>? in
+            state.value = value
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: value)
+    }
+
+    func wait() async -> JSONValue {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> JSONValue? in
+                if let value = state.value { return value }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
+
+/// The deadline-escape primitives without orchestration: an unstructured task runs the no-op body, a child sleeps
+/// until a 60 s deadline, the parent waits for the result, then cancels the sleeper.
+@concurrent
+func escapeFloor(_ input: JSONValue) async -> JSONValue {
+    let slot = ResultSlot()
+    let work = Task { slot.fill(await noOpBody(input)) }
+    let value = await withTaskGroup(of: Void.self) { group in
+        group.addTask { try? await Task.sleep(for: .seconds(60)) }
+        let value = await slot.wait()
+        group.cancelAll()
+        return value
+    }
+    work.cancel()
+    return value
+}

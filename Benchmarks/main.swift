@@ -6,270 +6,296 @@ import AgentPolicy
 import AgentTaskGraph
 import Synchronization
 
-let options = Options(CommandLine.arguments)
-let reps = options.reps
-let orchestrator = try Orchestrator()
+// Everything runs on the global concurrent executor, as server code does: top-level code is on the main actor,
+// and every call from there would pay two executor hops.
+try await runAllWorkloads()
 
-func run(_ id: String, _ body: () async throws -> Void) async rethrows {
-    guard options.selects(id) else { return }
-    note("running \(id)…")
-    try await body()
-}
+@concurrent
+func runAllWorkloads() async throws {
+    let options = Options(CommandLine.arguments)
+    let reps = options.reps
+    let orchestrator = try Orchestrator()
 
-// W0: the floors.
-await run("W0-floor-call") {
-    let size = 10_000
-    let (times, checks) = await measure(reps: reps) {
-        var last: JSONValue = .null
-        for index in 0..<size { last = await noOpBody(.integer(Int64(index))) }
-        var checks = Checks()
-        checks.expect("last", Int(last.integerValue ?? -1), equals: size - 1)
-        return checks
+    func run(_ id: String, _ body: () async throws -> Void) async rethrows {
+        guard options.selects(id) else { return }
+        note("running \(id)…")
+        try await body()
     }
-    emit(throughputLine("W0-floor-call", size: size, reps: reps, times: times, checks: checks))
-}
 
-await run("W0-floor-taskgroup") {
-    let size = 10_000
-    let (times, checks) = await measure(reps: reps) {
-        let sum = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<size { group.addTask { 1 } }
-            var sum = 0
-            for await value in group { sum += value }
-            return sum
+
+    // W0: the floors.
+    await run("W0-floor-call") {
+        let size = 10_000
+        let (times, checks) = await measure(reps: reps) {
+            var last: JSONValue = .null
+            for index in 0..<size { last = await noOpBody(.integer(Int64(index))) }
+            var checks = Checks()
+            checks.expect("last", Int(last.integerValue ?? -1), equals: size - 1)
+            return checks
         }
-        var checks = Checks()
-        checks.expect("children", sum, equals: size)
-        return checks
+        emit(throughputLine("W0-floor-call", size: size, reps: reps, times: times, checks: checks))
     }
-    emit(throughputLine("W0-floor-taskgroup", size: size, reps: reps, times: times, checks: checks))
-}
 
-// W1: sequential governed runs.
-try await run("W1-lifecycle") {
-    let size = 10_000
-    let policy = try StrictPolicy(maxSteps: 5)
-    let (times, checks) = await measure(reps: reps) {
-        var succeeded = 0
-        for index in 0..<size {
-            let report = await orchestrator.run(noOpAgent, task: .integer(Int64(index)), policy: policy)
-            if report.status == .succeeded, report.finalOutput == .integer(Int64(index)) { succeeded += 1 }
-        }
-        var checks = Checks()
-        checks.expect("succeeded_with_right_output", succeeded, equals: size)
-        return checks
-    }
-    emit(throughputLine("W1-lifecycle", size: size, reps: reps, times: times, checks: checks))
-}
-
-// W2–W4: graphs, raw and as agents.
-let shapes: [(String, () -> TaskGraph?)] = [
-    ("W2-dag-chain", { chainGraph(2_000) }),
-    ("W3-dag-wide", { wideGraph(10_000) }),
-    ("W4-dag-layered", { loadW4(options.w4Path) }),
-]
-for (prefix, make) in shapes {
-    for variant in ["agents", "raw"] {
-        let id = "\(prefix)-\(variant)"
-        await run(id) {
-            guard let graph = make() else {
-                emit(["workload": .string(id), "ok": false, "error": .string("cannot read \(options.w4Path)")])
-                return
+    await run("W0-floor-taskgroup") {
+        let size = 10_000
+        let (times, checks) = await measure(reps: reps) {
+            let sum = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<size { group.addTask { 1 } }
+                var sum = 0
+                for await value in group { sum += value }
+                return sum
             }
-            let (times, checks) = await measure(reps: reps) {
-                variant == "raw" ? await runRaw(graph) : await runAgents(graph, orchestrator: orchestrator)
+            var checks = Checks()
+            checks.expect("children", sum, equals: size)
+            return checks
+        }
+        emit(throughputLine("W0-floor-taskgroup", size: size, reps: reps, times: times, checks: checks))
+    }
+
+    // W0-floor-escape (informative, not in WORKLOADS.md): the primitives a deadline-enforced run cannot avoid —
+    // one unstructured task for the agent, a deadline sleeper child, and a continuation resumed when the agent
+    // finishes — with no orchestration at all. The floor for W1.
+    await run("W0-floor-escape") {
+        let size = 10_000
+        let (times, checks) = await measure(reps: reps) {
+            var finished = 0
+            for index in 0..<size {
+                let value = await escapeFloor(.integer(Int64(index)))
+                if value == .integer(Int64(index)) { finished += 1 }
             }
-            var line = throughputLine(id, size: graph.nodes.count, reps: reps, times: times, checks: checks)
-            if case .object(var fields) = line {
-                fields["edges"] = .integer(Int64(graph.nodes.reduce(0) { $0 + $1.dependencies.count }))
-                line = .object(fields)
+            var checks = Checks()
+            checks.expect("finished", finished, equals: size)
+            return checks
+        }
+        emit(throughputLine("W0-floor-escape", size: size, reps: reps, times: times, checks: checks))
+    }
+
+    // W1: sequential governed runs.
+    try await run("W1-lifecycle") {
+        let size = 10_000
+        let policy = try StrictPolicy(maxSteps: 5)
+        let (times, checks) = await measure(reps: reps) {
+            var succeeded = 0
+            for index in 0..<size {
+                let report = await orchestrator.run(noOpAgent, task: .integer(Int64(index)), policy: policy)
+                if report.status == .succeeded, report.finalOutput == .integer(Int64(index)) { succeeded += 1 }
             }
-            emit(line)
+            var checks = Checks()
+            checks.expect("succeeded_with_right_output", succeeded, equals: size)
+            return checks
+        }
+        emit(throughputLine("W1-lifecycle", size: size, reps: reps, times: times, checks: checks))
+    }
+
+    // W2–W4: graphs, raw and as agents.
+    let shapes: [(String, () -> TaskGraph?)] = [
+        ("W2-dag-chain", { chainGraph(2_000) }),
+        ("W3-dag-wide", { wideGraph(10_000) }),
+        ("W4-dag-layered", { loadW4(options.w4Path) }),
+    ]
+    for (prefix, make) in shapes {
+        for variant in ["agents", "raw"] {
+            let id = "\(prefix)-\(variant)"
+            await run(id) {
+                guard let graph = make() else {
+                    emit(["workload": .string(id), "ok": false, "error": .string("cannot read \(options.w4Path)")])
+                    return
+                }
+                let (times, checks) = await measure(reps: reps) {
+                    variant == "raw" ? await runRaw(graph) : await runAgents(graph, orchestrator: orchestrator)
+                }
+                var line = throughputLine(id, size: graph.nodes.count, reps: reps, times: times, checks: checks)
+                if case .object(var fields) = line {
+                    fields["edges"] = .integer(Int64(graph.nodes.reduce(0) { $0 + $1.dependencies.count }))
+                    line = .object(fields)
+                }
+                emit(line)
+            }
         }
     }
-}
 
-// W5: 200 sleeping nodes under a cap of 50.
-await run("W5-parallel-sleep") {
-    let inFlight = Atomic<Int>(0)
-    let peak = Atomic<Int>(0)
-    let graph = TaskGraph((0..<200).map { TaskGraph.Node("n\($0)") })
-    let executor = TaskGraphExecutor(configuration: .init(maxConcurrency: 50))
-    let (times, _) = await measure(reps: reps) {
-        peak.store(0, ordering: .relaxed)
-        _ = try? await executor.run(graph) { (_: NodeInvocation<Int>) in
-            let now = inFlight.add(1, ordering: .relaxed).newValue
-            _ = peak.max(now, ordering: .relaxed)
-            try await Task.sleep(for: .milliseconds(20))
-            inFlight.subtract(1, ordering: .relaxed)
-            return 0
-        }
-        return Checks()
-    }
-    var checks = Checks()
-    checks.expect("max_in_flight", peak.load(ordering: .relaxed), equals: 50)
-    let sorted = times.sorted()
-    let makespan = sorted[sorted.count / 2] * 1e3
-    emit([
-        "workload": "W5-parallel-sleep", "size": 200, "reps": .integer(Int64(reps)),
-        "median_s": .number(sorted[sorted.count / 2]), "min_s": .number(sorted.first ?? 0),
-        "max_s": .number(sorted.last ?? 0), "makespan_ms": .number(makespan), "ideal_ms": 80,
-        "ratio_to_ideal": .number(makespan / 80), "max_in_flight": .integer(Int64(peak.load(ordering: .relaxed))),
-        "checks": .object(checks.values), "ok": .bool(checks.ok),
-    ])
-}
-
-// W7, W7b: a tool spammer under maxToolCalls 10.
-let toolBodies = BodyCounter()
-let counted = ClosureTool(name: "counted", description: "Counts its calls.") { arguments in
-    toolBodies.increment()
-    return arguments
-}
-let toolOrchestrator = try Orchestrator(tools: [counted])
-
-for (id, sameArguments) in [("W7-tool-budget", false), ("W7b-tool-budget-same-args", true)] {
-    try await run(id) {
-        let spammer = ClosureAgent(name: "spammer") { _, context in
-            for index in 0..<1_000 {
-                _ = try await context.callTool("counted", arguments: ["n": .integer(sameArguments ? 0 : Int64(index))])
+    // W5: 200 sleeping nodes under a cap of 50.
+    await run("W5-parallel-sleep") {
+        let inFlight = Atomic<Int>(0)
+        let peak = Atomic<Int>(0)
+        let graph = TaskGraph((0..<200).map { TaskGraph.Node("n\($0)") })
+        let executor = TaskGraphExecutor(configuration: .init(maxConcurrency: 50))
+        let (times, _) = await measure(reps: reps) {
+            peak.store(0, ordering: .relaxed)
+            _ = try? await executor.run(graph) { (_: NodeInvocation<Int>) in
+                let now = inFlight.add(1, ordering: .relaxed).newValue
+                _ = peak.max(now, ordering: .relaxed)
+                try await Task.sleep(for: .milliseconds(20))
+                inFlight.subtract(1, ordering: .relaxed)
+                return 0
             }
-            return "done"
+            return Checks()
         }
-        let policy = try StrictPolicy(maxToolCalls: 10)
-        toolBodies.reset()
-        let (report, elapsed) = await timeUntilReturn { await toolOrchestrator.run(spammer, task: nil, policy: policy) }
         var checks = Checks()
-        checks.expect("tool_body_ran", toolBodies.value, equals: 10)
-        checks.expect("reported_tool_calls", report.totals.toolCalls, equals: 10)
-        checks.record("stop_reason", .string(violationLimit(report)?.rawValue ?? report.stopReason.code))
-        checks.require(violationLimit(report) == .maxToolCalls)
+        checks.expect("max_in_flight", peak.load(ordering: .relaxed), equals: 50)
+        let sorted = times.sorted()
+        let makespan = sorted[sorted.count / 2] * 1e3
         emit([
-            "workload": .string(id), "size": 1_000, "reps": 1, "tool_body_ran": .integer(Int64(toolBodies.value)),
-            "reported_tool_calls": .integer(Int64(report.totals.toolCalls)),
-            "stop_reason": .string(report.stopReason.code),
-            "limit": .string(violationLimit(report)?.rawValue ?? ""), "seconds_until_return": .number(elapsed),
+            "workload": "W5-parallel-sleep", "size": 200, "reps": .integer(Int64(reps)),
+            "median_s": .number(sorted[sorted.count / 2]), "min_s": .number(sorted.first ?? 0),
+            "max_s": .number(sorted.last ?? 0), "makespan_ms": .number(makespan), "ideal_ms": 80,
+            "ratio_to_ideal": .number(makespan / 80), "max_in_flight": .integer(Int64(peak.load(ordering: .relaxed))),
             "checks": .object(checks.values), "ok": .bool(checks.ok),
         ])
     }
-}
 
-// W8: 100 agents, one shared budget of 50 tool calls.
-try await run("W8-shared-budget") {
-    let sharer = ClosureAgent(name: "sharer") { _, context in
-        for index in 0..<5 {
-            _ = try await context.callTool("counted", arguments: ["n": .integer(Int64(index))])
-            await Task.yield()
-        }
-        return "done"
+    // W7, W7b: a tool spammer under maxToolCalls 10.
+    let toolBodies = BodyCounter()
+    let counted = ClosureTool(name: "counted", description: "Counts its calls.") { arguments in
+        toolBodies.increment()
+        return arguments
     }
-    let shared = SharedBudget(try BudgetLimits(maxToolCalls: 50))
-    toolBodies.reset()
-    let clock = ContinuousClock()
-    let start = clock.now
-    await withTaskGroup(of: Void.self) { group in
-        for _ in 0..<100 { group.addTask { _ = await toolOrchestrator.run(sharer, task: nil, sharedBudget: shared) } }
-    }
-    let elapsed = seconds(clock.now - start)
-    var checks = Checks()
-    checks.expect("tool_body_ran", toolBodies.value, equals: 50)
-    checks.expect("overshoot", max(0, toolBodies.value - 50), equals: 0)
-    checks.expect("ledger_tool_calls", Int(shared.ledger.toolCalls), equals: 50)
-    emit([
-        "workload": "W8-shared-budget", "size": 100, "reps": 1, "tool_body_ran": .integer(Int64(toolBodies.value)),
-        "overshoot": .integer(Int64(max(0, toolBodies.value - 50))), "seconds": .number(elapsed),
-        "checks": .object(checks.values), "ok": .bool(checks.ok),
-    ])
-}
+    let toolOrchestrator = try Orchestrator(tools: [counted])
 
-// W9: scaling of random layered DAGs.
-for variant in ["raw", "agents"] {
-    await run("W9-scale-\(variant)") {
-        var perNode: [String: JSONValue] = [:]
-        var ratios: [Double] = []
-        var ok = true
-        for size in [1_000, 10_000, 100_000] {
-            let graph = layeredGraph(nodes: size, seed: 42)
-            let (times, checks) = await measure(reps: size == 100_000 ? 1 : reps) {
-                variant == "raw" ? await runRaw(graph) : await runAgents(graph, orchestrator: orchestrator)
+    for (id, sameArguments) in [("W7-tool-budget", false), ("W7b-tool-budget-same-args", true)] {
+        try await run(id) {
+            let spammer = ClosureAgent(name: "spammer") { _, context in
+                for index in 0..<1_000 {
+                    _ = try await context.callTool("counted", arguments: ["n": .integer(sameArguments ? 0 : Int64(index))])
+                }
+                return "done"
             }
-            ok = ok && checks.ok
-            let median = times.sorted()[times.count / 2]
-            let micros = median / Double(size) * 1e6
-            perNode["\(size)"] = .number(micros)
-            ratios.append(micros)
+            let policy = try StrictPolicy(maxToolCalls: 10)
+            toolBodies.reset()
+            let (report, elapsed) = await timeUntilReturn { await toolOrchestrator.run(spammer, task: nil, policy: policy) }
+            var checks = Checks()
+            checks.expect("tool_body_ran", toolBodies.value, equals: 10)
+            checks.expect("reported_tool_calls", report.totals.toolCalls, equals: 10)
+            checks.record("stop_reason", .string(violationLimit(report)?.rawValue ?? report.stopReason.code))
+            checks.require(violationLimit(report) == .maxToolCalls)
+            emit([
+                "workload": .string(id), "size": 1_000, "reps": 1, "tool_body_ran": .integer(Int64(toolBodies.value)),
+                "reported_tool_calls": .integer(Int64(report.totals.toolCalls)),
+                "stop_reason": .string(report.stopReason.code),
+                "limit": .string(violationLimit(report)?.rawValue ?? ""), "seconds_until_return": .number(elapsed),
+                "checks": .object(checks.values), "ok": .bool(checks.ok),
+            ])
         }
-        let peak = peakRSSMegabytes()
-        emit([
-            "workload": .string("W9-scale-\(variant)"), "size": 100_000, "us_per_node": .object(perNode),
-            "ratio_100k_to_1k": .number(ratios[2] / ratios[0]), "peak_rss_mb": .number(peak),
-            "peak_kb_per_node_at_100k": .number(peak * 1024 / 100_000), "ok": .bool(ok),
-        ])
     }
-}
 
-// W10: 100,000 events to one subscriber that keeps up.
-try await run("W10-events") {
-    let calls = 100_000
-    let noOp = ClosureTool(name: "noop", description: "Does nothing.") { _ in .null }
-    let eventOrchestrator = try Orchestrator(tools: [noOp])
-    let agent = ClosureAgent(name: "chatter") { _, context in
-        for index in 0..<calls { _ = try await context.callTool("noop", arguments: .integer(Int64(index))) }
-        return "done"
-    }
-    let policy = try StrictPolicy(
-        maxToolCalls: Int64(calls),
-        maxRepeatedToolCalls: Int64(calls),
-        timeout: .seconds(600)
-    )
-    let stream = eventOrchestrator.events(bufferingNewest: 4 * calls)
-    let reader = Task {
-        var count = 0
-        for await event in stream {
-            count += 1
-            if case .runFinished = event.kind { break }
-        }
-        return count
-    }
-    let (report, elapsed) = await timeUntilReturn { await eventOrchestrator.run(agent, task: nil, policy: policy) }
-    let received = await reader.value
-    var checks = Checks()
-    checks.expect("events_received", received, equals: report.events.emitted)
-    checks.expect("dropped", report.events.dropped, equals: 0)
-    checks.expect("tool_calls", report.totals.toolCalls, equals: calls)
-    emit([
-        "workload": "W10-events", "size": .integer(Int64(report.events.emitted)), "reps": 1,
-        "seconds": .number(elapsed), "events_per_s": .number(Double(report.events.emitted) / elapsed),
-        "dropped": .integer(Int64(report.events.dropped)), "checks": .object(checks.values), "ok": .bool(checks.ok),
-    ])
-}
-
-// W6: timeouts on the real clock. Last, because the busy loop keeps one thread for 10 s after the run returns.
-for (id, busy) in [("W6a-timeout-await", false), ("W6b-timeout-busy", true)] {
-    try await run(id) {
-        let ended = Atomic<Bool>(false)
-        let agent = ClosureAgent(name: busy ? "busy" : "sleeper") { _, _ in
-            if busy {
-                let clock = ContinuousClock()
-                let start = clock.now
-                var spins: UInt64 = 0
-                while clock.now - start < .seconds(10) { spins &+= 1 }
-                ended.store(true, ordering: .releasing)
-                return .integer(Int64(spins & 1))
+    // W8: 100 agents, one shared budget of 50 tool calls.
+    try await run("W8-shared-budget") {
+        let sharer = ClosureAgent(name: "sharer") { _, context in
+            for index in 0..<5 {
+                _ = try await context.callTool("counted", arguments: ["n": .integer(Int64(index))])
+                await Task.yield()
             }
-            try await Task.sleep(for: .seconds(10))
-            return "late"
+            return "done"
         }
-        let policy = try StrictPolicy(timeout: .milliseconds(100))
-        let (report, elapsed) = await timeUntilReturn { await orchestrator.run(agent, task: nil, policy: policy) }
+        let shared = SharedBudget(try BudgetLimits(maxToolCalls: 50))
+        toolBodies.reset()
+        let clock = ContinuousClock()
+        let start = clock.now
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<100 { group.addTask { _ = await toolOrchestrator.run(sharer, task: nil, sharedBudget: shared) } }
+        }
+        let elapsed = seconds(clock.now - start)
         var checks = Checks()
-        checks.require(report.status == .timedOut)
-        checks.require(elapsed <= 0.110)
-        checks.record("late_ms", .number((elapsed - 0.1) * 1e3))
+        checks.expect("tool_body_ran", toolBodies.value, equals: 50)
+        checks.expect("overshoot", max(0, toolBodies.value - 50), equals: 0)
+        checks.expect("ledger_tool_calls", Int(shared.ledger.toolCalls), equals: 50)
         emit([
-            "workload": .string(id), "size": 1, "reps": 1, "seconds_until_return": .number(elapsed),
-            "status": .string(report.status.rawValue), "stop_reason": .string(report.stopReason.code),
-            "agent_stopped": .bool(report.agentStopped), "checks": .object(checks.values), "ok": .bool(checks.ok),
+            "workload": "W8-shared-budget", "size": 100, "reps": 1, "tool_body_ran": .integer(Int64(toolBodies.value)),
+            "overshoot": .integer(Int64(max(0, toolBodies.value - 50))), "seconds": .number(elapsed),
+            "checks": .object(checks.values), "ok": .bool(checks.ok),
         ])
+    }
+
+    // W9: scaling of random layered DAGs.
+    for variant in ["raw", "agents"] {
+        await run("W9-scale-\(variant)") {
+            var perNode: [String: JSONValue] = [:]
+            var ratios: [Double] = []
+            var ok = true
+            for size in [1_000, 10_000, 100_000] {
+                let graph = layeredGraph(nodes: size, seed: 42)
+                let (times, checks) = await measure(reps: size == 100_000 ? 1 : reps) {
+                    variant == "raw" ? await runRaw(graph) : await runAgents(graph, orchestrator: orchestrator)
+                }
+                ok = ok && checks.ok
+                let median = times.sorted()[times.count / 2]
+                let micros = median / Double(size) * 1e6
+                perNode["\(size)"] = .number(micros)
+                ratios.append(micros)
+            }
+            let peak = peakRSSMegabytes()
+            emit([
+                "workload": .string("W9-scale-\(variant)"), "size": 100_000, "us_per_node": .object(perNode),
+                "ratio_100k_to_1k": .number(ratios[2] / ratios[0]), "peak_rss_mb": .number(peak),
+                "peak_kb_per_node_at_100k": .number(peak * 1024 / 100_000), "ok": .bool(ok),
+            ])
+        }
+    }
+
+    // W10: 100,000 events to one subscriber that keeps up.
+    try await run("W10-events") {
+        let calls = 100_000
+        let noOp = ClosureTool(name: "noop", description: "Does nothing.") { _ in .null }
+        let eventOrchestrator = try Orchestrator(tools: [noOp])
+        let agent = ClosureAgent(name: "chatter") { _, context in
+            for index in 0..<calls { _ = try await context.callTool("noop", arguments: .integer(Int64(index))) }
+            return "done"
+        }
+        let policy = try StrictPolicy(
+            maxToolCalls: Int64(calls),
+            maxRepeatedToolCalls: Int64(calls),
+            timeout: .seconds(600)
+        )
+        let stream = eventOrchestrator.events(bufferingNewest: 4 * calls)
+        let reader = Task {
+            var count = 0
+            for await event in stream {
+                count += 1
+                if case .runFinished = event.kind { break }
+            }
+            return count
+        }
+        let (report, elapsed) = await timeUntilReturn { await eventOrchestrator.run(agent, task: nil, policy: policy) }
+        let received = await reader.value
+        var checks = Checks()
+        checks.expect("events_received", received, equals: report.events.emitted)
+        checks.expect("dropped", report.events.dropped, equals: 0)
+        checks.expect("tool_calls", report.totals.toolCalls, equals: calls)
+        emit([
+            "workload": "W10-events", "size": .integer(Int64(report.events.emitted)), "reps": 1,
+            "seconds": .number(elapsed), "events_per_s": .number(Double(report.events.emitted) / elapsed),
+            "dropped": .integer(Int64(report.events.dropped)), "checks": .object(checks.values), "ok": .bool(checks.ok),
+        ])
+    }
+
+    // W6: timeouts on the real clock. Last, because the busy loop keeps one thread for 10 s after the run returns.
+    for (id, busy) in [("W6a-timeout-await", false), ("W6b-timeout-busy", true)] {
+        try await run(id) {
+            let ended = Atomic<Bool>(false)
+            let agent = ClosureAgent(name: busy ? "busy" : "sleeper") { _, _ in
+                if busy {
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    var spins: UInt64 = 0
+                    while clock.now - start < .seconds(10) { spins &+= 1 }
+                    ended.store(true, ordering: .releasing)
+                    return .integer(Int64(spins & 1))
+                }
+                try await Task.sleep(for: .seconds(10))
+                return "late"
+            }
+            let policy = try StrictPolicy(timeout: .milliseconds(100))
+            let (report, elapsed) = await timeUntilReturn { await orchestrator.run(agent, task: nil, policy: policy) }
+            var checks = Checks()
+            checks.require(report.status == .timedOut)
+            checks.require(elapsed <= 0.110)
+            checks.record("late_ms", .number((elapsed - 0.1) * 1e3))
+            emit([
+                "workload": .string(id), "size": 1, "reps": 1, "seconds_until_return": .number(elapsed),
+                "status": .string(report.status.rawValue), "stop_reason": .string(report.stopReason.code),
+                "agent_stopped": .bool(report.agentStopped), "checks": .object(checks.values), "ok": .bool(checks.ok),
+            ])
+        }
     }
 }
 

@@ -35,13 +35,14 @@ public struct ToolRegistry: Sendable {
             )
         }
         tools[name] = RegisteredTool(tool)
+        descriptions = names.compactMap { tools[$0]?.description }
     }
 
     /// The registered names, sorted.
     public var names: [String] { tools.keys.sorted() }
 
     /// The registered tools' descriptions, sorted by name.
-    public var descriptions: [ToolDescription] { names.compactMap { tools[$0]?.description } }
+    public private(set) var descriptions: [ToolDescription] = []
 
     /// Returns the tool named `name`.
     ///

@@ -1,4 +1,5 @@
 import AgentPolicy
+import Synchronization
 
 /// Fans events out to subscribers, each with its own bounded stream.
 ///
@@ -12,6 +13,8 @@ final class EventHub: Sendable {
     }
 
     private let state = LockedState(State())
+    /// The number of subscribers, readable without the lock: publishing to nobody costs one atomic load.
+    private let subscriberCount = Atomic<Int>(0)
 
     func subscribe(bufferingNewest capacity: Int) -> AsyncStream<OrchestrationEvent> {
         let (stream, continuation) = AsyncStream.makeStream(
@@ -22,6 +25,7 @@ final class EventHub: Sendable {
             guard !state.isFinished else { return nil }
             state.nextID += 1
             state.subscribers[state.nextID] = continuation
+            subscriberCount.store(state.subscribers.count, ordering: .releasing)
             return state.nextID
         }
         guard let id else {
@@ -29,7 +33,11 @@ final class EventHub: Sendable {
             return stream
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+            guard let self else { return }
+            state.withLock { state in
+                state.subscribers.removeValue(forKey: id)
+                subscriberCount.store(state.subscribers.count, ordering: .releasing)
+            }
         }
         return stream
     }
@@ -47,11 +55,13 @@ final class EventHub: Sendable {
         }
     }
 
-    var hasSubscribers: Bool { state.withLock { !$0.subscribers.isEmpty } }
+    /// Whether anyone is subscribed; a hint for skipping work, exact only under the lock.
+    var hasSubscribers: Bool { subscriberCount.load(ordering: .acquiring) > 0 }
 
     func finish() {
         let continuations = state.withLock { state in
             state.isFinished = true
+            subscriberCount.store(0, ordering: .releasing)
             defer { state.subscribers = [:] }
             return Array(state.subscribers.values)
         }

@@ -183,9 +183,11 @@ public actor Orchestrator {
             agentName: agent.name,
             task: controller.task,
             metadata: controller.metadata,
-            tools: controller.tools.descriptions.filter { description in
-                (try? controller.policy.checkPermission(toCall: description.name)) != nil
-            },
+            tools: controller.policy.allowedTools.isEmpty && controller.policy.deniedTools.isEmpty
+                ? controller.tools.descriptions
+                : controller.tools.descriptions.filter { description in
+                    (try? controller.policy.checkPermission(toCall: description.name)) != nil
+                },
             nodeID: controller.nodeID,
             backend: controller
         )

@@ -77,6 +77,7 @@ final class RunController: AgentContextBackend, Sendable {
     private func emit(_ kind: OrchestrationEvent.Kind, _ record: inout Record) {
         record.sequence += 1
         record.counts.count(kind)
+        guard hub.hasSubscribers else { return }
         let event = OrchestrationEvent(
             executionID: executionID,
             nodeID: nodeID,
