@@ -22,7 +22,6 @@ func runAllWorkloads() async throws {
         try await body()
     }
 
-
     // W0: the floors.
     await run("W0-floor-call") {
         let size = 10_000
@@ -156,13 +155,18 @@ func runAllWorkloads() async throws {
         try await run(id) {
             let spammer = ClosureAgent(name: "spammer") { _, context in
                 for index in 0..<1_000 {
-                    _ = try await context.callTool("counted", arguments: ["n": .integer(sameArguments ? 0 : Int64(index))])
+                    _ = try await context.callTool(
+                        "counted",
+                        arguments: ["n": .integer(sameArguments ? 0 : Int64(index))]
+                    )
                 }
                 return "done"
             }
             let policy = try StrictPolicy(maxToolCalls: 10)
             toolBodies.reset()
-            let (report, elapsed) = await timeUntilReturn { await toolOrchestrator.run(spammer, task: nil, policy: policy) }
+            let (report, elapsed) = await timeUntilReturn {
+                await toolOrchestrator.run(spammer, task: nil, policy: policy)
+            }
             var checks = Checks()
             checks.expect("tool_body_ran", toolBodies.value, equals: 10)
             checks.expect("reported_tool_calls", report.totals.toolCalls, equals: 10)
@@ -192,7 +196,9 @@ func runAllWorkloads() async throws {
         let clock = ContinuousClock()
         let start = clock.now
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<100 { group.addTask { _ = await toolOrchestrator.run(sharer, task: nil, sharedBudget: shared) } }
+            for _ in 0..<100 {
+                group.addTask { _ = await toolOrchestrator.run(sharer, task: nil, sharedBudget: shared) }
+            }
         }
         let elapsed = seconds(clock.now - start)
         var checks = Checks()

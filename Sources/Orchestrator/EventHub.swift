@@ -1,13 +1,13 @@
 import AgentPolicy
 import Synchronization
 
-/// Fans events out to subscribers, each with its own bounded stream.
+/// Fans events out to subscribers, each with its own bounded buffer.
 ///
-/// `yield` never suspends: a subscriber that reads slowly (or never) loses its oldest events, and the run goes on
-/// unchanged. Streams are finished outside the lock, because `finish()` runs `onTermination` synchronously.
+/// Delivery never suspends: a subscriber that reads slowly (or never) loses its oldest events, and the run goes on
+/// unchanged. Readers are resumed outside every lock but the subscriber's own.
 final class EventHub: Sendable {
     private struct State {
-        var subscribers: [UInt64: AsyncStream<OrchestrationEvent>.Continuation] = [:]
+        var subscribers: [UInt64: EventSubscriber] = [:]
         var nextID: UInt64 = 0
         var isFinished = false
     }
@@ -16,30 +16,27 @@ final class EventHub: Sendable {
     /// The number of subscribers, readable without the lock: publishing to nobody costs one atomic load.
     private let subscriberCount = Atomic<Int>(0)
 
-    func subscribe(bufferingNewest capacity: Int) -> AsyncStream<OrchestrationEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: OrchestrationEvent.self,
-            bufferingPolicy: .bufferingNewest(max(1, capacity))
-        )
+    func subscribe(bufferingNewest capacity: Int) -> OrchestrationEventStream {
+        let subscriber = EventSubscriber(capacity: capacity)
         let id: UInt64? = state.withLock { state in
             guard !state.isFinished else { return nil }
             state.nextID += 1
-            state.subscribers[state.nextID] = continuation
+            state.subscribers[state.nextID] = subscriber
             subscriberCount.store(state.subscribers.count, ordering: .releasing)
             return state.nextID
         }
         guard let id else {
-            continuation.finish()
-            return stream
+            subscriber.finish()
+            return OrchestrationEventStream(subscription: EventSubscription(subscriber: subscriber) {})
         }
-        continuation.onTermination = { [weak self] _ in
+        let subscription = EventSubscription(subscriber: subscriber) { [weak self] in
             guard let self else { return }
             state.withLock { state in
                 state.subscribers.removeValue(forKey: id)
                 subscriberCount.store(state.subscribers.count, ordering: .releasing)
             }
         }
-        return stream
+        return OrchestrationEventStream(subscription: subscription)
     }
 
     /// Delivers `event` to every subscriber.
@@ -48,9 +45,7 @@ final class EventHub: Sendable {
     func publish(_ event: OrchestrationEvent) -> Int {
         state.withLock { state in
             var dropped = 0
-            for continuation in state.subscribers.values {
-                if case .dropped = continuation.yield(event) { dropped += 1 }
-            }
+            for subscriber in state.subscribers.values where subscriber.deliver(event) { dropped += 1 }
             return dropped
         }
     }
@@ -59,12 +54,12 @@ final class EventHub: Sendable {
     var hasSubscribers: Bool { subscriberCount.load(ordering: .acquiring) > 0 }
 
     func finish() {
-        let continuations = state.withLock { state in
+        let subscribers = state.withLock { state in
             state.isFinished = true
             subscriberCount.store(0, ordering: .releasing)
             defer { state.subscribers = [:] }
             return Array(state.subscribers.values)
         }
-        for continuation in continuations { continuation.finish() }
+        for subscriber in subscribers { subscriber.finish() }
     }
 }

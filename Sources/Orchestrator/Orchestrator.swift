@@ -65,11 +65,11 @@ public actor Orchestrator {
     ///
     /// Each call returns a new stream. Delivery never waits for the subscriber: when its buffer is full, the oldest
     /// event is dropped, and the run's report counts the drop. The stream finishes when the orchestrator is
-    /// released.
+    /// released; releasing the stream (and its iterator) ends the subscription.
     ///
     /// - Parameter capacity: The buffer size; ``Configuration/eventBufferSize`` when `nil`.
     /// - Returns: The stream of events.
-    public nonisolated func events(bufferingNewest capacity: Int? = nil) -> AsyncStream<OrchestrationEvent> {
+    public nonisolated func events(bufferingNewest capacity: Int? = nil) -> OrchestrationEventStream {
         hub.subscribe(bufferingNewest: capacity ?? configuration.eventBufferSize)
     }
 

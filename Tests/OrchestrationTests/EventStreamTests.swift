@@ -1,10 +1,11 @@
 import AgentAdapters
-import AgentOrchestration
 import AgentPolicy
 import Testing
 
+@testable import AgentOrchestration
+
 /// Collects one run's events from a stream, up to and including its `runFinished`.
-func collectRun(from stream: AsyncStream<OrchestrationEvent>) async -> [OrchestrationEvent] {
+func collectRun(from stream: OrchestrationEventStream) async -> [OrchestrationEvent] {
     var events: [OrchestrationEvent] = []
     for await event in stream {
         events.append(event)
@@ -69,7 +70,7 @@ struct EventStreamTests {
 
     @Test("A subscriber that never reads does not block or change the run; drops are counted")
     func slowSubscriber() async throws {
-        func run(withIdleSubscriber: Bool) async throws -> (ExecutionReport, AsyncStream<OrchestrationEvent>?) {
+        func run(withIdleSubscriber: Bool) async throws -> (ExecutionReport, OrchestrationEventStream?) {
             let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
             let stream = withIdleSubscriber ? orchestrator.events(bufferingNewest: 2) : nil
             return (await orchestrator.run(chattyAgent(calls: 50), task: nil), stream)
@@ -121,5 +122,43 @@ struct EventStreamTests {
         #expect(names.filter { $0 == "policyViolation" }.count == 1)
         #expect(names.suffix(2) == ["stateEntered", "runFinished"])
         #expect(report.events.policyViolation == 1)
+    }
+}
+
+@Suite("Event stream lifetime", .timeLimit(.minutes(1)))
+struct EventStreamLifetimeTests {
+    @Test("Cancelling a waiting reader ends its iteration")
+    func cancelledReader() async throws {
+        let orchestrator = try makeOrchestrator()
+        let stream = orchestrator.events()
+        let started = Signal()
+        let reader = Task {
+            started.fire()
+            var count = 0
+            for await _ in stream { count += 1 }
+            return count
+        }
+        await started.wait()
+        reader.cancel()
+        #expect(await reader.value == 0)
+    }
+
+    @Test("Releasing a stream ends its subscription; releasing the orchestrator finishes the others")
+    func subscriptionLifetime() async throws {
+        var orchestrator: Orchestrator? = try makeOrchestrator()
+        do {
+            let stream = orchestrator?.events()
+            #expect(orchestrator?.hub.hasSubscribers == true)
+            _ = stream
+        }
+        #expect(orchestrator?.hub.hasSubscribers == false)
+        let kept = try #require(orchestrator?.events())
+        let reader = Task {
+            var count = 0
+            for await _ in kept { count += 1 }
+            return count
+        }
+        orchestrator = nil
+        #expect(await reader.value == 0)
     }
 }
