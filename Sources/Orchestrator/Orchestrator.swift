@@ -20,10 +20,23 @@ public import AgentPolicy
 /// The orchestrator never uses the main actor. ``run(_:task:policy:sharedBudget:metadata:)`` runs on the global
 /// concurrent executor and may be called from any context; cancelling the calling task cancels the run.
 public actor Orchestrator {
+    /// Where agents' code runs.
+    public enum AgentExecution: Hashable, Sendable {
+        /// On threads of the orchestrator's own, made on demand up to `maximumThreads`. An agent that never yields
+        /// (a busy loop) then occupies one of these threads, never one of Swift's cooperative pool, so the deadline
+        /// and everything else keep running even when several agents spin at once. The default.
+        case dedicatedThreads(maximumThreads: Int)
+        /// On Swift's shared cooperative pool: a little faster per run, but as many busy-looping agents as there are
+        /// cores starve the pool, and then deadlines fire only when a loop ends.
+        case sharedPool
+    }
+
     /// Settings for an orchestrator.
     public struct Configuration: Sendable {
         /// How many events each subscriber's stream buffers before it drops the oldest; 4,096 by default.
         public var eventBufferSize: Int = 4096
+        /// Where agents' code runs; dedicated threads (at most 64) by default.
+        public var agentExecution: AgentExecution = .dedicatedThreads(maximumThreads: 64)
 
         /// Creates the default configuration.
         public init() {}
@@ -37,6 +50,7 @@ public actor Orchestrator {
     nonisolated let clock: any Clock<Duration>
     nonisolated let ids: ExecutionIDGenerator
     nonisolated let hub = EventHub()
+    nonisolated let agentThreads: AgentThreadPool?
 
     /// Creates an orchestrator.
     ///
@@ -57,6 +71,10 @@ public actor Orchestrator {
         self.clock = clock
         self.ids = idGenerator
         self.configuration = configuration
+        switch configuration.agentExecution {
+        case .dedicatedThreads(let maximum): agentThreads = AgentThreadPool(maximum: maximum)
+        case .sharedPool: agentThreads = nil
+        }
     }
 
     deinit { hub.finish() }
@@ -133,7 +151,7 @@ public actor Orchestrator {
         if Task.isCancelled {
             controller.terminate(.cancelled, agentEnded: true)
         } else {
-            await Self.superviseAgent(agent, controller)
+            await Self.superviseAgent(agent, controller, on: agentThreads)
         }
         let report = controller.makeReport()
         controller.publishFinished(report)
@@ -148,8 +166,12 @@ public actor Orchestrator {
     /// here, in a nonisolated function, so it never runs on an actor; it is cancelled when the run ends and is
     /// released when the agent's code returns.
     @concurrent
-    private static func superviseAgent(_ agent: some Agent, _ controller: RunController) async {
-        let work = Task {
+    private static func superviseAgent(
+        _ agent: some Agent,
+        _ controller: RunController,
+        on threads: AgentThreadPool?
+    ) async {
+        let work = Task(executorPreference: threads) {
             await drive(agent, controller)
             controller.markAgentEnded()
         }

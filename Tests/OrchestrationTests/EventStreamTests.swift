@@ -60,8 +60,9 @@ struct EventStreamTests {
     @Test("Every subscriber gets its own complete stream")
     func twoSubscribers() async throws {
         let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
-        async let first = collectRun(from: orchestrator.events())
-        async let second = collectRun(from: orchestrator.events())
+        let (firstStream, secondStream) = (orchestrator.events(), orchestrator.events())
+        async let first = collectRun(from: firstStream)
+        async let second = collectRun(from: secondStream)
         _ = await orchestrator.run(chattyAgent(calls: 2), task: nil)
         let (a, b) = await (first, second)
         #expect(a == b)

@@ -71,3 +71,36 @@ extension StopReason {
         return nil
     }
 }
+
+/// Counts arrivals and lets a test wait until a number of them have happened: a deterministic rendezvous.
+final class Arrivals: Sendable {
+    private struct State {
+        var count = 0
+        var waiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    private let state = LockedState(State())
+
+    func arrive() {
+        let ready = state.withLock { state in
+            state.count += 1
+            let count = state.count
+            let ready = state.waiters.filter { $0.target <= count }.map(\.continuation)
+            state.waiters.removeAll { $0.target <= count }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+    }
+
+    var count: Int { state.withLock { $0.count } }
+
+    func wait(for target: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.count >= target { return true }
+                state.waiters.append((target, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}

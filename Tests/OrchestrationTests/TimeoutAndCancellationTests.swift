@@ -60,16 +60,18 @@ struct TimeoutAndCancellationTests {
         let clock = ManualClock()
         let orchestrator = try makeOrchestrator(clock: clock)
         let gate = SpinGate()
-        let ended = Signal()
+        let spinning = Arrivals()
+        let ended = Arrivals()
         let agent = ClosureAgent(name: "spinner") { _, _ in
-            gate.markSpinning()
+            spinning.arrive()
             var spins = 0
             while !gate.isReleased { spins &+= 1 }
-            ended.fire()
+            ended.arrive()
             return .integer(Int64(spins & 1))
         }
         let policy = try StrictPolicy(timeout: .milliseconds(100))
         async let pending = orchestrator.run(agent, task: nil, policy: policy)
+        await spinning.wait(for: 1)
         await clock.waitForSleepers(count: 1)  // the run's deadline
         clock.advance(by: .milliseconds(100))
         let report = await pending
@@ -77,7 +79,37 @@ struct TimeoutAndCancellationTests {
         #expect(report.agentStopped == false)
         #expect(report.durationNanoseconds == Nanoseconds(.milliseconds(100)))
         gate.release()
-        await ended.wait()  // the abandoned work does end once it stops spinning
+        await ended.wait(for: 1)  // the abandoned work does end once it stops spinning
+    }
+
+    @Test("Four busy-looping agents at once (more than the cores) are all stopped at their deadline")
+    func manyBusyLoops() async throws {
+        let clock = ManualClock()
+        let orchestrator = try makeOrchestrator(clock: clock)
+        let gate = SpinGate()
+        let spinning = Arrivals()
+        let ended = Arrivals()
+        let agent = ClosureAgent(name: "spinner") { _, _ in
+            spinning.arrive()
+            var spins = 0
+            while !gate.isReleased { spins &+= 1 }
+            ended.arrive()
+            return .integer(Int64(spins & 1))
+        }
+        let policy = try StrictPolicy(timeout: .milliseconds(100))
+        let reports = await withTaskGroup(of: ExecutionReport.self) { group in
+            for _ in 0..<4 { group.addTask { await orchestrator.run(agent, task: nil, policy: policy) } }
+            await spinning.wait(for: 4)  // four loops spinning at once on a machine with fewer cores
+            await clock.waitForSleepers(count: 4)  // the four runs' deadlines
+            clock.advance(by: .milliseconds(100))
+            var reports: [ExecutionReport] = []
+            for await report in group { reports.append(report) }
+            return reports
+        }
+        #expect(reports.count == 4)
+        #expect(reports.allSatisfy { $0.status == .timedOut && !$0.agentStopped })
+        gate.release()
+        await ended.wait(for: 4)
     }
 
     @Test("Caller cancellation ends the run promptly with a full report")
