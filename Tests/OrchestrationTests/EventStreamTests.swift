@@ -112,7 +112,8 @@ struct EventStreamTests {
     @Test("The events of a refused tool call and a violation are emitted before the end")
     func refusalEvents() async throws {
         let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
-        async let collected = collectRun(from: orchestrator.events())
+        let stream = orchestrator.events()
+        async let collected = collectRun(from: stream)
         let report = await orchestrator.run(
             toolCaller("echo", calls: 3),
             task: nil,
