@@ -86,6 +86,27 @@ func runAllWorkloads() async throws {
         emit(throughputLine("W1-lifecycle", size: size, reps: reps, times: times, checks: checks))
     }
 
+    // W1 on the shared cooperative pool (informative): the default runs agent code on dedicated threads so that
+    // busy-looping agents cannot starve deadlines; this variant shows what that safety costs per run.
+    try await run("W1-lifecycle-shared-pool") {
+        let size = 10_000
+        let policy = try StrictPolicy(maxSteps: 5)
+        var configuration = Orchestrator.Configuration()
+        configuration.agentExecution = .sharedPool
+        let pooled = try Orchestrator(configuration: configuration)
+        let (times, checks) = await measure(reps: reps) {
+            var succeeded = 0
+            for index in 0..<size {
+                let report = await pooled.run(noOpAgent, task: .integer(Int64(index)), policy: policy)
+                if report.status == .succeeded, report.finalOutput == .integer(Int64(index)) { succeeded += 1 }
+            }
+            var checks = Checks()
+            checks.expect("succeeded_with_right_output", succeeded, equals: size)
+            return checks
+        }
+        emit(throughputLine("W1-lifecycle-shared-pool", size: size, reps: reps, times: times, checks: checks))
+    }
+
     // W2–W4: graphs, raw and as agents.
     let shapes: [(String, () -> TaskGraph?)] = [
         ("W2-dag-chain", { chainGraph(2_000) }),
@@ -271,6 +292,43 @@ func runAllWorkloads() async throws {
             "workload": "W10-events", "size": .integer(Int64(report.events.emitted)), "reps": 1,
             "seconds": .number(elapsed), "events_per_s": .number(Double(report.events.emitted) / elapsed),
             "dropped": .integer(Int64(report.events.dropped)), "checks": .object(checks.values), "ok": .bool(checks.ok),
+        ])
+    }
+
+    // W6c (informative): four busy-looping agents at once on a 2-core machine, each under a 100 ms timeout. With
+    // agent code on dedicated threads every run still returns at its deadline.
+    try await run("W6c-timeout-busy-x4") {
+        let agent = ClosureAgent(name: "busy") { _, _ in
+            let clock = ContinuousClock()
+            let start = clock.now
+            var spins: UInt64 = 0
+            while clock.now - start < .milliseconds(300) { spins &+= 1 }
+            return .integer(Int64(spins & 1))
+        }
+        let policy = try StrictPolicy(timeout: .milliseconds(100))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = await withTaskGroup(of: (RunStatus, Double).self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let report = await orchestrator.run(agent, task: nil, policy: policy)
+                    return (report.status, seconds(clock.now - start))
+                }
+            }
+            var results: [(RunStatus, Double)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        let slowest = results.map(\.1).max() ?? 0
+        var checks = Checks()
+        checks.expect("timed_out", results.filter { $0.0 == .timedOut }.count, equals: 4)
+        // Four spinning threads share two cores with the supervising tasks; the kernel's time slicing, not the
+        // library, sets how soon a woken supervisor runs, so this informative check allows 25 ms.
+        checks.require(slowest <= 0.125)
+        try? await Task.sleep(for: .milliseconds(400))  // let the abandoned loops end before W6a and W6b
+        emit([
+            "workload": "W6c-timeout-busy-x4", "size": 4, "reps": 1, "slowest_seconds_until_return": .number(slowest),
+            "checks": .object(checks.values), "ok": .bool(checks.ok),
         ])
     }
 
