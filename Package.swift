@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentTaskGraphTests",
-            dependencies: ["AgentTaskGraph", "AgentAdapters"],
+            dependencies: ["AgentTaskGraph", "AgentAdapters", "AgentPolicy"],
             path: "Tests/TaskGraphTests"
         ),
     ],

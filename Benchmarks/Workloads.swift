@@ -110,6 +110,18 @@ func runAgents(_ graph: TaskGraph, orchestrator: Orchestrator) async -> Checks {
     return checks
 }
 
+/// W1's loop: `count` sequential runs of the no-op agent, checking every report's status and output.
+func sequentialRuns(_ count: Int, on orchestrator: Orchestrator, policy: StrictPolicy) async -> Checks {
+    var succeeded = 0
+    for index in 0..<count {
+        let report = await orchestrator.run(noOpAgent, task: .integer(Int64(index)), policy: policy)
+        if report.status == .succeeded, report.finalOutput == .integer(Int64(index)) { succeeded += 1 }
+    }
+    var checks = Checks()
+    checks.expect("succeeded_with_right_output", succeeded, equals: count)
+    return checks
+}
+
 /// A counter of tool bodies (an atomic, so counting costs no lock).
 final class BodyCounter: Sendable {
     private let count = Atomic<Int>(0)

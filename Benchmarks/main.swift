@@ -74,14 +74,7 @@ func runAllWorkloads() async throws {
         let size = 10_000
         let policy = try StrictPolicy(maxSteps: 5)
         let (times, checks) = await measure(reps: reps) {
-            var succeeded = 0
-            for index in 0..<size {
-                let report = await orchestrator.run(noOpAgent, task: .integer(Int64(index)), policy: policy)
-                if report.status == .succeeded, report.finalOutput == .integer(Int64(index)) { succeeded += 1 }
-            }
-            var checks = Checks()
-            checks.expect("succeeded_with_right_output", succeeded, equals: size)
-            return checks
+            await sequentialRuns(size, on: orchestrator, policy: policy)
         }
         emit(throughputLine("W1-lifecycle", size: size, reps: reps, times: times, checks: checks))
     }
@@ -95,14 +88,7 @@ func runAllWorkloads() async throws {
         configuration.agentExecution = .sharedPool
         let pooled = try Orchestrator(configuration: configuration)
         let (times, checks) = await measure(reps: reps) {
-            var succeeded = 0
-            for index in 0..<size {
-                let report = await pooled.run(noOpAgent, task: .integer(Int64(index)), policy: policy)
-                if report.status == .succeeded, report.finalOutput == .integer(Int64(index)) { succeeded += 1 }
-            }
-            var checks = Checks()
-            checks.expect("succeeded_with_right_output", succeeded, equals: size)
-            return checks
+            await sequentialRuns(size, on: pooled, policy: policy)
         }
         emit(throughputLine("W1-lifecycle-shared-pool", size: size, reps: reps, times: times, checks: checks))
     }

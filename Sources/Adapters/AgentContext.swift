@@ -15,7 +15,8 @@ public import AgentPolicy
 /// to an unknown tool or with invalid arguments throws a ``ToolError`` the agent may handle.
 ///
 /// `AgentContext` is `Sendable`; its methods may be called from concurrent child tasks of a step. After the run
-/// has ended (timed out, cancelled, stopped) every call throws.
+/// has ended (timed out, cancelled, stopped) tool calls and reservations throw ``ToolError/Code/runEnded``; usage
+/// reported then is still billed to the budget (the model call happened) and throws too.
 public struct AgentContext: Sendable {
     /// The run's execution id.
     public let executionID: String

@@ -44,10 +44,12 @@ final class AgentThreadPool: TaskExecutor, @unchecked Sendable {
         let job = UnownedJob(job)
         pthread_mutex_lock(mutex)
         jobs.append(job)
+        // An idle thread that was signalled counts as idle until it wakes, so compare the jobs waiting with the
+        // idle threads: a job that no idle thread will take gets a thread of its own, never a queue behind a busy
+        // agent.
+        if idle > 0 { pthread_cond_signal(condition) }
         var spawn = false
-        if idle > 0 {
-            pthread_cond_signal(condition)
-        } else if threads < maximum {
+        if jobs.count - head > idle, threads < maximum {
             threads += 1
             spawn = true
         }

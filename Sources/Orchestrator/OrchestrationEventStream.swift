@@ -23,7 +23,7 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> Iterator { Iterator(subscription: subscription) }
 
     /// Iterates over the events, taking everything buffered at once.
-    public struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         let subscription: EventSubscription
         private var batch: [OrchestrationEvent] = []
         private var position = 0
@@ -111,17 +111,20 @@ final class EventSubscriber: Sendable {
     func takeAll() async -> [OrchestrationEvent] {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[OrchestrationEvent], Never>) in
-                let ready = state.withLock { state -> [OrchestrationEvent]? in
+                let (ready, earlier) = state.withLock {
+                    state -> ([OrchestrationEvent]?, CheckedContinuation<[OrchestrationEvent], Never>?) in
                     if state.count > 0 {
                         let events = Array(state.buffer[state.head...])
                         state.buffer.removeAll(keepingCapacity: true)
                         state.head = 0
-                        return events
+                        return (events, nil)
                     }
-                    if state.isFinished { return [] }
-                    state.waiter = continuation
-                    return nil
+                    if state.isFinished { return ([], nil) }
+                    // A second concurrent reader is a misuse; end the earlier wait rather than lose it.
+                    defer { state.waiter = continuation }
+                    return (nil, state.waiter)
                 }
+                earlier?.resume(returning: [])
                 if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {

@@ -73,13 +73,16 @@ extension Orchestrator {
             let own = node.retryPolicy ?? configuration.retryPolicy
             let candidates = plans[node.id]?.candidates.count ?? 1
             var policy = own
-            policy.maxAttempts = own.maxAttempts * min(candidates, 2)
+            let (attempts, overflow) = own.maxAttempts.multipliedReportingOverflow(by: min(candidates, 2))
+            policy.maxAttempts = overflow ? Int.max : attempts
             retryPolicies[node.id] = policy
         }
         let executor = TaskGraphExecutor(
             configuration: TaskGraphExecutor.Configuration(
                 maxConcurrency: configuration.maxConcurrency,
                 failureMode: configuration.failureMode,
+                // The deadline also covers what happens between node runs: backoff sleeps, waiting for a slot.
+                runTimeout: policy.timeout,
                 nodeRetryPolicies: retryPolicies,
                 outputNode: graph.outputNode
             ),
@@ -90,8 +93,9 @@ extension Orchestrator {
             execution = try await executor.run(graph.taskGraph) { (invocation: NodeInvocation<JSONValue>) in
                 guard let plan = plans[invocation.node] else { throw CancellationError() }
                 if time.now() >= deadline {
+                    // The deadline stops the graph; the executor reports this node cancelled.
                     state.withLock { $0.stop(.timedOut) }
-                    throw AgentGraphStop()
+                    throw CancellationError()
                 }
                 let attemptsPerAgent = max(1, plan.attemptsPerAgent)
                 let candidate = plan.pick(attempt: invocation.attempt, attemptsPerAgent: attemptsPerAgent)
@@ -117,9 +121,11 @@ extension Orchestrator {
                 case .policyViolation(let violation):
                     state.withLock { $0.stop(.policyViolation(node: invocation.node, violation: violation)) }
                     throw AgentGraphStop()
-                case .timedOut where time.now() >= deadline:
+                case .timedOut where time.now() >= deadline, .cancelled where time.now() >= deadline:
+                    // The graph's deadline ended this node's run (the run's own timer or the executor's, whichever
+                    // fired first): the node is cancelled by the deadline, the graph is timed out.
                     state.withLock { $0.stop(.timedOut) }
-                    throw AgentGraphStop()
+                    throw CancellationError()
                 case .cancelled:
                     throw CancellationError()
                 case .agentFailed(let error), .toolFailed(let error):
@@ -129,8 +135,10 @@ extension Orchestrator {
                 }
             }
         } catch {
-            // The graph was validated above; the executor only throws for invalid graphs.
-            throw OrchestrationError(code: .invalidGraph, nodes: error.nodes, message: error.message)
+            // The graph was validated above; what is left is a configuration the executor refuses (a retry policy).
+            let code: OrchestrationError.Code =
+                error.code == .invalidConfiguration ? .invalidConfiguration : .invalidGraph
+            throw OrchestrationError(code: code, nodes: error.nodes, message: error.message)
         }
 
         let recorded = state.withLock { $0 }
@@ -239,7 +247,7 @@ extension Orchestrator {
                 node: node,
                 candidates: candidates,
                 attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts,
-                primary: LockedState(nil)
+                choice: LockedState((nil, nil))
             )
         }
         return plans
@@ -279,19 +287,23 @@ struct NodePlan: Sendable {
     let node: AgentGraph.Node
     let candidates: [Candidate]
     let attemptsPerAgent: Int
-    /// The index of the primary candidate, chosen at the first attempt: the first with a free slot.
-    let primary: LockedState<Int?>
+    /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with a free
+    /// slot), the fallback at the first attempt past the primary's share (the next after the primary in
+    /// registration order, preferring one with a free slot).
+    let choice: LockedState<(primary: Int?, fallback: Int?)>
 
     /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
     func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
-        let primaryIndex = primary.withLock { chosen in
-            if let chosen { return chosen }
-            let index = candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
-            chosen = index
-            return index
+        let index = choice.withLock { choice in
+            let primary = choice.primary ?? candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
+            choice.primary = primary
+            guard attempt > attemptsPerAgent, candidates.count > 1 else { return primary }
+            if let fallback = choice.fallback { return fallback }
+            let others = (1..<candidates.count).map { (primary + $0) % candidates.count }
+            let fallback = others.first { candidates[$0].slots?.hasFreeSlot ?? true } ?? others[0]
+            choice.fallback = fallback
+            return fallback
         }
-        guard attempt > attemptsPerAgent, candidates.count > 1 else { return candidates[primaryIndex] }
-        let fallback = candidates.indices.first { $0 != primaryIndex } ?? primaryIndex
-        return candidates[fallback]
+        return candidates[index]
     }
 }

@@ -21,6 +21,8 @@ final class RunController: AgentContextBackend, Sendable {
         var sequence: Int64 = 0
         var counts = EventCounts()
         var agentEnded = false
+        /// Whether the agent's code had returned when the run ended; frozen then, so reports are deterministic.
+        var agentEndedAtTermination = false
         var waiter: CheckedContinuation<Void, Never>?
         var endTime: Duration?
     }
@@ -141,10 +143,11 @@ final class RunController: AgentContextBackend, Sendable {
         do {
             try budget.reserveStep()
         } catch {
-            terminate(.policyViolation(error), violation: error)
+            // The driver, not the agent, holds control here: the agent's code has returned.
+            terminate(.policyViolation(error), violation: error, agentEnded: true)
             return false
         }
-        return state.withLock { record in
+        let started = state.withLock { record in
             guard record.machine.phase != .terminated else { return false }
             let now = offset
             record.steps.append(
@@ -166,6 +169,9 @@ final class RunController: AgentContextBackend, Sendable {
             emit(.stepStarted(index: step.index, revision: step.revision), &record)
             return true
         }
+        // The run ended between the reservation and the start: the step never runs, so it is not billed.
+        if !started { budget.refundStep() }
+        return started
     }
 
     func stepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
@@ -187,11 +193,13 @@ final class RunController: AgentContextBackend, Sendable {
             do {
                 try budget.reserveRevision()
             } catch {
-                terminate(.policyViolation(error), violation: error)
+                terminate(.policyViolation(error), violation: error, agentEnded: true)
                 return nil
             }
         }
-        return advance { machine throws(LifecycleMachine.IllegalEvent) in try machine.reviewed(decision) }
+        let action = advance { machine throws(LifecycleMachine.IllegalEvent) in try machine.reviewed(decision) }
+        if case .revise = decision, action == nil { budget.refundRevision() }
+        return action
     }
 
     /// Ends the run because the agent threw `error` in the current phase.
@@ -246,6 +254,7 @@ final class RunController: AgentContextBackend, Sendable {
             }
         }
         record.agentEnded = record.agentEnded || agentEnded
+        record.agentEndedAtTermination = record.agentEnded
         record.endTime = now.duration
         enter(.terminated, &record, at: now)
         let waiter = record.waiter
@@ -272,6 +281,9 @@ final class RunController: AgentContextBackend, Sendable {
     // MARK: Report
 
     func makeReport() -> ExecutionReport {
+        // Model calls still in flight when the run ended give their estimates back; usage they report later is
+        // still billed (see reportUsage).
+        budget.releaseAll()
         let ownLedger = budget.ledger
         let sharedLines = budget.parent?.ledger.lines
         return state.withLock { record in
@@ -315,7 +327,7 @@ final class RunController: AgentContextBackend, Sendable {
                 history: record.history,
                 violations: record.violations,
                 events: counts,
-                agentStopped: record.agentEnded,
+                agentStopped: record.agentEndedAtTermination,
                 durationNanoseconds: duration
             )
         }
@@ -455,16 +467,31 @@ final class RunController: AgentContextBackend, Sendable {
 
     func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
         guard !isTerminated else { throw runEnded("model") }
+        let reservation: UsageReservation
         do {
-            return try budget.reserveUsage(estimate)
+            reservation = try budget.reserveUsage(estimate)
         } catch {
             terminate(.policyViolation(error), violation: error)
             throw error
         }
+        if isTerminated {
+            budget.release(reservation)
+            throw runEnded("model")
+        }
+        return reservation
     }
 
     func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation?) throws {
-        guard !isTerminated else { throw runEnded("model") }
+        guard !isTerminated else {
+            // The run has ended, but the model call happened: bill it (shared budgets must see it) and give the
+            // estimate back, without events or a new violation.
+            if let reservation {
+                try? budget.settle(reservation, actual: actual)
+            } else {
+                try? budget.recordUsage(actual)
+            }
+            throw runEnded("model")
+        }
         var violation: PolicyViolation?
         do {
             if let reservation {

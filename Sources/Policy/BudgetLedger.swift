@@ -25,6 +25,8 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// The highest number of identical calls seen for one (tool, arguments) pair.
     public private(set) var maxIdenticalToolCalls: Int64 = 0
     private var identicalCalls: [String: Int64] = [:]
+    private var outstanding: [UInt64: ModelUsage] = [:]
+    private var nextReservation: UInt64 = 0
 
     /// Creates an empty ledger.
     ///
@@ -94,45 +96,59 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// Reserves an estimate of model usage before a model call.
     ///
     /// The reservation is refused when settled usage plus outstanding reservations plus `estimate` would pass a
-    /// token or cost limit.
+    /// token or cost limit. Negative parts of `estimate` count as zero.
     ///
     /// - Parameter estimate: The most the call may use.
-    /// - Returns: A reservation to pass to ``settle(_:actual:)`` or ``release(_:)``.
+    /// - Returns: A reservation to pass to ``settle(_:actual:)`` or ``release(_:)``, once.
     /// - Throws: ``PolicyViolation`` naming the limit; nothing is reserved then.
     public mutating func reserveUsage(_ estimate: ModelUsage) throws(PolicyViolation) -> UsageReservation {
-        if let violation = Self.firstExcess(limits, usage + reservedUsage + estimate) { throw violation }
-        reservedUsage += estimate
-        return UsageReservation(estimate: estimate)
+        let estimate = estimate.billable
+        let committed = usage.saturatingAdding(reservedUsage).saturatingAdding(estimate)
+        if let violation = Self.firstExcess(limits, committed) { throw violation }
+        reservedUsage = reservedUsage.saturatingAdding(estimate)
+        nextReservation += 1
+        outstanding[nextReservation] = estimate
+        return UsageReservation(id: nextReservation, estimate: estimate)
     }
 
     /// Replaces a reservation with the usage actually reported.
     ///
     /// The actual usage is recorded even when it passes a limit; then the violation is thrown with the actual
-    /// total, and the run must stop.
+    /// total, and the run must stop. A reservation settles or releases once: settling it again records the usage
+    /// without giving anything back. Negative parts of `actual` count as zero.
     ///
     /// - Parameters:
     ///   - reservation: The reservation returned by ``reserveUsage(_:)``.
     ///   - actual: The usage the work reported.
     /// - Throws: ``PolicyViolation`` when the recorded total passes a limit.
     public mutating func settle(_ reservation: UsageReservation, actual: ModelUsage) throws(PolicyViolation) {
-        reservedUsage = reservedUsage - reservation.estimate
+        release(reservation)
         try recordUsage(actual)
     }
 
-    /// Gives back a reservation whose work did not happen.
+    /// Gives back a reservation whose work did not happen; a reservation this ledger does not hold (already
+    /// settled or released) changes nothing.
     ///
     /// - Parameter reservation: The reservation returned by ``reserveUsage(_:)``.
     public mutating func release(_ reservation: UsageReservation) {
-        reservedUsage = reservedUsage - reservation.estimate
+        guard let estimate = outstanding.removeValue(forKey: reservation.id) else { return }
+        reservedUsage = reservedUsage - estimate
+    }
+
+    /// Gives back every outstanding reservation: for a run that ended while model calls were in flight.
+    public mutating func releaseAll() {
+        outstanding = [:]
+        reservedUsage = .zero
     }
 
     /// Records usage that was not reserved beforehand.
     ///
-    /// - Parameter actual: The usage the work reported.
+    /// - Parameter actual: The usage the work reported; negative parts count as zero.
     /// - Throws: ``PolicyViolation`` when the recorded total passes a limit; the usage is recorded all the same.
+    ///   The violation's `attempted` is the actual total used, without other calls' outstanding reservations.
     public mutating func recordUsage(_ actual: ModelUsage) throws(PolicyViolation) {
-        usage += actual
-        if let violation = Self.firstExcess(limits, usage + reservedUsage) { throw violation }
+        usage = usage.saturatingAdding(actual.billable)
+        if let violation = Self.firstExcess(limits, usage) { throw violation }
     }
 
     package mutating func refundStep() { steps -= 1 }
@@ -148,8 +164,8 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     }
 
     private static func firstExcess(_ limits: BudgetLimits, _ total: ModelUsage) -> PolicyViolation? {
-        if let limit = limits.maxTokens, total.totalTokens > limit {
-            return PolicyViolation(limit: .maxTokens, limitValue: limit, attempted: total.totalTokens)
+        if let limit = limits.maxTokens, total.saturatingTotalTokens > limit {
+            return PolicyViolation(limit: .maxTokens, limitValue: limit, attempted: total.saturatingTotalTokens)
         }
         if let limit = limits.maxInputTokens, total.inputTokens > limit {
             return PolicyViolation(limit: .maxInputTokens, limitValue: limit, attempted: total.inputTokens)
@@ -166,10 +182,10 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// What is left of every limited budget (`nil` where this ledger sets no limit).
     public var remaining: RemainingBudget {
         func left(_ limit: Int64?, _ used: Int64) -> Int64? { limit.map { max(0, $0 - used) } }
-        let committed = usage + reservedUsage
+        let committed = usage.saturatingAdding(reservedUsage)
         return RemainingBudget(
             steps: left(limits.maxSteps, steps),
-            tokens: left(limits.maxTokens, committed.totalTokens),
+            tokens: left(limits.maxTokens, committed.saturatingTotalTokens),
             inputTokens: left(limits.maxInputTokens, committed.inputTokens),
             outputTokens: left(limits.maxOutputTokens, committed.outputTokens),
             toolCalls: left(limits.maxToolCalls, toolCalls),
@@ -187,7 +203,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     public var lines: [BudgetLine] {
         var lines = [
             BudgetLine(budget: "steps", limit: limits.maxSteps, used: steps),
-            BudgetLine(budget: "tokens", limit: limits.maxTokens, used: usage.totalTokens),
+            BudgetLine(budget: "tokens", limit: limits.maxTokens, used: usage.saturatingTotalTokens),
             BudgetLine(budget: "inputTokens", limit: limits.maxInputTokens, used: usage.inputTokens),
             BudgetLine(budget: "outputTokens", limit: limits.maxOutputTokens, used: usage.outputTokens),
             BudgetLine(budget: "toolCalls", limit: limits.maxToolCalls, used: toolCalls),
@@ -211,15 +227,20 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     }
 }
 
-/// A token and cost estimate held against a ledger until it is settled or released.
-public struct UsageReservation: Hashable, Codable, Sendable {
+/// A token and cost estimate held against a ledger until it is settled or released, once.
+///
+/// Only a ledger makes reservations; each has an identity, so settling or releasing the same one twice gives
+/// nothing back the second time.
+public struct UsageReservation: Hashable, Sendable {
+    /// The reservation's identity within its ledger.
+    let id: UInt64
     /// The usage reserved.
     public let estimate: ModelUsage
 
-    /// Creates a reservation record for `estimate`; ledgers make these, callers only pass them back.
-    ///
-    /// - Parameter estimate: The usage reserved.
-    package init(estimate: ModelUsage) { self.estimate = estimate }
+    init(id: UInt64, estimate: ModelUsage) {
+        self.id = id
+        self.estimate = estimate
+    }
 }
 
 /// One line of a ledger table: a budget's limit beside what was used.

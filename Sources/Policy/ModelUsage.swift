@@ -52,5 +52,28 @@ public struct ModelUsage: Hashable, Codable, Sendable, CustomStringConvertible {
     /// A compact summary.
     public var description: String { "\(inputTokens) in + \(outputTokens) out tokens, cost \(cost)" }
 
-    var isNegative: Bool { inputTokens < 0 || outputTokens < 0 || cost < 0 }
+    /// The figure with negative parts counted as zero: what a ledger bills. An adapter cannot give budget back by
+    /// reporting negative usage.
+    var billable: ModelUsage {
+        ModelUsage(inputTokens: max(0, inputTokens), outputTokens: max(0, outputTokens), cost: max(0, cost))
+    }
+
+    /// Adds two billable figures, saturating at `Int64.max` instead of wrapping.
+    func saturatingAdding(_ other: ModelUsage) -> ModelUsage {
+        func add(_ a: Int64, _ b: Int64) -> Int64 {
+            let (sum, overflow) = a.addingReportingOverflow(b)
+            return overflow ? Int64.max : sum
+        }
+        return ModelUsage(
+            inputTokens: add(inputTokens, other.inputTokens),
+            outputTokens: add(outputTokens, other.outputTokens),
+            cost: add(cost, other.cost)
+        )
+    }
+
+    /// Input plus output tokens, saturating at `Int64.max`.
+    var saturatingTotalTokens: Int64 {
+        let (sum, overflow) = inputTokens.addingReportingOverflow(outputTokens)
+        return overflow ? Int64.max : sum
+    }
 }

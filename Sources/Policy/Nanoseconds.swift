@@ -11,12 +11,15 @@ public struct Nanoseconds: Hashable, Comparable, Codable, Sendable, CustomString
     /// - Parameter rawValue: The number of nanoseconds.
     public init(rawValue: Int64) { self.rawValue = rawValue }
 
-    /// Converts a duration, truncating below a nanosecond.
+    /// Converts a duration, truncating below a nanosecond and saturating beyond `Int64` nanoseconds.
     ///
     /// - Parameter duration: The duration to convert.
     public init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        rawValue = seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflowSum) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        // Durations beyond about 292 years saturate instead of wrapping.
+        rawValue = overflow || overflowSum ? (seconds < 0 ? Int64.min : Int64.max) : total
     }
 
     /// Zero nanoseconds.

@@ -150,16 +150,17 @@ struct AgentGraphTests {
         let policy = try StrictPolicy(timeout: .seconds(1))
         async let pending = orchestrator.run(graph, input: nil, policy: policy)
         for _ in 0..<2 {
-            await clock.waitForSleepers(count: 2)  // this node's run deadline and its agent's sleep
+            await clock.waitForSleepers(count: 3)  // the graph's deadline, this node's run deadline, its agent's sleep
             clock.advance(by: .milliseconds(400))
         }
-        await clock.waitForSleepers(count: 2)
+        await clock.waitForSleepers(count: 3)
         clock.advance(by: .milliseconds(200))
         let report = try await pending
         #expect(report.status == .timedOut)
         #expect(report.stopReason == .timedOut)
-        #expect(report.nodes.map(\.status) == [.succeeded, .succeeded, .failed, .skipped])
-        #expect(report.node("c")?.attempts.first?.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(200))))
+        #expect(report.nodes.map(\.status) == [.succeeded, .succeeded, .cancelled, .skipped])
+        let stopped = try #require(report.node("c")?.attempts.first?.stopReason)
+        #expect([.timedOut(timeout: Nanoseconds(.milliseconds(200))), .cancelled].contains(stopped))
         #expect(report.execution.duration.rawValue == 1_000_000_000)
     }
 
@@ -330,7 +331,7 @@ struct AgentGraphTests {
         let orchestrator = try makeOrchestrator(clock: clock)
         let (fixedGraph, fixedRegistry) = (graph, registry)
         let task = Task { try await orchestrator.run(fixedGraph, input: nil, registry: fixedRegistry) }
-        await clock.waitForSleepers(count: 4)  // two runs in flight: deadline + sleep each
+        await clock.waitForSleepers(count: 5)  // the graph's deadline; two runs in flight: deadline + sleep each
         task.cancel()
         let report = try await task.value
         #expect(report.status == .cancelled)
@@ -382,9 +383,9 @@ struct AgentGraphTests {
         var outputs: [String] = []
         for slowFirst in [true, false] {
             async let pending = orchestrator.run(graph(slowFirst: slowFirst), input: nil)
-            await clock.waitForSleepers(count: 4)
+            await clock.waitForSleepers(count: 5)  // the graph's deadline; two runs: deadline + sleep each
             clock.advance(by: .milliseconds(10))
-            await clock.waitForSleepers(count: 2)
+            await clock.waitForSleepers(count: 3)
             clock.advance(by: .milliseconds(10))
             let report = try await pending
             outputs.append(JSONValue.canonicalTextForTest(report.finalOutput))

@@ -24,6 +24,7 @@ struct BudgetEnforcementTests {
         )
         #expect(report.stepOutputs == (0..<limit).map { JSONValue.integer($0) })
         #expect(report.ledger.first == BudgetLine(budget: "steps", limit: limit, used: limit))
+        #expect(report.agentStopped)  // the refusal happens between steps, with the agent's code returned
     }
 
     @Test("Steps: a plan of exactly N (or N-1) steps completes", arguments: [Int64(4), 5])

@@ -14,6 +14,17 @@ final class SpinGate: Sendable {
     var isSpinning: Bool { spinning.load(ordering: .acquiring) }
 }
 
+/// An agent that spins on `gate` without ever suspending or checking cancellation.
+func spinner(_ gate: SpinGate, spinning: Arrivals, ended: Arrivals) -> ClosureAgent {
+    ClosureAgent(name: "spinner") { _, _ in
+        spinning.arrive()
+        var spins = 0
+        while !gate.isReleased { spins &+= 1 }
+        ended.arrive()
+        return .integer(Int64(spins & 1))
+    }
+}
+
 @Suite("Timeouts and cancellation", .serialized, .timeLimit(.minutes(1)))
 struct TimeoutAndCancellationTests {
     @Test("A hung agent is stopped at the deadline with stop reason timedOut")
@@ -62,13 +73,7 @@ struct TimeoutAndCancellationTests {
         let gate = SpinGate()
         let spinning = Arrivals()
         let ended = Arrivals()
-        let agent = ClosureAgent(name: "spinner") { _, _ in
-            spinning.arrive()
-            var spins = 0
-            while !gate.isReleased { spins &+= 1 }
-            ended.arrive()
-            return .integer(Int64(spins & 1))
-        }
+        let agent = spinner(gate, spinning: spinning, ended: ended)
         let policy = try StrictPolicy(timeout: .milliseconds(100))
         async let pending = orchestrator.run(agent, task: nil, policy: policy)
         await spinning.wait(for: 1)
@@ -89,13 +94,7 @@ struct TimeoutAndCancellationTests {
         let gate = SpinGate()
         let spinning = Arrivals()
         let ended = Arrivals()
-        let agent = ClosureAgent(name: "spinner") { _, _ in
-            spinning.arrive()
-            var spins = 0
-            while !gate.isReleased { spins &+= 1 }
-            ended.arrive()
-            return .integer(Int64(spins & 1))
-        }
+        let agent = spinner(gate, spinning: spinning, ended: ended)
         let policy = try StrictPolicy(timeout: .milliseconds(100))
         let reports = await withTaskGroup(of: ExecutionReport.self) { group in
             for _ in 0..<4 { group.addTask { await orchestrator.run(agent, task: nil, policy: policy) } }
@@ -110,6 +109,43 @@ struct TimeoutAndCancellationTests {
         #expect(reports.allSatisfy { $0.status == .timedOut && !$0.agentStopped })
         gate.release()
         await ended.wait(for: 4)
+    }
+
+    @Test("A quick agent is never queued behind a busy one on the agent threads")
+    func quickBesideBusy() async throws {
+        let orchestrator = try makeOrchestrator()
+        _ = await orchestrator.run(ClosureAgent(name: "warm-up") { _, _ in nil }, task: nil)  // leaves an idle thread
+        let gate = SpinGate()
+        let spinning = Arrivals()
+        let ended = Arrivals()
+        async let busy = orchestrator.run(spinner(gate, spinning: spinning, ended: ended), task: nil)
+        async let quick = orchestrator.run(ClosureAgent(name: "quick") { _, _ in "done" }, task: nil)
+        let quickReport = await quick  // completes while the busy agent still spins; no clock moves
+        #expect(quickReport.finalOutput == "done")
+        await spinning.wait(for: 1)
+        gate.release()
+        #expect(await busy.status == .succeeded)
+    }
+
+    @Test("A model call in flight when the run ends gives its reservation back to the shared budget")
+    func reservationReleasedAtTimeout() async throws {
+        let clock = ManualClock()
+        let orchestrator = try makeOrchestrator(clock: clock)
+        let shared = SharedBudget(try BudgetLimits(maxTokens: 1_000))
+        let agent = ClosureAgent(name: "slow model") { _, context in
+            let reservation = try context.reserveUsage(ModelUsage(inputTokens: 900))
+            try await context.sleep(for: .seconds(5))  // the model call
+            try context.reportUsage(ModelUsage(inputTokens: 10), for: reservation)
+            return "late"
+        }
+        let policy = try StrictPolicy(timeout: .seconds(1))
+        async let pending = orchestrator.run(agent, task: nil, policy: policy, sharedBudget: shared)
+        await clock.waitForSleepers(count: 2)
+        clock.advance(by: .seconds(1))
+        let report = await pending
+        #expect(report.status == .timedOut)
+        #expect(shared.ledger.reservedUsage == .zero)
+        #expect(shared.remaining.tokens == 1_000)
     }
 
     @Test("Caller cancellation ends the run promptly with a full report")

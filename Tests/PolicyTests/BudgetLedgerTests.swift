@@ -184,3 +184,69 @@ struct SharedBudgetTests {
         #expect(parent.ledger.toolCalls == 2)
     }
 }
+
+@Suite("Budget ledger against adversarial usage")
+struct AdversarialUsageTests {
+    @Test("Releasing or settling a reservation twice gives nothing back the second time")
+    func doubleRelease() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 1_000))
+        let reservation = try ledger.reserveUsage(ModelUsage(inputTokens: 1_000))
+        for _ in 0..<10 { ledger.release(reservation) }
+        #expect(ledger.reservedUsage == .zero)
+        let violation = try #require(throws: PolicyViolation.self) {
+            try ledger.recordUsage(ModelUsage(inputTokens: 10_000))
+        }
+        #expect(violation.attempted == 10_000)
+
+        var settled = BudgetLedger(limits: try BudgetLimits(maxTokens: 100))
+        let once = try settled.reserveUsage(ModelUsage(inputTokens: 50))
+        try settled.settle(once, actual: ModelUsage(inputTokens: 10))
+        try settled.settle(once, actual: ModelUsage(inputTokens: 10))
+        #expect(settled.usage.inputTokens == 20)
+        #expect(settled.reservedUsage == .zero)
+    }
+
+    @Test("Negative usage counts as zero and cannot give budget back")
+    func negativeUsage() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 10, maxCost: 10))
+        try ledger.recordUsage(ModelUsage(inputTokens: 10, cost: 10))
+        try ledger.recordUsage(ModelUsage(inputTokens: -1_000_000, cost: -5))
+        #expect(ledger.usage == ModelUsage(inputTokens: 10, cost: 10))
+        #expect(throws: PolicyViolation.self) { try ledger.reserveUsage(ModelUsage(inputTokens: 1)) }
+        let reservation = try ledger.reserveUsage(ModelUsage(inputTokens: -5))
+        #expect(reservation.estimate == .zero)
+    }
+
+    @Test("Token counts near Int64.max saturate instead of wrapping past the limit")
+    func overflow() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 100))
+        let violation = try #require(throws: PolicyViolation.self) {
+            try ledger.reserveUsage(ModelUsage(inputTokens: .max, outputTokens: 1))
+        }
+        #expect(violation.limit == .maxTokens)
+        #expect(violation.attempted == .max)
+    }
+
+    @Test("An overrun reports the actual total, without other calls' reservations")
+    func overrunIsActual() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 1_000))
+        let first = try ledger.reserveUsage(ModelUsage(inputTokens: 600))
+        _ = try ledger.reserveUsage(ModelUsage(inputTokens: 400))
+        try ledger.settle(first, actual: ModelUsage(inputTokens: 601))
+        #expect(ledger.usage.inputTokens == 601)
+    }
+
+    @Test("A shared budget's reservations are given back once, also through the parent")
+    func sharedRelease() throws {
+        let parent = SharedBudget(try BudgetLimits(maxTokens: 100))
+        let child = SharedBudget(.unlimited, parent: parent)
+        let reservation = try child.reserveUsage(ModelUsage(inputTokens: 60))
+        child.release(reservation)
+        child.release(reservation)
+        #expect(parent.ledger.reservedUsage == .zero)
+        _ = try child.reserveUsage(ModelUsage(inputTokens: 70))
+        child.releaseAll()
+        #expect(parent.ledger.reservedUsage == .zero)
+        #expect(child.ledger.reservedUsage == .zero)
+    }
+}

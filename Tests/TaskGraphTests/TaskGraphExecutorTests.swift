@@ -1,4 +1,5 @@
 import AgentAdapters
+import AgentPolicy
 import AgentTaskGraph
 import FoundationEssentials
 import Testing
@@ -94,7 +95,7 @@ struct TaskGraphExecutorTests {
     func falsyOutputs() async throws {
         let falsy: [String: Value] = ["s": .string(""), "i": .int(0), "b": .bool(false), "l": .array([]), "n": .null]
         let graph = TaskGraph.of(["s": [], "i": [], "b": [], "l": [], "n": [], "sink": ["s", "i", "b", "l", "n"]])
-        let seen = TestLock<[String: Value]?>(nil)
+        let seen = LockedState<[String: Value]?>(nil)
         let report = try await TaskGraphExecutor(clock: ManualClock()).run(graph) {
             (invocation: NodeInvocation<Value>) in
             if invocation.node == "sink" {

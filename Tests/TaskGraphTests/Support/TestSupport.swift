@@ -1,3 +1,4 @@
+import AgentPolicy
 import AgentTaskGraph
 
 /// SplitMix64: the tests' own small seeded generator.
@@ -48,7 +49,7 @@ final class BodyTracker: Sendable {
         var observedCancellation: Set<String> = []
     }
 
-    private let state = TestLock(State())
+    private let state = LockedState(State())
 
     /// Records a body start; `dependencies` must all have finished already.
     func enter(_ node: String, dependencies: [String] = []) {
@@ -97,7 +98,7 @@ final class EventLog: Sendable {
         var waiters: [Waiter] = []
     }
 
-    private let state = TestLock(State())
+    private let state = LockedState(State())
 
     /// The closure to pass as `Configuration.onEvent`.
     var handler: @Sendable (GraphEvent) -> Void {
