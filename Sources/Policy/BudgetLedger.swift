@@ -236,11 +236,6 @@ public struct UsageReservation: Hashable, Sendable {
     let id: UInt64
     /// The usage reserved.
     public let estimate: ModelUsage
-
-    init(id: UInt64, estimate: ModelUsage) {
-        self.id = id
-        self.estimate = estimate
-    }
 }
 
 /// One line of a ledger table: a budget's limit beside what was used.
