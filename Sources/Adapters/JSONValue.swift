@@ -160,3 +160,34 @@ private func compareInteger(_ integer: Int64, _ double: Double) -> Int? {
     let fraction = double - Double(truncated)  // exact: both operands share the integral part
     return fraction > 0 ? -1 : (fraction < 0 ? 1 : 0)
 }
+
+extension JSONValue {
+    /// The deepest nesting of arrays and objects in the value (a scalar is 0), found without recursion.
+    ///
+    /// The walk stops as soon as the depth passes `limit`, so checking a hostile, very deep value is cheap.
+    ///
+    /// - Parameter limit: The depth beyond which counting stops.
+    /// - Returns: The depth, or `limit + 1` if it is deeper than `limit`.
+    public func nestingDepth(upTo limit: Int = JSONValue.maximumParsingDepth) -> Int {
+        var deepest = 0
+        var pending: [(value: JSONValue, depth: Int)] = [(self, 0)]
+        while let (value, depth) = pending.popLast() {
+            let children: [JSONValue]
+            switch value {
+            case .array(let elements): children = elements
+            case .object(let members): children = Array(members.values)
+            default: continue
+            }
+            let inner = depth + 1
+            deepest = max(deepest, inner)
+            if deepest > limit { return limit + 1 }
+            for child in children {
+                switch child {
+                case .array, .object: pending.append((child, inner))
+                default: break
+                }
+            }
+        }
+        return deepest
+    }
+}

@@ -395,6 +395,16 @@ final class RunController: AgentContextBackend, Sendable {
         let tool: RegisteredTool
         do {
             tool = try tools.tool(named: name)
+            // Checked without recursion first: everything after (schema, loop-detection key, report) walks the value.
+            if arguments.nestingDepth() > JSONValue.maximumParsingDepth {
+                throw ToolError(
+                    code: .invalidArguments,
+                    tool: name,
+                    field: "",
+                    message:
+                        "arguments for \"\(name)\" are nested more than \(JSONValue.maximumParsingDepth) levels deep"
+                )
+            }
             try tool.check(arguments)
         } catch {
             recordRefusal(name, arguments, error)

@@ -154,3 +154,34 @@ struct ToolCallTests {
         #expect(counter.value == 0)
     }
 }
+
+@Suite("Hostile tool arguments")
+struct HostileArgumentTests {
+    @Test("Arguments nested deeper than the parser allows are refused before anything walks them")
+    func deepArguments() async throws {
+        let counter = Counter()
+        let orchestrator = try makeOrchestrator(tools: [countingTool("echo", counter)])
+        let agent = ClosureAgent(name: "deep") { _, context in
+            var value: JSONValue = 0
+            for _ in 0..<2_000 { value = .array([value]) }
+            do {
+                _ = try await context.callTool("echo", arguments: value)
+                return "ran"
+            } catch let error as ToolError {
+                return .string(error.code.rawValue)
+            }
+        }
+        let report = await orchestrator.run(agent, task: nil)
+        #expect(report.finalOutput == "invalidArguments")
+        #expect(counter.value == 0)
+    }
+
+    @Test("Nesting depth is measured without recursion")
+    func depth() {
+        #expect(JSONValue.integer(1).nestingDepth() == 0)
+        #expect(JSONValue.array([[1], ["a": [2]]]).nestingDepth() == 3)
+        var deep: JSONValue = 0
+        for _ in 0..<10 { deep = .array([deep]) }
+        #expect(deep.nestingDepth(upTo: 5) == 6)
+    }
+}
