@@ -31,6 +31,59 @@ extension JSONValue: ExpressibleByStringInterpolation {
     ///
     /// - Parameter value: The literal.
     public init(stringLiteral value: String) { self = .string(value) }
+
+    /// Creates ``string(_:)`` from an interpolated string literal.
+    ///
+    /// - Parameter stringInterpolation: The literal's parts.
+    public init(stringInterpolation: StringInterpolation) { self = .string(stringInterpolation.text) }
+
+    /// Builds the text of an interpolated ``JSONValue`` string literal.
+    ///
+    /// An interpolated ``JSONValue`` that is a string adds its text without quotes (`"notes on \(topic)"` gives
+    /// `notes on Swift`, not `notes on "Swift"`); any other ``JSONValue`` adds its compact JSON text, and `nil` adds
+    /// `null`. Other values add their `description`.
+    public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+        var text = ""
+
+        /// Creates an empty interpolation.
+        ///
+        /// - Parameters:
+        ///   - literalCapacity: The combined length of the literal parts.
+        ///   - interpolationCount: The number of interpolated values.
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            text.reserveCapacity(literalCapacity + 8 * interpolationCount)
+        }
+
+        /// Adds a literal part.
+        ///
+        /// - Parameter literal: The literal text.
+        public mutating func appendLiteral(_ literal: String) { text += literal }
+
+        /// Adds a JSON value: a string's text without quotes, anything else as compact JSON.
+        ///
+        /// - Parameter value: The value to add.
+        public mutating func appendInterpolation(_ value: JSONValue) {
+            if case .string(let string) = value { text += string } else { text += value.jsonText() }
+        }
+
+        /// Adds an optional JSON value; `nil` adds `null`.
+        ///
+        /// - Parameter value: The value to add.
+        public mutating func appendInterpolation(_ value: JSONValue?) {
+            guard let value else {
+                text += "null"
+                return
+            }
+            appendInterpolation(value)
+        }
+
+        /// Adds any other value's description.
+        ///
+        /// - Parameter value: The value to add.
+        public mutating func appendInterpolation<Value>(_ value: Value) {
+            text += String(describing: value)
+        }
+    }
 }
 
 extension JSONValue: ExpressibleByArrayLiteral {

@@ -46,6 +46,18 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
     /// The run-level budget: limit beside use across all nodes, with `timeNanoseconds`.
     public var ledger: [BudgetLine]
 
+    /// The final output as one value: the designated output node's output, or an object of the sinks' outputs
+    /// keyed by node id; `nil` unless every node it is built from succeeded.
+    ///
+    /// ``finalOutput`` says which of the two it is; this is the value itself, without `AgentTaskGraph` types.
+    public var output: JSONValue? {
+        switch finalOutput {
+        case .node(_, let output)?: output
+        case .sinks(let outputs)?: .object(Dictionary(outputs.map { ($0.id, $0.output) }) { first, _ in first })
+        case nil: nil
+        }
+    }
+
     /// Returns the record of node `id`.
     ///
     /// - Parameter id: The node's id.

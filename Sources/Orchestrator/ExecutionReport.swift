@@ -42,8 +42,13 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     public var violations: [PolicyViolation]
     /// Counts of the events the run emitted, and of those dropped by slow subscribers.
     public var events: EventCounts
-    /// Whether the agent's work had ended when the report was made. After a timeout, an agent that ignores
-    /// cancellation is abandoned: it is `false` then, and the work ends (and is released) whenever it stops.
+    /// Whether the agent's code had returned when the run ended (frozen then, so identical runs report the same).
+    ///
+    /// It is `true` when the run ended between agent calls: completed, rejected, a step or revision refused, the
+    /// agent threw. It is `false` when the run ended while agent code was still running: at the deadline, on the
+    /// caller's cancellation, or on a policy refusal raised inside one of the agent's context calls. The agent's
+    /// task is cancelled then; a cooperative agent unwinds at once, one that ignores cancellation is abandoned and
+    /// keeps running until its code returns, and is released then. Either way nothing it does later counts.
     public var agentStopped: Bool
     /// The run's length on the orchestrator's clock.
     public var durationNanoseconds: Nanoseconds

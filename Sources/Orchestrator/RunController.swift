@@ -76,7 +76,7 @@ final class RunController: AgentContextBackend, Sendable {
 
     // MARK: Events and phases (call under the lock)
 
-    private func emit(_ kind: OrchestrationEvent.Kind, _ record: inout Record) {
+    private func emit(_ kind: OrchestrationEvent.Kind, _ record: inout Record, at time: Nanoseconds? = nil) {
         record.sequence += 1
         record.counts.count(kind)
         guard hub.hasSubscribers else { return }
@@ -84,15 +84,16 @@ final class RunController: AgentContextBackend, Sendable {
             executionID: executionID,
             nodeID: nodeID,
             sequence: record.sequence,
-            time: offset,
+            time: time ?? offset,
             kind: kind
         )
         record.counts.dropped += hub.publish(event)
     }
 
     private func enter(_ phase: LifecyclePhase, _ record: inout Record, at time: Nanoseconds? = nil) {
-        record.history.append(PhaseTransition(phase: phase, atNanoseconds: time ?? offset))
-        emit(.stateEntered(phase), &record)
+        let time = time ?? offset
+        record.history.append(PhaseTransition(phase: phase, atNanoseconds: time))
+        emit(.stateEntered(phase), &record, at: time)
     }
 
     /// Applies a machine transition, recording a phase change; `nil` once the run has terminated.
@@ -144,7 +145,7 @@ final class RunController: AgentContextBackend, Sendable {
             try budget.reserveStep()
         } catch {
             // The driver, not the agent, holds control here: the agent's code has returned.
-            terminate(.policyViolation(error), violation: error, agentEnded: true)
+            terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
             return false
         }
         let started = state.withLock { record in
@@ -193,7 +194,7 @@ final class RunController: AgentContextBackend, Sendable {
             do {
                 try budget.reserveRevision()
             } catch {
-                terminate(.policyViolation(error), violation: error, agentEnded: true)
+                terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
                 return nil
             }
         }
@@ -206,8 +207,8 @@ final class RunController: AgentContextBackend, Sendable {
     func agentThrew(_ error: any Error) {
         let reason: StopReason
         switch error {
-        case let error as ToolError: reason = .toolFailed(ErrorRecord(error))
-        default: reason = .agentFailed(ErrorRecord(error))
+        case let error as ToolError: reason = .toolFailed(error: ErrorRecord(error))
+        default: reason = .agentFailed(error: ErrorRecord(error))
         }
         state.withLock { record in
             if let current = record.currentStep, record.machine.phase != .terminated {
@@ -244,7 +245,7 @@ final class RunController: AgentContextBackend, Sendable {
         // Freeze what was in flight.
         if let current = record.currentStep {
             record.steps[current].endNanoseconds = now
-            emit(.stepFinished(index: record.steps[current].index, status: .interrupted), &record)
+            emit(.stepFinished(index: record.steps[current].index, status: .interrupted), &record, at: now)
             record.currentStep = nil
         }
         for step in record.steps.indices {
@@ -389,7 +390,7 @@ final class RunController: AgentContextBackend, Sendable {
             try policy.checkPermission(toCall: name)
         } catch {
             recordRefusal(name, arguments, error)
-            terminate(.policyViolation(error), violation: error)
+            terminate(.policyViolation(violation: error), violation: error)
             throw error
         }
         let tool: RegisteredTool
@@ -415,7 +416,7 @@ final class RunController: AgentContextBackend, Sendable {
             try budget.reserveToolCall(name, argumentsKey: key)
         } catch {
             recordRefusal(name, arguments, error)
-            terminate(.policyViolation(error), violation: error)
+            terminate(.policyViolation(violation: error), violation: error)
             throw error
         }
         // Record the start; the position lets the finish find its record.
@@ -481,7 +482,7 @@ final class RunController: AgentContextBackend, Sendable {
         do {
             reservation = try budget.reserveUsage(estimate)
         } catch {
-            terminate(.policyViolation(error), violation: error)
+            terminate(.policyViolation(violation: error), violation: error)
             throw error
         }
         if isTerminated {
@@ -519,7 +520,7 @@ final class RunController: AgentContextBackend, Sendable {
             emit(.usageRecorded(actual), &record)
         }
         if let violation {
-            terminate(.policyViolation(violation), violation: violation)
+            terminate(.policyViolation(violation: violation), violation: violation)
             throw violation
         }
     }

@@ -9,15 +9,15 @@ public enum StopReason: Hashable, Codable, Sendable, CustomStringConvertible {
     /// REVIEW rejected the outputs, for `reason`.
     case rejected(reason: String)
     /// A governance limit refused work or was passed; the run stopped at once.
-    case policyViolation(PolicyViolation)
+    case policyViolation(violation: PolicyViolation)
     /// The run's timeout passed; in-flight work was cancelled.
     case timedOut(timeout: Nanoseconds)
     /// The caller cancelled the run's task.
     case cancelled
     /// The agent threw an error (not a tool error).
-    case agentFailed(ErrorRecord)
+    case agentFailed(error: ErrorRecord)
     /// The agent let a tool's error escape from a step.
-    case toolFailed(ErrorRecord)
+    case toolFailed(error: ErrorRecord)
 
     /// The reason's stable name: `completed`, `rejected`, `policyViolation`, `timedOut`, `cancelled`,
     /// `agentFailed` or `toolFailed`.

@@ -85,3 +85,18 @@ struct JSONValueTests {
         #expect("\(value)" == value.jsonText())
     }
 }
+
+@Suite("JSONValue string interpolation")
+struct JSONValueInterpolationTests {
+    @Test("Interpolated strings add their text, other values their JSON, nil adds null")
+    func interpolation() {
+        let topic: JSONValue = "Swift"
+        let object: JSONValue = ["a": [1, true]]
+        let missing: JSONValue? = nil
+        let count = 3
+        let value: JSONValue = "on \(topic), \(object), \(missing), \(count) times, \(object["a"] ?? "none")"
+        #expect(value == #"on Swift, {"a":[1,true]}, null, 3 times, [1,true]"#)
+        let fallback: JSONValue = "\(object["zzz"] ?? "none")"
+        #expect(fallback == "none")
+    }
+}

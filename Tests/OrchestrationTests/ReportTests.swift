@@ -64,10 +64,10 @@ struct ReportTests {
         "Every stop reason is in the report, with its status",
         arguments: [
             (StopReason.completed, RunStatus.succeeded), (.rejected(reason: "r"), .failed),
-            (.policyViolation(PolicyViolation(limit: .maxSteps, limitValue: 1, attempted: 2)), .failed),
+            (.policyViolation(violation: PolicyViolation(limit: .maxSteps, limitValue: 1, attempted: 2)), .failed),
             (.timedOut(timeout: Nanoseconds(rawValue: 5)), .timedOut), (.cancelled, .cancelled),
-            (.agentFailed(ErrorRecord(type: "E", message: "m")), .failed),
-            (.toolFailed(ErrorRecord(type: "E", message: "m")), .failed),
+            (.agentFailed(error: ErrorRecord(type: "E", message: "m")), .failed),
+            (.toolFailed(error: ErrorRecord(type: "E", message: "m")), .failed),
         ]
     )
     func stopReasons(reason: StopReason, status: RunStatus) throws {

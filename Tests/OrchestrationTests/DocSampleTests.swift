@@ -1,0 +1,44 @@
+import AgentAdapters
+import AgentOrchestration
+import AgentPolicy
+import Testing
+
+/// The first sample of the "Graphs, teams and events" article, as written there: it must compile and work.
+@Suite("Documentation samples")
+struct DocSampleTests {
+    @Test("The graph-of-agents sample runs and produces the polished output")
+    func graphSample() async throws {
+        let researcher = ClosureAgent(name: "researcher") { step, _ in
+            "notes on \(step.input["input"] ?? "?")"
+        }
+        let writer = ClosureAgent(name: "writer") { step, _ in
+            "draft from \(step.input["dependencies"]?["research"] ?? "?")"
+        }
+        let critic = ClosureAgent(name: "critic") { _, _ in "needs examples" }
+        let editor = ClosureAgent(name: "editor") { step, _ in
+            let dependencies = step.input["dependencies"]
+            return "\(dependencies?["draft"] ?? "") + \(dependencies?["critique"] ?? "")"
+        }
+
+        var graph = AgentGraph(outputNode: "polish")
+        graph.add("research", agent: researcher)
+        graph.add("draft", agent: writer, dependsOn: ["research"])
+        graph.add("critique", agent: critic, dependsOn: ["research"])
+        graph.add("polish", agent: editor, dependsOn: ["draft", "critique"])
+
+        let orchestrator = try Orchestrator()
+        let policy = try StrictPolicy(maxSteps: 20, maxToolCalls: 10, timeout: .seconds(60))
+        let report = try await orchestrator.run(graph, input: "Swift concurrency", policy: policy)
+        #expect(report.status == .succeeded)
+        #expect(report.output == #"draft from notes on Swift concurrency + needs examples"#)
+    }
+
+    @Test("Without an output node, the output is the sinks' outputs by id")
+    func sinksOutput() async throws {
+        var graph = AgentGraph()
+        graph.add("a", agent: ClosureAgent(name: "a") { _, _ in 1 })
+        graph.add("b", agent: ClosureAgent(name: "b") { _, _ in 2 })
+        let report = try await Orchestrator().run(graph, input: nil)
+        #expect(report.output == ["a": 1, "b": 2])
+    }
+}
