@@ -26,14 +26,14 @@ let lookup = ClosureTool(
     arguments["item"] == "apple" ? 120 : 95
 }
 
-// The agent plays a script: two steps of tool calls, then REVIEW accepts the last output.
+// The agent plays a script: one step per price lookup, then a step that "asks a model" (reserving and reporting
+// tokens) and adds the prices up. Each step's output is the result of its last tool call; REVIEW accepts the last
+// step's output as the final output.
 let agent = ScriptedAgent(
     name: "shopper",
     steps: [
-        [
-            .callTool("lookup_price", arguments: ["item": "apple"]),
-            .callTool("lookup_price", arguments: ["item": "pear"]),
-        ],
+        [.callTool("lookup_price", arguments: ["item": "apple"])],
+        [.callTool("lookup_price", arguments: ["item": "pear"])],
         [
             .useModel(
                 estimate: ModelUsage(inputTokens: 200, outputTokens: 50),
