@@ -171,10 +171,7 @@ public actor Orchestrator {
         _ controller: RunController,
         on threads: AgentThreadPool?
     ) async {
-        let work = Task(executorPreference: threads) {
-            await drive(agent, controller)
-            controller.markAgentEnded()
-        }
+        let work = Task(executorPreference: threads) { await drive(agent, controller) }
         let time = controller.time
         let deadline = controller.deadline
         let timeout = Nanoseconds(deadline - controller.start)

@@ -20,8 +20,7 @@ final class RunController: AgentContextBackend, Sendable {
         var failedToolCalls = 0
         var sequence: Int64 = 0
         var counts = EventCounts()
-        var agentEnded = false
-        /// Whether the agent's code had returned when the run ended; frozen then, so reports are deterministic.
+        /// Whether the agent's code had returned when the run ended; set once, then, so reports are deterministic.
         var agentEndedAtTermination = false
         var waiter: CheckedContinuation<Void, Never>?
         var endTime: Duration?
@@ -254,16 +253,13 @@ final class RunController: AgentContextBackend, Sendable {
                 record.steps[step].toolCalls[call].endNanoseconds = now
             }
         }
-        record.agentEnded = record.agentEnded || agentEnded
-        record.agentEndedAtTermination = record.agentEnded
+        record.agentEndedAtTermination = agentEnded
         record.endTime = now.duration
         enter(.terminated, &record, at: now)
         let waiter = record.waiter
         record.waiter = nil
         return waiter
     }
-
-    func markAgentEnded() { state.withLock { $0.agentEnded = true } }
 
     /// Suspends until the run has terminated.
     func waitForTermination() async {
