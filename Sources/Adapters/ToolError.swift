@@ -1,3 +1,5 @@
+public import AgentPolicy
+
 /// A tool call that could not be made or that failed: unknown tool, arguments refused, or the tool threw.
 ///
 /// The agent receives it from ``AgentContext/callTool(_:arguments:)`` and may handle it (a model-driven agent can
@@ -45,6 +47,11 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
     public var registeredTools: [String]?
     /// What went wrong and what to do about it.
     public var message: String
+    /// For ``Code/toolFailed``: whether the tool's error said it may succeed if tried again (for example an HTTP 503
+    /// from an error conforming to `RetryableError` of the AgentTaskGraph module). Graph runs retry such nodes.
+    public var isRetryable: Bool
+    /// For ``Code/toolFailed``: the tool's error's hint of how long to wait before trying again, if any.
+    public var retryAfterNanoseconds: Nanoseconds?
 
     /// Creates an error.
     ///
@@ -54,12 +61,24 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
     ///   - field: The offending argument's path, for invalid arguments.
     ///   - registeredTools: The names registered, for unknown or duplicate tools.
     ///   - message: What went wrong and what to do about it.
-    public init(code: Code, tool: String, field: String? = nil, registeredTools: [String]? = nil, message: String) {
+    ///   - isRetryable: Whether the tool's error may go away if the work is tried again.
+    ///   - retryAfterNanoseconds: How long to wait before trying again, if the tool's error said.
+    public init(
+        code: Code,
+        tool: String,
+        field: String? = nil,
+        registeredTools: [String]? = nil,
+        message: String,
+        isRetryable: Bool = false,
+        retryAfterNanoseconds: Nanoseconds? = nil
+    ) {
         self.code = code
         self.tool = tool
         self.field = field
         self.registeredTools = registeredTools
         self.message = message
+        self.isRetryable = isRetryable
+        self.retryAfterNanoseconds = retryAfterNanoseconds
     }
 
     /// A one-line summary naming the tool.

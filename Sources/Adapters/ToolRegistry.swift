@@ -108,17 +108,27 @@ package struct RegisteredTool: Sendable {
 
     /// Runs the tool's body on arguments that passed ``check(_:)``.
     ///
+    /// - Parameters:
+    ///   - arguments: Arguments that passed ``check(_:)``.
+    ///   - retryability: Reads whether the tool's error may go away if tried again, and a retry-after hint.
+    /// - Returns: The tool's output.
     /// - Throws: ``ToolError`` with code ``ToolError/Code/toolFailed``, or `CancellationError` unchanged.
-    package func call(_ arguments: JSONValue) async throws -> JSONValue {
+    package func call(
+        _ arguments: JSONValue,
+        retryability: (any Error) -> (isRetryable: Bool, retryAfter: Duration?) = { _ in (false, nil) }
+    ) async throws -> JSONValue {
         do {
             return try await body(arguments)
         } catch let error as CancellationError {
             throw error
         } catch {
+            let (isRetryable, retryAfter) = retryability(error)
             throw ToolError(
                 code: .toolFailed,
                 tool: description.name,
-                message: "tool \"\(description.name)\" failed: \(error)"
+                message: "tool \"\(description.name)\" failed: \(error)",
+                isRetryable: isRetryable,
+                retryAfterNanoseconds: retryAfter.map(Nanoseconds.init)
             )
         }
     }

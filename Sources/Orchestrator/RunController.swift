@@ -1,5 +1,6 @@
 import AgentAdapters
 import AgentPolicy
+import AgentTaskGraph
 
 /// One run's shared state: the lifecycle machine, the records, the event sequence and the termination latch.
 ///
@@ -443,7 +444,12 @@ final class RunController: AgentContextBackend, Sendable {
         }
         let result: Result<JSONValue, any Error>
         do {
-            result = .success(try await tool.call(arguments))
+            result = .success(
+                try await tool.call(arguments) { error in
+                    guard let error = error as? any RetryableError else { return (false, nil) }
+                    return (error.isRetryable, error.retryAfter)
+                }
+            )
         } catch {
             result = .failure(error)
         }

@@ -115,7 +115,14 @@ public struct ErrorRecord: Hashable, Codable, Sendable, CustomStringConvertible 
     public init(_ error: any Error) {
         switch error {
         case let error as ToolError:
-            self.init(type: "ToolError", message: error.message, code: error.code.rawValue, tool: error.tool)
+            self.init(
+                type: "ToolError",
+                message: error.message,
+                code: error.code.rawValue,
+                tool: error.tool,
+                isRetryable: error.isRetryable,
+                retryAfterNanoseconds: error.retryAfterNanoseconds
+            )
         case let error as PolicyViolation:
             self.init(type: "PolicyViolation", message: error.message, code: error.limit.rawValue, tool: error.tool)
         case let error as any RetryableError:

@@ -408,3 +408,33 @@ extension JSONValue {
         (try? JSONValueEncoder().encode(value).jsonText()) ?? "encoding failed"
     }
 }
+
+@Suite("Retryable tool failures in graphs", .timeLimit(.minutes(1)))
+struct RetryableToolTests {
+    @Test("A tool's retryable error that escapes the agent makes the node retry, with the error's hint recorded")
+    func retryableToolError() async throws {
+        let calls = Counter()
+        let flaky = ClosureTool(name: "flaky", description: "Overloaded on the first call.") { _ in
+            calls.increment()
+            if calls.value == 1 { throw Overloaded() }
+            return "ok"
+        }
+        let orchestrator = try makeOrchestrator(tools: [flaky])
+        var graph = AgentGraph()
+        graph.add(
+            "fetch",
+            agent: ClosureAgent(name: "fetcher") { _, context in try await context.callTool("flaky") },
+            retryPolicy: RetryPolicy(maxAttempts: 2)
+        )
+        let report = try await orchestrator.run(graph, input: nil)
+        #expect(report.status == .succeeded)
+        #expect(calls.value == 2)
+        let first = try #require(report.node("fetch")?.attempts.first)
+        guard case .toolFailed(let error) = first.stopReason else {
+            Issue.record("expected toolFailed, got \(first.stopReason)")
+            return
+        }
+        #expect(error.isRetryable)
+        #expect(report.node("fetch")?.output == "ok")
+    }
+}
