@@ -32,7 +32,7 @@ extension Orchestrator {
     /// Runs a graph of agents under one run-level policy and returns the graph report.
     ///
     /// Steps, tokens, tool calls, cost and the deadline form one ledger shared by every node, exact under
-    /// concurrency; a node's own policy can only tighten it. A node starts as soon as its dependencies succeed
+    /// concurrency; a node's own policy can only tighten it, and its limits cover all of the node's attempts. A node starts as soon as its dependencies succeed
     /// (no level barriers), with at most ``GraphConfiguration/maxConcurrency`` in flight. A policy violation in any
     /// node, or the deadline, stops the whole run: no new node starts, nodes in flight are cancelled, and the
     /// report says which limit stopped it. A node naming a capability runs the first agent offering it that has a
@@ -67,6 +67,10 @@ extension Orchestrator {
         let deadline = start + policy.timeout
         let state = LockedState(GraphRunState())
         let time = self.time
+        // A node with its own policy gets one budget for all its attempts, drawing on the run's.
+        let nodeBudgets: [String: SharedBudget] = graph.nodes.reduce(into: [:]) { budgets, node in
+            if let own = node.policy { budgets[node.id] = SharedBudget(own.budgetLimits, parent: runBudget) }
+        }
 
         var retryPolicies: [String: RetryPolicy] = [:]
         for node in graph.nodes {
@@ -109,7 +113,7 @@ extension Orchestrator {
                     candidate.agent,
                     task: task,
                     policy: nodePolicy,
-                    sharedBudget: runBudget,
+                    sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
                     metadata: metadata,
                     nodeID: invocation.node,
                     deadline: deadline

@@ -438,3 +438,32 @@ struct RetryableToolTests {
         #expect(report.node("fetch")?.output == "ok")
     }
 }
+
+@Suite("Node policies across attempts", .timeLimit(.minutes(1)))
+struct NodePolicyAttemptTests {
+    @Test("A node's own limits cover all its attempts, not each one")
+    func nodeBudgetAcrossAttempts() async throws {
+        let bodies = Counter()
+        let orchestrator = try makeOrchestrator(tools: [countingTool("t", bodies)])
+        let agent = ClosureAgent(name: "stumbler") { _, context in
+            for index in 0..<2 { _ = try await context.callTool("t", arguments: ["n": .integer(Int64(index))]) }
+            throw Overloaded()
+        }
+        var graph = AgentGraph()
+        graph.add(
+            "n",
+            agent: agent,
+            policy: try StrictPolicy(maxToolCalls: 3),
+            retryPolicy: RetryPolicy(maxAttempts: 3)
+        )
+        let report = try await orchestrator.run(graph, input: nil)
+        #expect(bodies.value == 3)  // 2 in the first attempt, 1 in the second; the 4th call is refused
+        guard case .policyViolation(let node, let violation) = report.stopReason else {
+            Issue.record("expected a policy violation, got \(report.stopReason)")
+            return
+        }
+        #expect(node == "n")
+        #expect(violation.limit == .maxToolCalls)
+        #expect(report.node("n")?.attempts.count == 2)
+    }
+}
