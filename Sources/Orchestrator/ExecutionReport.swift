@@ -32,7 +32,7 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     public var toolCallsOutsideSteps: [ToolCallRecord]
     /// Totals over the run.
     public var totals: RunTotals
-    /// The run's budgets, limit beside use, including `timeNanoseconds` (timeout vs duration).
+    /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
     public var ledger: [BudgetLine]
     /// The shared budget's lines as they stood when the run ended, if the run drew on one.
     public var sharedLedger: [BudgetLine]?

@@ -290,6 +290,13 @@ final class RunController: AgentContextBackend, Sendable {
             var ledger = ownLedger.lines
             ledger.append(
                 BudgetLine(
+                    budget: "refusedToolCalls",
+                    limit: policy.maxRefusedToolCalls,
+                    used: Int64(record.refusedToolCalls)
+                )
+            )
+            ledger.append(
+                BudgetLine(
                     budget: "timeNanoseconds",
                     limit: Nanoseconds(policy.timeout).rawValue,
                     used: duration.rawValue
@@ -353,9 +360,12 @@ final class RunController: AgentContextBackend, Sendable {
     }
 
     /// Records a tool call refused before it ran, and emits the refusal.
-    private func recordRefusal(_ name: String, _ arguments: JSONValue, _ error: any Error) {
+    ///
+    /// - Returns: The refusals so far in this run.
+    @discardableResult
+    private func recordRefusal(_ name: String, _ arguments: JSONValue, _ error: any Error) -> Int64 {
         state.withLock { record in
-            guard record.machine.phase != .terminated else { return }
+            guard record.machine.phase != .terminated else { return Int64(record.refusedToolCalls) }
             let now = offset
             let call = ToolCallRecord(
                 tool: name,
@@ -369,6 +379,7 @@ final class RunController: AgentContextBackend, Sendable {
             append(call, &record)
             record.refusedToolCalls += 1
             emit(.toolCallRefused(tool: name, reason: String(describing: error)), &record)
+            return Int64(record.refusedToolCalls)
         }
     }
 
@@ -405,7 +416,19 @@ final class RunController: AgentContextBackend, Sendable {
             }
             try tool.check(arguments)
         } catch {
-            recordRefusal(name, arguments, error)
+            let refusals = recordRefusal(name, arguments, error)
+            if refusals > policy.maxRefusedToolCalls {
+                let violation = PolicyViolation(
+                    limit: .maxRefusedToolCalls,
+                    limitValue: policy.maxRefusedToolCalls,
+                    attempted: refusals,
+                    tool: name,
+                    message: "\(refusals) tool calls were refused for an unknown tool or invalid arguments; "
+                        + "maxRefusedToolCalls is \(policy.maxRefusedToolCalls)"
+                )
+                terminate(.policyViolation(violation: violation), violation: violation)
+                throw violation
+            }
             throw error
         }
         let key = arguments.jsonText()

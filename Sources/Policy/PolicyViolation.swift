@@ -32,6 +32,8 @@ public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringC
         public static let maxCallsPerTool = Limit(rawValue: "maxCallsPerTool")
         /// ``StrictPolicy/maxRepeatedToolCalls``: identical calls (same tool, same arguments) in one run.
         public static let maxRepeatedToolCalls = Limit(rawValue: "maxRepeatedToolCalls")
+        /// ``StrictPolicy/maxRefusedToolCalls``: calls refused for an unknown tool or invalid arguments.
+        public static let maxRefusedToolCalls = Limit(rawValue: "maxRefusedToolCalls")
         /// ``StrictPolicy/allowedTools``: the tool matches no allow pattern.
         public static let toolNotAllowed = Limit(rawValue: "toolNotAllowed")
         /// ``StrictPolicy/deniedTools``: the tool matches a deny pattern.

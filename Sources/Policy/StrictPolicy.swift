@@ -32,6 +32,8 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         public static let maxToolCalls: Int64 = 100
         /// 10 identical calls (same tool and arguments) per run.
         public static let maxRepeatedToolCalls: Int64 = 10
+        /// 25 refused tool calls (unknown tool, arguments failing the schema) per run.
+        public static let maxRefusedToolCalls: Int64 = 25
         /// 10,000,000 cost units (10 currency units, if a unit is a millionth).
         public static let maxCost: Int64 = 10_000_000
         /// Five minutes of wall-clock time.
@@ -58,6 +60,9 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
     public private(set) var deniedTools: [ToolPattern]
     /// Loop detection: the most calls with the same tool and the same arguments in one run.
     public private(set) var maxRepeatedToolCalls: Int64
+    /// The most tool calls refused for an unknown tool or invalid arguments in one run. Such calls run nothing and
+    /// are not billed, so without this bound an agent looping on them would only stop at the timeout.
+    public private(set) var maxRefusedToolCalls: Int64
     /// The most cost, in integer units.
     public private(set) var maxCost: Int64
     /// The wall-clock time a run may take, measured on the orchestrator's clock.
@@ -78,6 +83,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         allowedTools = []
         deniedTools = []
         maxRepeatedToolCalls = Defaults.maxRepeatedToolCalls
+        maxRefusedToolCalls = Defaults.maxRefusedToolCalls
         maxCost = Defaults.maxCost
         timeout = Defaults.timeout
         maxRevisions = Defaults.maxRevisions
@@ -95,6 +101,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
     ///   - allowedTools: Patterns (with `*` wildcards) of the tools that may be called; empty allows all.
     ///   - deniedTools: Patterns of tools that may not be called; deny wins over allow.
     ///   - maxRepeatedToolCalls: The most identical calls (same tool, same arguments) in one run.
+    ///   - maxRefusedToolCalls: The most calls refused for an unknown tool or invalid arguments in one run.
     ///   - maxCost: The most cost, in integer units.
     ///   - timeout: The wall-clock time a run may take; must be positive.
     ///   - maxRevisions: The most REVIEW → PLAN revisions.
@@ -109,6 +116,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         allowedTools: [String] = [],
         deniedTools: [String] = [],
         maxRepeatedToolCalls: Int64 = Defaults.maxRepeatedToolCalls,
+        maxRefusedToolCalls: Int64 = Defaults.maxRefusedToolCalls,
         maxCost: Int64 = Defaults.maxCost,
         timeout: Duration = Defaults.timeout,
         maxRevisions: Int64 = Defaults.maxRevisions
@@ -125,6 +133,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
             maxCost: maxCost,
             maxRevisions: maxRevisions
         )
+        try PolicyError.check(maxRefusedToolCalls, "maxRefusedToolCalls")
         guard timeout > .zero else {
             throw PolicyError(
                 code: .nonPositiveTimeout,
@@ -150,6 +159,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         self.allowedTools = allowed
         self.deniedTools = denied
         self.maxRepeatedToolCalls = maxRepeatedToolCalls
+        self.maxRefusedToolCalls = maxRefusedToolCalls
         self.maxCost = maxCost
         self.timeout = timeout
         self.maxRevisions = maxRevisions
@@ -205,6 +215,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         result.maxToolCalls = limits.maxToolCalls ?? maxToolCalls
         result.maxCallsPerTool = limits.maxCallsPerTool
         result.maxRepeatedToolCalls = limits.maxRepeatedToolCalls ?? maxRepeatedToolCalls
+        result.maxRefusedToolCalls = min(maxRefusedToolCalls, other.maxRefusedToolCalls)
         result.maxCost = limits.maxCost ?? maxCost
         result.maxRevisions = limits.maxRevisions ?? maxRevisions
         result.timeout = min(timeout, other.timeout)
@@ -220,7 +231,8 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case maxSteps, maxTokens, maxInputTokens, maxOutputTokens, maxToolCalls, maxCallsPerTool
-        case allowedTools, additionalAllowLists, deniedTools, maxRepeatedToolCalls, maxCost, maxRevisions
+        case allowedTools, additionalAllowLists, deniedTools, maxRepeatedToolCalls, maxRefusedToolCalls, maxCost
+        case maxRevisions
         case timeoutNanoseconds
     }
 
@@ -240,6 +252,8 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
             allowedTools: c.decodeIfPresent([String].self, forKey: .allowedTools) ?? [],
             deniedTools: c.decodeIfPresent([String].self, forKey: .deniedTools) ?? [],
             maxRepeatedToolCalls: c.decode(Int64.self, forKey: .maxRepeatedToolCalls),
+            maxRefusedToolCalls: c.decodeIfPresent(Int64.self, forKey: .maxRefusedToolCalls)
+                ?? Defaults.maxRefusedToolCalls,
             maxCost: c.decode(Int64.self, forKey: .maxCost),
             timeout: .nanoseconds(c.decode(Int64.self, forKey: .timeoutNanoseconds)),
             maxRevisions: c.decode(Int64.self, forKey: .maxRevisions)
@@ -263,6 +277,7 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         if !additionalAllowLists.isEmpty { try c.encode(additionalAllowLists, forKey: .additionalAllowLists) }
         try c.encode(deniedTools, forKey: .deniedTools)
         try c.encode(maxRepeatedToolCalls, forKey: .maxRepeatedToolCalls)
+        try c.encode(maxRefusedToolCalls, forKey: .maxRefusedToolCalls)
         try c.encode(maxCost, forKey: .maxCost)
         try c.encode(Nanoseconds(timeout).rawValue, forKey: .timeoutNanoseconds)
         try c.encode(maxRevisions, forKey: .maxRevisions)

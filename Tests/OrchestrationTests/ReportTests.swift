@@ -84,7 +84,7 @@ struct ReportTests {
             report.ledger.map(\.budget) == [
                 "steps", "tokens", "inputTokens", "outputTokens", "toolCalls", "toolCalls[echo]", "repeatedToolCalls",
                 "cost",
-                "revisions", "timeNanoseconds",
+                "revisions", "refusedToolCalls", "timeNanoseconds",
             ]
         )
         #expect(report.ledger.first { $0.budget == "revisions" }?.used == 1)

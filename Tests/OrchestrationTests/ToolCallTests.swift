@@ -185,3 +185,24 @@ struct HostileArgumentTests {
         #expect(deep.nestingDepth(upTo: 5) == 6)
     }
 }
+
+@Suite("Refused tool calls are bounded")
+struct RefusedCallLimitTests {
+    @Test("maxRefusedToolCalls N allows N refusals; the (N+1)th stops the run", arguments: [Int64(0), 3])
+    func refusedCallLimit(limit: Int64) async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool("real", Counter())])
+        let attempts = Counter()
+        let agent = ClosureAgent(name: "hallucinator") { _, context in
+            for _ in 0..<1_000 {
+                attempts.increment()
+                do { _ = try await context.callTool("imaginary") } catch is ToolError { continue }
+            }
+            return "never"
+        }
+        let report = await orchestrator.run(agent, task: nil, policy: try StrictPolicy(maxRefusedToolCalls: limit))
+        #expect(attempts.value == Int(limit) + 1)
+        #expect(report.stopReason.violation?.limit == .maxRefusedToolCalls)
+        #expect(report.stopReason.violation?.attempted == limit + 1)
+        #expect(report.ledger.first { $0.budget == "refusedToolCalls" }?.used == limit + 1)
+    }
+}

@@ -26,6 +26,7 @@ struct StrictPolicyTests {
         case "maxCallsPerTool[\"search\"]": try StrictPolicy(maxCallsPerTool: ["search": -2])
         case "maxRepeatedToolCalls": try StrictPolicy(maxRepeatedToolCalls: -1)
         case "maxCost": try StrictPolicy(maxCost: -1)
+        case "maxRefusedToolCalls": try StrictPolicy(maxRefusedToolCalls: -1)
         default: try StrictPolicy(maxRevisions: -1)
         }
     }
@@ -34,7 +35,7 @@ struct StrictPolicyTests {
         "A negative limit is rejected, naming the field",
         arguments: [
             "maxSteps", "maxTokens", "maxInputTokens", "maxOutputTokens", "maxToolCalls", "maxCallsPerTool[\"search\"]",
-            "maxRepeatedToolCalls", "maxCost", "maxRevisions",
+            "maxRepeatedToolCalls", "maxCost", "maxRevisions", "maxRefusedToolCalls",
         ]
     )
     func negativeLimit(field: String) throws {
