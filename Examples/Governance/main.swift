@@ -13,9 +13,8 @@ func show(_ title: String, _ report: ExecutionReport) {
     print("\(title)")
     print("  status: \(report.status.rawValue) after \(seconds) s")
     print("  reason: \(report.stopReason)")
-    print(
-        "  steps run: \(report.totals.steps), tool bodies run: \(report.totals.toolCalls), agent stopped: \(report.agentStopped)"
-    )
+    print("  steps run: \(report.totals.steps), tool bodies run: \(report.totals.toolCalls)")
+    print("  agent interrupted while its code ran: \(report.agentStopped ? "no" : "yes (its task was cancelled)")")
 }
 
 // 1. A runaway agent: every step asks for another one.
