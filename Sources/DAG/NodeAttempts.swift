@@ -45,12 +45,14 @@ struct NodeAttempts: Sendable {
                 run.ending = .timedOut
             case .threw(let error):
                 let errorRecord = GraphErrorRecord(error)
-                if errorRecord.isStopSignal {
-                    record(.failed, errorRecord)
-                    run.ending = .stopSignal(errorRecord)
-                } else if Task.isCancelled || error is CancellationError {
+                if Task.isCancelled || error is CancellationError {
+                    // Cancelled first (fail-fast, the deadline, the caller): whatever the body threw on the way out,
+                    // even a stop signal, the node was cancelled.
                     record(.cancelled, errorRecord)
                     run.ending = .cancelled
+                } else if errorRecord.isStopSignal {
+                    record(.failed, errorRecord)
+                    run.ending = .stopSignal(errorRecord)
                 } else if errorRecord.isRetryable, attempt < policy.maxAttempts {
                     record(.failed, errorRecord)
                     let hint = (error as? any RetryableError)?.retryAfter

@@ -111,6 +111,8 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
         let cap = max(maxDelay, .zero)
         let factor = max(multiplier, 1)
         if delay >= cap { delay = cap }
+        // A zero delay stays zero whatever the multiplier: skip the loop, which would otherwise run `attempt` times.
+        if delay == .zero { return .zero }
         var step = 1
         while step < attempt, delay < cap, factor > 1 {
             // delay ≤ cap / factor guarantees delay × factor ≤ cap: no overflow.
@@ -118,11 +120,15 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
             step += 1
         }
         guard let jitter, jitter.percent > 0, delay > .zero else { return delay }
-        let span = TaskGraphNanoseconds(delay * min(jitter.percent, 100) / 100).rawValue
+        // Work in whole nanoseconds (saturating beyond ~292 years) so huge delays cannot overflow.
+        let nanoseconds = UInt64(TaskGraphNanoseconds(delay).rawValue)
+        let percent = UInt64(min(jitter.percent, 100))
+        let span = nanoseconds / 100 * percent + nanoseconds % 100 * percent / 100
         guard span > 0 else { return delay }
         var generator = SplitMix64(seed: (jitter.seed ^ fnv1a(node)) &+ UInt64(truncatingIfNeeded: attempt))
-        let reduction = generator.next() % UInt64(span + 1)
-        return delay - .nanoseconds(Int64(reduction))
+        let random = generator.next()
+        let reduction = span == UInt64.max ? random : random % (span + 1)
+        return delay - .nanoseconds(Int64(clamping: reduction))
     }
 
     /// A sentence describing why the policy is invalid, or `nil` if it is valid.

@@ -72,3 +72,26 @@ struct RetryPolicyTests {
         #expect(json == "2000000000")
     }
 }
+
+@Suite("RetryPolicy at the extremes")
+struct RetryPolicyExtremeTests {
+    @Test("A zero initial delay is zero at any attempt, computed at once")
+    func zeroDelay() {
+        let policy = RetryPolicy.exponential(maxAttempts: .max, initialDelay: .zero, maxDelay: .seconds(1))
+        #expect(policy.delay(afterAttempt: .max, node: "a") == .zero)
+    }
+
+    @Test("Jitter on delays of centuries stays in range instead of overflowing")
+    func hugeJitter() {
+        let policy = RetryPolicy(
+            maxAttempts: 3,
+            initialDelay: .seconds(Int64.max / 2),
+            multiplier: 2,
+            maxDelay: .seconds(Int64.max),
+            jitter: .init(percent: 50, seed: 1)
+        )
+        let delay = policy.delay(afterAttempt: 2, node: "a")
+        #expect(delay > .zero)
+        #expect(delay <= .seconds(Int64.max))
+    }
+}
