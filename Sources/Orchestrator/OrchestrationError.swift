@@ -27,6 +27,8 @@ public struct OrchestrationError: Error, Hashable, Codable, Sendable, CustomStri
         public static let noAgentForCapability = Code(rawValue: "noAgentForCapability")
         /// A configuration value is out of range (for example a concurrency cap below 1).
         public static let invalidConfiguration = Code(rawValue: "invalidConfiguration")
+        /// A policy names a tool (exactly, not by a wildcard) that is not registered with the orchestrator.
+        public static let unknownToolInPolicy = Code(rawValue: "unknownToolInPolicy")
 
         /// The code's stable name.
         public var description: String { rawValue }

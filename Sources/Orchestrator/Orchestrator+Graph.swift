@@ -62,6 +62,9 @@ extension Orchestrator {
         metadata: [String: JSONValue] = [:]
     ) async throws(OrchestrationError) -> AgentGraphReport {
         let plans = try Self.resolve(graph, registry: registry, configuration: configuration)
+        for policy in [policy] + graph.nodes.compactMap(\.policy) {
+            if let error = tools.unknownNames(in: policy) { throw error }
+        }
         let runBudget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
         let start = time.now()
         let deadline = start + policy.timeout
@@ -134,6 +137,11 @@ extension Orchestrator {
                     throw CancellationError()
                 case .agentFailed(let error), .toolFailed(let error):
                     throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
+                case .shutdown:
+                    state.withLock { $0.stop(.cancelled) }
+                    throw AgentGraphStop()
+                case .invalidPolicy(let error):
+                    throw AgentNodeFailure(report: error, isRetryable: false)
                 case .timedOut, .rejected:
                     throw AgentNodeFailure(report: ErrorRecord(type: "StopReason", message: "\(report.stopReason)"))
                 }

@@ -1,5 +1,5 @@
 public import AgentAdapters
-public import AgentPolicy
+import AgentPolicy
 
 /// Runs agents under a `StrictPolicy` and returns an ``ExecutionReport`` for every outcome.
 ///
@@ -51,6 +51,8 @@ public actor Orchestrator {
     nonisolated let ids: ExecutionIDGenerator
     nonisolated let hub = EventHub()
     nonisolated let agentThreads: AgentThreadPool?
+    /// Runs admitted and not yet retired, and whether new runs are admitted (see ``shutdown()``).
+    var runs = RunTable()
 
     /// Creates an orchestrator.
     ///
@@ -79,7 +81,7 @@ public actor Orchestrator {
 
     deinit { hub.finish() }
 
-    /// Subscribes to the events of every run, from now on.
+    /// Subscribes to the events of every run that starts from now on.
     ///
     /// Each call returns a new stream. Delivery never waits for the subscriber: when its buffer is full, the oldest
     /// event is dropped, and the run's report counts the drop. The stream finishes when the orchestrator is
@@ -91,146 +93,79 @@ public actor Orchestrator {
         hub.subscribe(bufferingNewest: capacity ?? configuration.eventBufferSize)
     }
 
-    /// Runs `agent` on `task` under `policy` and returns the report, whatever happens.
+    /// Stops the orchestrator in two stages: no new runs, then the runs in flight end and their agents' code
+    /// returns.
     ///
-    /// The run never throws: agent errors, tool errors, policy stops, the timeout and cancellation all end in a
-    /// report with the matching ``StopReason``. At the deadline, or when the calling task is cancelled, the agent's
-    /// task is cancelled and the report returns at once; an agent that ignores cancellation is abandoned (see
-    /// ``ExecutionReport/agentStopped``) and released when it ends.
-    ///
-    /// - Parameters:
-    ///   - agent: The agent to run.
-    ///   - task: The task, passed to the agent's plan.
-    ///   - policy: The run's limits; `StrictPolicy()` gives finite defaults.
-    ///   - sharedBudget: A budget this run shares with others; every reservation must also succeed there.
-    ///   - metadata: Values passed unchanged to the agent's context and the report.
-    /// - Returns: The run's report.
-    @concurrent
-    public nonisolated func run(
-        _ agent: some Agent,
-        task: JSONValue,
-        policy: StrictPolicy = StrictPolicy(),
-        sharedBudget: SharedBudget? = nil,
-        metadata: [String: JSONValue] = [:]
-    ) async -> ExecutionReport {
-        await execute(
-            agent,
-            task: task,
-            policy: policy,
-            sharedBudget: sharedBudget,
-            metadata: metadata,
-            nodeID: nil,
-            deadline: nil
-        )
+    /// From the moment this is called every run started afterwards (single, multi-agent or graph) returns its
+    /// report at once with ``StopReason/shutdown`` and calls no agent. Runs in flight are ended with the same stop
+    /// reason (their reports say so, with everything they did) and this call waits until their reports are made and
+    /// until agent code they abandoned (a busy loop that ignores cancellation) has returned, so no work of this
+    /// orchestrator outlives the call. Calling it again waits the same way; it never throws.
+    public func shutdown() async {
+        let inFlight = runs.beginShutdown()
+        for run in inFlight { run.terminate(.shutdown) }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            runs.waitUntilEmpty(waiter)?.resume()
+        }
+        for run in runs.takeAbandoned() { await run.waitForAgentWork() }
     }
 
-    @concurrent
-    nonisolated func execute(
-        _ agent: some Agent,
-        task: JSONValue,
-        policy: StrictPolicy,
-        sharedBudget: SharedBudget?,
-        metadata: [String: JSONValue],
-        nodeID: String?,
-        deadline: Duration?
-    ) async -> ExecutionReport {
-        let controller = RunController(
-            executionID: ids.next(),
-            agentName: agent.name,
-            nodeID: nodeID,
-            task: task,
-            metadata: metadata,
-            policy: policy,
-            sharedBudget: sharedBudget,
-            tools: tools,
-            time: time,
-            hub: hub,
-            deadline: deadline
-        )
-        controller.begin()
-        if Task.isCancelled {
-            controller.terminate(.cancelled, agentEnded: true)
-        } else {
-            await Self.superviseAgent(agent, controller, on: agentThreads)
-        }
-        let report = controller.makeReport()
-        controller.publishFinished(report)
-        return report
+    /// Whether ``shutdown()`` has been called.
+    public var isShutDown: Bool { !runs.acceptsRuns }
+
+    /// Admits a run unless the orchestrator is shutting down.
+    func admit(_ run: RunRuntime) -> Bool { runs.admit(run) }
+
+    /// Retires a run whose report is made; keeps it while agent code it abandoned still runs.
+    func retire(_ run: RunRuntime) { runs.retire(run)?.resume() }
+}
+
+/// The orchestrator's table of runs: a value, so its rules are tested without the actor.
+struct RunTable: Sendable {
+    private(set) var acceptsRuns = true
+    private var inFlight: [ObjectIdentifier: RunRuntime] = [:]
+    private var abandoned: [ObjectIdentifier: RunRuntime] = [:]
+    private var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+
+    mutating func admit(_ run: RunRuntime) -> Bool {
+        guard acceptsRuns else { return false }
+        inFlight[ObjectIdentifier(run)] = run
+        return true
     }
 
-    /// Runs the agent in its own task and returns when the run terminates: the agent finishing, the deadline,
-    /// the caller's cancellation, or a policy stop, whichever comes first.
-    ///
-    /// This is the library's one unstructured task (the deadline escape): a task group cannot return before its
-    /// children end, so an agent that ignores cancellation would hold the run past its deadline. The task is made
-    /// here, in a nonisolated function, so it never runs on an actor; it is cancelled when the run ends and is
-    /// released when the agent's code returns.
-    @concurrent
-    private static func superviseAgent(
-        _ agent: some Agent,
-        _ controller: RunController,
-        on threads: AgentThreadPool?
-    ) async {
-        let work = Task(executorPreference: threads) { await drive(agent, controller) }
-        let time = controller.time
-        let deadline = controller.deadline
-        let timeout = Nanoseconds(deadline - controller.start)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do { try await time.sleepUntil(deadline) } catch { return }
-                let violation = PolicyViolation(
-                    limit: .timeout,
-                    limitValue: timeout.rawValue,
-                    attempted: Nanoseconds(time.now() - controller.start).rawValue
-                )
-                controller.terminate(.timedOut(timeout: timeout), violation: violation)
-            }
-            await withTaskCancellationHandler {
-                await controller.waitForTermination()
-            } onCancel: {
-                controller.terminate(.cancelled)
-            }
-            group.cancelAll()
-        }
-        work.cancel()
+    /// Removes a finished run; returns the waiter to resume when the table became empty during shutdown.
+    mutating func retire(_ run: RunRuntime) -> ResumeAll? {
+        inFlight[ObjectIdentifier(run)] = nil
+        if !run.hasAgentWorkEnded { abandoned[ObjectIdentifier(run)] = run }
+        abandoned = abandoned.filter { !$0.value.hasAgentWorkEnded }
+        guard inFlight.isEmpty, !emptyWaiters.isEmpty else { return nil }
+        defer { emptyWaiters = [] }
+        return ResumeAll(emptyWaiters)
     }
 
-    /// Drives the lifecycle: performs each action the machine returns and feeds the result back.
-    private static func drive(_ agent: some Agent, _ controller: RunController) async {
-        let context = AgentContext(
-            executionID: controller.executionID,
-            agentName: agent.name,
-            task: controller.task,
-            metadata: controller.metadata,
-            tools: controller.policy.allowedTools.isEmpty && controller.policy.deniedTools.isEmpty
-                ? controller.tools.descriptions
-                : controller.tools.descriptions.filter { description in
-                    (try? controller.policy.checkPermission(toCall: description.name)) != nil
-                },
-            nodeID: controller.nodeID,
-            backend: controller
-        )
-        var action = controller.startLifecycle()
-        while let current = action {
-            do {
-                switch current {
-                case .plan(let request):
-                    let steps = try await agent.plan(request, context: context)
-                    action = controller.planReady(steps)
-                case .execute(let step):
-                    guard controller.beginStep(step) else { return }
-                    let result = try await agent.execute(step, context: context)
-                    action = controller.stepFinished(result)
-                case .review(let request):
-                    let decision = try await agent.review(request, context: context)
-                    action = controller.reviewed(decision)
-                case .terminate:
-                    return
-                }
-            } catch {
-                controller.agentThrew(error)
-                return
-            }
-        }
+    /// Stops admitting runs; returns the runs in flight.
+    mutating func beginShutdown() -> [RunRuntime] {
+        acceptsRuns = false
+        return Array(inFlight.values)
     }
+
+    /// Registers a waiter for the table to empty; returns it to resume at once if it is empty.
+    mutating func waitUntilEmpty(_ waiter: CheckedContinuation<Void, Never>) -> CheckedContinuation<Void, Never>? {
+        guard !inFlight.isEmpty else { return waiter }
+        emptyWaiters.append(waiter)
+        return nil
+    }
+
+    /// The runs whose agent code may still be running.
+    mutating func takeAbandoned() -> [RunRuntime] {
+        defer { abandoned = [:] }
+        return Array(abandoned.values)
+    }
+}
+
+/// Continuations to resume together, after the state that held them is released.
+struct ResumeAll: Sendable {
+    let waiters: [CheckedContinuation<Void, Never>]
+    init(_ waiters: [CheckedContinuation<Void, Never>]) { self.waiters = waiters }
+    func resume() { for waiter in waiters { waiter.resume() } }
 }

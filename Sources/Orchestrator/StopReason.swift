@@ -18,9 +18,15 @@ public enum StopReason: Hashable, Codable, Sendable, CustomStringConvertible {
     case agentFailed(error: ErrorRecord)
     /// The agent let a tool's error escape from a step.
     case toolFailed(error: ErrorRecord)
+    /// The orchestrator was shut down: the run was ended by ``Orchestrator/shutdown()``, or refused because it
+    /// started afterwards (then no agent code ran).
+    case shutdown
+    /// The policy names a tool that is not registered (an exact name in its allow or deny list or per-tool caps);
+    /// found before any agent code ran.
+    case invalidPolicy(error: ErrorRecord)
 
     /// The reason's stable name: `completed`, `rejected`, `policyViolation`, `timedOut`, `cancelled`,
-    /// `agentFailed` or `toolFailed`.
+    /// `agentFailed`, `toolFailed`, `shutdown` or `invalidPolicy`.
     public var code: String {
         switch self {
         case .completed: "completed"
@@ -30,6 +36,8 @@ public enum StopReason: Hashable, Codable, Sendable, CustomStringConvertible {
         case .cancelled: "cancelled"
         case .agentFailed: "agentFailed"
         case .toolFailed: "toolFailed"
+        case .shutdown: "shutdown"
+        case .invalidPolicy: "invalidPolicy"
         }
     }
 
@@ -37,9 +45,9 @@ public enum StopReason: Hashable, Codable, Sendable, CustomStringConvertible {
     public var status: RunStatus {
         switch self {
         case .completed: .succeeded
-        case .rejected, .policyViolation, .agentFailed, .toolFailed: .failed
+        case .rejected, .policyViolation, .agentFailed, .toolFailed, .invalidPolicy: .failed
         case .timedOut: .timedOut
-        case .cancelled: .cancelled
+        case .cancelled, .shutdown: .cancelled
         }
     }
 
@@ -53,6 +61,8 @@ public enum StopReason: Hashable, Codable, Sendable, CustomStringConvertible {
         case .cancelled: "cancelled by the caller"
         case .agentFailed(let error): "agent failed: \(error.message)"
         case .toolFailed(let error): "tool failed: \(error.message)"
+        case .shutdown: "the orchestrator shut down"
+        case .invalidPolicy(let error): "invalid policy: \(error.message)"
         }
     }
 }

@@ -81,29 +81,34 @@ final class EventSubscriber: Sendable {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    /// Adds `event`, dropping the oldest when the buffer is full; never waits.
+    /// Adds `events` in order, dropping the oldest when the buffer is full; never waits.
     ///
-    /// - Returns: `true` if an older event was dropped to make room.
-    func deliver(_ event: OrchestrationEvent) -> Bool {
-        let (waiter, dropped) = state.withLock { state -> (CheckedContinuation<[OrchestrationEvent], Never>?, Bool) in
-            guard !state.isFinished else { return (nil, false) }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return (waiter, false)
-            }
-            var dropped = false
-            if state.count == capacity {
-                state.head += 1
-                dropped = true
-                if state.head * 2 > state.buffer.count {
-                    state.buffer.removeFirst(state.head)
-                    state.head = 0
+    /// - Returns: How many older events were dropped to make room.
+    func deliver(_ events: [OrchestrationEvent]) -> Int {
+        let (waiter, batch, dropped) = state.withLock {
+            state -> (CheckedContinuation<[OrchestrationEvent], Never>?, [OrchestrationEvent], Int) in
+            guard !state.isFinished else { return (nil, [], 0) }
+            var dropped = 0
+            for event in events {
+                if state.count == capacity {
+                    state.head += 1
+                    dropped += 1
+                    if state.head * 2 > state.buffer.count {
+                        state.buffer.removeFirst(state.head)
+                        state.head = 0
+                    }
                 }
+                state.buffer.append(event)
             }
-            state.buffer.append(event)
-            return (nil, dropped)
+            guard let waiter = state.waiter else { return (nil, [], dropped) }
+            // A reader is waiting: hand it everything now.
+            state.waiter = nil
+            let batch = Array(state.buffer[state.head...])
+            state.buffer.removeAll(keepingCapacity: true)
+            state.head = 0
+            return (waiter, batch, dropped)
         }
-        waiter?.resume(returning: [event])
+        waiter?.resume(returning: batch)
         return dropped
     }
 

@@ -39,15 +39,17 @@ final class EventHub: Sendable {
         return OrchestrationEventStream(subscription: subscription)
     }
 
-    /// Delivers `event` to every subscriber.
+    /// Delivers `events`, in order, to every subscriber.
     ///
-    /// - Returns: The number of subscribers whose buffer was full (each dropped its oldest event).
-    func publish(_ event: OrchestrationEvent) -> Int {
-        state.withLock { state in
-            var dropped = 0
-            for subscriber in state.subscribers.values where subscriber.deliver(event) { dropped += 1 }
-            return dropped
-        }
+    /// The hub's lock is held only to read the subscriber list; each subscriber then takes its own lock alone.
+    ///
+    /// - Returns: The number of deliveries dropped because a subscriber's buffer was full.
+    func publish(_ events: [OrchestrationEvent]) -> Int {
+        guard hasSubscribers else { return 0 }
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        var dropped = 0
+        for subscriber in subscribers { dropped += subscriber.deliver(events) }
+        return dropped
     }
 
     /// Whether anyone is subscribed; a hint for skipping work, exact only under the lock.
@@ -61,5 +63,29 @@ final class EventHub: Sendable {
             return Array(state.subscribers.values)
         }
         for subscriber in subscribers { subscriber.finish() }
+    }
+}
+
+/// Where a run's events go: the orchestrator's subscribers, and the streams of the handles watching the run
+/// (its own, and a graph run's when it is a node of one).
+struct EventRoute: Sendable {
+    /// The orchestrator-wide hub.
+    let hub: EventHub
+    /// Per-run listeners, each a bounded buffer of its own.
+    let listeners: [EventSubscriber]
+
+    /// Whether anyone would see the run's events, decided when the run starts.
+    var isListenedTo: Bool { hub.hasSubscribers || !listeners.isEmpty }
+
+    /// A route that also feeds `listener`.
+    func adding(_ listener: EventSubscriber) -> EventRoute {
+        EventRoute(hub: hub, listeners: listeners + [listener])
+    }
+
+    /// Delivers `events` to the hub and every listener; returns the drops.
+    func publish(_ events: [OrchestrationEvent]) -> Int {
+        var dropped = hub.publish(events)
+        for listener in listeners { dropped += listener.deliver(events) }
+        return dropped
     }
 }

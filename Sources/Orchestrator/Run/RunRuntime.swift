@@ -1,0 +1,301 @@
+import AgentAdapters
+import AgentPolicy
+import AgentTaskGraph
+
+/// The thin runtime around one run's ``RunStateMachine``: it holds the machine in one lock, reads the clock,
+/// reserves budget, calls tools, and performs the effects the machine returns after releasing the lock.
+///
+/// No lock is held while another is taken or while events are delivered: the budget has its own lock, taken before
+/// or after the run's; events go out through ``RunEffects`` once the run's lock is released.
+final class RunRuntime: AgentContextBackend, Sendable {
+    let identity: RunStateMachine.Identity
+    let policy: StrictPolicy
+    let budget: SharedBudget
+    let tools: ToolRegistry
+    let time: TimeSource
+    let start: Duration
+    let deadline: Duration
+    private let route: EventRoute
+    private let state: LockedState<RunStateMachine>
+
+    init(
+        identity: RunStateMachine.Identity,
+        policy: StrictPolicy,
+        sharedBudget: SharedBudget?,
+        tools: ToolRegistry,
+        time: TimeSource,
+        route: EventRoute,
+        deadline: Duration? = nil
+    ) {
+        self.identity = identity
+        self.policy = policy
+        self.budget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
+        self.tools = tools
+        self.time = time
+        self.route = route
+        let start = time.now()
+        self.start = start
+        self.deadline = deadline.map { min(start + policy.timeout, $0) } ?? start + policy.timeout
+        self.state = LockedState(RunStateMachine(identity: identity, emitsEvents: route.isListenedTo))
+    }
+
+    /// The clock reading, as the machine takes it: time since the run started.
+    private var offset: Nanoseconds { Nanoseconds(time.now() - start) }
+
+    var elapsed: Duration { time.now() - start }
+
+    var isTerminated: Bool { state.withLock { $0.isTerminated } }
+
+    /// Applies `transition` to the machine under the lock, then performs its effects.
+    private func update<Value>(_ transition: (inout RunStateMachine) -> (Value, RunEffects)) -> Value {
+        let (value, effects) = state.withLock { machine in transition(&machine) }
+        perform(effects)
+        return value
+    }
+
+    private func update(_ transition: (inout RunStateMachine) -> RunEffects) {
+        perform(state.withLock { machine in transition(&machine) })
+    }
+
+    /// Delivers events (and whatever is queued meanwhile), gives back budget, then resumes waiters.
+    private func perform(_ effects: RunEffects) {
+        for refund in effects.refunds {
+            switch refund {
+            case .step: budget.refundStep()
+            case .revision: budget.refundRevision()
+            case .toolCall(let tool, let key): budget.refundToolCall(tool, argumentsKey: key)
+            }
+        }
+        if var batch = effects.events {
+            while true {
+                let dropped = route.publish(batch)
+                guard let next = state.withLock({ $0.delivered(dropped: dropped) }) else { break }
+                batch = next
+            }
+        }
+        for waiter in effects.resumptions { waiter.resume() }
+    }
+
+    // MARK: Driver operations
+
+    func begin() { update { $0.begin(at: offset) } }
+
+    func startLifecycle() -> LifecycleMachine.Action? { update { $0.start(at: offset) } }
+
+    func planReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? { update { $0.planReady(plan, at: offset) } }
+
+    /// Reserves the step and records its start; `false` if refused (the run has then stopped) or already over.
+    func beginStep(_ step: AgentStep) -> Bool {
+        do {
+            try budget.reserveStep()
+        } catch {
+            // The driver, not the agent, holds control here: the agent's code has returned.
+            terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
+            return false
+        }
+        return update { $0.stepStarted(step, at: offset) }
+    }
+
+    func stepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
+        update { $0.stepFinished(result, at: offset) }
+    }
+
+    func reviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
+        if case .revise = decision {
+            do {
+                try budget.reserveRevision()
+            } catch {
+                terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
+                return nil
+            }
+        }
+        return update { $0.reviewed(decision, at: offset) }
+    }
+
+    /// Ends the run because the agent threw `error` in the current phase.
+    func agentThrew(_ error: any Error) { update { $0.agentThrew(error, at: offset) } }
+
+    /// Ends the run with `reason` unless it has ended already; the first reason wins.
+    @discardableResult
+    func terminate(_ reason: StopReason, violation: PolicyViolation? = nil, agentEnded: Bool = false) -> Bool {
+        update { $0.terminate(reason, violation: violation, agentEnded: agentEnded, at: offset) }
+    }
+
+    /// Suspends until the run has terminated.
+    func waitForTermination() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            update { $0.waitForTermination(waiter) }
+        }
+    }
+
+    /// Marks the agent's code as ended (or never started).
+    func agentWorkEnded() { update { $0.agentWorkEnded() } }
+
+    /// Whether the agent's code has returned (or never started).
+    var hasAgentWorkEnded: Bool { state.withLock { $0.hasAgentWorkEnded } }
+
+    /// Suspends until the agent's code has returned: at once unless the run abandoned it still running.
+    func waitForAgentWork() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            update { $0.waitForAgentWork(waiter) }
+        }
+    }
+
+    // MARK: Report
+
+    func makeReport() -> ExecutionReport {
+        // Model calls still in flight when the run ended give their estimates back; usage they report later is
+        // still billed (see reportUsage).
+        budget.releaseAll()
+        let ledger = budget.ledger.lines
+        let shared = budget.parent?.ledger.lines
+        let now = offset
+        return state.withLock { machine in
+            machine.report(
+                ledger: ledger,
+                sharedLedger: shared,
+                timeout: Nanoseconds(policy.timeout),
+                refusedLimit: policy.maxRefusedToolCalls,
+                now: now
+            )
+        }
+    }
+
+    /// Publishes the final event, after every other event of the run.
+    func publishFinished(_ report: ExecutionReport) { update { $0.finished(report) } }
+
+    // MARK: AgentContextBackend
+
+    private func runEnded(_ tool: String) -> ToolError {
+        ToolError(code: .runEnded, tool: tool, message: "the run has ended; no more tools run in it")
+    }
+
+    /// Throws ``ToolError/Code/runEnded`` once the run has ended, `CancellationError` if only the task was cancelled.
+    private func checkRunning(_ what: String) throws {
+        if isTerminated { throw runEnded(what) }
+        try Task.checkCancellation()
+    }
+
+    private func refuse(_ tool: String, _ arguments: JSONValue, _ error: any Error) -> Int {
+        update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: offset) }
+    }
+
+    func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue {
+        try checkRunning(name)
+        do {
+            try policy.checkPermission(toCall: name)
+        } catch {
+            _ = refuse(name, arguments, error)
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+        let tool: RegisteredTool
+        do {
+            tool = try tools.tool(named: name)
+            // Checked without recursion first: everything after (schema, loop-detection key, report) walks the value.
+            if arguments.nestingDepth() > JSONValue.maximumParsingDepth {
+                throw ToolError(
+                    code: .invalidArguments,
+                    tool: name,
+                    field: "",
+                    message:
+                        "arguments for \"\(name)\" are nested more than \(JSONValue.maximumParsingDepth) levels deep"
+                )
+            }
+            try tool.check(arguments)
+        } catch {
+            let refusals = Int64(refuse(name, arguments, error))
+            if refusals > policy.maxRefusedToolCalls {
+                let violation = PolicyViolation(
+                    limit: .maxRefusedToolCalls,
+                    limitValue: policy.maxRefusedToolCalls,
+                    attempted: refusals,
+                    tool: name,
+                    message: "\(refusals) tool calls were refused for an unknown tool or invalid arguments; "
+                        + "maxRefusedToolCalls is \(policy.maxRefusedToolCalls)"
+                )
+                terminate(.policyViolation(violation: violation), violation: violation)
+                throw violation
+            }
+            throw error
+        }
+        let key = arguments.jsonText()
+        do {
+            try budget.reserveToolCall(name, argumentsKey: key)
+        } catch {
+            _ = refuse(name, arguments, error)
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+        guard let position = update({ $0.toolCallStarted(name, arguments: arguments, argumentsKey: key, at: offset) })
+        else { throw runEnded(name) }
+        let result: Result<JSONValue, any Error>
+        do {
+            result = .success(
+                try await tool.call(arguments) { error in
+                    guard let error = error as? any RetryableError else { return (false, nil) }
+                    return (error.isRetryable, error.retryAfter)
+                }
+            )
+        } catch {
+            result = .failure(error)
+        }
+        update { $0.toolCallFinished(at: position, result: result, at: offset) }
+        return try result.get()
+    }
+
+    func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
+        if isTerminated { throw runEnded("model") }
+        let reservation: UsageReservation
+        do {
+            reservation = try budget.reserveUsage(estimate)
+        } catch {
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+        if isTerminated {
+            budget.release(reservation)
+            throw runEnded("model")
+        }
+        return reservation
+    }
+
+    func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation?) throws {
+        var violation: PolicyViolation?
+        do {
+            if let reservation {
+                try budget.settle(reservation, actual: actual)
+            } else {
+                try budget.recordUsage(actual)
+            }
+        } catch {
+            violation = error
+        }
+        // After the run has ended the model call is still billed above (shared budgets must see it), but it adds
+        // no record, event or violation.
+        if isTerminated { throw runEnded("model") }
+        update { $0.usageReported(actual, at: offset) }
+        if let violation {
+            terminate(.policyViolation(violation: violation), violation: violation)
+            throw violation
+        }
+    }
+
+    func releaseUsage(_ reservation: UsageReservation) { budget.release(reservation) }
+
+    var remainingBudget: RemainingBudget { budget.remaining }
+
+    var timeRemaining: Duration { max(.zero, deadline - time.now()) }
+
+    var completedStepOutputs: [JSONValue] { state.withLock { $0.completedStepOutputs } }
+
+    func sleep(for duration: Duration) async throws {
+        try checkRunning("sleep")
+        do {
+            try await time.sleepUntil(time.now() + duration)
+        } catch {
+            if isTerminated { throw runEnded("sleep") }
+            throw error
+        }
+    }
+}
