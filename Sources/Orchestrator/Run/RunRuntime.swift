@@ -47,14 +47,19 @@ final class RunRuntime: AgentContextBackend, Sendable {
     var isTerminated: Bool { state.withLock { $0.isTerminated } }
 
     /// Applies `transition` to the machine under the lock, then performs its effects.
-    private func update<Value>(_ transition: (inout RunStateMachine) -> (Value, RunEffects)) -> Value {
-        let (value, effects) = state.withLock { machine in transition(&machine) }
+    ///
+    /// The clock is read first, outside the lock: the machine takes the reading as a value, and no other lock
+    /// (a manual clock has one) is ever taken while the run's is held.
+    private func update<Value>(_ transition: (inout RunStateMachine, Nanoseconds) -> (Value, RunEffects)) -> Value {
+        let now = offset
+        let (value, effects) = state.withLock { machine in transition(&machine, now) }
         perform(effects)
         return value
     }
 
-    private func update(_ transition: (inout RunStateMachine) -> RunEffects) {
-        perform(state.withLock { machine in transition(&machine) })
+    private func apply(_ transition: (inout RunStateMachine, Nanoseconds) -> RunEffects) {
+        let now = offset
+        perform(state.withLock { machine in transition(&machine, now) })
     }
 
     /// Delivers events (and whatever is queued meanwhile), gives back budget, then resumes waiters.
@@ -78,11 +83,11 @@ final class RunRuntime: AgentContextBackend, Sendable {
 
     // MARK: Driver operations
 
-    func begin() { update { $0.begin(at: offset) } }
+    func begin() { apply { $0.begin(at: $1) } }
 
-    func startLifecycle() -> LifecycleMachine.Action? { update { $0.start(at: offset) } }
+    func startLifecycle() -> LifecycleMachine.Action? { update { $0.start(at: $1) } }
 
-    func planReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? { update { $0.planReady(plan, at: offset) } }
+    func planReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? { update { $0.planReady(plan, at: $1) } }
 
     /// Reserves the step and records its start; `false` if refused (the run has then stopped) or already over.
     func beginStep(_ step: AgentStep) -> Bool {
@@ -93,11 +98,11 @@ final class RunRuntime: AgentContextBackend, Sendable {
             terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
             return false
         }
-        return update { $0.stepStarted(step, at: offset) }
+        return update { $0.stepStarted(step, at: $1) }
     }
 
     func stepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
-        update { $0.stepFinished(result, at: offset) }
+        update { $0.stepFinished(result, at: $1) }
     }
 
     func reviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
@@ -109,27 +114,27 @@ final class RunRuntime: AgentContextBackend, Sendable {
                 return nil
             }
         }
-        return update { $0.reviewed(decision, at: offset) }
+        return update { $0.reviewed(decision, at: $1) }
     }
 
     /// Ends the run because the agent threw `error` in the current phase.
-    func agentThrew(_ error: any Error) { update { $0.agentThrew(error, at: offset) } }
+    func agentThrew(_ error: any Error) { apply { $0.agentThrew(error, at: $1) } }
 
     /// Ends the run with `reason` unless it has ended already; the first reason wins.
     @discardableResult
     func terminate(_ reason: StopReason, violation: PolicyViolation? = nil, agentEnded: Bool = false) -> Bool {
-        update { $0.terminate(reason, violation: violation, agentEnded: agentEnded, at: offset) }
+        update { $0.terminate(reason, violation: violation, agentEnded: agentEnded, at: $1) }
     }
 
     /// Suspends until the run has terminated.
     func waitForTermination() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            update { $0.waitForTermination(waiter) }
+            apply { machine, _ in machine.waitForTermination(waiter) }
         }
     }
 
     /// Marks the agent's code as ended (or never started).
-    func agentWorkEnded() { update { $0.agentWorkEnded() } }
+    func agentWorkEnded() { apply { machine, _ in machine.agentWorkEnded() } }
 
     /// Whether the agent's code has returned (or never started).
     var hasAgentWorkEnded: Bool { state.withLock { $0.hasAgentWorkEnded } }
@@ -137,7 +142,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     /// Suspends until the agent's code has returned: at once unless the run abandoned it still running.
     func waitForAgentWork() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            update { $0.waitForAgentWork(waiter) }
+            apply { machine, _ in machine.waitForAgentWork(waiter) }
         }
     }
 
@@ -162,7 +167,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     /// Publishes the final event, after every other event of the run.
-    func publishFinished(_ report: ExecutionReport) { update { $0.finished(report) } }
+    func publishFinished(_ report: ExecutionReport) { apply { machine, _ in machine.finished(report) } }
 
     // MARK: AgentContextBackend
 
@@ -177,7 +182,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     private func refuse(_ tool: String, _ arguments: JSONValue, _ error: any Error) -> Int {
-        update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: offset) }
+        update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: $1) }
     }
 
     func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue {
@@ -227,7 +232,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
             terminate(.policyViolation(violation: error), violation: error)
             throw error
         }
-        guard let position = update({ $0.toolCallStarted(name, arguments: arguments, argumentsKey: key, at: offset) })
+        guard let position = update({ $0.toolCallStarted(name, arguments: arguments, argumentsKey: key, at: $1) })
         else { throw runEnded(name) }
         let result: Result<JSONValue, any Error>
         do {
@@ -240,7 +245,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         } catch {
             result = .failure(error)
         }
-        update { $0.toolCallFinished(at: position, result: result, at: offset) }
+        apply { $0.toolCallFinished(at: position, result: result, at: $1) }
         return try result.get()
     }
 
@@ -274,7 +279,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         // After the run has ended the model call is still billed above (shared budgets must see it), but it adds
         // no record, event or violation.
         if isTerminated { throw runEnded("model") }
-        update { $0.usageReported(actual, at: offset) }
+        apply { $0.usageReported(actual, at: $1) }
         if let violation {
             terminate(.policyViolation(violation: violation), violation: violation)
             throw violation
