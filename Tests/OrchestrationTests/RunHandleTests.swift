@@ -1,0 +1,166 @@
+import AgentAdapters
+import AgentOrchestration
+import AgentPolicy
+import Testing
+
+@Suite("Run handles and shutdown", .serialized, .timeLimit(.minutes(1)))
+struct RunHandleTests {
+    @Test("A handle's stream carries only its own run's events, in order, runStarted first and runFinished last")
+    func ownEvents() async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
+        let agent = toolCaller("echo", calls: 2)
+        let first = orchestrator.start(agent, task: "one", metadata: ["tenant": "acme"])
+        let second = orchestrator.start(agent, task: "two")
+        var events: [OrchestrationEvent] = []
+        for await event in first.events { events.append(event) }
+        let report = await first.report
+        _ = await second.report
+        #expect(events.allSatisfy { $0.executionID == first.executionID })
+        #expect(events.map(\.sequence) == Array(1...Int64(events.count)))
+        #expect(events.first?.kind.name == "runStarted")
+        #expect(events.last?.kind == .runFinished(report))
+        #expect(events.filter { $0.kind.name == "toolCallStarted" }.count == 2)
+        #expect(report.executionID == first.executionID)
+        #expect(report.metadata == ["tenant": "acme"])
+    }
+
+    @Test("cancel() ends the run with stop reason cancelled and a full report")
+    func cancel() async throws {
+        let clock = ManualClock()
+        let orchestrator = try makeOrchestrator(clock: clock)
+        let agent = ScriptedAgent(name: "slow", steps: [[.output("first")], [.sleep(.seconds(5)), .output("never")]])
+        let handle = orchestrator.start(agent, task: nil)
+        await clock.waitForSleepers(count: 2)  // the deadline and the agent's sleep
+        handle.cancel()
+        let report = await handle.report
+        #expect(report.stopReason == .cancelled)
+        #expect(report.stepOutputs == ["first"])
+        await handle.agentWorkEnded()
+    }
+
+    @Test("A run abandoned at its deadline: the handle waits for the agent's code to end")
+    func abandonedWork() async throws {
+        let clock = ManualClock()
+        let orchestrator = try makeOrchestrator(clock: clock)
+        let gate = SpinGate()
+        let spinning = Arrivals()
+        let ended = Arrivals()
+        let handle = orchestrator.start(
+            spinner(gate, spinning: spinning, ended: ended),
+            task: nil,
+            policy: try StrictPolicy(timeout: .milliseconds(100))
+        )
+        await spinning.wait(for: 1)
+        await clock.waitForSleepers(count: 1)
+        clock.advance(by: .milliseconds(100))
+        let report = await handle.report
+        #expect(report.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(100))))
+        #expect(!report.agentStopped)
+        #expect(ended.count == 0)
+        gate.release()
+        await handle.agentWorkEnded()
+        #expect(ended.count == 1)
+    }
+
+    @Test("shutdown() ends runs in flight with stop reason shutdown and waits for their abandoned code")
+    func shutdownEndsInFlight() async throws {
+        let clock = ManualClock()
+        let orchestrator = try makeOrchestrator(clock: clock)
+        let gate = SpinGate()
+        let spinning = Arrivals()
+        let ended = Arrivals()
+        let handle = orchestrator.start(spinner(gate, spinning: spinning, ended: ended), task: nil)
+        await spinning.wait(for: 1)
+        async let stopped: Void = orchestrator.shutdown()
+        let report = await handle.report
+        #expect(report.stopReason == .shutdown)
+        #expect(report.status == .cancelled)
+        #expect(ended.count == 0)
+        gate.release()  // shutdown() returns only once the spinning code has ended
+        await stopped
+        #expect(ended.count == 1)
+        #expect(await orchestrator.isShutDown)
+    }
+
+    @Test("After shutdown every kind of run returns at once with stop reason shutdown and calls no agent")
+    func refusedAfterShutdown() async throws {
+        let calls = Counter()
+        let orchestrator = try makeOrchestrator()
+        await orchestrator.shutdown()
+        let agent = ClosureAgent(name: "never") { _, _ in
+            calls.increment()
+            return "ran"
+        }
+        let single = await orchestrator.run(agent, task: nil)
+        #expect(single.stopReason == .shutdown)
+        #expect(single.steps.isEmpty)
+        let handled = await orchestrator.start(agent, task: nil).report
+        #expect(handled.stopReason == .shutdown)
+        let team = try await orchestrator.run([agent], task: nil)
+        #expect(team.reports["never"]?.stopReason == .shutdown)
+        var graph = AgentGraph()
+        graph.add("only", agent: agent)
+        let graphReport = try await orchestrator.run(graph, input: nil)
+        #expect(graphReport.status != .succeeded)
+        #expect(calls.value == 0)
+    }
+
+    @Test("A policy naming an unregistered tool is refused before any work, naming the entry and the tools")
+    func unknownToolInPolicy() async throws {
+        let calls = Counter()
+        let orchestrator = try makeOrchestrator(tools: [countingTool("kb.search", Counter())])
+        let agent = ClosureAgent(name: "a") { _, _ in
+            calls.increment()
+            return nil
+        }
+        for policy in [
+            try StrictPolicy(allowedTools: ["kb.serach"]),
+            try StrictPolicy(deniedTools: ["kb.serach"]),
+            try StrictPolicy(maxCallsPerTool: ["kb.serach": 1]),
+        ] {
+            let report = await orchestrator.run(agent, task: nil, policy: policy)
+            guard case .invalidPolicy(let error) = report.stopReason else {
+                Issue.record("expected invalidPolicy, got \(report.stopReason)")
+                continue
+            }
+            #expect(error.tool == "kb.serach")
+            #expect(error.message.contains("kb.search"))
+            #expect(report.status == .failed)
+        }
+        // Wildcards may match nothing.
+        let wildcard = await orchestrator.run(agent, task: nil, policy: try StrictPolicy(allowedTools: ["web.*"]))
+        #expect(wildcard.stopReason == .completed)
+        #expect(calls.value == 1)
+    }
+
+    @Test("After a violation every context call throws ToolError.runEnded")
+    func oneErrorAfterViolation() async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
+        let outcomes = LockedState<[String]>([])
+        let agent = ClosureAgent(name: "a") { _, context in
+            _ = try? await context.callTool("echo", arguments: ["n": 1])
+            // The second call passes maxToolCalls = 1: the run stops.
+            do { _ = try await context.callTool("echo", arguments: ["n": 2]) } catch {}
+            for attempt in 0..<3 {
+                do {
+                    switch attempt {
+                    case 0: _ = try await context.callTool("echo", arguments: ["n": 3])
+                    case 1: _ = try context.reserveUsage(ModelUsage(inputTokens: 1))
+                    default: try await context.sleep(for: .seconds(1))
+                    }
+                    outcomes.withLock { $0.append("no error") }
+                } catch let error as ToolError {
+                    outcomes.withLock { $0.append(error.code.rawValue) }
+                } catch {
+                    outcomes.withLock { $0.append("\(type(of: error))") }
+                }
+            }
+            return nil
+        }
+        let handle = orchestrator.start(agent, task: nil, policy: try StrictPolicy(maxToolCalls: 1))
+        let report = await handle.report
+        await handle.agentWorkEnded()
+        #expect(report.stopReason.violation?.limit == .maxToolCalls)
+        #expect(outcomes.withLock { $0 } == ["runEnded", "runEnded", "runEnded"])
+    }
+}
