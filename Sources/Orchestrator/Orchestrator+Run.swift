@@ -198,12 +198,17 @@ extension Orchestrator {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do { try await time.sleepUntil(deadline) } catch { return }
+                // The run ends at its deadline: the report says so whatever the delay in waking this task.
                 let violation = PolicyViolation(
                     limit: .timeout,
                     limitValue: timeout.rawValue,
-                    attempted: Nanoseconds(time.now() - runtime.start).rawValue
+                    attempted: timeout.rawValue
                 )
-                runtime.terminate(.timedOut(timeout: timeout), violation: violation)
+                runtime.terminate(
+                    .timedOut(timeout: timeout),
+                    violation: violation,
+                    at: deadline - runtime.start
+                )
             }
             await withTaskCancellationHandler {
                 await runtime.waitForTermination()

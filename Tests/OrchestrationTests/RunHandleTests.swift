@@ -164,3 +164,21 @@ struct RunHandleTests {
         #expect(outcomes.withLock { $0 } == ["runEnded", "runEnded", "runEnded"])
     }
 }
+
+@Suite("Timeout instant", .timeLimit(.minutes(1)))
+struct TimeoutInstantTests {
+    @Test("A timer woken late still records the run as ending at its deadline")
+    func lateTimer() async throws {
+        let clock = ManualClock()
+        let orchestrator = try makeOrchestrator(clock: clock)
+        let agent = ScriptedAgent(name: "slow", steps: [[.sleep(.seconds(10)), .output("never")]])
+        let policy = try StrictPolicy(timeout: .milliseconds(100))
+        async let pending = orchestrator.run(agent, task: nil, policy: policy)
+        await clock.waitForSleepers(count: 2)
+        clock.advance(by: .milliseconds(150))  // the deadline's sleeper wakes 50 ms late
+        let report = await pending
+        #expect(report.durationNanoseconds == Nanoseconds(.milliseconds(100)))
+        #expect(report.history.last?.atNanoseconds == Nanoseconds(.milliseconds(100)))
+        #expect(report.violations.first?.attempted == 100_000_000)
+    }
+}

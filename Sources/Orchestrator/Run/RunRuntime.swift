@@ -121,9 +121,24 @@ final class RunRuntime: AgentContextBackend, Sendable {
     func agentThrew(_ error: any Error) { apply { $0.agentThrew(error, at: $1) } }
 
     /// Ends the run with `reason` unless it has ended already; the first reason wins.
+    ///
+    /// - Parameter instant: When the run ended, since its start; the clock's reading when `nil`. The deadline passes
+    ///   its own instant, so a timed-out run lasts exactly its timeout whatever the scheduling delay.
     @discardableResult
-    func terminate(_ reason: StopReason, violation: PolicyViolation? = nil, agentEnded: Bool = false) -> Bool {
-        update { $0.terminate(reason, violation: violation, agentEnded: agentEnded, at: $1) }
+    func terminate(
+        _ reason: StopReason,
+        violation: PolicyViolation? = nil,
+        agentEnded: Bool = false,
+        at instant: Duration? = nil
+    ) -> Bool {
+        update { machine, now in
+            machine.terminate(
+                reason,
+                violation: violation,
+                agentEnded: agentEnded,
+                at: instant.map { Nanoseconds($0) } ?? now
+            )
+        }
     }
 
     /// Suspends until the run has terminated.
