@@ -67,70 +67,27 @@ final class EventSubscription: Sendable {
 }
 
 /// One subscriber's bounded buffer and its waiting reader.
+///
+/// The rules live in ``EventBufferState``; this class holds it in a lock and resumes the reader after unlocking.
 final class EventSubscriber: Sendable {
-    private struct State {
-        var buffer: [OrchestrationEvent] = []
-        var head = 0
-        var waiter: CheckedContinuation<[OrchestrationEvent], Never>?
-        var isFinished = false
-        var count: Int { buffer.count - head }
-    }
+    private let state: LockedState<EventBufferState>
 
-    private let capacity: Int
-    private let state = LockedState(State())
-
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    init(capacity: Int) { state = LockedState(EventBufferState(capacity: capacity)) }
 
     /// Adds `events` in order, dropping the oldest when the buffer is full; never waits.
     ///
     /// - Returns: How many older events were dropped to make room.
     func deliver(_ events: [OrchestrationEvent]) -> Int {
-        let (waiter, batch, dropped) = state.withLock {
-            state -> (CheckedContinuation<[OrchestrationEvent], Never>?, [OrchestrationEvent], Int) in
-            guard !state.isFinished else { return (nil, [], 0) }
-            var dropped = 0
-            for event in events {
-                if state.count == capacity {
-                    state.head += 1
-                    dropped += 1
-                    if state.head * 2 > state.buffer.count {
-                        state.buffer.removeFirst(state.head)
-                        state.head = 0
-                    }
-                }
-                state.buffer.append(event)
-            }
-            guard let waiter = state.waiter else { return (nil, [], dropped) }
-            // A reader is waiting: hand it everything now.
-            state.waiter = nil
-            let batch = Array(state.buffer[state.head...])
-            state.buffer.removeAll(keepingCapacity: true)
-            state.head = 0
-            return (waiter, batch, dropped)
-        }
-        waiter?.resume(returning: batch)
+        let (dropped, wake) = state.withLock { $0.deliver(events) }
+        wake?.resume()
         return dropped
     }
 
     /// Takes everything buffered, waiting for at least one event; empty once finished or cancelled.
     func takeAll() async -> [OrchestrationEvent] {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<[OrchestrationEvent], Never>) in
-                let (ready, earlier) = state.withLock {
-                    state -> ([OrchestrationEvent]?, CheckedContinuation<[OrchestrationEvent], Never>?) in
-                    if state.count > 0 {
-                        let events = Array(state.buffer[state.head...])
-                        state.buffer.removeAll(keepingCapacity: true)
-                        state.head = 0
-                        return (events, nil)
-                    }
-                    if state.isFinished { return ([], nil) }
-                    // A second concurrent reader is a misuse; end the earlier wait rather than lose it.
-                    defer { state.waiter = continuation }
-                    return (nil, state.waiter)
-                }
-                earlier?.resume(returning: [])
-                if let ready { continuation.resume(returning: ready) }
+            await withCheckedContinuation { (reader: CheckedContinuation<[OrchestrationEvent], Never>) in
+                for wake in state.withLock({ $0.take(reader) }) { wake.resume() }
             }
         } onCancel: {
             finish()
@@ -138,12 +95,72 @@ final class EventSubscriber: Sendable {
     }
 
     /// Ends the stream: a waiting reader gets the end at once; buffered events are still read first.
-    func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<[OrchestrationEvent], Never>? in
-            state.isFinished = true
-            defer { state.waiter = nil }
-            return state.waiter
+    func finish() { state.withLock { $0.finish() }?.resume() }
+}
+
+/// A reader to resume with the events it gets.
+struct ReaderWakeUp: Sendable {
+    let reader: CheckedContinuation<[OrchestrationEvent], Never>
+    let events: [OrchestrationEvent]
+    func resume() { reader.resume(returning: events) }
+}
+
+/// The rules of one subscriber's buffer: bounded, dropping the oldest, one waiting reader.
+struct EventBufferState: Sendable {
+    private let capacity: Int
+    private var buffer: [OrchestrationEvent] = []
+    private var head = 0
+    private var reader: CheckedContinuation<[OrchestrationEvent], Never>?
+    private var isFinished = false
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Events buffered and not yet read.
+    var count: Int { buffer.count - head }
+
+    /// Buffers `events`; returns the drops and the waiting reader to wake with everything buffered.
+    mutating func deliver(_ events: [OrchestrationEvent]) -> (dropped: Int, wake: ReaderWakeUp?) {
+        guard !isFinished else { return (0, nil) }
+        var dropped = 0
+        for event in events {
+            if count == capacity {
+                head += 1
+                dropped += 1
+                if head * 2 > buffer.count {
+                    buffer.removeFirst(head)
+                    head = 0
+                }
+            }
+            buffer.append(event)
         }
-        waiter?.resume(returning: [])
+        guard let reader else { return (dropped, nil) }
+        self.reader = nil
+        return (dropped, ReaderWakeUp(reader: reader, events: takeBuffered()))
+    }
+
+    /// A reader asks for events: woken at once with what is buffered (or the end), otherwise it waits.
+    ///
+    /// A second concurrent reader is a misuse; the earlier wait is ended rather than lost.
+    mutating func take(_ newReader: CheckedContinuation<[OrchestrationEvent], Never>) -> [ReaderWakeUp] {
+        if count > 0 { return [ReaderWakeUp(reader: newReader, events: takeBuffered())] }
+        if isFinished { return [ReaderWakeUp(reader: newReader, events: [])] }
+        let earlier = reader.map { ReaderWakeUp(reader: $0, events: []) }
+        reader = newReader
+        return earlier.map { [$0] } ?? []
+    }
+
+    /// Ends the buffer; returns the waiting reader to wake with the end.
+    mutating func finish() -> ReaderWakeUp? {
+        isFinished = true
+        defer { reader = nil }
+        return reader.map { ReaderWakeUp(reader: $0, events: []) }
+    }
+
+    private mutating func takeBuffered() -> [OrchestrationEvent] {
+        defer {
+            buffer.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        return Array(buffer[head...])
     }
 }
