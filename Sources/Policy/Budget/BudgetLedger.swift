@@ -103,9 +103,9 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// - Throws: ``PolicyViolation`` naming the limit; nothing is reserved then.
     public mutating func reserveUsage(_ estimate: ModelUsage) throws(PolicyViolation) -> UsageReservation {
         let estimate = estimate.billable
-        let committed = usage.saturatingAdding(reservedUsage).saturatingAdding(estimate)
+        let committed = usage + reservedUsage + estimate
         if let violation = Self.firstExcess(limits, committed) { throw violation }
-        reservedUsage = reservedUsage.saturatingAdding(estimate)
+        reservedUsage = reservedUsage + estimate
         nextReservation += 1
         outstanding[nextReservation] = estimate
         return UsageReservation(id: nextReservation, estimate: estimate)
@@ -147,7 +147,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// - Throws: ``PolicyViolation`` when the recorded total passes a limit; the usage is recorded all the same.
     ///   The violation's `attempted` is the actual total used, without other calls' outstanding reservations.
     public mutating func recordUsage(_ actual: ModelUsage) throws(PolicyViolation) {
-        usage = usage.saturatingAdding(actual.billable)
+        usage = usage + actual.billable
         if let violation = Self.firstExcess(limits, usage) { throw violation }
     }
 
@@ -164,8 +164,8 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     }
 
     private static func firstExcess(_ limits: BudgetLimits, _ total: ModelUsage) -> PolicyViolation? {
-        if let limit = limits.maxTokens, total.saturatingTotalTokens > limit {
-            return PolicyViolation(limit: .maxTokens, limitValue: limit, attempted: total.saturatingTotalTokens)
+        if let limit = limits.maxTokens, total.totalTokens > limit {
+            return PolicyViolation(limit: .maxTokens, limitValue: limit, attempted: total.totalTokens)
         }
         if let limit = limits.maxInputTokens, total.inputTokens > limit {
             return PolicyViolation(limit: .maxInputTokens, limitValue: limit, attempted: total.inputTokens)
@@ -182,10 +182,10 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// What is left of every limited budget (`nil` where this ledger sets no limit).
     public var remaining: RemainingBudget {
         func left(_ limit: Int64?, _ used: Int64) -> Int64? { limit.map { max(0, $0 - used) } }
-        let committed = usage.saturatingAdding(reservedUsage)
+        let committed = usage + reservedUsage
         return RemainingBudget(
             steps: left(limits.maxSteps, steps),
-            tokens: left(limits.maxTokens, committed.saturatingTotalTokens),
+            tokens: left(limits.maxTokens, committed.totalTokens),
             inputTokens: left(limits.maxInputTokens, committed.inputTokens),
             outputTokens: left(limits.maxOutputTokens, committed.outputTokens),
             toolCalls: left(limits.maxToolCalls, toolCalls),
@@ -203,7 +203,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     public var lines: [BudgetLine] {
         var lines = [
             BudgetLine(budget: "steps", limit: limits.maxSteps, used: steps),
-            BudgetLine(budget: "tokens", limit: limits.maxTokens, used: usage.saturatingTotalTokens),
+            BudgetLine(budget: "tokens", limit: limits.maxTokens, used: usage.totalTokens),
             BudgetLine(budget: "inputTokens", limit: limits.maxInputTokens, used: usage.inputTokens),
             BudgetLine(budget: "outputTokens", limit: limits.maxOutputTokens, used: usage.outputTokens),
             BudgetLine(budget: "toolCalls", limit: limits.maxToolCalls, used: toolCalls),
