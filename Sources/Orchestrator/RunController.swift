@@ -60,7 +60,7 @@ final class RunController: AgentContextBackend, Sendable {
         self.task = task
         self.metadata = metadata
         self.policy = policy
-        self.budget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
+        self.budget = SharedBudget(policy.budgetLimits, parent: sharedBudget, coversOneRun: true)
         self.tools = tools
         self.time = time
         self.hub = hub
@@ -142,7 +142,7 @@ final class RunController: AgentContextBackend, Sendable {
     /// Reserves the step and records its start; `false` if refused (the run has then stopped) or already over.
     func beginStep(_ step: AgentStep) -> Bool {
         do {
-            try budget.reserveStep()
+            try budget.reserve(.steps)
         } catch {
             // The driver, not the agent, holds control here: the agent's code has returned.
             terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
@@ -171,7 +171,7 @@ final class RunController: AgentContextBackend, Sendable {
             return true
         }
         // The run ended between the reservation and the start: the step never runs, so it is not billed.
-        if !started { budget.refundStep() }
+        if !started { budget.refund(.steps) }
         return started
     }
 
@@ -192,14 +192,14 @@ final class RunController: AgentContextBackend, Sendable {
     func reviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
         if case .revise = decision {
             do {
-                try budget.reserveRevision()
+                try budget.reserve(.revisions)
             } catch {
                 terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
                 return nil
             }
         }
         let action = advance { machine throws(LifecycleMachine.IllegalEvent) in try machine.reviewed(decision) }
-        if case .revise = decision, action == nil { budget.refundRevision() }
+        if case .revise = decision, action == nil { budget.refund(.revisions) }
         return action
     }
 
@@ -290,13 +290,6 @@ final class RunController: AgentContextBackend, Sendable {
             var ledger = ownLedger.lines
             ledger.append(
                 BudgetLine(
-                    budget: "refusedToolCalls",
-                    limit: policy.maxRefusedToolCalls,
-                    used: Int64(record.refusedToolCalls)
-                )
-            )
-            ledger.append(
-                BudgetLine(
                     budget: "timeNanoseconds",
                     limit: Nanoseconds(policy.timeout).rawValue,
                     used: duration.rawValue
@@ -360,12 +353,9 @@ final class RunController: AgentContextBackend, Sendable {
     }
 
     /// Records a tool call refused before it ran, and emits the refusal.
-    ///
-    /// - Returns: The refusals so far in this run.
-    @discardableResult
-    private func recordRefusal(_ name: String, _ arguments: JSONValue, _ error: any Error) -> Int64 {
+    private func recordRefusal(_ name: String, _ arguments: JSONValue, _ error: any Error) {
         state.withLock { record in
-            guard record.machine.phase != .terminated else { return Int64(record.refusedToolCalls) }
+            guard record.machine.phase != .terminated else { return }
             let now = offset
             let call = ToolCallRecord(
                 tool: name,
@@ -379,7 +369,6 @@ final class RunController: AgentContextBackend, Sendable {
             append(call, &record)
             record.refusedToolCalls += 1
             emit(.toolCallRefused(tool: name, reason: String(describing: error)), &record)
-            return Int64(record.refusedToolCalls)
         }
     }
 
@@ -416,18 +405,13 @@ final class RunController: AgentContextBackend, Sendable {
             }
             try tool.check(arguments)
         } catch {
-            let refusals = recordRefusal(name, arguments, error)
-            if refusals > policy.maxRefusedToolCalls {
-                let violation = PolicyViolation(
-                    limit: .maxRefusedToolCalls,
-                    limitValue: policy.maxRefusedToolCalls,
-                    attempted: refusals,
-                    tool: name,
-                    message: "\(refusals) tool calls were refused for an unknown tool or invalid arguments; "
-                        + "maxRefusedToolCalls is \(policy.maxRefusedToolCalls)"
-                )
-                terminate(.policyViolation(violation: violation), violation: violation)
-                throw violation
+            recordRefusal(name, arguments, error)
+            // Refusals are a ledger line like any other: beyond the limit (the run's or a shared one) the run stops.
+            do {
+                try budget.reserve(.refusedToolCalls, tool: name)
+            } catch {
+                terminate(.policyViolation(violation: error), violation: error)
+                throw error
             }
             throw error
         }

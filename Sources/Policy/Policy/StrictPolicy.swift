@@ -21,119 +21,68 @@
 /// ```
 ///
 /// `StrictPolicy()` gives the documented, finite ``Defaults``.
-public struct StrictPolicy: Hashable, Codable, Sendable {
+///
+/// The countable limits live in ``budgetLimits``, one per ``BudgetKind``; the named properties (``maxSteps``, …) and
+/// initialiser labels are conveniences over it. A policy always limits every kind that has a
+/// ``BudgetKind/defaultLimit``.
+public struct StrictPolicy: Hashable, Sendable {
     /// The default limits: finite and deliberately modest, so a runaway agent stops on its own.
+    ///
+    /// The countable defaults are those of the ``BudgetKind`` table (``BudgetKind/defaultLimit``).
     public enum Defaults: Sendable {
         /// 25 agent steps.
-        public static let maxSteps: Int64 = 25
+        public static let maxSteps: Int64 = BudgetKind.steps.defaultLimit!
         /// 100,000 tokens, input and output together.
-        public static let maxTokens: Int64 = 100_000
+        public static let maxTokens: Int64 = BudgetKind.tokens.defaultLimit!
         /// 100 tool calls.
-        public static let maxToolCalls: Int64 = 100
+        public static let maxToolCalls: Int64 = BudgetKind.toolCalls.defaultLimit!
         /// 10 identical calls (same tool and arguments) per run.
-        public static let maxRepeatedToolCalls: Int64 = 10
-        /// 25 refused tool calls (unknown tool, arguments failing the schema) per run.
-        public static let maxRefusedToolCalls: Int64 = 25
+        public static let maxRepeatedToolCalls: Int64 = BudgetKind.repeatedToolCalls.defaultLimit!
+        /// 25 refused tool calls (unknown tool, arguments failing the schema).
+        public static let maxRefusedToolCalls: Int64 = BudgetKind.refusedToolCalls.defaultLimit!
         /// 10,000,000 cost units (10 currency units, if a unit is a millionth).
-        public static let maxCost: Int64 = 10_000_000
+        public static let maxCost: Int64 = BudgetKind.cost.defaultLimit!
         /// Five minutes of wall-clock time.
         public static let timeout: Duration = .seconds(300)
         /// Three REVIEW → PLAN revisions.
-        public static let maxRevisions: Int64 = 3
+        public static let maxRevisions: Int64 = BudgetKind.revisions.defaultLimit!
     }
 
-    /// The most agent steps (calls of `Agent.execute(_:context:)`) a run may make. Lifecycle phases are not steps.
-    public private(set) var maxSteps: Int64
-    /// The most tokens, input and output together.
-    public private(set) var maxTokens: Int64
-    /// The most input tokens, if limited separately.
-    public private(set) var maxInputTokens: Int64?
-    /// The most output tokens, if limited separately.
-    public private(set) var maxOutputTokens: Int64?
-    /// The most tool calls, of every tool together.
-    public private(set) var maxToolCalls: Int64
-    /// The most calls of individual tools, by exact tool name.
-    public private(set) var maxCallsPerTool: [String: Int64]
+    /// The countable limits of this policy, for a run's own ledger: every kind with a default is limited.
+    public private(set) var budgetLimits: BudgetLimits
     /// The patterns a tool must match to be called; an empty list allows every tool.
     public private(set) var allowedTools: [ToolPattern]
     /// The patterns a tool must not match; a deny match wins over an allow match.
     public private(set) var deniedTools: [ToolPattern]
-    /// Loop detection: the most calls with the same tool and the same arguments in one run.
-    public private(set) var maxRepeatedToolCalls: Int64
-    /// The most tool calls refused for an unknown tool or invalid arguments in one run. Such calls run nothing and
-    /// are not billed, so without this bound an agent looping on them would only stop at the timeout.
-    public private(set) var maxRefusedToolCalls: Int64
-    /// The most cost, in integer units.
-    public private(set) var maxCost: Int64
     /// The wall-clock time a run may take, measured on the orchestrator's clock.
     public private(set) var timeout: Duration
-    /// The most times REVIEW may send the run back to PLAN.
-    public private(set) var maxRevisions: Int64
     /// Further allow lists a tool must also match; set only by ``tightened(by:)``.
     private var additionalAllowLists: [[ToolPattern]] = []
 
     /// Creates a policy with the documented ``Defaults``.
     public init() {
-        maxSteps = Defaults.maxSteps
-        maxTokens = Defaults.maxTokens
-        maxInputTokens = nil
-        maxOutputTokens = nil
-        maxToolCalls = Defaults.maxToolCalls
-        maxCallsPerTool = [:]
+        budgetLimits = .policyDefaults
         allowedTools = []
         deniedTools = []
-        maxRepeatedToolCalls = Defaults.maxRepeatedToolCalls
-        maxRefusedToolCalls = Defaults.maxRefusedToolCalls
-        maxCost = Defaults.maxCost
         timeout = Defaults.timeout
-        maxRevisions = Defaults.maxRevisions
     }
 
-    /// Creates a policy, checking every field.
+    /// Creates a policy from budget limits, checking every field.
+    ///
+    /// Kinds that `budget` leaves unlimited take their ``BudgetKind/defaultLimit``, so a policy stays finite.
     ///
     /// - Parameters:
-    ///   - maxSteps: The most agent steps.
-    ///   - maxTokens: The most tokens, input and output together.
-    ///   - maxInputTokens: The most input tokens, or `nil` for no separate limit.
-    ///   - maxOutputTokens: The most output tokens, or `nil` for no separate limit.
-    ///   - maxToolCalls: The most tool calls in all.
-    ///   - maxCallsPerTool: The most calls per tool, by exact tool name.
+    ///   - budget: The countable limits.
     ///   - allowedTools: Patterns (with `*` wildcards) of the tools that may be called; empty allows all.
     ///   - deniedTools: Patterns of tools that may not be called; deny wins over allow.
-    ///   - maxRepeatedToolCalls: The most identical calls (same tool, same arguments) in one run.
-    ///   - maxRefusedToolCalls: The most calls refused for an unknown tool or invalid arguments in one run.
-    ///   - maxCost: The most cost, in integer units.
     ///   - timeout: The wall-clock time a run may take; must be positive.
-    ///   - maxRevisions: The most REVIEW → PLAN revisions.
     /// - Throws: ``PolicyError`` naming the first invalid field.
     public init(
-        maxSteps: Int64 = Defaults.maxSteps,
-        maxTokens: Int64 = Defaults.maxTokens,
-        maxInputTokens: Int64? = nil,
-        maxOutputTokens: Int64? = nil,
-        maxToolCalls: Int64 = Defaults.maxToolCalls,
-        maxCallsPerTool: [String: Int64] = [:],
+        budget: BudgetLimits,
         allowedTools: [String] = [],
         deniedTools: [String] = [],
-        maxRepeatedToolCalls: Int64 = Defaults.maxRepeatedToolCalls,
-        maxRefusedToolCalls: Int64 = Defaults.maxRefusedToolCalls,
-        maxCost: Int64 = Defaults.maxCost,
-        timeout: Duration = Defaults.timeout,
-        maxRevisions: Int64 = Defaults.maxRevisions
+        timeout: Duration = Defaults.timeout
     ) throws(PolicyError) {
-        // Reuse the budget checks so both types name fields the same way.
-        _ = try BudgetLimits(
-            maxSteps: maxSteps,
-            maxTokens: maxTokens,
-            maxInputTokens: maxInputTokens,
-            maxOutputTokens: maxOutputTokens,
-            maxToolCalls: maxToolCalls,
-            maxCallsPerTool: maxCallsPerTool,
-            maxRepeatedToolCalls: maxRepeatedToolCalls,
-            maxCost: maxCost,
-            maxRevisions: maxRevisions
-        )
-        try PolicyError.check(maxRefusedToolCalls, "maxRefusedToolCalls")
         guard timeout > .zero else {
             throw PolicyError(
                 code: .nonPositiveTimeout,
@@ -150,26 +99,50 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         for (index, text) in deniedTools.enumerated() {
             denied.append(try ToolPattern(text, field: "deniedTools[\(index)]"))
         }
-        self.maxSteps = maxSteps
-        self.maxTokens = maxTokens
-        self.maxInputTokens = maxInputTokens
-        self.maxOutputTokens = maxOutputTokens
-        self.maxToolCalls = maxToolCalls
-        self.maxCallsPerTool = maxCallsPerTool
+        var limits = budget
+        for kind in BudgetKind.allCases where limits[kind] == nil {
+            limits = try limits.setting(kind, to: kind.defaultLimit)
+        }
+        self.budgetLimits = limits
         self.allowedTools = allowed
         self.deniedTools = denied
-        self.maxRepeatedToolCalls = maxRepeatedToolCalls
-        self.maxRefusedToolCalls = maxRefusedToolCalls
-        self.maxCost = maxCost
         self.timeout = timeout
-        self.maxRevisions = maxRevisions
     }
 
-    /// The countable limits of this policy, for a run's own ``BudgetLedger``.
-    public var budgetLimits: BudgetLimits {
-        // The policy's fields were checked when it was created, so this cannot fail.
-        // swift-format-ignore: NeverUseForceTry
-        try! BudgetLimits(
+    /// Creates a policy, checking every field.
+    ///
+    /// - Parameters:
+    ///   - maxSteps: The most agent steps.
+    ///   - maxTokens: The most tokens, input and output together.
+    ///   - maxInputTokens: The most input tokens, or `nil` for no separate limit.
+    ///   - maxOutputTokens: The most output tokens, or `nil` for no separate limit.
+    ///   - maxToolCalls: The most tool calls in all.
+    ///   - maxCallsPerTool: The most calls per tool, by exact tool name.
+    ///   - allowedTools: Patterns (with `*` wildcards) of the tools that may be called; empty allows all.
+    ///   - deniedTools: Patterns of tools that may not be called; deny wins over allow.
+    ///   - maxRepeatedToolCalls: The most identical calls (same tool, same arguments) in one run.
+    ///   - maxRefusedToolCalls: The most calls refused for an unknown tool or invalid arguments.
+    ///   - maxCost: The most cost, in integer units.
+    ///   - timeout: The wall-clock time a run may take; must be positive.
+    ///   - maxRevisions: The most REVIEW → PLAN revisions.
+    /// - Throws: ``PolicyError`` naming the first invalid field: limits first, in the order of
+    ///   ``BudgetKind/allCases``, then the timeout and the tool patterns.
+    public init(
+        maxSteps: Int64 = Defaults.maxSteps,
+        maxTokens: Int64 = Defaults.maxTokens,
+        maxInputTokens: Int64? = nil,
+        maxOutputTokens: Int64? = nil,
+        maxToolCalls: Int64 = Defaults.maxToolCalls,
+        maxCallsPerTool: [String: Int64] = [:],
+        allowedTools: [String] = [],
+        deniedTools: [String] = [],
+        maxRepeatedToolCalls: Int64 = Defaults.maxRepeatedToolCalls,
+        maxRefusedToolCalls: Int64 = Defaults.maxRefusedToolCalls,
+        maxCost: Int64 = Defaults.maxCost,
+        timeout: Duration = Defaults.timeout,
+        maxRevisions: Int64 = Defaults.maxRevisions
+    ) throws(PolicyError) {
+        let budget = try BudgetLimits(
             maxSteps: maxSteps,
             maxTokens: maxTokens,
             maxInputTokens: maxInputTokens,
@@ -177,10 +150,41 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
             maxToolCalls: maxToolCalls,
             maxCallsPerTool: maxCallsPerTool,
             maxRepeatedToolCalls: maxRepeatedToolCalls,
+            maxRefusedToolCalls: maxRefusedToolCalls,
             maxCost: maxCost,
             maxRevisions: maxRevisions
         )
+        try self.init(budget: budget, allowedTools: allowedTools, deniedTools: deniedTools, timeout: timeout)
     }
+
+    /// The limit of `kind`, or `nil` where the policy sets none (only kinds without a default).
+    ///
+    /// - Parameter kind: The kind of limit.
+    public subscript(kind: BudgetKind) -> Int64? { budgetLimits[kind] }
+
+    private func finite(_ kind: BudgetKind) -> Int64 { budgetLimits[kind] ?? .max }
+
+    /// The most agent steps (calls of `Agent.execute(_:context:)`) a run may make. Lifecycle phases are not steps.
+    public var maxSteps: Int64 { finite(.steps) }
+    /// The most tokens, input and output together.
+    public var maxTokens: Int64 { finite(.tokens) }
+    /// The most input tokens, if limited separately.
+    public var maxInputTokens: Int64? { budgetLimits[.inputTokens] }
+    /// The most output tokens, if limited separately.
+    public var maxOutputTokens: Int64? { budgetLimits[.outputTokens] }
+    /// The most tool calls, of every tool together.
+    public var maxToolCalls: Int64 { finite(.toolCalls) }
+    /// The most calls of individual tools, by exact tool name.
+    public var maxCallsPerTool: [String: Int64] { budgetLimits.maxCallsPerTool }
+    /// Loop detection: the most calls with the same tool and the same arguments in one run.
+    public var maxRepeatedToolCalls: Int64 { finite(.repeatedToolCalls) }
+    /// The most tool calls refused for an unknown tool or invalid arguments. Such calls run nothing and are not
+    /// billed, so without this bound an agent looping on them would only stop at the timeout.
+    public var maxRefusedToolCalls: Int64 { finite(.refusedToolCalls) }
+    /// The most cost, in integer units.
+    public var maxCost: Int64 { finite(.cost) }
+    /// The most times REVIEW may send the run back to PLAN.
+    public var maxRevisions: Int64 { finite(.revisions) }
 
     /// Checks that the policy lets `tool` be called at all: not denied, and allowed if there is an allow list.
     ///
@@ -206,18 +210,8 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
     /// - Parameter other: The other policy.
     /// - Returns: The tighter policy.
     public func tightened(by other: StrictPolicy) -> StrictPolicy {
-        let limits = budgetLimits.tightened(by: other.budgetLimits)
         var result = self
-        result.maxSteps = limits.maxSteps ?? maxSteps
-        result.maxTokens = limits.maxTokens ?? maxTokens
-        result.maxInputTokens = limits.maxInputTokens
-        result.maxOutputTokens = limits.maxOutputTokens
-        result.maxToolCalls = limits.maxToolCalls ?? maxToolCalls
-        result.maxCallsPerTool = limits.maxCallsPerTool
-        result.maxRepeatedToolCalls = limits.maxRepeatedToolCalls ?? maxRepeatedToolCalls
-        result.maxRefusedToolCalls = min(maxRefusedToolCalls, other.maxRefusedToolCalls)
-        result.maxCost = limits.maxCost ?? maxCost
-        result.maxRevisions = limits.maxRevisions ?? maxRevisions
+        result.budgetLimits = budgetLimits.tightened(by: other.budgetLimits)
         result.timeout = min(timeout, other.timeout)
         result.deniedTools = deniedTools + other.deniedTools.filter { !deniedTools.contains($0) }
         let lists = ([allowedTools] + additionalAllowLists + [other.allowedTools] + other.additionalAllowLists)
@@ -228,37 +222,34 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
         result.additionalAllowLists = Array(unique.dropFirst())
         return result
     }
+}
 
-    private enum CodingKeys: String, CodingKey {
-        case maxSteps, maxTokens, maxInputTokens, maxOutputTokens, maxToolCalls, maxCallsPerTool
-        case allowedTools, additionalAllowLists, deniedTools, maxRepeatedToolCalls, maxRefusedToolCalls, maxCost
-        case maxRevisions
-        case timeoutNanoseconds
-    }
+extension StrictPolicy: Codable {
+    private static let allowedToolsKey = BudgetLimits.FieldKey("allowedTools")
+    private static let additionalAllowListsKey = BudgetLimits.FieldKey("additionalAllowLists")
+    private static let deniedToolsKey = BudgetLimits.FieldKey("deniedTools")
+    private static let timeoutKey = BudgetLimits.FieldKey("timeoutNanoseconds")
 
-    /// Decodes a policy and checks it as the initialiser does; the timeout is read from `timeoutNanoseconds`.
+    /// Decodes a policy and checks it as the initialiser does.
+    ///
+    /// Every key is optional: a missing key (or `null`) takes the initialiser's default. Limits use their policy
+    /// field names (`maxSteps`, …, `maxCallsPerTool`); the timeout is read from integer `timeoutNanoseconds`. An
+    /// invalid value throws the same ``PolicyError`` as the initialiser, naming the field: `{"maxSteps": -3}` throws
+    /// ``PolicyError/Code/negativeLimit`` for `maxSteps`.
     ///
     /// - Parameter decoder: The decoder to read from.
-    /// - Throws: ``PolicyError`` naming an invalid field, or the decoder's error.
+    /// - Throws: ``PolicyError`` naming an invalid field, or the decoder's error for a value of the wrong type.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.container(keyedBy: BudgetLimits.FieldKey.self)
+        let budget = try BudgetLimits(from: c, fallback: .policyDefaults)
+        let timeout = try c.decodeIfPresent(Int64.self, forKey: Self.timeoutKey).map(Duration.nanoseconds)
         try self.init(
-            maxSteps: c.decode(Int64.self, forKey: .maxSteps),
-            maxTokens: c.decode(Int64.self, forKey: .maxTokens),
-            maxInputTokens: c.decodeIfPresent(Int64.self, forKey: .maxInputTokens),
-            maxOutputTokens: c.decodeIfPresent(Int64.self, forKey: .maxOutputTokens),
-            maxToolCalls: c.decode(Int64.self, forKey: .maxToolCalls),
-            maxCallsPerTool: c.decodeIfPresent([String: Int64].self, forKey: .maxCallsPerTool) ?? [:],
-            allowedTools: c.decodeIfPresent([String].self, forKey: .allowedTools) ?? [],
-            deniedTools: c.decodeIfPresent([String].self, forKey: .deniedTools) ?? [],
-            maxRepeatedToolCalls: c.decode(Int64.self, forKey: .maxRepeatedToolCalls),
-            maxRefusedToolCalls: c.decodeIfPresent(Int64.self, forKey: .maxRefusedToolCalls)
-                ?? Defaults.maxRefusedToolCalls,
-            maxCost: c.decode(Int64.self, forKey: .maxCost),
-            timeout: .nanoseconds(c.decode(Int64.self, forKey: .timeoutNanoseconds)),
-            maxRevisions: c.decode(Int64.self, forKey: .maxRevisions)
+            budget: budget,
+            allowedTools: c.decodeIfPresent([String].self, forKey: Self.allowedToolsKey) ?? [],
+            deniedTools: c.decodeIfPresent([String].self, forKey: Self.deniedToolsKey) ?? [],
+            timeout: timeout ?? Defaults.timeout
         )
-        additionalAllowLists = try c.decodeIfPresent([[ToolPattern]].self, forKey: .additionalAllowLists) ?? []
+        additionalAllowLists = try c.decodeIfPresent([[ToolPattern]].self, forKey: Self.additionalAllowListsKey) ?? []
     }
 
     /// Encodes the policy with stable field names; the timeout is written as integer `timeoutNanoseconds`.
@@ -266,20 +257,11 @@ public struct StrictPolicy: Hashable, Codable, Sendable {
     /// - Parameter encoder: The encoder to write to.
     /// - Throws: The encoder's error.
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(maxSteps, forKey: .maxSteps)
-        try c.encode(maxTokens, forKey: .maxTokens)
-        try c.encodeIfPresent(maxInputTokens, forKey: .maxInputTokens)
-        try c.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
-        try c.encode(maxToolCalls, forKey: .maxToolCalls)
-        try c.encode(maxCallsPerTool, forKey: .maxCallsPerTool)
-        try c.encode(allowedTools, forKey: .allowedTools)
-        if !additionalAllowLists.isEmpty { try c.encode(additionalAllowLists, forKey: .additionalAllowLists) }
-        try c.encode(deniedTools, forKey: .deniedTools)
-        try c.encode(maxRepeatedToolCalls, forKey: .maxRepeatedToolCalls)
-        try c.encode(maxRefusedToolCalls, forKey: .maxRefusedToolCalls)
-        try c.encode(maxCost, forKey: .maxCost)
-        try c.encode(Nanoseconds(timeout).rawValue, forKey: .timeoutNanoseconds)
-        try c.encode(maxRevisions, forKey: .maxRevisions)
+        var c = encoder.container(keyedBy: BudgetLimits.FieldKey.self)
+        try budgetLimits.encode(to: &c)
+        try c.encode(allowedTools, forKey: Self.allowedToolsKey)
+        if !additionalAllowLists.isEmpty { try c.encode(additionalAllowLists, forKey: Self.additionalAllowListsKey) }
+        try c.encode(deniedTools, forKey: Self.deniedToolsKey)
+        try c.encode(Nanoseconds(timeout).rawValue, forKey: Self.timeoutKey)
     }
 }
