@@ -87,6 +87,9 @@ public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringC
         case .toolDenied: return "tool \"\(tool ?? "?")\" matches a pattern in deniedTools"
         case .toolNotAllowed: return "tool \"\(tool ?? "?")\" matches no pattern in allowedTools"
         case .timeout: return "the run's timeout of \(Nanoseconds(rawValue: value)) passed"
+        case .maxRefusedToolCalls:
+            return "\(attempted) tool calls were refused for an unknown tool or invalid arguments\(subject); "
+                + "maxRefusedToolCalls is \(value)"
         default: return "\(limit) is \(value); this would reach \(attempted)\(subject)"
         }
     }
