@@ -211,7 +211,7 @@ func runAllWorkloads() async throws {
         var checks = Checks()
         checks.expect("tool_body_ran", toolBodies.value, equals: 50)
         checks.expect("overshoot", max(0, toolBodies.value - 50), equals: 0)
-        checks.expect("ledger_tool_calls", Int(shared.ledger.toolCalls), equals: 50)
+        checks.expect("ledger_tool_calls", Int(shared.ledger.used(.toolCalls)), equals: 50)
         emit([
             "workload": "W8-shared-budget", "size": 100, "reps": 1, "tool_body_ran": .integer(Int64(toolBodies.value)),
             "overshoot": .integer(Int64(max(0, toolBodies.value - 50))), "seconds": .number(elapsed),

@@ -246,7 +246,7 @@ struct BudgetEnforcementTests {
         let agent = ClosureAgent(name: "reader") { _, context in
             _ = try await context.callTool("t")
             let remaining = context.remainingBudget
-            return ["steps": .integer(remaining.steps ?? -1), "calls": .integer(remaining.toolCalls(for: "t") ?? -1)]
+            return ["steps": .integer(remaining[.steps] ?? -1), "calls": .integer(remaining.toolCalls(for: "t") ?? -1)]
         }
         let report = await orchestrator.run(
             agent,
@@ -309,7 +309,7 @@ struct BudgetEnforcementTests {
             return all
         }
         #expect(bodies.value == 50)
-        #expect(shared.ledger.toolCalls == 50)
+        #expect(shared.ledger.used(.toolCalls) == 50)
         #expect(reports.map(\.totals.toolCalls).reduce(0, +) == 50)
         #expect(Set(reports.map(\.executionID)).count == 100)
         for report in reports where report.status != .succeeded {

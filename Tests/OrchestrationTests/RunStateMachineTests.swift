@@ -185,10 +185,10 @@ struct RunStateMachineTests {
         var run = machine()
         _ = run.begin(at: ns(0))
         _ = run.terminate(.cancelled, at: ns(40))
-        let report = run.report(ledger: [], sharedLedger: nil, timeout: ns(100), refusedLimit: 25, now: ns(999))
+        let report = run.report(ledger: [], sharedLedger: nil, timeout: ns(100), now: ns(999))
         #expect(report.durationNanoseconds == ns(40))
         #expect(report.stopReason == .cancelled)
-        #expect(report.ledger.map(\.budget) == ["refusedToolCalls", "timeNanoseconds"])
+        #expect(report.ledger.map(\.budget) == ["timeNanoseconds"])
         #expect(report.ledger.last?.used == 40)
         #expect(report.events.runFinished == 1)
     }

@@ -145,7 +145,7 @@ struct TimeoutAndCancellationTests {
         let report = await pending
         #expect(report.status == .timedOut)
         #expect(shared.ledger.reservedUsage == .zero)
-        #expect(shared.remaining.tokens == 1_000)
+        #expect(shared.remaining[.tokens] == 1_000)
     }
 
     @Test("Caller cancellation ends the run promptly with a full report")

@@ -203,6 +203,6 @@ struct RefusedCallLimitTests {
         #expect(attempts.value == Int(limit) + 1)
         #expect(report.stopReason.violation?.limit == .maxRefusedToolCalls)
         #expect(report.stopReason.violation?.attempted == limit + 1)
-        #expect(report.ledger.first { $0.budget == "refusedToolCalls" }?.used == limit + 1)
+        #expect(report.ledger.first { $0.budget == "refusedToolCalls" }?.used == limit)
     }
 }

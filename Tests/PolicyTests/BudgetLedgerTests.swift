@@ -7,38 +7,41 @@ struct BudgetLedgerTests {
 
     @Test("Steps at N-1, N and N+1", arguments: sizes)
     func steps(limit: Int64) throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxSteps: limit))
-        for _ in 0..<limit { try ledger.reserveStep() }
-        #expect(ledger.steps == limit)
-        let violation = try #require(throws: PolicyViolation.self) { try ledger.reserveStep() }
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxSteps: limit), coversOneRun: true)
+        for _ in 0..<limit { try ledger.reserve(.steps) }
+        #expect(ledger.used(.steps) == limit)
+        let violation = try #require(throws: PolicyViolation.self) { try ledger.reserve(.steps) }
         #expect(violation == PolicyViolation(limit: .maxSteps, limitValue: limit, attempted: limit + 1))
-        #expect(ledger.steps == limit)
+        #expect(ledger.used(.steps) == limit)
     }
 
     @Test("Revisions at N and N+1", arguments: sizes)
     func revisions(limit: Int64) throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxRevisions: limit))
-        for _ in 0..<limit { try ledger.reserveRevision() }
-        let violation = try #require(throws: PolicyViolation.self) { try ledger.reserveRevision() }
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxRevisions: limit), coversOneRun: true)
+        for _ in 0..<limit { try ledger.reserve(.revisions) }
+        let violation = try #require(throws: PolicyViolation.self) { try ledger.reserve(.revisions) }
         #expect(violation.limit == .maxRevisions)
         #expect(violation.attempted == limit + 1)
     }
 
     @Test("Tool calls in total at N and N+1", arguments: sizes)
     func toolCalls(limit: Int64) throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxToolCalls: limit))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxToolCalls: limit), coversOneRun: true)
         for index in 0..<limit { try ledger.reserveToolCall("t\(index % 2)") }
         let violation = try #require(throws: PolicyViolation.self) { try ledger.reserveToolCall("t9") }
         #expect(violation.limit == .maxToolCalls)
         #expect(violation.tool == "t9")
         #expect(violation.limitValue == limit)
         #expect(violation.attempted == limit + 1)
-        #expect(ledger.toolCalls == limit)
+        #expect(ledger.used(.toolCalls) == limit)
     }
 
     @Test("Per-tool limits count one tool only")
     func perTool() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxToolCalls: 100, maxCallsPerTool: ["search": 2]))
+        var ledger = BudgetLedger(
+            limits: try BudgetLimits(maxToolCalls: 100, maxCallsPerTool: ["search": 2]),
+            coversOneRun: true
+        )
         try ledger.reserveToolCall("search")
         try ledger.reserveToolCall("calc")
         try ledger.reserveToolCall("search")
@@ -54,7 +57,7 @@ struct BudgetLedgerTests {
 
     @Test("Loop detection: identical calls at N and N+1, other arguments unaffected")
     func repeatedCalls() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxRepeatedToolCalls: 3))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxRepeatedToolCalls: 3), coversOneRun: true)
         for _ in 0..<3 { try ledger.reserveToolCall("fetch", argumentsKey: #"{"url":"a"}"#) }
         let violation = try #require(throws: PolicyViolation.self) {
             try ledger.reserveToolCall("fetch", argumentsKey: #"{"url":"a"}"#)
@@ -63,15 +66,15 @@ struct BudgetLedgerTests {
         #expect(violation.attempted == 4)
         try ledger.reserveToolCall("fetch", argumentsKey: #"{"url":"b"}"#)
         try ledger.reserveToolCall("other", argumentsKey: #"{"url":"a"}"#)
-        #expect(ledger.toolCalls == 5)
+        #expect(ledger.used(.toolCalls) == 5)
     }
 
     @Test("Token reservations: the one that would pass N is refused", arguments: [Int64(9), 10, 11])
     func tokens(estimate: Int64) throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 10))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 10), coversOneRun: true)
         if estimate <= 10 {
             let reservation = try ledger.reserveUsage(ModelUsage(inputTokens: estimate))
-            #expect(ledger.remaining.tokens == 10 - estimate)
+            #expect(ledger.remaining[.tokens] == 10 - estimate)
             try ledger.settle(reservation, actual: ModelUsage(inputTokens: 3, outputTokens: 1))
             #expect(ledger.usage.totalTokens == 4)
             #expect(ledger.reservedUsage == .zero)
@@ -87,7 +90,7 @@ struct BudgetLedgerTests {
 
     @Test("Usage reported after the fact past the limit is recorded and reported with the actual figure")
     func overrunAfterTheFact() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 10, maxCost: 100))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 10, maxCost: 100), coversOneRun: true)
         let reservation = try ledger.reserveUsage(ModelUsage(inputTokens: 5))
         let violation = try #require(throws: PolicyViolation.self) {
             try ledger.settle(reservation, actual: ModelUsage(inputTokens: 400_000, outputTokens: 600_000))
@@ -96,7 +99,7 @@ struct BudgetLedgerTests {
         #expect(violation.attempted == 1_000_000)
         #expect(ledger.usage.totalTokens == 1_000_000)
 
-        var costly = BudgetLedger(limits: try BudgetLimits(maxCost: 100))
+        var costly = BudgetLedger(limits: try BudgetLimits(maxCost: 100), coversOneRun: true)
         try costly.recordUsage(ModelUsage(cost: 100))
         let cost = try #require(throws: PolicyViolation.self) { try costly.recordUsage(ModelUsage(cost: 1)) }
         #expect(cost == PolicyViolation(limit: .maxCost, limitValue: 100, attempted: 101))
@@ -104,7 +107,7 @@ struct BudgetLedgerTests {
 
     @Test("Separate input and output token limits")
     func inputOutput() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxInputTokens: 5, maxOutputTokens: 3))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxInputTokens: 5, maxOutputTokens: 3), coversOneRun: true)
         _ = try ledger.reserveUsage(ModelUsage(inputTokens: 5, outputTokens: 3))
         let input = try #require(throws: PolicyViolation.self) {
             try ledger.reserveUsage(ModelUsage(inputTokens: 1))
@@ -118,70 +121,17 @@ struct BudgetLedgerTests {
 
     @Test("The ledger table lists every budget in a fixed order")
     func table() throws {
-        var ledger = BudgetLedger(limits: StrictPolicy().budgetLimits)
-        try ledger.reserveStep()
+        var ledger = BudgetLedger(limits: StrictPolicy().budgetLimits, coversOneRun: true)
+        try ledger.reserve(.steps)
         try ledger.reserveToolCall("b")
         try ledger.reserveToolCall("a")
         #expect(
             ledger.lines.map(\.budget) == [
                 "steps", "tokens", "inputTokens", "outputTokens", "toolCalls", "toolCalls[a]", "toolCalls[b]",
-                "repeatedToolCalls", "cost", "revisions",
+                "repeatedToolCalls", "cost", "revisions", "refusedToolCalls",
             ]
         )
         #expect(ledger.lines.first == BudgetLine(budget: "steps", limit: 25, used: 1))
-    }
-}
-
-@Suite("Shared budget")
-struct SharedBudgetTests {
-    @Test("100 concurrent runs of 5 calls under a shared limit of 50 get exactly 50")
-    func exactUnderConcurrency() async throws {
-        let shared = SharedBudget(try BudgetLimits(maxToolCalls: 50))
-        let granted = await withTaskGroup(of: Int.self) { group in
-            for run in 0..<100 {
-                group.addTask {
-                    let own = SharedBudget(try! BudgetLimits(maxToolCalls: 5), parent: shared)
-                    var count = 0
-                    for call in 0..<5 {
-                        do {
-                            try own.reserveToolCall("t", argumentsKey: "\(run)-\(call)")
-                            count += 1
-                        } catch {
-                            break
-                        }
-                        await Task.yield()
-                    }
-                    return count
-                }
-            }
-            return await group.reduce(0, +)
-        }
-        #expect(granted == 50)
-        #expect(shared.ledger.toolCalls == 50)
-    }
-
-    @Test("A parent's refusal leaves nothing debited in the child")
-    func parentRefusalRefunds() throws {
-        let parent = SharedBudget(try BudgetLimits(maxSteps: 1, maxTokens: 10))
-        let child = SharedBudget(try BudgetLimits(maxSteps: 5, maxTokens: 100), parent: parent)
-        try child.reserveStep()
-        #expect(throws: PolicyViolation.self) { try child.reserveStep() }
-        #expect(child.ledger.steps == 1)
-        #expect(throws: PolicyViolation.self) { try child.reserveUsage(ModelUsage(inputTokens: 11)) }
-        #expect(child.ledger.reservedUsage == .zero)
-        #expect(child.remaining.tokens == 10)
-        #expect(child.remaining.steps == 0)
-    }
-
-    @Test("Loop detection is per run: the parent never checks identical calls")
-    func loopDetectionIsLocal() throws {
-        let parent = SharedBudget(try BudgetLimits(maxRepeatedToolCalls: 1))
-        let first = SharedBudget(try BudgetLimits(maxRepeatedToolCalls: 1), parent: parent)
-        let second = SharedBudget(try BudgetLimits(maxRepeatedToolCalls: 1), parent: parent)
-        try first.reserveToolCall("t", argumentsKey: "same")
-        try second.reserveToolCall("t", argumentsKey: "same")
-        #expect(throws: PolicyViolation.self) { try first.reserveToolCall("t", argumentsKey: "same") }
-        #expect(parent.ledger.toolCalls == 2)
     }
 }
 
@@ -189,7 +139,7 @@ struct SharedBudgetTests {
 struct AdversarialUsageTests {
     @Test("Releasing or settling a reservation twice gives nothing back the second time")
     func doubleRelease() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 1_000))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 1_000), coversOneRun: true)
         let reservation = try ledger.reserveUsage(ModelUsage(inputTokens: 1_000))
         for _ in 0..<10 { ledger.release(reservation) }
         #expect(ledger.reservedUsage == .zero)
@@ -198,7 +148,7 @@ struct AdversarialUsageTests {
         }
         #expect(violation.attempted == 10_000)
 
-        var settled = BudgetLedger(limits: try BudgetLimits(maxTokens: 100))
+        var settled = BudgetLedger(limits: try BudgetLimits(maxTokens: 100), coversOneRun: true)
         let once = try settled.reserveUsage(ModelUsage(inputTokens: 50))
         try settled.settle(once, actual: ModelUsage(inputTokens: 10))
         try settled.settle(once, actual: ModelUsage(inputTokens: 10))
@@ -208,7 +158,7 @@ struct AdversarialUsageTests {
 
     @Test("Negative usage counts as zero and cannot give budget back")
     func negativeUsage() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 10, maxCost: 10))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 10, maxCost: 10), coversOneRun: true)
         try ledger.recordUsage(ModelUsage(inputTokens: 10, cost: 10))
         try ledger.recordUsage(ModelUsage(inputTokens: -1_000_000, cost: -5))
         #expect(ledger.usage == ModelUsage(inputTokens: 10, cost: 10))
@@ -219,7 +169,7 @@ struct AdversarialUsageTests {
 
     @Test("Token counts near Int64.max saturate instead of wrapping past the limit")
     func overflow() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 100))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 100), coversOneRun: true)
         let violation = try #require(throws: PolicyViolation.self) {
             try ledger.reserveUsage(ModelUsage(inputTokens: .max, outputTokens: 1))
         }
@@ -229,7 +179,7 @@ struct AdversarialUsageTests {
 
     @Test("An overrun reports the actual total, without other calls' reservations")
     func overrunIsActual() throws {
-        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 1_000))
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 1_000), coversOneRun: true)
         let first = try ledger.reserveUsage(ModelUsage(inputTokens: 600))
         _ = try ledger.reserveUsage(ModelUsage(inputTokens: 400))
         try ledger.settle(first, actual: ModelUsage(inputTokens: 601))
@@ -248,5 +198,56 @@ struct AdversarialUsageTests {
         child.releaseAll()
         #expect(parent.ledger.reservedUsage == .zero)
         #expect(child.ledger.reservedUsage == .zero)
+    }
+}
+
+@Suite("Budget kinds: one table drives limits, ledgers and what is left")
+struct BudgetKindTests {
+    @Test("Every kind has its own name and violation code, and a policy's defaults are the table's")
+    func table() {
+        let kinds = BudgetKind.allCases
+        #expect(Set(kinds.map(\.name)).count == kinds.count)
+        #expect(Set(kinds.map(\.limit)).count == kinds.count)
+        let policy = StrictPolicy()
+        for kind in kinds { #expect(policy[kind] == kind.defaultLimit, "default of \(kind)") }
+        #expect(policy.maxRefusedToolCalls == 25)
+        #expect(kinds.filter(\.isPerRun) == [.repeatedToolCalls])
+    }
+
+    @Test("Every kind is checked, listed and left over by name", arguments: BudgetKind.allCases)
+    func everyKindIsGeneric(kind: BudgetKind) throws {
+        let limits = try BudgetLimits([kind: 7])
+        #expect(limits[kind] == 7)
+        let ledger = BudgetLedger(limits: limits, coversOneRun: true)
+        #expect(ledger.lines.first { $0.budget == kind.name } == BudgetLine(budget: kind.name, limit: 7, used: 0))
+        #expect(ledger.remaining[kind] == 7)
+        let error = try #require(throws: PolicyError.self) { try BudgetLimits([kind: -1]) }
+        #expect(error.field == kind.limit.rawValue)
+        #expect(try BudgetLimits([kind: 7]).tightened(by: BudgetLimits([kind: 3]))[kind] == 3)
+    }
+
+    @Test("A refused tool call is reserved like a step: N admitted, the (N+1)th refused", arguments: [Int64(0), 2])
+    func refusedToolCalls(limit: Int64) throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxRefusedToolCalls: limit), coversOneRun: true)
+        for _ in 0..<limit { try ledger.reserve(.refusedToolCalls, tool: "typo") }
+        let violation = try #require(throws: PolicyViolation.self) {
+            try ledger.reserve(.refusedToolCalls, tool: "typo")
+        }
+        #expect(
+            violation
+                == PolicyViolation(limit: .maxRefusedToolCalls, limitValue: limit, attempted: limit + 1, tool: "typo")
+        )
+        #expect(ledger.used(.refusedToolCalls) == limit)
+        #expect(ledger.remaining[.refusedToolCalls] == 0)
+    }
+
+    @Test("Limits encode under their policy field names and decode back")
+    func limitsRoundTrip() throws {
+        let limits = try BudgetLimits(maxToolCalls: 5, maxCallsPerTool: ["t": 2], maxRefusedToolCalls: 1)
+        let text = try jsonText(limits)
+        #expect(text.contains(#""maxToolCalls":5"#))
+        #expect(text.contains(#""maxRefusedToolCalls":1"#))
+        #expect(!text.contains("maxSteps"))
+        #expect(try decode(BudgetLimits.self, from: text) == limits)
     }
 }

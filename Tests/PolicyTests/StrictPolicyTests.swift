@@ -135,3 +135,69 @@ struct StrictPolicyTests {
         #expect(throws: PolicyViolation.self) { try tight.checkPermission(toCall: "calc") }
     }
 }
+
+@Suite("StrictPolicy from JSON")
+struct StrictPolicyDecodingTests {
+    @Test("An empty object decodes to the initialiser's defaults")
+    func emptyObjectIsDefaults() throws {
+        #expect(try decode(StrictPolicy.self, from: "{}") == StrictPolicy())
+    }
+
+    @Test("Missing keys take the initialiser's defaults")
+    func missingKeysTakeDefaults() throws {
+        let policy = try decode(
+            StrictPolicy.self,
+            from: #"{"maxSteps": 3, "allowedTools": ["kb.*"], "maxCallsPerTool": {"kb.search": 2}}"#
+        )
+        #expect(policy == (try StrictPolicy(maxSteps: 3, maxCallsPerTool: ["kb.search": 2], allowedTools: ["kb.*"])))
+        #expect(policy.maxTokens == StrictPolicy.Defaults.maxTokens)
+        #expect(policy.timeout == StrictPolicy.Defaults.timeout)
+        #expect(policy.maxInputTokens == nil)
+    }
+
+    @Test("{\"maxSteps\": -3} reports the negative maxSteps, as the initialiser does")
+    func negativeMaxSteps() throws {
+        let decoded = try #require(throws: PolicyError.self) {
+            try decode(StrictPolicy.self, from: #"{"maxSteps": -3}"#)
+        }
+        let initialised = try #require(throws: PolicyError.self) { try StrictPolicy(maxSteps: -3) }
+        #expect(decoded == initialised)
+        #expect(decoded.code == .negativeLimit)
+        #expect(decoded.field == "maxSteps")
+        #expect(decoded.value == "-3")
+    }
+
+    @Test(
+        "Invalid values get the initialiser's errors",
+        arguments: [
+            (#"{"maxRefusedToolCalls": -1}"#, "maxRefusedToolCalls"),
+            (#"{"maxInputTokens": -2}"#, "maxInputTokens"),
+            (#"{"maxCallsPerTool": {"search": -2}}"#, "maxCallsPerTool[\"search\"]"),
+            (#"{"maxCallsPerTool": {"bad name": 1}}"#, "maxCallsPerTool"),
+            (#"{"allowedTools": ["ok", "a**b"]}"#, "allowedTools[1]"),
+            (#"{"deniedTools": [""]}"#, "deniedTools[0]"),
+            (#"{"timeoutNanoseconds": 0}"#, "timeout"),
+        ]
+    )
+    func invalidValues(json: String, field: String) throws {
+        let error = try #require(throws: PolicyError.self) { try decode(StrictPolicy.self, from: json) }
+        #expect(error.field == field)
+    }
+
+    @Test("A policy survives encoding and decoding, tightened allow lists included")
+    func roundTrip() throws {
+        let policy = try StrictPolicy(
+            maxSteps: 4,
+            maxOutputTokens: 900,
+            maxCallsPerTool: ["a": 1],
+            allowedTools: ["a*"],
+            deniedTools: ["b"],
+            maxRefusedToolCalls: 2,
+            timeout: .milliseconds(1_500)
+        )
+        .tightened(by: try StrictPolicy(allowedTools: ["ab"]))
+        let text = try jsonText(policy)
+        #expect(text.contains(#""timeoutNanoseconds":1500000000"#))
+        #expect(try decode(StrictPolicy.self, from: text) == policy)
+    }
+}

@@ -29,7 +29,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     ) {
         self.identity = identity
         self.policy = policy
-        self.budget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
+        self.budget = SharedBudget(policy.budgetLimits, parent: sharedBudget, coversOneRun: true)
         self.tools = tools
         self.time = time
         self.route = route
@@ -66,8 +66,8 @@ final class RunRuntime: AgentContextBackend, Sendable {
     private func perform(_ effects: RunEffects) {
         for refund in effects.refunds {
             switch refund {
-            case .step: budget.refundStep()
-            case .revision: budget.refundRevision()
+            case .step: budget.refund(.steps)
+            case .revision: budget.refund(.revisions)
             case .toolCall(let tool, let key): budget.refundToolCall(tool, argumentsKey: key)
             }
         }
@@ -92,7 +92,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     /// Reserves the step and records its start; `false` if refused (the run has then stopped) or already over.
     func beginStep(_ step: AgentStep) -> Bool {
         do {
-            try budget.reserveStep()
+            try budget.reserve(.steps)
         } catch {
             // The driver, not the agent, holds control here: the agent's code has returned.
             terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
@@ -108,7 +108,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     func reviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
         if case .revise = decision {
             do {
-                try budget.reserveRevision()
+                try budget.reserve(.revisions)
             } catch {
                 terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
                 return nil
@@ -175,7 +175,6 @@ final class RunRuntime: AgentContextBackend, Sendable {
                 ledger: ledger,
                 sharedLedger: shared,
                 timeout: Nanoseconds(policy.timeout),
-                refusedLimit: policy.maxRefusedToolCalls,
                 now: now
             )
         }
@@ -224,18 +223,13 @@ final class RunRuntime: AgentContextBackend, Sendable {
             }
             try tool.check(arguments)
         } catch {
-            let refusals = Int64(refuse(name, arguments, error))
-            if refusals > policy.maxRefusedToolCalls {
-                let violation = PolicyViolation(
-                    limit: .maxRefusedToolCalls,
-                    limitValue: policy.maxRefusedToolCalls,
-                    attempted: refusals,
-                    tool: name,
-                    message: "\(refusals) tool calls were refused for an unknown tool or invalid arguments; "
-                        + "maxRefusedToolCalls is \(policy.maxRefusedToolCalls)"
-                )
-                terminate(.policyViolation(violation: violation), violation: violation)
-                throw violation
+            _ = refuse(name, arguments, error)
+            // Refusals are a ledger line like any other: beyond the limit (the run's or a shared one) the run stops.
+            do {
+                try budget.reserve(.refusedToolCalls, tool: name)
+            } catch {
+                terminate(.policyViolation(violation: error), violation: error)
+                throw error
             }
             throw error
         }

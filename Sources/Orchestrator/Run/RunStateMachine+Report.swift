@@ -8,20 +8,17 @@ extension RunStateMachine {
     ///   - ledger: The run's own budget lines.
     ///   - sharedLedger: The shared budget's lines, if the run drew on one.
     ///   - timeout: The run's timeout, for the `timeNanoseconds` line.
-    ///   - refusedLimit: The policy's `maxRefusedToolCalls`.
     ///   - now: The clock reading, used only if the run has not ended.
     /// - Returns: The report.
     package func report(
         ledger: [BudgetLine],
         sharedLedger: [BudgetLine]?,
         timeout: Nanoseconds,
-        refusedLimit: Int64,
         now: Nanoseconds
     ) -> ExecutionReport {
         let reason = lifecycle.stopReason ?? .cancelled
         let duration = endTime ?? now
         var lines = ledger
-        lines.append(BudgetLine(budget: "refusedToolCalls", limit: refusedLimit, used: Int64(refusedToolCalls)))
         lines.append(BudgetLine(budget: "timeNanoseconds", limit: timeout.rawValue, used: duration.rawValue))
         var counts = counts
         counts.emitted += 1

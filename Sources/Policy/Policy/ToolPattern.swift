@@ -111,7 +111,7 @@ public struct ToolPattern: Hashable, Sendable, Codable, CustomStringConvertible 
     ///   - name: The tool name to check.
     ///   - field: The configuration field to name in an error.
     /// - Throws: ``PolicyError`` with code ``PolicyError/Code/invalidToolName``.
-    public static func validateToolName(_ name: String, field: String = "name") throws(PolicyError) {
+    package static func validateToolName(_ name: String, field: String = "name") throws(PolicyError) {
         if name.isEmpty || !name.utf8.allSatisfy(isNameByte) {
             throw PolicyError(
                 code: .invalidToolName,

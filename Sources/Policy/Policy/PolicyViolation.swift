@@ -7,8 +7,9 @@
 public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringConvertible {
     /// Which limit was met.
     ///
-    /// The names match the ``StrictPolicy`` fields. Codes are a struct with static members rather than an enum, so
-    /// new limits never break a client's `switch`.
+    /// The names match the ``StrictPolicy`` fields; each countable limit's code is the ``BudgetKind/limit`` of its
+    /// ``BudgetKind``. Codes are a struct with static members rather than an enum, so new limits never break a
+    /// client's `switch`.
     public struct Limit: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
         /// The limit's stable name.
         public let rawValue: String
@@ -32,7 +33,8 @@ public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringC
         public static let maxCallsPerTool = Limit(rawValue: "maxCallsPerTool")
         /// ``StrictPolicy/maxRepeatedToolCalls``: identical calls (same tool, same arguments) in one run.
         public static let maxRepeatedToolCalls = Limit(rawValue: "maxRepeatedToolCalls")
-        /// ``StrictPolicy/maxRefusedToolCalls``: calls refused for an unknown tool or invalid arguments.
+        /// ``StrictPolicy/maxRefusedToolCalls``: calls refused for an unknown tool or invalid arguments
+        /// (shareable between runs, like every limit that is not per run).
         public static let maxRefusedToolCalls = Limit(rawValue: "maxRefusedToolCalls")
         /// ``StrictPolicy/allowedTools``: the tool matches no allow pattern.
         public static let toolNotAllowed = Limit(rawValue: "toolNotAllowed")
@@ -85,6 +87,9 @@ public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringC
         case .toolDenied: return "tool \"\(tool ?? "?")\" matches a pattern in deniedTools"
         case .toolNotAllowed: return "tool \"\(tool ?? "?")\" matches no pattern in allowedTools"
         case .timeout: return "the run's timeout of \(Nanoseconds(rawValue: value)) passed"
+        case .maxRefusedToolCalls:
+            return "\(attempted) tool calls were refused for an unknown tool or invalid arguments\(subject); "
+                + "maxRefusedToolCalls is \(value)"
         default: return "\(limit) is \(value); this would reach \(attempted)\(subject)"
         }
     }

@@ -3,9 +3,11 @@
 /// Every reservation checks and debits in one critical section: 100 runs racing for a budget of 50 tool calls get
 /// exactly 50, never more. A budget may have a parent: a reservation must then succeed in both, and a refusal in the
 /// parent gives the child's debit back, so the child's counts only ever hold granted work. The orchestrator gives
-/// each run its own budget (its policy's limits) whose parent is the shared budget you pass in, if any.
+/// each run its own budget (its policy's limits) whose parent is the shared budget you pass in, if any, and debits
+/// them on the run's behalf; you create shared budgets, pass them to runs and read them.
 ///
-/// Loop detection (identical tool calls) is per run: a parent budget is never asked to check it.
+/// A budget you create is shared between runs: per-run kinds (``BudgetKind/isPerRun``, loop detection) are neither
+/// checked nor listed in it, and a parent budget is never asked to check them.
 ///
 /// `SharedBudget` is `Sendable`; its methods never suspend.
 public final class SharedBudget: Sendable {
@@ -17,15 +19,25 @@ public final class SharedBudget: Sendable {
 
     private let state: LockedState<State>
     /// The budget that must also grant every reservation, if any.
-    public let parent: SharedBudget?
+    package let parent: SharedBudget?
 
-    /// Creates a budget enforcing `limits`.
+    /// Creates a budget shared between runs, enforcing `limits`.
     ///
     /// - Parameters:
-    ///   - limits: The limits to enforce; unlimited fields only count.
+    ///   - limits: The limits to enforce; unlimited kinds only count, and per-run kinds are ignored.
     ///   - parent: A budget that must also grant every reservation.
-    public init(_ limits: BudgetLimits, parent: SharedBudget? = nil) {
-        state = LockedState(State(ledger: BudgetLedger(limits: limits)))
+    public convenience init(_ limits: BudgetLimits, parent: SharedBudget? = nil) {
+        self.init(limits, parent: parent, coversOneRun: false)
+    }
+
+    /// Creates a budget for one run (it checks the per-run kinds), or one shared between runs.
+    ///
+    /// - Parameters:
+    ///   - limits: The limits to enforce.
+    ///   - parent: A budget that must also grant every reservation.
+    ///   - coversOneRun: Whether the budget covers a single run.
+    package init(_ limits: BudgetLimits, parent: SharedBudget?, coversOneRun: Bool) {
+        state = LockedState(State(ledger: BudgetLedger(limits: limits, coversOneRun: coversOneRun)))
         self.parent = parent
     }
 
@@ -39,35 +51,35 @@ public final class SharedBudget: Sendable {
         return own.tightened(by: parent.remaining)
     }
 
-    /// Reserves one agent step here and in every ancestor.
+    /// Reserves one unit of a counted kind (a step, a revision, a refused tool call) here and in every ancestor.
     ///
+    /// - Parameters:
+    ///   - kind: The kind to reserve, as ``BudgetLedger/reserve(_:tool:)`` takes it.
+    ///   - tool: The tool concerned, named in the violation.
     /// - Throws: ``PolicyViolation`` from the first budget that refuses; nothing stays debited then.
-    public func reserveStep() throws(PolicyViolation) {
-        try state.withLock { (state) throws(PolicyViolation) in try state.ledger.reserveStep() }
-        do { try parent?.reserveStep() } catch {
-            state.withLock { $0.ledger.refundStep() }
+    package func reserve(_ kind: BudgetKind, tool: String? = nil) throws(PolicyViolation) {
+        try state.withLock { (state) throws(PolicyViolation) in try state.ledger.reserve(kind, tool: tool) }
+        do { try parent?.reserve(kind, tool: tool) } catch {
+            state.withLock { $0.ledger.refund(kind) }
             throw error
         }
     }
 
-    /// Reserves one revision here and in every ancestor.
+    /// Gives back one unit reserved with ``reserve(_:tool:)`` whose work never happened, here and in every ancestor.
     ///
-    /// - Throws: ``PolicyViolation`` from the first budget that refuses; nothing stays debited then.
-    public func reserveRevision() throws(PolicyViolation) {
-        try state.withLock { (state) throws(PolicyViolation) in try state.ledger.reserveRevision() }
-        do { try parent?.reserveRevision() } catch {
-            state.withLock { $0.ledger.refundRevision() }
-            throw error
-        }
+    /// - Parameter kind: The kind reserved.
+    package func refund(_ kind: BudgetKind) {
+        state.withLock { $0.ledger.refund(kind) }
+        parent?.refund(kind)
     }
 
-    /// Reserves one call of `tool` here and in every ancestor; loop detection runs only here.
+    /// Reserves one call of `tool` here and in every ancestor; loop detection runs only in a budget for one run.
     ///
     /// - Parameters:
     ///   - tool: The tool's name.
     ///   - argumentsKey: A canonical text of the arguments for loop detection, or `nil` to skip it.
     /// - Throws: ``PolicyViolation`` from the first budget that refuses; nothing stays debited then.
-    public func reserveToolCall(_ tool: String, argumentsKey: String? = nil) throws(PolicyViolation) {
+    package func reserveToolCall(_ tool: String, argumentsKey: String? = nil) throws(PolicyViolation) {
         try state.withLock { (state) throws(PolicyViolation) in
             try state.ledger.reserveToolCall(tool, argumentsKey: argumentsKey)
         }
@@ -79,21 +91,13 @@ public final class SharedBudget: Sendable {
 
     /// Gives back a tool call reserved with ``reserveToolCall(_:argumentsKey:)`` whose body never ran (the run
     /// ended in between), here and in every ancestor.
+    ///
+    /// - Parameters:
+    ///   - tool: The tool's name.
+    ///   - argumentsKey: The arguments key passed to the reservation.
     package func refundToolCall(_ tool: String, argumentsKey: String?) {
         state.withLock { $0.ledger.refundToolCall(tool, argumentsKey: argumentsKey) }
         parent?.refundToolCall(tool, argumentsKey: nil)
-    }
-
-    /// Gives back a step reserved with ``reserveStep()`` that never ran, here and in every ancestor.
-    package func refundStep() {
-        state.withLock { $0.ledger.refundStep() }
-        parent?.refundStep()
-    }
-
-    /// Gives back a revision reserved with ``reserveRevision()`` that never happened, here and in every ancestor.
-    package func refundRevision() {
-        state.withLock { $0.ledger.refundRevision() }
-        parent?.refundRevision()
     }
 
     /// Reserves a model-usage estimate here and in every ancestor.
@@ -101,7 +105,7 @@ public final class SharedBudget: Sendable {
     /// - Parameter estimate: The most the work may use.
     /// - Returns: The reservation, to settle or release on this same budget, once.
     /// - Throws: ``PolicyViolation`` from the first budget that refuses; nothing stays reserved then.
-    public func reserveUsage(_ estimate: ModelUsage) throws(PolicyViolation) -> UsageReservation {
+    package func reserveUsage(_ estimate: ModelUsage) throws(PolicyViolation) -> UsageReservation {
         let reservation = try state.withLock { (state) throws(PolicyViolation) in
             try state.ledger.reserveUsage(estimate)
         }
@@ -125,7 +129,7 @@ public final class SharedBudget: Sendable {
     ///   - reservation: The reservation from ``reserveUsage(_:)``.
     ///   - actual: The usage the work reported.
     /// - Throws: The first ``PolicyViolation`` found, this budget's before its parent's.
-    public func settle(_ reservation: UsageReservation, actual: ModelUsage) throws(PolicyViolation) {
+    package func settle(_ reservation: UsageReservation, actual: ModelUsage) throws(PolicyViolation) {
         let (local, inheritedReservation) = state.withLock { state -> (PolicyViolation?, UsageReservation?) in
             let inherited = state.parentReservations.removeValue(forKey: reservation.id)
             do throws(PolicyViolation) { try state.ledger.settle(reservation, actual: actual) } catch {
@@ -152,7 +156,7 @@ public final class SharedBudget: Sendable {
     /// released changes nothing.
     ///
     /// - Parameter reservation: The reservation from ``reserveUsage(_:)``.
-    public func release(_ reservation: UsageReservation) {
+    package func release(_ reservation: UsageReservation) {
         let inherited = state.withLock { state in
             state.ledger.release(reservation)
             return state.parentReservations.removeValue(forKey: reservation.id)
@@ -162,7 +166,7 @@ public final class SharedBudget: Sendable {
 
     /// Gives back every reservation still outstanding here, and their counterparts in the ancestors: for a run
     /// that ended while model calls were in flight.
-    public func releaseAll() {
+    package func releaseAll() {
         let inherited = state.withLock { state in
             state.ledger.releaseAll()
             defer { state.parentReservations = [:] }
@@ -175,7 +179,7 @@ public final class SharedBudget: Sendable {
     ///
     /// - Parameter actual: The usage the work reported.
     /// - Throws: The first ``PolicyViolation`` found; the usage is recorded everywhere all the same.
-    public func recordUsage(_ actual: ModelUsage) throws(PolicyViolation) {
+    package func recordUsage(_ actual: ModelUsage) throws(PolicyViolation) {
         let local = state.withLock { state -> PolicyViolation? in
             do throws(PolicyViolation) { try state.ledger.recordUsage(actual) } catch { return error }
             return nil

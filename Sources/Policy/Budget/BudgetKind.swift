@@ -1,0 +1,157 @@
+/// One countable limit, declared once: its ledger name, its policy field and violation code, its default and its
+/// scope.
+///
+/// Every countable limit of the library is a static member of `BudgetKind`, listed in ``allCases``. Everything else
+/// is derived from this table: ``BudgetLimits`` and ``StrictPolicy`` validate, decode, encode and tighten each kind
+/// the same way; ``BudgetLedger`` counts it and lists it as a ``BudgetLine``; ``RemainingBudget`` reports what is
+/// left of it; a ``SharedBudget`` shares it between runs unless it is ``isPerRun``.
+///
+/// ```swift
+/// let limits = try BudgetLimits([.toolCalls: 50, .cost: 2_000_000])
+/// limits[.toolCalls]  // 50
+/// ```
+///
+/// Kinds compare by ``name``. The set of kinds is closed: only the library declares them (see `Docs/BudgetLimits.md`
+/// for how to add one).
+public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
+    /// How a kind is counted.
+    enum Measure: Sendable {
+        /// A count the ledger keeps, raised by one per reservation.
+        case count
+        /// A quantity of model usage, settled and reserved with ``ModelUsage`` figures.
+        case usage(@Sendable (ModelUsage) -> Int64)
+    }
+
+    /// The name of the ledger line and of the ``RemainingBudget`` entry, such as `steps`.
+    public let name: String
+    /// The violation code of the limit, whose raw value is also the policy field and JSON key, such as `maxSteps`.
+    public let limit: PolicyViolation.Limit
+    /// The value a ``StrictPolicy`` gives the limit when none is set, or `nil` when a policy leaves it unlimited.
+    public let defaultLimit: Int64?
+    /// Whether the limit only makes sense within one run (loop detection): a ledger shared between runs neither
+    /// checks nor lists it.
+    public let isPerRun: Bool
+    /// How the kind is counted.
+    let measure: Measure
+
+    private init(
+        _ name: String,
+        limit: PolicyViolation.Limit,
+        default defaultLimit: Int64?,
+        measure: Measure = .count,
+        isPerRun: Bool = false
+    ) {
+        self.name = name
+        self.limit = limit
+        self.defaultLimit = defaultLimit
+        self.measure = measure
+        self.isPerRun = isPerRun
+    }
+
+    /// Agent steps (calls of an agent's `execute`); 25 by default.
+    public static let steps = BudgetKind("steps", limit: .maxSteps, default: 25)
+    /// Input plus output tokens; 100,000 by default.
+    public static let tokens = BudgetKind("tokens", limit: .maxTokens, default: 100_000, measure: .usage(\.totalTokens))
+    /// Input tokens; unlimited by default.
+    public static let inputTokens = BudgetKind(
+        "inputTokens",
+        limit: .maxInputTokens,
+        default: nil,
+        measure: .usage(\.inputTokens)
+    )
+    /// Output tokens; unlimited by default.
+    public static let outputTokens = BudgetKind(
+        "outputTokens",
+        limit: .maxOutputTokens,
+        default: nil,
+        measure: .usage(\.outputTokens)
+    )
+    /// Tool calls of every tool together; 100 by default.
+    public static let toolCalls = BudgetKind("toolCalls", limit: .maxToolCalls, default: 100)
+    /// Loop detection: the most calls of one tool with the same arguments in one run; 10 by default.
+    ///
+    /// The count a ledger shows is that of the most repeated call.
+    public static let repeatedToolCalls = BudgetKind(
+        "repeatedToolCalls",
+        limit: .maxRepeatedToolCalls,
+        default: 10,
+        isPerRun: true
+    )
+    /// Cost in integer units; 10,000,000 by default (10 currency units, if a unit is a millionth).
+    public static let cost = BudgetKind("cost", limit: .maxCost, default: 10_000_000, measure: .usage(\.cost))
+    /// REVIEW → PLAN revisions; 3 by default.
+    public static let revisions = BudgetKind("revisions", limit: .maxRevisions, default: 3)
+    /// Tool calls refused for an unknown tool or invalid arguments; 25 by default.
+    ///
+    /// Such calls run nothing and are not billed, so without this bound an agent looping on them would only stop at
+    /// its timeout.
+    public static let refusedToolCalls = BudgetKind("refusedToolCalls", limit: .maxRefusedToolCalls, default: 25)
+
+    /// Every kind, in the order of a ledger's lines.
+    public static let allCases: [BudgetKind] = [
+        .steps, .tokens, .inputTokens, .outputTokens, .toolCalls, .repeatedToolCalls, .cost, .revisions,
+        .refusedToolCalls,
+    ]
+
+    /// The kind's ledger name.
+    public var description: String { name }
+
+    /// Compares kinds by name.
+    ///
+    /// - Parameters:
+    ///   - lhs: A kind.
+    ///   - rhs: Another kind.
+    /// - Returns: Whether both name the same limit.
+    public static func == (lhs: BudgetKind, rhs: BudgetKind) -> Bool { lhs.name == rhs.name }
+
+    /// Hashes the kind's name.
+    ///
+    /// - Parameter hasher: The hasher to feed.
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+}
+
+extension BudgetKind: Codable, CodingKeyRepresentable {
+    private struct Key: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// The kind's name as a coding key, so that dictionaries keyed by kind encode as objects.
+    public var codingKey: any CodingKey { Key(stringValue: name) }
+
+    /// The kind named by a coding key, if the library declares one.
+    ///
+    /// - Parameter codingKey: A key holding a kind's ``name``.
+    public init?<T: CodingKey>(codingKey: T) {
+        guard let kind = Self.allCases.first(where: { $0.name == codingKey.stringValue }) else { return nil }
+        self = kind
+    }
+
+    /// Decodes a kind from its ``name``.
+    ///
+    /// - Parameter decoder: A decoder holding the name as a string.
+    /// - Throws: `DecodingError.dataCorrupted` for a name the library does not declare, or the decoder's error.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let kind = Self.allCases.first(where: { $0.name == name }) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "\"\(name)\" is not a budget kind; kinds are "
+                    + Self.allCases.map(\.name).joined(separator: ", ")
+            )
+        }
+        self = kind
+    }
+
+    /// Encodes the kind as its ``name``.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's error.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+}
