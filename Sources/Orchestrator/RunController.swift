@@ -468,10 +468,7 @@ final class RunController: AgentContextBackend, Sendable {
         let result: Result<JSONValue, any Error>
         do {
             result = .success(
-                try await tool.call(arguments) { error in
-                    guard let error = error as? any RetryableError else { return (false, nil) }
-                    return (error.isRetryable, error.retryAfter)
-                }
+                try await tool.call(arguments)
             )
         } catch {
             result = .failure(error)
