@@ -2,8 +2,8 @@
 ///
 /// ``ErrorRecord/init(_:)`` records any error by its type and description; for a conforming error it also fills
 /// ``ErrorRecord/code`` and ``ErrorRecord/tool``, so that a report reader can branch on the code instead of parsing
-/// the message. The library's own errors conform (the AgentAdapters module's `ToolError`, for one); a conformance
-/// of yours must be `Sendable`-safe to read from any task.
+/// the message. The library's own errors conform (the AgentAdapters module's `ToolError`, for one); your errors may
+/// too. Both properties are read once, synchronously, when the record is made.
 public protocol CodedError: Error {
     /// The error's stable code: a short camel-case name such as `toolFailed`.
     var errorCode: String { get }
