@@ -11,7 +11,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "AgentPolicy", path: "Sources/Policy"),
-        .target(name: "AgentTaskGraph", path: "Sources/DAG"),
+        .target(name: "AgentTaskGraph", dependencies: ["AgentPolicy"], path: "Sources/DAG"),
         .target(name: "AgentAdapters", dependencies: ["AgentPolicy"], path: "Sources/Adapters"),
         .target(
             name: "AgentOrchestration",

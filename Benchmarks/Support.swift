@@ -137,15 +137,3 @@ func peakRSSMegabytes() -> Double {
         return Double(usage.ru_maxrss) / 1024  // KiB on Linux
     #endif
 }
-
-/// A small seeded generator for the random graphs (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -45,7 +45,7 @@ func graph(fromDependencies deps: [[Int]]) -> TaskGraph {
 /// A seeded layered DAG: `width` nodes per layer, each node after the first layer with 1–3 dependencies in the
 /// previous layer.
 func layeredGraph(nodes: Int, width: Int = 500, seed: UInt64) -> TaskGraph {
-    var generator = SeededGenerator(state: seed)
+    var generator = SplitMix64(seed: seed)
     var deps: [[Int]] = []
     deps.reserveCapacity(nodes)
     for index in 0..<nodes {

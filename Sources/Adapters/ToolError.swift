@@ -7,7 +7,10 @@ public import AgentPolicy
 /// stop reason "tool failed". Registration mistakes (a duplicate or badly named tool) use the same type.
 ///
 /// Policy refusals are not tool errors: they are `PolicyViolation`s and stop the run.
-public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvertible {
+///
+/// A `RetryableError` (its ``isRetryable`` and ``retryAfter``, for code ``Code/toolFailed``) and a `CodedError`
+/// (its code and tool), so that retrying code and an `ErrorRecord` read both without knowing this type.
+public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvertible, RetryableError, CodedError {
     /// What went wrong.
     ///
     /// Codes are a struct with static members rather than an enum, so new codes never break a client's `switch`.
@@ -48,7 +51,7 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
     /// What went wrong and what to do about it.
     public var message: String
     /// For ``Code/toolFailed``: whether the tool's error said it may succeed if tried again (for example an HTTP 503
-    /// from an error conforming to `RetryableError` of the AgentTaskGraph module). Graph runs retry such nodes.
+    /// from an error conforming to `RetryableError`). Graph runs retry such nodes.
     public var isRetryable: Bool
     /// For ``Code/toolFailed``: the tool's error's hint of how long to wait before trying again, if any.
     public var retryAfterNanoseconds: Nanoseconds?
@@ -83,6 +86,15 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
 
     /// A one-line summary naming the tool.
     public var description: String { "ToolError.\(code) (tool \"\(tool)\"): \(message)" }
+
+    /// The tool's error's hint of how long to wait before trying again: ``retryAfterNanoseconds`` as a `Duration`.
+    public var retryAfter: Duration? { retryAfterNanoseconds?.duration }
+
+    /// The code's stable name, for an `ErrorRecord`.
+    public var errorCode: String { code.rawValue }
+
+    /// The tool concerned, for an `ErrorRecord`.
+    public var errorTool: String? { tool }
 
     static func unknown(_ tool: String, registered: [String]) -> ToolError {
         let list = registered.isEmpty ? "none registered" : "registered: " + registered.joined(separator: ", ")

@@ -108,21 +108,20 @@ package struct RegisteredTool: Sendable {
 
     /// Runs the tool's body on arguments that passed ``check(_:)``.
     ///
-    /// - Parameters:
-    ///   - arguments: Arguments that passed ``check(_:)``.
-    ///   - retryability: Reads whether the tool's error may go away if tried again, and a retry-after hint.
+    /// A `RetryableError` from the body keeps its retryability and retry-after hint in the ``ToolError``.
+    ///
+    /// - Parameter arguments: Arguments that passed ``check(_:)``.
     /// - Returns: The tool's output.
     /// - Throws: ``ToolError`` with code ``ToolError/Code/toolFailed``, or `CancellationError` unchanged.
-    package func call(
-        _ arguments: JSONValue,
-        retryability: (any Error) -> (isRetryable: Bool, retryAfter: Duration?) = { _ in (false, nil) }
-    ) async throws -> JSONValue {
+    package func call(_ arguments: JSONValue) async throws -> JSONValue {
         do {
             return try await body(arguments)
         } catch let error as CancellationError {
             throw error
         } catch {
-            let (isRetryable, retryAfter) = retryability(error)
+            let retryable = error as? any RetryableError
+            let isRetryable = retryable?.isRetryable ?? false
+            let retryAfter = retryable?.retryAfter
             throw ToolError(
                 code: .toolFailed,
                 tool: description.name,

@@ -38,11 +38,11 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
     /// Why the run ended.
     public var stopReason: StopReason
     /// The final output: the designated output node's, or the sinks' by id; `nil` unless every node needed succeeded.
-    public var finalOutput: GraphFinalOutput<JSONValue>?
+    public var finalOutput: TaskGraphFinalOutput<JSONValue>?
     /// One record per node, in declaration order.
     public var nodes: [NodeRecord]
     /// The executor's report: per-node status, attempts, timings, retry delays, errors, critical path taken.
-    public var execution: GraphRunReport<JSONValue>
+    public var execution: TaskGraphReport<JSONValue>
     /// The run-level budget: limit beside use across all nodes, with `timeNanoseconds`.
     public var ledger: [BudgetLine]
 

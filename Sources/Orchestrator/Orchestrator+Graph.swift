@@ -95,7 +95,7 @@ extension Orchestrator {
             ),
             clock: clock
         )
-        let execution: GraphRunReport<JSONValue>
+        let execution: TaskGraphReport<JSONValue>
         do {
             execution = try await executor.run(graph.taskGraph) { (invocation: NodeInvocation<JSONValue>) in
                 guard let plan = plans[invocation.node] else { throw CancellationError() }
@@ -159,7 +159,7 @@ extension Orchestrator {
             BudgetLine(
                 budget: "timeNanoseconds",
                 limit: Nanoseconds(policy.timeout).rawValue,
-                used: execution.duration.rawValue
+                used: execution.durationNanoseconds.rawValue
             )
         )
         let stopReason: AgentGraphReport.StopReason
@@ -267,7 +267,7 @@ extension Orchestrator {
 }
 
 /// The stop signal a node throws when the whole graph must stop (a policy violation or the deadline).
-struct AgentGraphStop: GraphStopSignal {}
+struct AgentGraphStop: TaskGraphStopSignal {}
 
 /// A node's agent run failed; retryable when the agent's error said so.
 struct AgentNodeFailure: RetryableError, CustomStringConvertible {

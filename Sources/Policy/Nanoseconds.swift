@@ -1,8 +1,16 @@
-/// A duration as a whole number of nanoseconds: how reports encode time.
+/// A duration or an offset as a whole number of nanoseconds: the library's one time type in reports and events.
 ///
 /// `Duration` itself encodes as two 64-bit words of attoseconds, which nobody can read; reports use this type,
-/// which encodes as a bare integer. The conversion uses integer arithmetic only.
-public struct Nanoseconds: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+/// which encodes as a bare integer (`1500000000`). Fields of this type are named `…Nanoseconds`
+/// (`startNanoseconds`, `endNanoseconds`, `durationNanoseconds`). Conversions from `Duration` use integer
+/// arithmetic only: they truncate toward zero below a nanosecond and **saturate** at `Int64.min` and `Int64.max`
+/// (about ±292 years) instead of wrapping or trapping.
+///
+/// Printed, a value reads in the largest unit that divides it exactly (see ``description``): `1500 ms`, `2 s`,
+/// `1234 ns`. That is the one text form, used by every report's and event's description.
+public struct Nanoseconds: Hashable, Comparable, Codable, Sendable, CustomStringConvertible,
+    ExpressibleByIntegerLiteral
+{
     /// The number of nanoseconds.
     public var rawValue: Int64
 
@@ -11,15 +19,17 @@ public struct Nanoseconds: Hashable, Comparable, Codable, Sendable, CustomString
     /// - Parameter rawValue: The number of nanoseconds.
     public init(rawValue: Int64) { self.rawValue = rawValue }
 
-    /// Converts a duration, truncating below a nanosecond and saturating beyond `Int64` nanoseconds.
+    /// Creates a value from an integer literal counting nanoseconds.
     ///
-    /// - Parameter duration: The duration to convert.
+    /// - Parameter value: The number of nanoseconds.
+    public init(integerLiteral value: Int64) { rawValue = value }
+
+    /// Converts a duration, truncating toward zero below a nanosecond and saturating beyond `Int64` nanoseconds.
+    ///
+    /// - Parameter duration: The duration to convert; beyond about ±292 years it gives `Int64.max` or `Int64.min`.
     public init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, overflowSum) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
-        // Durations beyond about 292 years saturate instead of wrapping.
-        rawValue = overflow || overflowSum ? (seconds < 0 ? Int64.min : Int64.max) : total
+        // The exact 128-bit attosecond count, divided with truncation toward zero; `clamping` saturates.
+        rawValue = Int64(clamping: duration.attoseconds / 1_000_000_000)
     }
 
     /// Zero nanoseconds.
@@ -48,7 +58,10 @@ public struct Nanoseconds: Hashable, Comparable, Codable, Sendable, CustomString
     /// Orders by value.
     public static func < (lhs: Nanoseconds, rhs: Nanoseconds) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The value in the largest whole unit: "1500 ms", "2 s" or "1234 ns".
+    /// The value in the largest unit that divides it exactly, a space, and the unit's symbol.
+    ///
+    /// The units are `s`, `ms`, `µs` and `ns`: 1,500,000,000 prints `1500 ms`, 2,000,000,000 prints `2 s`, 1,234
+    /// prints `1234 ns`, zero prints `0 ns`, and negative values print with a minus sign (`-5 ms`).
     public var description: String {
         if rawValue != 0, rawValue % 1_000_000_000 == 0 { return "\(rawValue / 1_000_000_000) s" }
         if rawValue != 0, rawValue % 1_000_000 == 0 { return "\(rawValue / 1_000_000) ms" }

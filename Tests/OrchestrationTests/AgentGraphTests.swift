@@ -161,7 +161,7 @@ struct AgentGraphTests {
         #expect(report.nodes.map(\.status) == [.succeeded, .succeeded, .cancelled, .skipped])
         let stopped = try #require(report.node("c")?.attempts.first?.stopReason)
         #expect([.timedOut(timeout: Nanoseconds(.milliseconds(200))), .cancelled].contains(stopped))
-        #expect(report.execution.duration.rawValue == 1_000_000_000)
+        #expect(report.execution.durationNanoseconds.rawValue == 1_000_000_000)
     }
 
     @Test("Capability routing falls back to the next agent after retryable failures, naming the producer")

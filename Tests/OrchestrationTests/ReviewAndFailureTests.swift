@@ -80,7 +80,8 @@ struct ReviewAndFailureTests {
     func throwingAgent() async throws {
         let agent = ScriptedAgent(name: "fragile", steps: [[.output("ok")], [.fail("boom")], [.output("never")]])
         let report = try await makeOrchestrator().run(agent, task: nil)
-        #expect(report.stopReason == .agentFailed(error: ErrorRecord(type: "ScriptedFailure", message: "boom")))
+        let failure = String(reflecting: ScriptedAgent.ScriptedFailure.self)
+        #expect(report.stopReason == .agentFailed(error: ErrorRecord(type: failure, message: "boom")))
         #expect(report.stepOutputs == ["ok"])
         #expect(report.steps.map(\.status) == [.completed, .failed])
         #expect(report.steps[1].error?.message == "boom")
@@ -90,7 +91,12 @@ struct ReviewAndFailureTests {
     func throwingPlanAndReview() async throws {
         let badPlan = ClosureAgent(name: "p", plan: { _, _ in throw PlainError() }, execute: { _, _ in nil })
         let planReport = try await makeOrchestrator().run(badPlan, task: nil)
-        #expect(planReport.stopReason == .agentFailed(error: ErrorRecord(type: "PlainError", message: "plain failure")))
+        #expect(
+            planReport.stopReason
+                == .agentFailed(
+                    error: ErrorRecord(type: "AgentOrchestrationTests.PlainError", message: "plain failure")
+                )
+        )
         #expect(planReport.steps.isEmpty)
         let badReview = ClosureAgent(name: "r", review: { _, _ in throw PlainError() }, execute: { _, _ in 1 })
         let reviewReport = try await makeOrchestrator().run(badReview, task: nil)

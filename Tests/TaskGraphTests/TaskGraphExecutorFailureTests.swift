@@ -1,4 +1,5 @@
 import AgentAdapters
+import AgentPolicy
 import AgentTaskGraph
 import Testing
 
@@ -39,7 +40,7 @@ struct TaskGraphExecutorFailureTests {
         #expect(report.statuses == ["A": .failed, "B": .cancelled, "C": .cancelled, "D": .skipped, "E": .skipped])
         #expect(tracker.cancelled == ["B", "C"])
         #expect(report.node("A")?.error?.message == "boom")
-        #expect(report.counts == GraphStatusCounts(failed: 1, cancelled: 2, skipped: 2))
+        #expect(report.counts == TaskGraphStatusCounts(failed: 1, cancelled: 2, skipped: 2))
         #expect(report.finalOutput == nil)
         #expect(tracker.calls("D") == 0 && tracker.calls("E") == 0)
     }
@@ -67,7 +68,7 @@ struct TaskGraphExecutorFailureTests {
             ]
         )
         #expect(tracker.calls("D") == 0 && tracker.calls("F") == 0 && tracker.calls("G") == 0)
-        #expect(report.node("D")?.attempts == [] && report.node("D")?.startedAt == nil)
+        #expect(report.node("D")?.attempts == [] && report.node("D")?.startNanoseconds == nil)
         #expect(report.finalOutput == nil)
     }
 
@@ -96,7 +97,7 @@ struct TaskGraphExecutorFailureTests {
         #expect(report.status == .stopped)
         #expect(report.stoppedBy == "A")
         #expect(report.statuses == ["A": .failed, "B": .cancelled, "C": .skipped, "D": .cancelled])
-        #expect(report.node("A")?.error?.isStopSignal == true)
+        #expect(report.node("A")?.error?.type == "AgentTaskGraphTests.StopRequest")
         #expect(report.node("A")?.error?.message == "stop: budget exhausted")
         #expect(tracker.calls("A") == 1)
         #expect(tracker.cancelled == ["B", "D"])
@@ -126,9 +127,9 @@ struct TaskGraphExecutorFailureTests {
         clock.advance(by: .seconds(4))
         let report = try await running
         #expect(report.statuses == ["slow": .timedOut, "quick": .succeeded, "after": .skipped])
-        #expect(report.node("slow")?.endedAt == TaskGraphNanoseconds(.seconds(5)))
+        #expect(report.node("slow")?.endNanoseconds == Nanoseconds(.seconds(5)))
         #expect(report.node("slow")?.attempts.map(\.outcome) == [.timedOut])
-        #expect(report.node("quick")?.endedAt == TaskGraphNanoseconds(.seconds(1)))
+        #expect(report.node("quick")?.endNanoseconds == Nanoseconds(.seconds(1)))
         #expect(tracker.cancelled == ["slow"])
         #expect(report.status == .failed)
     }
@@ -139,7 +140,7 @@ struct TaskGraphExecutorFailureTests {
         let tracker = BodyTracker()
         let executor = TaskGraphExecutor(configuration: .init(maxConcurrency: 2), clock: clock)
         let graph = TaskGraph.of(["A": [], "B": [], "C": ["A"], "D": []])
-        let report = await withTaskGroup(of: GraphRunReport<String>?.self) { group in
+        let report = await withTaskGroup(of: TaskGraphReport<String>?.self) { group in
             group.addTask {
                 try? await executor.run(graph) { (invocation: NodeInvocation<String>) in
                     try await Self.sleeper(clock, tracker, invocation.node, for: .seconds(10))
@@ -160,7 +161,7 @@ struct TaskGraphExecutorFailureTests {
     func alreadyCancelled() async throws {
         let tracker = BodyTracker()
         let executor = TaskGraphExecutor(clock: ManualClock())
-        let report = await withTaskGroup(of: GraphRunReport<Int>?.self) { group in
+        let report = await withTaskGroup(of: TaskGraphReport<Int>?.self) { group in
             group.cancelAll()
             group.addTask {
                 try? await executor.run(.of(["a": [], "b": ["a"]])) { (invocation: NodeInvocation<Int>) in
@@ -196,7 +197,7 @@ struct TaskGraphExecutorFailureTests {
         let report = try await running
         #expect(report.status == .timedOut)
         #expect(report.statuses == ["A": .succeeded, "B": .cancelled, "C": .skipped, "D": .cancelled])
-        #expect(report.duration == TaskGraphNanoseconds(.seconds(5)))
+        #expect(report.durationNanoseconds == Nanoseconds(.seconds(5)))
         #expect(tracker.cancelled == ["B", "D"])
     }
 

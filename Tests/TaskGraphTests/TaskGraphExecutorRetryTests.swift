@@ -1,4 +1,5 @@
 import AgentAdapters
+import AgentPolicy
 import AgentTaskGraph
 import Testing
 
@@ -40,8 +41,8 @@ struct TaskGraphExecutorRetryTests {
         #expect(tracker.calls("a") == 3)
         #expect(node.output == "done on 3")
         #expect(node.attempts.map(\.outcome) == [.failed, .failed, .succeeded])
-        #expect(node.attempts.map(\.startedAt) == [0, .ms(100), .ms(300)])
-        #expect(node.retryDelays == [.ms(100), .ms(200)])
+        #expect(node.attempts.map(\.startNanoseconds) == [0, .ms(100), .ms(300)])
+        #expect(node.retryDelaysNanoseconds == [.ms(100), .ms(200)])
         #expect(log.events.filter(\.isRetry).count == 2)
     }
 
@@ -56,7 +57,7 @@ struct TaskGraphExecutorRetryTests {
         }
         #expect(tracker.calls("a") == 1)
         #expect(report.node("a")?.status == .failed)
-        #expect(report.node("a")?.error == GraphErrorRecord(type: String(reflecting: PlainError.self), message: "bug"))
+        #expect(report.node("a")?.error == ErrorRecord(type: String(reflecting: PlainError.self), message: "bug"))
         #expect(log.events.filter(\.isRetry).isEmpty)
     }
 
@@ -120,10 +121,10 @@ struct TaskGraphExecutorRetryTests {
         for delay in [Duration.ms(100), .ms(200), .ms(300), .ms(300)] { await Self.expectSleep(clock, delay) }
         let report = try await running
         let node = try #require(report.node("a"))
-        #expect(node.retryDelays == [.ms(100), .ms(200), .ms(300), .ms(300)])
-        #expect(node.attempts.map(\.startedAt) == [0, .ms(100), .ms(300), .ms(600), .ms(900)])
-        #expect(report.duration == .ms(900))
-        let retries = log.events.compactMap { event -> TaskGraphNanoseconds? in
+        #expect(node.retryDelaysNanoseconds == [.ms(100), .ms(200), .ms(300), .ms(300)])
+        #expect(node.attempts.map(\.startNanoseconds) == [0, .ms(100), .ms(300), .ms(600), .ms(900)])
+        #expect(report.durationNanoseconds == .ms(900))
+        let retries = log.events.compactMap { event -> Nanoseconds? in
             if case .nodeRetrying(_, _, let delay, _) = event { delay } else { nil }
         }
         #expect(retries == [.ms(100), .ms(200), .ms(300), .ms(300)])
@@ -139,7 +140,7 @@ struct TaskGraphExecutorRetryTests {
         }
         await Self.expectSleep(clock, .seconds(5))
         let report = try await running
-        #expect(report.node("a")?.retryDelays == [TaskGraphNanoseconds(.seconds(5))])
+        #expect(report.node("a")?.retryDelaysNanoseconds == [Nanoseconds(.seconds(5))])
         #expect(report.output(of: "a") == 2)
     }
 
@@ -153,7 +154,7 @@ struct TaskGraphExecutorRetryTests {
         )
         let clock = ManualClock()
         let executor = Self.executor(clock, EventLog(), policy: policy)
-        func run() async throws -> GraphRunReport<Int> {
+        func run() async throws -> TaskGraphReport<Int> {
             async let running = executor.run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
                 if invocation.attempt < 3 { throw TransientError(attempt: invocation.attempt) }
                 return 0
@@ -167,8 +168,8 @@ struct TaskGraphExecutorRetryTests {
         let first = try await run()
         let second = try await run()
         #expect(first == second)
-        let expected = (1...2).map { TaskGraphNanoseconds(policy.delay(afterAttempt: $0, node: "a")) }
-        #expect(first.node("a")?.retryDelays == expected)
+        let expected = (1...2).map { Nanoseconds(policy.delay(afterAttempt: $0, key: "a")) }
+        #expect(first.node("a")?.retryDelaysNanoseconds == expected)
     }
 
     @Test("Per-node retry policies override the default")
@@ -187,7 +188,7 @@ struct TaskGraphExecutorRetryTests {
         }
         #expect(tracker.calls("a") == 1)
         #expect(tracker.calls("b") == 3)
-        #expect(report.node("b")?.retryDelays == [0, 0])
+        #expect(report.node("b")?.retryDelaysNanoseconds == [0, 0])
     }
 
     @Test("Cancellation during a backoff sleep ends the node as cancelled")
@@ -195,7 +196,7 @@ struct TaskGraphExecutorRetryTests {
         let clock = ManualClock()
         let tracker = BodyTracker()
         let executor = Self.executor(clock, EventLog())
-        let report = await withTaskGroup(of: GraphRunReport<Int>?.self) { group in
+        let report = await withTaskGroup(of: TaskGraphReport<Int>?.self) { group in
             group.addTask {
                 try? await executor.run(.of(["a": [], "b": ["a"]])) { (invocation: NodeInvocation<Int>) in
                     tracker.enter(invocation.node)
@@ -210,7 +211,7 @@ struct TaskGraphExecutorRetryTests {
         #expect(report?.status == .cancelled)
         #expect(node.status == .cancelled)
         #expect(node.attempts.count == 1)
-        #expect(node.retryDelays == [.ms(100)])
+        #expect(node.retryDelaysNanoseconds == [.ms(100)])
         #expect(report?.node("b")?.status == .skipped)
         #expect(tracker.calls("a") == 1)
     }

@@ -21,9 +21,9 @@ struct TaskGraphExecutorTests {
         clock.advance(by: .seconds(10))
         let report = try await running
         #expect(report.status == .succeeded)
-        #expect(report.node("C")?.startedAt == 0)
-        #expect(report.node("C")?.endedAt == 0)
-        #expect(report.node("B")?.endedAt == TaskGraphNanoseconds(.seconds(10)))
+        #expect(report.node("C")?.startNanoseconds == 0)
+        #expect(report.node("C")?.endNanoseconds == 0)
+        #expect(report.node("B")?.endNanoseconds == Nanoseconds(.seconds(10)))
     }
 
     @Test("The cap is never exceeded and is filled while enough nodes are ready")
@@ -48,7 +48,7 @@ struct TaskGraphExecutorTests {
         let report = try await running
         #expect(report.status == .succeeded)
         #expect(tracker.maxInFlight == 3)
-        #expect(report.nodes.map(\.startedAt) == [0, 0, 0] + Array(repeating: .init(.seconds(1)), count: 3))
+        #expect(report.nodes.map(\.startNanoseconds) == [0, 0, 0] + Array(repeating: .init(.seconds(1)), count: 3))
         #expect(tracker.allCalls == Dictionary(uniqueKeysWithValues: graph.nodeIDs.map { ($0, 1) }))
     }
 
@@ -148,7 +148,7 @@ struct TaskGraphExecutorTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(report.finalOutput), as: UTF8.self)
-        #expect(json == #"{"sinks":{"outputs":[{"id":"left","output":"LEFT"},{"id":"right","output":"RIGHT"}]}}"#)
+        #expect(json == #"{"kind":"sinks","outputs":[{"id":"left","output":"LEFT"},{"id":"right","output":"RIGHT"}]}"#)
     }
 
     @Test("A designated output node defines the final output")
@@ -169,7 +169,7 @@ struct TaskGraphExecutorTests {
         )
         let graph = TaskGraph.of(["a": [], "b": ["a"], "c": ["a"], "bad": [], "after": ["bad"], "d": ["b", "c"]])
         let tracker = BodyTracker()
-        func run() async throws -> GraphRunReport<String> {
+        func run() async throws -> TaskGraphReport<String> {
             try await executor.run(graph) { (invocation: NodeInvocation<String>) in
                 tracker.enter(invocation.node)
                 if invocation.node == "bad" { throw PlainError(message: "bad input") }

@@ -1,3 +1,4 @@
+import AgentPolicy
 import AgentTaskGraph
 import Testing
 
@@ -11,7 +12,7 @@ struct TaskGraphPropertyTests {
     }
 
     /// A random DAG: node `i` may depend on any `j < i`; declared in a shuffled order.
-    private static func randomCase(_ random: inout TestRandom) -> Case {
+    private static func randomCase(_ random: inout SplitMix64) -> Case {
         let count = Int.random(in: 1...14, using: &random)
         let density = Int.random(in: 0...60, using: &random)
         var nodes: [TaskGraph.Node] = []
@@ -45,7 +46,7 @@ struct TaskGraphPropertyTests {
 
     @Test("1,000 seeded random DAGs respect dependency order and the cap, and every node ends terminal")
     func randomGraphs() async throws {
-        var random = TestRandom(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         for _ in 0..<1000 {
             let testCase = Self.randomCase(&random)
             let graph = testCase.graph

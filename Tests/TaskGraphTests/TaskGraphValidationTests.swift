@@ -1,3 +1,4 @@
+import AgentPolicy
 import AgentTaskGraph
 import Testing
 
@@ -93,7 +94,7 @@ struct TaskGraphValidationTests {
         case .forward: break
         case .reversed: nodes.reverse()
         case .shuffled:
-            var random = TestRandom(seed: 7)
+            var random = SplitMix64(seed: 7)
             nodes.shuffle(using: &random)
         }
         return TaskGraph(nodes)

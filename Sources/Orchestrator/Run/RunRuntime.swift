@@ -1,6 +1,5 @@
 import AgentAdapters
 import AgentPolicy
-import AgentTaskGraph
 
 /// The thin runtime around one run's ``RunStateMachine``: it holds the machine in one lock, reads the clock,
 /// reserves budget, calls tools, and performs the effects the machine returns after releasing the lock.
@@ -122,8 +121,13 @@ final class RunRuntime: AgentContextBackend, Sendable {
 
     /// Ends the run with `reason` unless it has ended already; the first reason wins.
     ///
-    /// - Parameter instant: When the run ended, since its start; the clock's reading when `nil`. The deadline passes
-    ///   its own instant, so a timed-out run lasts exactly its timeout whatever the scheduling delay.
+    /// - Parameters:
+    ///   - reason: Why the run ends.
+    ///   - violation: The violation to record, if a limit ended it.
+    ///   - agentEnded: Whether the agent's code had returned.
+    ///   - instant: When the run ended, since its start; the clock's reading when `nil`. The deadline passes its
+    ///     own instant, so a timed-out run lasts exactly its timeout whatever the scheduling delay.
+    /// - Returns: Whether this call ended the run.
     @discardableResult
     func terminate(
         _ reason: StopReason,
@@ -246,10 +250,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         let result: Result<JSONValue, any Error>
         do {
             result = .success(
-                try await tool.call(arguments) { error in
-                    guard let error = error as? any RetryableError else { return (false, nil) }
-                    return (error.isRetryable, error.retryAfter)
-                }
+                try await tool.call(arguments)
             )
         } catch {
             result = .failure(error)

@@ -1,21 +1,6 @@
 import AgentPolicy
 import AgentTaskGraph
 
-/// SplitMix64: the tests' own small seeded generator.
-struct TestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// A retryable (or not) error with an optional retry-after hint.
 struct TransientError: RetryableError, CustomStringConvertible {
     var attempt: Int
@@ -32,7 +17,7 @@ struct PlainError: Error, CustomStringConvertible {
 }
 
 /// A body error that stops the whole run.
-struct StopRequest: GraphStopSignal, CustomStringConvertible {
+struct StopRequest: TaskGraphStopSignal, CustomStringConvertible {
     var reason: String
     var description: String { "stop: \(reason)" }
 }
@@ -89,26 +74,26 @@ final class BodyTracker: Sendable {
 /// Records executor events; tests await a matching event through a continuation (no polling, no sleeps).
 final class EventLog: Sendable {
     private struct Waiter {
-        var predicate: @Sendable (GraphEvent) -> Bool
+        var predicate: @Sendable (TaskGraphEvent) -> Bool
         var continuation: CheckedContinuation<Void, Never>
     }
 
     private struct State {
-        var events: [GraphEvent] = []
+        var events: [TaskGraphEvent] = []
         var waiters: [Waiter] = []
     }
 
     private let state = LockedState(State())
 
     /// The closure to pass as `Configuration.onEvent`.
-    var handler: @Sendable (GraphEvent) -> Void {
+    var handler: @Sendable (TaskGraphEvent) -> Void {
         { [self] event in record(event) }
     }
 
     /// Every event so far, in delivery order.
-    var events: [GraphEvent] { state.withLock { $0.events } }
+    var events: [TaskGraphEvent] { state.withLock { $0.events } }
 
-    private func record(_ event: GraphEvent) {
+    private func record(_ event: TaskGraphEvent) {
         let ready: [CheckedContinuation<Void, Never>] = state.withLock { state in
             state.events.append(event)
             var ready: [CheckedContinuation<Void, Never>] = []
@@ -123,7 +108,7 @@ final class EventLog: Sendable {
     }
 
     /// Suspends until an event matching `predicate` has been delivered (returns at once if one already was).
-    func wait(for predicate: @escaping @Sendable (GraphEvent) -> Bool) async {
+    func wait(for predicate: @escaping @Sendable (TaskGraphEvent) -> Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let seen: Bool = state.withLock { state in
                 if state.events.contains(where: predicate) { return true }
@@ -140,7 +125,7 @@ final class EventLog: Sendable {
     }
 }
 
-extension GraphEvent {
+extension TaskGraphEvent {
     var isRetry: Bool {
         if case .nodeRetrying = self { true } else { false }
     }
@@ -161,6 +146,6 @@ extension Duration {
     static func ms(_ value: Int64) -> Duration { .milliseconds(value) }
 }
 
-extension TaskGraphNanoseconds {
-    static func ms(_ value: Int64) -> TaskGraphNanoseconds { TaskGraphNanoseconds(rawValue: value * 1_000_000) }
+extension Nanoseconds {
+    static func ms(_ value: Int64) -> Nanoseconds { Nanoseconds(rawValue: value * 1_000_000) }
 }

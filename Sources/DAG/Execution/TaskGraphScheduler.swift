@@ -1,7 +1,9 @@
+import AgentPolicy
+
 /// The bookkeeping of one graph run: which nodes are ready, running and done, and what stopped the run.
 ///
 /// A value owned by the run's group loop, so it needs no lock; its methods are synchronous and never await.
-struct GraphScheduler<Output: Sendable>: Sendable {
+struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// Why a run stopped starting nodes.
     enum StopCause: Hashable, Sendable {
         case failure
@@ -117,30 +119,30 @@ struct GraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// Builds the report once every node has a status.
-    func report(outputNode: String?, duration: TaskGraphNanoseconds) -> GraphRunReport<Output> {
-        var records: [GraphNodeRecord<Output>] = []
+    func report(outputNode: String?, durationNanoseconds: Nanoseconds) -> TaskGraphReport<Output> {
+        var records: [TaskGraphNodeRecord<Output>] = []
         records.reserveCapacity(graph.ids.count)
         for node in graph.ids.indices {
             let status = statuses[node] ?? .skipped
             guard let run = runs[node] else {
-                records.append(GraphNodeRecord(id: graph.ids[node], status: status))
+                records.append(TaskGraphNodeRecord(id: graph.ids[node], status: status))
                 continue
             }
             records.append(
-                GraphNodeRecord(
+                TaskGraphNodeRecord(
                     id: graph.ids[node],
                     status: status,
                     attempts: run.attempts,
-                    retryDelays: run.retryDelays,
+                    retryDelaysNanoseconds: run.retryDelaysNanoseconds,
                     error: run.error,
                     output: run.output,
-                    startedAt: run.startedAt,
-                    endedAt: run.endedAt
+                    startNanoseconds: run.startNanoseconds,
+                    endNanoseconds: run.endNanoseconds
                 )
             )
         }
         let allSucceeded = statuses.allSatisfy { $0 == .succeeded }
-        let status: GraphRunStatus
+        let status: RunStatus
         var stoppedBy: String?
         switch stopCause {
         case _ where allSucceeded: status = .succeeded
@@ -151,18 +153,18 @@ struct GraphScheduler<Output: Sendable>: Sendable {
             stoppedBy = graph.ids[node]
         case .failure, nil: status = .failed
         }
-        return GraphRunReport(
+        return TaskGraphReport(
             status: status,
             nodes: records,
             finalOutput: finalOutput(outputNode: outputNode),
             criticalPath: criticalPathTaken(),
             stoppedBy: stoppedBy,
-            duration: duration
+            durationNanoseconds: durationNanoseconds
         )
     }
 
     /// The designated node's output, or every sink's in declaration order; `nil` unless all of them succeeded.
-    private func finalOutput(outputNode: String?) -> GraphFinalOutput<Output>? {
+    private func finalOutput(outputNode: String?) -> TaskGraphFinalOutput<Output>? {
         if let outputNode {
             guard let node = graph.index[outputNode], let output = runs[node]?.output else { return nil }
             return .node(id: outputNode, output: output)
@@ -181,7 +183,7 @@ struct GraphScheduler<Output: Sendable>: Sendable {
         var position = Array(repeating: 0, count: graph.ids.count)
         for (rank, node) in graph.order.enumerated() { position[node] = rank }
         func latest(_ candidates: some Sequence<Int>) -> Int? {
-            candidates.compactMap { node in runs[node].map { (node: node, end: $0.endedAt) } }
+            candidates.compactMap { node in runs[node].map { (node: node, end: $0.endNanoseconds) } }
                 .max { ($0.end, position[$0.node]) < ($1.end, position[$1.node]) }?.node
         }
         guard var node = latest(graph.ids.indices) else { return [] }

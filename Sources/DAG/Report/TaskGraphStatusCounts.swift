@@ -1,5 +1,5 @@
 /// How many nodes of a run ended in each ``NodeStatus``.
-public struct GraphStatusCounts: Hashable, Codable, Sendable {
+public struct TaskGraphStatusCounts: Hashable, Codable, Sendable {
     /// Nodes that succeeded.
     public var succeeded: Int
     /// Nodes that failed.

@@ -1,9 +1,11 @@
 /// An error that says whether the operation that threw it may be retried.
 ///
-/// The executor retries a node only when its body throws an error conforming to this protocol whose
-/// ``isRetryable`` is `true`, and only while the node's ``RetryPolicy`` allows more attempts. Plain errors,
-/// `CancellationError` and ``GraphStopSignal`` errors are never retried. Adapters map transport errors (a 503, a
-/// rate limit) to conforming errors; deterministic bugs should say `false`.
+/// Retrying code (the task-graph executor, graphs of agents, adapters that call a model or a service) tries the
+/// work again only when it threw an error conforming to this protocol whose ``isRetryable`` is `true`, and only while
+/// its ``RetryPolicy`` allows more attempts. Plain errors and `CancellationError` are never retried. Adapters map
+/// transport errors (a 503, a rate limit) to conforming errors; deterministic bugs should say `false`.
+///
+/// ``ErrorRecord/init(_:)`` keeps ``isRetryable`` and ``retryAfter`` in reports.
 public protocol RetryableError: Error {
     /// Whether another attempt may succeed.
     var isRetryable: Bool { get }

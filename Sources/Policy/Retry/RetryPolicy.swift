@@ -1,22 +1,24 @@
-/// When and how often the executor calls a failing node body again.
+/// When and how often failing work is tried again: a task-graph node's body, a graph-of-agents node, a model call.
 ///
-/// ``maxAttempts`` counts **total** calls: 1 means no retry, 3 means the first call and up to two retries. The
-/// report's attempt count always equals the number of body calls. Only errors conforming to ``RetryableError`` whose
-/// ``RetryableError/isRetryable`` is `true` are retried; everything else ends the node at once.
+/// ``maxAttempts`` counts **total** calls: 1 means no retry, 3 means the first call and up to two retries; a
+/// report's attempt count always equals the number of calls. Only errors conforming to ``RetryableError`` whose
+/// ``RetryableError/isRetryable`` is `true` are retried; everything else ends the work at once.
 ///
-/// Before attempt `k + 1` the executor sleeps on its injected clock for
+/// Before attempt `k + 1` the caller sleeps on its injected clock for
 /// `min(initialDelay × multiplier^(k-1), maxDelay)`, minus an optional seeded jitter, unless the error's
 /// ``RetryableError/retryAfter`` hint gives the delay instead (used as is: neither capped nor jittered). With an
 /// initial delay of 100 ms, multiplier 2 and a 300 ms cap, the sleeps are 100, 200, 300, 300 ms.
 ///
 /// All arithmetic is on integers, so delays are exact and identical on every platform. Encoded with durations as
-/// integer nanoseconds: `{"maxAttempts": 4, "initialDelay": 100000000, "multiplier": 2, "maxDelay": 300000000}`.
+/// integer nanoseconds: `{"maxAttempts": 4, "initialDelayNanoseconds": 100000000, "multiplier": 2,
+/// "maxDelayNanoseconds": 300000000}`; a missing key other than `maxAttempts` takes the initializer's default.
 public struct RetryPolicy: Sendable, Hashable, Codable {
     /// A deterministic random reduction of each computed delay.
     ///
     /// The delay before each retry is reduced by a pseudo-random amount between zero and ``percent`` percent of the
-    /// computed delay, drawn from a generator seeded with ``seed``, the node id and the attempt number. The same seed
-    /// gives the same delays in every run; different nodes get different delays, which spreads their retries.
+    /// computed delay, drawn from a ``SplitMix64`` seeded with ``seed``, the FNV-1a hash of the work's key (a node
+    /// id) and the attempt number. The same seed gives the same delays in every run; different keys get different
+    /// delays, which spreads their retries.
     public struct Jitter: Sendable, Hashable, Codable {
         /// The largest share of the computed delay to subtract, from 0 to 100.
         public var percent: Int
@@ -48,7 +50,8 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     /// Creates a policy.
     ///
     /// Invalid values (fewer than one attempt, a negative delay, a multiplier below 1, a jitter percent outside
-    /// 0...100) make an executor run throw ``TaskGraphError/Code/invalidConfiguration`` before any node runs.
+    /// 0...100) are refused by the code that uses the policy before any work runs (the task-graph executor throws
+    /// its `invalidConfiguration` error).
     ///
     /// - Parameters:
     ///   - maxAttempts: The total number of body calls allowed, including the first.
@@ -104,9 +107,10 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     ///
     /// - Parameters:
     ///   - attempt: The number of the attempt that failed, from 1.
-    ///   - node: The node id, which seeds the jitter together with ``Jitter/seed`` and `attempt`.
+    ///   - key: A stable name of the work (a task-graph node id, a tool name), which seeds the jitter together with
+    ///     ``Jitter/seed`` and `attempt`.
     /// - Returns: `min(initialDelay × multiplier^(attempt-1), maxDelay)`, reduced by the jitter if any.
-    public func delay(afterAttempt attempt: Int, node: String) -> Duration {
+    public func delay(afterAttempt attempt: Int, key: String) -> Duration {
         var delay = max(initialDelay, .zero)
         let cap = max(maxDelay, .zero)
         let factor = max(multiplier, 1)
@@ -121,18 +125,18 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
         }
         guard let jitter, jitter.percent > 0, delay > .zero else { return delay }
         // Work in whole nanoseconds (saturating beyond ~292 years) so huge delays cannot overflow.
-        let nanoseconds = UInt64(TaskGraphNanoseconds(delay).rawValue)
+        let nanoseconds = UInt64(Nanoseconds(delay).rawValue)
         let percent = UInt64(min(jitter.percent, 100))
         let span = nanoseconds / 100 * percent + nanoseconds % 100 * percent / 100
         guard span > 0 else { return delay }
-        var generator = SplitMix64(seed: (jitter.seed ^ fnv1a(node)) &+ UInt64(truncatingIfNeeded: attempt))
+        var generator = SplitMix64(seed: (jitter.seed ^ fnv1a(key)) &+ UInt64(truncatingIfNeeded: attempt))
         let random = generator.next()
         let reduction = span == UInt64.max ? random : random % (span + 1)
         return delay - .nanoseconds(Int64(clamping: reduction))
     }
 
     /// A sentence describing why the policy is invalid, or `nil` if it is valid.
-    var problem: String? {
+    package var problem: String? {
         if maxAttempts < 1 { return "maxAttempts is \(maxAttempts); it counts total calls and must be at least 1." }
         if initialDelay < .zero { return "initialDelay is negative; use zero or a positive duration." }
         if maxDelay < .zero { return "maxDelay is negative; use zero or a positive duration." }
@@ -144,19 +148,25 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case maxAttempts, initialDelay, multiplier, maxDelay, jitter
+        case maxAttempts, initialDelayNanoseconds, multiplier, maxDelayNanoseconds, jitter
     }
 
-    /// Decodes a policy whose durations are integer nanoseconds.
+    /// Decodes a policy whose durations are integer nanoseconds; missing keys other than `maxAttempts` take the
+    /// initializer's defaults.
     ///
     /// - Parameter decoder: The decoder to read from.
-    /// - Throws: An error if a field is missing or has the wrong type.
+    /// - Throws: `DecodingError` if `maxAttempts` is missing or a field has the wrong type.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = RetryPolicy(maxAttempts: 1)
         maxAttempts = try container.decode(Int.self, forKey: .maxAttempts)
-        initialDelay = try container.decode(TaskGraphNanoseconds.self, forKey: .initialDelay).duration
-        multiplier = try container.decode(Int.self, forKey: .multiplier)
-        maxDelay = try container.decode(TaskGraphNanoseconds.self, forKey: .maxDelay).duration
+        initialDelay =
+            try container.decodeIfPresent(Nanoseconds.self, forKey: .initialDelayNanoseconds)?.duration
+            ?? defaults.initialDelay
+        multiplier = try container.decodeIfPresent(Int.self, forKey: .multiplier) ?? defaults.multiplier
+        maxDelay =
+            try container.decodeIfPresent(Nanoseconds.self, forKey: .maxDelayNanoseconds)?.duration
+            ?? defaults.maxDelay
         jitter = try container.decodeIfPresent(Jitter.self, forKey: .jitter)
     }
 
@@ -167,30 +177,15 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(maxAttempts, forKey: .maxAttempts)
-        try container.encode(TaskGraphNanoseconds(initialDelay), forKey: .initialDelay)
+        try container.encode(Nanoseconds(initialDelay), forKey: .initialDelayNanoseconds)
         try container.encode(multiplier, forKey: .multiplier)
-        try container.encode(TaskGraphNanoseconds(maxDelay), forKey: .maxDelay)
+        try container.encode(Nanoseconds(maxDelay), forKey: .maxDelayNanoseconds)
         try container.encodeIfPresent(jitter, forKey: .jitter)
     }
 }
 
-/// The SplitMix64 generator: small, fast, and the same on every platform.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// The 64-bit FNV-1a hash of a string's UTF-8 bytes: stable across processes, unlike `hashValue`.
-func fnv1a(_ string: String) -> UInt64 {
+private func fnv1a(_ string: String) -> UInt64 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
     for byte in string.utf8 {
         hash ^= UInt64(byte)

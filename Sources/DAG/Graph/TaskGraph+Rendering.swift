@@ -3,7 +3,7 @@ extension TaskGraph {
     ///
     /// Nodes get generated ids (`n0`, `n1`, … in declaration order) and quoted labels with Mermaid's entity codes for
     /// `"`, `#`, `<` and `>`, so any node id renders safely. Edges point from a dependency to its dependent
-    /// (`n0 --> n1`). With statuses (for example ``GraphRunReport/statuses`` of a run), each node gets a class
+    /// (`n0 --> n1`). With statuses (for example ``TaskGraphReport/statuses`` of a run), each node gets a class
     /// named after its ``NodeStatus``, with a `classDef` per status used. The text is deterministic and ends with a
     /// newline.
     ///

@@ -1,4 +1,4 @@
-import AgentTaskGraph
+import AgentPolicy
 import FoundationEssentials
 import Testing
 
@@ -7,20 +7,20 @@ struct RetryPolicyTests {
     @Test("Backoff 100 ms ×2 capped at 300 ms gives 100, 200, 300, 300")
     func cappedBackoff() {
         let policy = RetryPolicy.exponential(maxAttempts: 5, initialDelay: .ms(100), maxDelay: .ms(300))
-        #expect((1...4).map { policy.delay(afterAttempt: $0, node: "a") } == [.ms(100), .ms(200), .ms(300), .ms(300)])
+        #expect((1...4).map { policy.delay(afterAttempt: $0, key: "a") } == [.ms(100), .ms(200), .ms(300), .ms(300)])
     }
 
     @Test("Multiplier 1 gives a constant delay; huge attempt numbers stay at the cap without overflow")
     func constantAndLarge() {
         let constant = RetryPolicy(maxAttempts: 3, initialDelay: .ms(50))
-        #expect(constant.delay(afterAttempt: 2, node: "a") == .ms(50))
+        #expect(constant.delay(afterAttempt: 2, key: "a") == .ms(50))
         let steep = RetryPolicy.exponential(
             maxAttempts: 1000,
             initialDelay: .seconds(1),
             multiplier: Int.max,
             maxDelay: .seconds(Int64.max)
         )
-        #expect(steep.delay(afterAttempt: 1000, node: "a") == .seconds(Int64.max))
+        #expect(steep.delay(afterAttempt: 1000, key: "a") == .seconds(Int64.max))
     }
 
     @Test("RetryPolicy.none makes one attempt")
@@ -39,15 +39,15 @@ struct RetryPolicyTests {
             )
         }
         let plain = RetryPolicy.exponential(maxAttempts: 10, initialDelay: .ms(100), maxDelay: .seconds(10))
-        let first = (1...8).map { policy(seed: 42).delay(afterAttempt: $0, node: "a") }
-        let again = (1...8).map { policy(seed: 42).delay(afterAttempt: $0, node: "a") }
-        let otherSeed = (1...8).map { policy(seed: 43).delay(afterAttempt: $0, node: "a") }
-        let otherNode = (1...8).map { policy(seed: 42).delay(afterAttempt: $0, node: "b") }
+        let first = (1...8).map { policy(seed: 42).delay(afterAttempt: $0, key: "a") }
+        let again = (1...8).map { policy(seed: 42).delay(afterAttempt: $0, key: "a") }
+        let otherSeed = (1...8).map { policy(seed: 43).delay(afterAttempt: $0, key: "a") }
+        let otherNode = (1...8).map { policy(seed: 42).delay(afterAttempt: $0, key: "b") }
         #expect(first == again)
         #expect(first != otherSeed)
         #expect(first != otherNode)
         for attempt in 1...8 {
-            let full = plain.delay(afterAttempt: attempt, node: "a")
+            let full = plain.delay(afterAttempt: attempt, key: "a")
             #expect(first[attempt - 1] <= full)
             #expect(first[attempt - 1] >= full / 2)
         }
@@ -59,17 +59,20 @@ struct RetryPolicyTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(policy), as: UTF8.self)
-        #expect(json == #"{"initialDelay":100000000,"maxAttempts":4,"maxDelay":300000000,"multiplier":2}"#)
+        #expect(
+            json
+                == #"{"initialDelayNanoseconds":100000000,"maxAttempts":4,"maxDelayNanoseconds":300000000,"multiplier":2}"#
+        )
         #expect(try JSONDecoder().decode(RetryPolicy.self, from: Data(json.utf8)) == policy)
     }
 
-    @Test("Nanoseconds convert durations with integer arithmetic")
-    func nanoseconds() throws {
-        #expect(TaskGraphNanoseconds(.milliseconds(1500)).rawValue == 1_500_000_000)
-        #expect(TaskGraphNanoseconds(.nanoseconds(7)).duration == .nanoseconds(7))
-        #expect(TaskGraphNanoseconds(.seconds(20)).rawValue == 20_000_000_000)
-        let json = String(decoding: try JSONEncoder().encode(TaskGraphNanoseconds(.seconds(2))), as: UTF8.self)
-        #expect(json == "2000000000")
+    @Test("A decoded policy takes the initializer's defaults for missing keys; maxAttempts is required")
+    func decodingDefaults() throws {
+        let decoded = try JSONDecoder().decode(RetryPolicy.self, from: Data(#"{"maxAttempts":3}"#.utf8))
+        #expect(decoded == RetryPolicy(maxAttempts: 3))
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(RetryPolicy.self, from: Data(#"{"multiplier":2}"#.utf8))
+        }
     }
 }
 
@@ -78,7 +81,7 @@ struct RetryPolicyExtremeTests {
     @Test("A zero initial delay is zero at any attempt, computed at once")
     func zeroDelay() {
         let policy = RetryPolicy.exponential(maxAttempts: .max, initialDelay: .zero, maxDelay: .seconds(1))
-        #expect(policy.delay(afterAttempt: .max, node: "a") == .zero)
+        #expect(policy.delay(afterAttempt: .max, key: "a") == .zero)
     }
 
     @Test("Jitter on delays of centuries stays in range instead of overflowing")
@@ -90,8 +93,12 @@ struct RetryPolicyExtremeTests {
             maxDelay: .seconds(Int64.max),
             jitter: .init(percent: 50, seed: 1)
         )
-        let delay = policy.delay(afterAttempt: 2, node: "a")
+        let delay = policy.delay(afterAttempt: 2, key: "a")
         #expect(delay > .zero)
         #expect(delay <= .seconds(Int64.max))
     }
+}
+
+extension Duration {
+    fileprivate static func ms(_ value: Int64) -> Duration { .milliseconds(value) }
 }

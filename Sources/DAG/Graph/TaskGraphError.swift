@@ -2,7 +2,7 @@
 ///
 /// Validation reports the first problem it finds, checked in this order: an empty graph, a duplicate node id, a
 /// self-dependency, an unknown dependency, a cycle. Executor runs throw this error only for misuse (an invalid graph
-/// or configuration), always before any node runs; every run outcome is data in ``GraphRunReport``.
+/// or configuration), always before any node runs; every run outcome is data in ``TaskGraphReport``.
 ///
 /// Like every misuse error in the package, two values compare (and hash) by ``code`` only; ``nodes`` and
 /// ``message`` give the context. The type is a `Sendable` value.

@@ -1,10 +1,11 @@
 import AgentAdapters
+import AgentPolicy
 import AgentTaskGraph
 import FoundationEssentials
 import Testing
 
-@Suite("GraphRunReport", .timeLimit(.minutes(1)))
-struct GraphRunReportTests {
+@Suite("TaskGraphReport", .timeLimit(.minutes(1)))
+struct TaskGraphReportTests {
     @Test("The critical path taken follows the dependency that finished last")
     func criticalPathTaken() async throws {
         let clock = ManualClock()
@@ -26,8 +27,8 @@ struct GraphRunReportTests {
         let report = try await running
         #expect(report.criticalPath == ["b", "c"])
         #expect(try graph.criticalPath() == ["a", "c"])
-        #expect(report.duration == TaskGraphNanoseconds(.seconds(4)))
-        #expect(report.node("c")?.startedAt == TaskGraphNanoseconds(.seconds(3)))
+        #expect(report.durationNanoseconds == Nanoseconds(.seconds(4)))
+        #expect(report.node("c")?.startNanoseconds == Nanoseconds(.seconds(3)))
     }
 
     @Test("Reports encode stable field names and integer nanoseconds, and decode back")
@@ -53,31 +54,26 @@ struct GraphRunReportTests {
         let data = try encoder.encode(report)
         let json = String(decoding: data, as: UTF8.self)
         let expectedNodeA =
-            #"{"attempts":[{"endedAt":0,"error":{"isRetryable":true,"isStopSignal":false,"#
+            #"{"attempts":[{"endNanoseconds":0,"error":{"isRetryable":true,"#
             + #""message":"transient failure on attempt 1","type":"AgentTaskGraphTests.TransientError"},"#
-            + #""number":1,"outcome":"failed","startedAt":0},"#
-            + #"{"endedAt":100000000,"number":2,"outcome":"succeeded","startedAt":100000000}],"#
-            + #""endedAt":100000000,"id":"a","output":2,"retryDelays":[100000000],"startedAt":0,"status":"succeeded"}"#
+            + #""number":1,"outcome":"failed","startNanoseconds":0},"#
+            + #"{"endNanoseconds":100000000,"number":2,"outcome":"succeeded","startNanoseconds":100000000}],"#
+            + #""endNanoseconds":100000000,"id":"a","output":2,"retryDelaysNanoseconds":[100000000],"#
+            + #""startNanoseconds":0,"status":"succeeded"}"#
         #expect(json.contains(expectedNodeA))
         #expect(json.contains(#""counts":{"cancelled":0,"failed":1,"skipped":0,"succeeded":2,"timedOut":0}"#))
         #expect(json.contains(#""criticalPath":["a","b"]"#))
-        #expect(json.contains(#""duration":100000000"#))
+        #expect(json.contains(#""durationNanoseconds":100000000"#))
+        #expect(json.contains(#""schemaVersion":1"#))
         #expect(json.contains(#""status":"failed""#))
-        #expect(try JSONDecoder().decode(GraphRunReport<Int>.self, from: data) == report)
+        #expect(try JSONDecoder().decode(TaskGraphReport<Int>.self, from: data) == report)
     }
 
     @Test("Counts add up to the node count")
     func counts() {
-        let counts = GraphStatusCounts([.succeeded, .failed, .skipped, .skipped, .cancelled, .timedOut])
-        #expect(counts == GraphStatusCounts(succeeded: 1, failed: 1, timedOut: 1, cancelled: 1, skipped: 2))
+        let counts = TaskGraphStatusCounts([.succeeded, .failed, .skipped, .skipped, .cancelled, .timedOut])
+        #expect(counts == TaskGraphStatusCounts(succeeded: 1, failed: 1, timedOut: 1, cancelled: 1, skipped: 2))
         #expect(counts.total == 6)
     }
 
-    @Test("Events encode with their node id")
-    func events() throws {
-        let event = GraphEvent.nodeFinished(node: "a", status: .skipped, at: 5)
-        #expect(event.node == "a")
-        let data = try JSONEncoder().encode(event)
-        #expect(try JSONDecoder().decode(GraphEvent.self, from: data) == event)
-    }
 }

@@ -1,3 +1,5 @@
+public import AgentPolicy
+
 extension TaskGraphExecutor {
     /// What a run does after a node fails, times out or is cancelled on its own.
     public enum FailureMode: String, Hashable, Codable, Sendable {
@@ -25,7 +27,7 @@ extension TaskGraphExecutor {
         /// Per-node attempt timeouts, overriding ``nodeTimeout`` for the nodes they name.
         public var nodeTimeouts: [String: Duration]
         /// The longest the whole run may take; `nil` for no limit. When it passes, nodes in flight are cancelled,
-        /// unstarted nodes are skipped and the run ends ``GraphRunStatus/timedOut``. Zero or negative means the
+        /// unstarted nodes are skipped and the run ends `RunStatus.timedOut`. Zero or negative means the
         /// run times out before any node starts.
         public var runTimeout: Duration?
         /// The retry policy of every node.
@@ -34,9 +36,9 @@ extension TaskGraphExecutor {
         public var nodeRetryPolicies: [String: RetryPolicy]
         /// The node whose output is the run's final output; `nil` to use all sinks' outputs.
         public var outputNode: String?
-        /// Called synchronously for every ``GraphEvent``; must return quickly and must not block. Observers cannot
+        /// Called synchronously for every ``TaskGraphEvent``; must return quickly and must not block. Observers cannot
         /// change the run.
-        public var onEvent: (@Sendable (GraphEvent) -> Void)?
+        public var onEvent: (@Sendable (TaskGraphEvent) -> Void)?
 
         /// Creates a configuration.
         ///
@@ -59,7 +61,7 @@ extension TaskGraphExecutor {
             retryPolicy: RetryPolicy = .none,
             nodeRetryPolicies: [String: RetryPolicy] = [:],
             outputNode: String? = nil,
-            onEvent: (@Sendable (GraphEvent) -> Void)? = nil
+            onEvent: (@Sendable (TaskGraphEvent) -> Void)? = nil
         ) {
             self.maxConcurrency = maxConcurrency
             self.failureMode = failureMode

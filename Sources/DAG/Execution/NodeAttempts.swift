@@ -1,9 +1,11 @@
+import AgentPolicy
+
 /// Runs the attempts of one node in a child task: timeouts, retries and backoff; never throws.
 struct NodeAttempts: Sendable {
     let node: String
     let policy: RetryPolicy
     let timeout: Duration?
-    let onEvent: (@Sendable (GraphEvent) -> Void)?
+    let onEvent: (@Sendable (TaskGraphEvent) -> Void)?
 
     /// Calls the body until it succeeds, fails for good, times out or is cancelled.
     func run<C: Clock<Duration>, Output: Sendable>(
@@ -12,25 +14,25 @@ struct NodeAttempts: Sendable {
         origin: C.Instant,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
     ) async -> NodeRun<Output> {
-        func offset() -> TaskGraphNanoseconds { TaskGraphNanoseconds(origin.duration(to: clock.now)) }
-        var run = NodeRun<Output>(startedAt: offset())
+        func offset() -> Nanoseconds { Nanoseconds(origin.duration(to: clock.now)) }
+        var run = NodeRun<Output>(startNanoseconds: offset())
         var attempt = 1
         attempts: while true {
             guard !Task.isCancelled else {
                 run.ending = .cancelled
                 break
             }
-            let startedAt = offset()
-            onEvent?(.nodeStarted(node: node, attempt: attempt, at: startedAt))
+            let startNanoseconds = offset()
+            onEvent?(.nodeStarted(node: node, attempt: attempt, atNanoseconds: startNanoseconds))
             let invocation = NodeInvocation(node: node, attempt: attempt, dependencyOutputs: dependencyOutputs)
             let result = await call(body, with: invocation, clock: clock)
-            let endedAt = offset()
-            func record(_ outcome: NodeStatus, _ error: GraphErrorRecord? = nil) {
+            let endNanoseconds = offset()
+            func record(_ outcome: NodeStatus, _ error: ErrorRecord? = nil) {
                 run.attempts.append(
-                    GraphAttemptRecord(
+                    TaskGraphAttemptRecord(
                         number: attempt,
-                        startedAt: startedAt,
-                        endedAt: endedAt,
+                        startNanoseconds: startNanoseconds,
+                        endNanoseconds: endNanoseconds,
                         outcome: outcome,
                         error: error
                     )
@@ -44,26 +46,26 @@ struct NodeAttempts: Sendable {
                 record(.timedOut)
                 run.ending = .timedOut
             case .threw(let error):
-                let errorRecord = GraphErrorRecord(error)
+                let errorRecord = ErrorRecord(error)
                 if Task.isCancelled || error is CancellationError {
                     // Cancelled first (fail-fast, the deadline, the caller): whatever the body threw on the way out,
                     // even a stop signal, the node was cancelled.
                     record(.cancelled, errorRecord)
                     run.ending = .cancelled
-                } else if errorRecord.isStopSignal {
+                } else if error is any TaskGraphStopSignal {
                     record(.failed, errorRecord)
                     run.ending = .stopSignal(errorRecord)
                 } else if errorRecord.isRetryable, attempt < policy.maxAttempts {
                     record(.failed, errorRecord)
                     let hint = (error as? any RetryableError)?.retryAfter
-                    let delay = max(hint ?? policy.delay(afterAttempt: attempt, node: node), .zero)
-                    run.retryDelays.append(TaskGraphNanoseconds(delay))
+                    let delay = max(hint ?? policy.delay(afterAttempt: attempt, key: node), .zero)
+                    run.retryDelaysNanoseconds.append(Nanoseconds(delay))
                     onEvent?(
                         .nodeRetrying(
                             node: node,
                             failedAttempt: attempt,
-                            delay: TaskGraphNanoseconds(delay),
-                            at: offset()
+                            delayNanoseconds: Nanoseconds(delay),
+                            atNanoseconds: offset()
                         )
                     )
                     if delay > .zero {
@@ -83,7 +85,7 @@ struct NodeAttempts: Sendable {
             }
             break
         }
-        run.endedAt = offset()
+        run.endNanoseconds = offset()
         return run
     }
 
@@ -127,19 +129,19 @@ enum AttemptResult<Output: Sendable>: Sendable {
 struct NodeRun<Output: Sendable>: Sendable {
     enum Ending: Sendable {
         case succeeded(Output)
-        case failed(GraphErrorRecord)
+        case failed(ErrorRecord)
         case timedOut
         case cancelled
-        case stopSignal(GraphErrorRecord)
+        case stopSignal(ErrorRecord)
     }
 
-    var attempts: [GraphAttemptRecord] = []
-    var retryDelays: [TaskGraphNanoseconds] = []
+    var attempts: [TaskGraphAttemptRecord] = []
+    var retryDelaysNanoseconds: [Nanoseconds] = []
     var ending: Ending = .cancelled
-    var startedAt: TaskGraphNanoseconds
-    var endedAt: TaskGraphNanoseconds = 0
+    var startNanoseconds: Nanoseconds
+    var endNanoseconds: Nanoseconds = 0
 
-    init(startedAt: TaskGraphNanoseconds) { self.startedAt = startedAt }
+    init(startNanoseconds: Nanoseconds) { self.startNanoseconds = startNanoseconds }
 
     var status: NodeStatus {
         switch ending {
@@ -154,7 +156,7 @@ struct NodeRun<Output: Sendable>: Sendable {
         if case .succeeded(let output) = ending { output } else { nil }
     }
 
-    var error: GraphErrorRecord? {
+    var error: ErrorRecord? {
         switch ending {
         case .failed(let record), .stopSignal(let record): record
         case .succeeded, .timedOut, .cancelled: nil

@@ -1,3 +1,5 @@
+import AgentPolicy
+
 /// Runs a ``TaskGraph``: each node as soon as its dependencies succeed, under a concurrency cap, with timeouts,
 /// retries and a failure mode.
 ///
@@ -41,13 +43,13 @@ public struct TaskGraphExecutor: Sendable {
     /// thrown. Otherwise the call always returns a report in which every node has a terminal status:
     ///
     /// - A node's body is called once its dependencies have all succeeded, with exactly their outputs. A body that
-    ///   returns succeeds. A body that throws a retryable ``RetryableError`` is called again per the node's
-    ///   ``RetryPolicy`` after a backoff sleep on the injected clock; any other error fails the node. An attempt
+    ///   returns succeeds. A body that throws a retryable `RetryableError` is called again per the node's
+    ///   `RetryPolicy` (both AgentPolicy) after a backoff sleep on the injected clock; any other error fails the node. An attempt
     ///   running past its timeout is cancelled and the node is ``NodeStatus/timedOut``.
     /// - ``FailureMode/failFast``: the first node that fails, times out or cancels itself cancels the nodes in
     ///   flight (``NodeStatus/cancelled``); unstarted nodes are ``NodeStatus/skipped``.
     ///   ``FailureMode/continueIndependent``: only that node's transitive dependents are skipped.
-    /// - A ``GraphStopSignal`` thrown by a body, the run timeout, or cancellation of the calling task stop the
+    /// - A ``TaskGraphStopSignal`` thrown by a body, the run timeout, or cancellation of the calling task stop the
     ///   run in every mode: no further node starts, nodes in flight are cancelled (and awaited), unstarted nodes
     ///   are skipped, and the report's status says why. Cancellation never makes this method throw.
     ///
@@ -63,7 +65,7 @@ public struct TaskGraphExecutor: Sendable {
     public func run<Output: Sendable>(
         _ graph: TaskGraph,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
-    ) async throws(TaskGraphError) -> GraphRunReport<Output> {
+    ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
         let validated = try graph.validated()
         try configuration.check(against: validated)
         return await execute(validated, on: clock, body: body)
@@ -73,21 +75,21 @@ public struct TaskGraphExecutor: Sendable {
         _ graph: ValidatedGraph,
         on clock: C,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
-    ) async -> GraphRunReport<Output> {
+    ) async -> TaskGraphReport<Output> {
         let configuration = self.configuration
         let origin = clock.now
         let deadline = configuration.runTimeout.map { origin.advanced(by: $0) }
         let onEvent = configuration.onEvent
-        func offset() -> TaskGraphNanoseconds { TaskGraphNanoseconds(origin.duration(to: clock.now)) }
-        func emitFinished(_ nodes: [Int], in scheduler: GraphScheduler<Output>) {
+        func offset() -> Nanoseconds { Nanoseconds(origin.duration(to: clock.now)) }
+        func emitFinished(_ nodes: [Int], in scheduler: TaskGraphScheduler<Output>) {
             guard let onEvent else { return }
             let at = offset()
             for node in nodes {
-                onEvent(.nodeFinished(node: graph.ids[node], status: scheduler.statuses[node]!, at: at))
+                onEvent(.nodeFinished(node: graph.ids[node], status: scheduler.statuses[node]!, atNanoseconds: at))
             }
         }
 
-        var scheduler = GraphScheduler<Output>(graph: graph, failureMode: configuration.failureMode)
+        var scheduler = TaskGraphScheduler<Output>(graph: graph, failureMode: configuration.failureMode)
         await withTaskGroup(of: ChildResult<Output>.self) { group in
             if let deadline {
                 group.addTask {
@@ -140,7 +142,7 @@ public struct TaskGraphExecutor: Sendable {
             group.cancelAll()  // ends the deadline sleeper; every node child has returned
         }
         emitFinished(scheduler.skipRemaining(), in: scheduler)
-        return scheduler.report(outputNode: configuration.outputNode, duration: offset())
+        return scheduler.report(outputNode: configuration.outputNode, durationNanoseconds: offset())
     }
 }
 
