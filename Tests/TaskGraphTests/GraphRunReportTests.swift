@@ -1,5 +1,6 @@
 import AgentAdapters
 import AgentTaskGraph
+import AgentTesting
 import FoundationEssentials
 import Testing
 

@@ -1,5 +1,6 @@
 import AgentAdapters
 import AgentTaskGraph
+import AgentTesting
 import Testing
 
 @Suite("TaskGraphExecutor failures, timeouts and cancellation", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import AgentAdapters
 import AgentTaskGraph
+import AgentTesting
 import Testing
 
 @Suite("TaskGraphExecutor retries", .timeLimit(.minutes(1)))

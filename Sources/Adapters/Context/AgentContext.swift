@@ -133,7 +133,7 @@ public struct AgentContext: Sendable {
     /// The outputs of the steps completed so far in this run, in order.
     public var completedStepOutputs: [JSONValue] { backend.completedStepOutputs }
 
-    /// Sleeps for `duration` on the orchestrator's clock (a ``ManualClock`` in tests).
+    /// Sleeps for `duration` on the orchestrator's clock (a `ManualClock` from AgentTesting in tests).
     ///
     /// - Parameter duration: How long to sleep.
     /// - Throws: `CancellationError` if the run's task is cancelled first.

@@ -1,3 +1,4 @@
+public import AgentAdapters
 public import AgentPolicy
 
 /// A test double that plays a script: each step is a list of actions (tool calls, usage reports, sleeps,
