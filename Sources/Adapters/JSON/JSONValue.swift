@@ -176,9 +176,11 @@ extension JSONValue {
     ///
     /// The walk stops as soon as the depth passes `limit`, so checking a hostile, very deep value is cheap.
     ///
+    /// The orchestrator uses it to refuse over-deep tool arguments before anything recursive walks them.
+    ///
     /// - Parameter limit: The depth beyond which counting stops.
     /// - Returns: The depth, or `limit + 1` if it is deeper than `limit`.
-    public func nestingDepth(upTo limit: Int = JSONValue.maximumParsingDepth) -> Int {
+    package func nestingDepth(upTo limit: Int = JSONValue.maximumParsingDepth) -> Int {
         var deepest = 0
         var pending: [(value: JSONValue, depth: Int)] = [(self, 0)]
         while let (value, depth) = pending.popLast() {

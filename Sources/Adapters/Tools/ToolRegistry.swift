@@ -2,8 +2,11 @@ import AgentPolicy
 
 /// The tools an orchestrator offers its agents, by name.
 ///
-/// Registration checks each name and refuses duplicates, naming what is already registered. Lookups of unknown
-/// names give a ``ToolError`` listing the registered tools.
+/// The orchestrator builds its registry from the tools given to its initialiser and shows it as `tools`; read
+/// ``names`` and ``descriptions`` from it. Registration checks each name, refuses duplicates (naming what is
+/// already registered) and checks that a typed tool's schema and `Arguments` type agree; the orchestrator's
+/// initialiser throws the resulting ``ToolError``. Lookups of unknown names give a ``ToolError`` listing the
+/// registered tools.
 public struct ToolRegistry: Sendable {
     private var tools: [String: RegisteredTool] = [:]
 
@@ -12,7 +15,7 @@ public struct ToolRegistry: Sendable {
     /// - Parameter tools: The tools to register.
     /// - Throws: ``ToolError`` with code ``ToolError/Code/duplicateTool``, ``ToolError/Code/invalidToolName`` or
     ///   ``ToolError/Code/schemaMismatch`` (see ``register(_:)``).
-    public init(_ tools: [any Tool] = []) throws(ToolError) {
+    package init(_ tools: [any Tool] = []) throws(ToolError) {
         for tool in tools { try register(tool) }
     }
 
@@ -27,7 +30,7 @@ public struct ToolRegistry: Sendable {
     /// - Parameter tool: The tool to add.
     /// - Throws: ``ToolError`` with code ``ToolError/Code/duplicateTool``, ``ToolError/Code/invalidToolName``, or
     ///   ``ToolError/Code/schemaMismatch`` naming the tool, its `Arguments` type and the field.
-    public mutating func register(_ tool: some Tool) throws(ToolError) {
+    package mutating func register(_ tool: some Tool) throws(ToolError) {
         let name = tool.name
         do {
             try ToolPattern.validateToolName(name, field: "name")
