@@ -8,11 +8,23 @@ let package = Package(
         .library(name: "AgentAdapters", targets: ["AgentAdapters"]),
         .library(name: "AgentOrchestration", targets: ["AgentOrchestration"]),
         .library(name: "AgentTaskGraph", targets: ["AgentTaskGraph"]),
+        .library(name: "AgentTesting", targets: ["AgentTesting"]),
     ],
     targets: [
         .target(name: "AgentPolicy", path: "Sources/Policy"),
         .target(name: "AgentTaskGraph", dependencies: ["AgentPolicy"], path: "Sources/DAG"),
-        .target(name: "AgentAdapters", dependencies: ["AgentPolicy"], path: "Sources/Adapters"),
+        .target(
+            name: "AgentAdapters",
+            dependencies: ["AgentPolicy"],
+            path: "Sources/Adapters",
+            exclude: ["Testing"]
+        ),
+        // Test doubles (ManualClock, ScriptedAgent): tests, examples and benchmarks link them; production code never.
+        .target(
+            name: "AgentTesting",
+            dependencies: ["AgentAdapters", "AgentPolicy"],
+            path: "Sources/Adapters/Testing"
+        ),
         .target(
             name: "AgentOrchestration",
             dependencies: ["AgentPolicy", "AgentAdapters", "AgentTaskGraph"],
@@ -20,7 +32,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "QuickStart",
-            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy"],
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTesting"],
             path: "Examples/QuickStart"
         ),
         .executableTarget(
@@ -35,24 +47,24 @@ let package = Package(
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph"],
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
             path: "Benchmarks",
             exclude: ["Data"]
         ),
         .testTarget(name: "AgentPolicyTests", dependencies: ["AgentPolicy"], path: "Tests/PolicyTests"),
         .testTarget(
             name: "AgentAdaptersTests",
-            dependencies: ["AgentAdapters", "AgentPolicy"],
+            dependencies: ["AgentAdapters", "AgentPolicy", "AgentTesting"],
             path: "Tests/AdaptersTests"
         ),
         .testTarget(
             name: "AgentOrchestrationTests",
-            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph"],
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
             path: "Tests/OrchestrationTests"
         ),
         .testTarget(
             name: "AgentTaskGraphTests",
-            dependencies: ["AgentTaskGraph", "AgentAdapters", "AgentPolicy"],
+            dependencies: ["AgentTaskGraph", "AgentAdapters", "AgentPolicy", "AgentTesting"],
             path: "Tests/TaskGraphTests"
         ),
     ],

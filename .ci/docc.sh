@@ -18,11 +18,12 @@ folder_of() {
         AgentAdapters) echo "Sources/Adapters" ;;
         AgentOrchestration) echo "Sources/Orchestrator" ;;
         AgentTaskGraph) echo "Sources/DAG" ;;
+        AgentTesting) echo "Sources/Adapters/Testing" ;;
         *) echo "docc.sh: unknown module $1" >&2; return 1 ;;
     esac
 }
 
-MODULES=(AgentPolicy AgentAdapters AgentOrchestration)
+MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting)
 if [ -d "Sources/DAG/AgentTaskGraph.docc" ]; then
     MODULES+=(AgentTaskGraph)
 fi

@@ -3,6 +3,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 
 /// A typed tool: adds a list of integers.
 struct Sum: Tool {

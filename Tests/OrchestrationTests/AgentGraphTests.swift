@@ -2,6 +2,7 @@ import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
 import AgentTaskGraph
+import AgentTesting
 import Testing
 
 /// An error that says it may succeed if tried again.

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 import Testing
 
 @Suite("Budgets enforced by the orchestrator", .timeLimit(.minutes(1)))

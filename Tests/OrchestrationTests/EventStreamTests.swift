@@ -1,5 +1,6 @@
 import AgentAdapters
 import AgentPolicy
+import AgentTesting
 import Testing
 
 @testable import AgentOrchestration

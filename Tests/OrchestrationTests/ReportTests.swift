@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 import FoundationEssentials
 import Testing
 

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 import Testing
 
 struct PlainError: Error, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 import Testing
 
 @Suite("Run handles and shutdown", .serialized, .timeLimit(.minutes(1)))

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 import Testing
 
 /// A thread-safe counter for counting tool and agent bodies.

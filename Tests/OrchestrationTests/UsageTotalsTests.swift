@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 import Testing
 
 @Suite("Report totals of reported usage", .timeLimit(.minutes(1)))

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentPolicy
 import AgentTaskGraph
+import AgentTesting
 import Testing
 
 @Suite("TaskGraphExecutor failures, timeouts and cancellation", .timeLimit(.minutes(1)))

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentPolicy
 import AgentTaskGraph
+import AgentTesting
 import Testing
 
 @Suite("TaskGraphExecutor retries", .timeLimit(.minutes(1)))

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentPolicy
 import AgentTaskGraph
+import AgentTesting
 import FoundationEssentials
 import Testing
 

@@ -70,14 +70,39 @@ public struct AgentContext: Sendable {
     ///   - arguments: The arguments, encoded with ``JSONValueEncoder``.
     ///   - outputType: The type to decode the output into.
     /// - Returns: The decoded output.
-    /// - Throws: As ``callTool(_:arguments:)``, plus encoding or decoding errors.
+    /// - Throws: As ``callTool(_:arguments:)``; ``ToolError`` with code ``ToolError/Code/invalidArguments`` when
+    ///   the arguments do not encode (the tool is not called), or ``ToolError/Code/outputMismatch`` when the
+    ///   tool's output does not decode into `Output`, naming the tool, the type and the field.
     public func callTool<Arguments: Encodable, Output: Decodable>(
         _ name: String,
         arguments: Arguments,
         returning outputType: Output.Type = Output.self
     ) async throws -> Output {
-        let output = try await callTool(name, arguments: JSONValueEncoder().encode(arguments))
-        return try JSONValueDecoder().decode(Output.self, from: output)
+        let encoded: JSONValue
+        do {
+            encoded = try JSONValueEncoder().encode(arguments)
+        } catch {
+            let problem = CodingProblem(error)
+            throw ToolError(
+                code: .invalidArguments,
+                tool: name,
+                field: problem.field,
+                message: "arguments for \"\(name)\" (\(typeName(Arguments.self))) do not encode: \(problem.summary)"
+            )
+        }
+        let output = try await callTool(name, arguments: encoded)
+        do {
+            return try JSONValueDecoder().decode(Output.self, from: output)
+        } catch {
+            let problem = CodingProblem(error)
+            throw ToolError(
+                code: .outputMismatch,
+                tool: name,
+                field: problem.field,
+                message: "the output of tool \"\(name)\" does not decode into \(typeName(Output.self)) "
+                    + "(\(problem.summary)): ask for the type the tool returns"
+            )
+        }
     }
 
     /// Reserves an estimate of model usage before a model call; refused if it would pass a token or cost limit.
@@ -133,7 +158,7 @@ public struct AgentContext: Sendable {
     /// The outputs of the steps completed so far in this run, in order.
     public var completedStepOutputs: [JSONValue] { backend.completedStepOutputs }
 
-    /// Sleeps for `duration` on the orchestrator's clock (a ``ManualClock`` in tests).
+    /// Sleeps for `duration` on the orchestrator's clock (a `ManualClock` from AgentTesting in tests).
     ///
     /// - Parameter duration: How long to sleep.
     /// - Throws: `CancellationError` if the run's task is cancelled first.

@@ -3,8 +3,10 @@ extension JSONValue: Codable {
     ///
     /// With a generic decoder the kinds are tried in the order null, Boolean, `Int64`, `Double`, string, array,
     /// object, so integral numbers stay ``integer(_:)``. ``JSONValueDecoder`` returns stored values unchanged.
-    /// Foundation's `JSONEncoder` writes the `Double` `1.0` as `1`, so an integral ``number(_:)`` comes back from
-    /// a Foundation round trip as ``integer(_:)``; ``jsonText(prettyPrinted:)`` and ``init(parsing:)`` keep it.
+    /// Foundation's `JSONEncoder` writes the `Double` `1.0` as `1` (and `-0.0` as `-0`), so a whole-valued
+    /// ``number(_:)`` that fits in `Int64` comes back from a Foundation round trip as ``integer(_:)``, `-0.0` as
+    /// `.integer(0)`; ``jsonText(prettyPrinted:)`` with ``init(parsing:)``, and ``JSONValueEncoder`` with
+    /// ``JSONValueDecoder``, keep the case and the sign. See ``JSONValue`` for the full rule.
     ///
     /// - Parameter decoder: The decoder to read from.
     /// - Throws: `DecodingError.typeMismatch` when the input is none of the JSON kinds.

@@ -1,7 +1,17 @@
 /// A JSON value: the library's single payload currency for tasks, outputs and tool arguments.
 ///
 /// Every value that crosses an adapter boundary is a ``JSONValue``. The empty values `""`, `0`, `false`, `[]`, `{}`
-/// and `null` are distinct cases or payloads and survive every hop unchanged.
+/// and `null` are distinct cases or payloads, and stay distinct through any encoder and decoder.
+///
+/// **Integer or number.** ``integer(_:)`` and ``number(_:)``, and the sign of `-0.0`, are kept exactly by the
+/// library's own text form (``init(parsing:)`` and ``jsonText(prettyPrinted:)``) and its own coders
+/// (``JSONValueEncoder`` and ``JSONValueDecoder``), which is what the library's reports use. Foundation's coders
+/// cannot carry the distinction: `JSONEncoder` writes a whole-valued `Double` without a fraction (`2.0` as `2`,
+/// `-0.0` as `-0`), so `JSONDecoder` gives back a whole-valued ``number(_:)`` that fits in `Int64` as
+/// ``integer(_:)``: `.number(2.0)` as `.integer(2)`, `.number(-0.0)` as `.integer(0)` (the sign is lost),
+/// `.number(1e18)` as `.integer(1000000000000000000)`. Integers, fractional numbers and whole numbers outside
+/// `Int64` (such as `1e20`) come back unchanged. When a value may have passed through Foundation, compare numbers
+/// with ``integerValue`` and ``doubleValue`` rather than by case.
 ///
 /// ```swift
 /// let arguments: JSONValue = ["query": "swift", "limit": 10, "exact": false, "tags": [], "cursor": nil]
@@ -166,9 +176,11 @@ extension JSONValue {
     ///
     /// The walk stops as soon as the depth passes `limit`, so checking a hostile, very deep value is cheap.
     ///
+    /// The orchestrator uses it to refuse over-deep tool arguments before anything recursive walks them.
+    ///
     /// - Parameter limit: The depth beyond which counting stops.
     /// - Returns: The depth, or `limit + 1` if it is deeper than `limit`.
-    public func nestingDepth(upTo limit: Int = JSONValue.maximumParsingDepth) -> Int {
+    package func nestingDepth(upTo limit: Int = JSONValue.maximumParsingDepth) -> Int {
         var deepest = 0
         var pending: [(value: JSONValue, depth: Int)] = [(self, 0)]
         while let (value, depth) = pending.popLast() {

@@ -25,8 +25,17 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
 
         /// No tool of that name is registered; ``ToolError/registeredTools`` lists the ones that are.
         public static let unknownTool = Code(rawValue: "unknownTool")
-        /// The arguments failed the tool's schema or could not be decoded; the tool did not run.
+        /// The arguments failed the tool's schema, or the tool's `Arguments` type refused them with an error of its
+        /// own; the tool did not run. The caller should fix the arguments.
         public static let invalidArguments = Code(rawValue: "invalidArguments")
+        /// The tool's schema and its `Arguments` type disagree: arguments that pass the schema do not decode into
+        /// the type (at a call, or for the schema's smallest sample at registration). The tool did not run; the
+        /// fault is the tool's, not the caller's. ``ToolError/field`` names the member, the message the type.
+        public static let schemaMismatch = Code(rawValue: "schemaMismatch")
+        /// The tool ran, but its output does not decode into the type the caller asked for in
+        /// ``AgentContext/callTool(_:arguments:returning:)``; ``ToolError/field`` names the member, the message the
+        /// type. The tool call counts as made.
+        public static let outputMismatch = Code(rawValue: "outputMismatch")
         /// The tool ran and threw, or its output could not be encoded.
         public static let toolFailed = Code(rawValue: "toolFailed")
         /// Two tools with the same name were registered.
@@ -44,7 +53,8 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
     public var code: Code
     /// The tool concerned.
     public var tool: String
-    /// For ``Code/invalidArguments``, the path of the offending argument (`""` for the arguments as a whole).
+    /// For ``Code/invalidArguments`` and ``Code/schemaMismatch``, the path of the offending argument; for
+    /// ``Code/outputMismatch``, the path in the output (`""` for the value as a whole).
     public var field: String?
     /// For ``Code/unknownTool`` and ``Code/duplicateTool``, the names registered, sorted.
     public var registeredTools: [String]?

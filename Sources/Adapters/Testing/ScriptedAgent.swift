@@ -1,3 +1,4 @@
+public import AgentAdapters
 public import AgentPolicy
 
 /// A test double that plays a script: each step is a list of actions (tool calls, usage reports, sleeps,
@@ -69,7 +70,7 @@ public struct ScriptedAgent: Agent {
     ///   - request: The task, the revision number and any review feedback.
     ///   - context: The run's governed context.
     /// - Returns: One step per scripted step.
-    /// - Throws: Never; the signature matches ``Agent``.
+    /// - Throws: Never; the signature matches `Agent` (AgentAdapters).
     public func plan(_ request: PlanRequest, context: AgentContext) async throws -> [AgentStep] {
         steps.indices.map { AgentStep(.integer(Int64($0)), label: "\(name) step \($0 + 1)") }
     }
@@ -111,7 +112,7 @@ public struct ScriptedAgent: Agent {
     ///   - request: The task, the revision number and the step outputs.
     ///   - context: The run's governed context.
     /// - Returns: The decision.
-    /// - Throws: Never; the signature matches ``Agent``.
+    /// - Throws: Never; the signature matches `Agent` (AgentAdapters).
     public func review(_ request: ReviewRequest, context: AgentContext) async throws -> ReviewDecision {
         reviews.indices.contains(request.revision) ? reviews[request.revision] : .accept
     }

@@ -15,6 +15,9 @@ import AgentPolicy
 /// `advance(by:)` returns before the resumed tasks run; await an effect (an event, the next rendezvous, a result)
 /// before asserting. A sleeper that is cancelled is removed and throws `CancellationError`.
 ///
+/// Every rule (sleepers, rendezvous waiters, cancellation) lives in one state-machine value (`ManualClockState`) held in one lock;
+/// the clock resumes the continuations that value returns after unlocking.
+///
 /// The clock is `Sendable` and safe to use from any task.
 public final class ManualClock: Clock, Sendable {
     /// A point in time on a ``ManualClock``, counted from the clock's zero.
@@ -46,24 +49,7 @@ public final class ManualClock: Clock, Sendable {
         public var description: String { "ManualClock.Instant(\(offset))" }
     }
 
-    private struct Sleeper {
-        var id: UInt64
-        var deadline: Instant
-        var continuation: CheckedContinuation<Void, any Error>
-    }
-
-    private struct Waiter {
-        var count: Int
-        var continuation: CheckedContinuation<Void, Never>
-    }
-
-    private struct State {
-        var now: Instant
-        var nextID: UInt64 = 0
-        var sleepers: [Sleeper] = []
-        var cancelledBeforeRegistering: Set<UInt64> = []
-        var waiters: [Waiter] = []
-    }
+    private typealias State = ManualClockState<CheckedContinuation<Void, any Error>, CheckedContinuation<Void, Never>>
 
     private let state: LockedState<State>
 
@@ -81,11 +67,12 @@ public final class ManualClock: Clock, Sendable {
     public var minimumResolution: Duration { .nanoseconds(1) }
 
     /// The number of tasks sleeping on the clock right now.
-    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    public var sleeperCount: Int { state.withLock { $0.sleeperCount } }
 
     /// Suspends until `deadline`, which only a call to ``advance(by:)`` or ``advance(to:)`` can bring.
     ///
-    /// A deadline that has already passed returns at once.
+    /// A deadline that has already passed returns at once. Cancellation, before or during the sleep, removes the
+    /// sleeper and throws; a cancellation that races the registration is remembered, so no sleeper is lost.
     ///
     /// - Parameters:
     ///   - deadline: The instant to sleep until.
@@ -93,49 +80,36 @@ public final class ManualClock: Clock, Sendable {
     /// - Throws: `CancellationError` if the task is cancelled before the deadline.
     public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         try Task.checkCancellation()
-        let id: UInt64 = state.withLock { state in
-            state.nextID += 1
-            return state.nextID
-        }
+        let id = state.withLock { $0.issueID() }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let action: SleepRegistration = state.withLock { state in
-                    if state.cancelledBeforeRegistering.remove(id) != nil { return .cancelled }
-                    if deadline <= state.now { return .due }
-                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return .registered(Self.takeSatisfiedWaiters(&state))
-                }
-                switch action {
-                case .cancelled: continuation.resume(throwing: CancellationError())
-                case .due: continuation.resume()
-                case .registered(let waiters): for waiter in waiters { waiter.resume() }
+                let registration = state.withLock { $0.register(id, until: deadline, continuation: continuation) }
+                switch registration {
+                case .cancelled(let continuation): continuation.resume(throwing: CancellationError())
+                case .due(let continuation): continuation.resume()
+                case .sleeping(let waiters): for waiter in waiters { waiter.resume() }
                 }
             }
         } onCancel: {
-            let sleeper: Sleeper? = state.withLock { state in
-                if let index = state.sleepers.firstIndex(where: { $0.id == id }) {
-                    return state.sleepers.remove(at: index)
-                }
-                state.cancelledBeforeRegistering.insert(id)
-                return nil
-            }
-            sleeper?.continuation.resume(throwing: CancellationError())
+            state.withLock { $0.sleepCancelled(id) }?.resume(throwing: CancellationError())
         }
     }
 
     /// Suspends until at least `count` tasks are sleeping on the clock.
     ///
-    /// This is the deterministic rendezvous for tests: start the work, wait for its sleepers, then advance.
+    /// This is the deterministic rendezvous for tests: start the work, wait for its sleepers, then advance. If the
+    /// waiting task is cancelled (for example by a test's time limit), the call returns at once without the
+    /// sleepers; check `Task.isCancelled` if that matters.
     ///
     /// - Parameter count: The number of sleepers to wait for.
     public func waitForSleepers(count: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready: Bool = state.withLock { state in
-                if state.sleepers.count >= count { return true }
-                state.waiters.append(Waiter(count: count, continuation: continuation))
-                return false
+        let id = state.withLock { $0.issueID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                state.withLock { $0.waitForSleepers(count: count, id: id, continuation: continuation) }?.resume()
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.waitCancelled(id) }?.resume()
         }
     }
 
@@ -146,53 +120,13 @@ public final class ManualClock: Clock, Sendable {
     ///
     /// - Parameter duration: How far to move; must not be negative.
     public func advance(by duration: Duration) {
-        precondition(duration >= .zero, "ManualClock cannot move backwards")
-        let due: [Sleeper] = state.withLock { state in
-            state.now = state.now.advanced(by: duration)
-            return Self.takeDue(&state)
-        }
-        for sleeper in due { sleeper.continuation.resume() }
+        for continuation in state.withLock({ $0.advance(by: duration) }) { continuation.resume() }
     }
 
     /// Moves the clock forward to `instant` (if it is later than now) and resumes the sleepers that are due.
     ///
     /// - Parameter instant: The instant to move to.
     public func advance(to instant: Instant) {
-        let due: [Sleeper] = state.withLock { state in
-            if instant > state.now { state.now = instant }
-            return Self.takeDue(&state)
-        }
-        for sleeper in due { sleeper.continuation.resume() }
-    }
-
-    private enum SleepRegistration {
-        case cancelled
-        case due
-        case registered([CheckedContinuation<Void, Never>])
-    }
-
-    private static func takeDue(_ state: inout State) -> [Sleeper] {
-        let now = state.now
-        var due: [Sleeper] = []
-        var remaining: [Sleeper] = []
-        for sleeper in state.sleepers {
-            if sleeper.deadline <= now { due.append(sleeper) } else { remaining.append(sleeper) }
-        }
-        state.sleepers = remaining
-        // Stable sort: earliest deadline first, ties in registration order.
-        return due.enumerated()
-            .sorted { ($0.element.deadline, $0.offset) < ($1.element.deadline, $1.offset) }
-            .map(\.element)
-    }
-
-    private static func takeSatisfiedWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        let count = state.sleepers.count
-        var ready: [CheckedContinuation<Void, Never>] = []
-        state.waiters.removeAll { waiter in
-            guard waiter.count <= count else { return false }
-            ready.append(waiter.continuation)
-            return true
-        }
-        return ready
+        for continuation in state.withLock({ $0.advance(to: instant) }) { continuation.resume() }
     }
 }

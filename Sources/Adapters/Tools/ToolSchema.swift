@@ -297,7 +297,7 @@ private func equivalent(_ a: JSONValue, _ b: JSONValue) -> Bool {
 }
 
 /// The path of member `name` under `path`.
-private func memberPath(_ path: String, _ name: String) -> String {
+func memberPath(_ path: String, _ name: String) -> String {
     let isIdentifier =
         !name.isEmpty
         && name.utf8.allSatisfy { byte in
