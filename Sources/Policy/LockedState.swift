@@ -6,8 +6,8 @@
 ///
 /// Every piece of shared mutable state in the package goes through this type. Normal builds wrap
 /// `Synchronization.Mutex`. ThreadSanitizer builds pass `-Xswiftc -DAGENT_TSAN_LOCKS`, which swaps in a
-/// `pthread_mutex_t` (``PlatformMutex``): contended `Mutex` hand-offs on Linux happen in the kernel where TSan cannot see them and
-/// produce false access-race reports.
+/// `pthread_mutex_t` (``PlatformMutex``): contended `Mutex` hand-offs on Linux happen in the kernel where TSan cannot
+/// see them and produce false access-race reports.
 ///
 /// Never call anything re-entrant inside ``withLock(_:)`` (for example `AsyncStream.Continuation.finish()`,
 /// which runs `onTermination` synchronously): collect under the lock, act after it.
