@@ -3,6 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-agent-orchestration",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "AgentPolicy", targets: ["AgentPolicy"]),
         .library(name: "AgentAdapters", targets: ["AgentAdapters"]),

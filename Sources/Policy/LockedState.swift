@@ -1,10 +1,4 @@
-#if AGENT_TSAN_LOCKS
-    #if canImport(Glibc)
-        import Glibc
-    #elseif canImport(Darwin)
-        import Darwin
-    #endif
-#else
+#if !AGENT_TSAN_LOCKS
     import Synchronization
 #endif
 
@@ -12,8 +6,8 @@
 ///
 /// Every piece of shared mutable state in the package goes through this type. Normal builds wrap
 /// `Synchronization.Mutex`. ThreadSanitizer builds pass `-Xswiftc -DAGENT_TSAN_LOCKS`, which swaps in a
-/// `pthread_mutex_t`: contended `Mutex` hand-offs on Linux happen in the kernel where TSan cannot see them and
-/// produce false access-race reports.
+/// `pthread_mutex_t` (``PlatformMutex``): contended `Mutex` hand-offs on Linux happen in the kernel where TSan cannot
+/// see them and produce false access-race reports.
 ///
 /// Never call anything re-entrant inside ``withLock(_:)`` (for example `AsyncStream.Continuation.finish()`,
 /// which runs `onTermination` synchronously): collect under the lock, act after it.
@@ -48,24 +42,21 @@ package final class LockedState<State>: Sendable {
 #if AGENT_TSAN_LOCKS
     /// A pthread-mutex-guarded box used only in ThreadSanitizer builds.
     ///
-    /// Audited `@unchecked Sendable`: `value` is only touched between `pthread_mutex_lock` and
-    /// `pthread_mutex_unlock`, so all access is serialised.
+    /// Audited `@unchecked Sendable`: `value` is only touched between `mutex.lock()` and `mutex.unlock()`, so all
+    /// access is serialised.
     private final class PthreadLockedStorage<State>: @unchecked Sendable {
-        private var mutex = pthread_mutex_t()
+        private let mutex = PlatformMutex()
         private var value: State
 
         init(_ initial: sending State) {
             value = initial
-            pthread_mutex_init(&mutex, nil)
         }
-
-        deinit { pthread_mutex_destroy(&mutex) }
 
         func withLock<Result, Failure: Error>(
             _ body: (inout sending State) throws(Failure) -> sending Result
         ) throws(Failure) -> sending Result {
-            pthread_mutex_lock(&mutex)
-            defer { pthread_mutex_unlock(&mutex) }
+            mutex.lock()
+            defer { mutex.unlock() }
             return try body(&value)
         }
     }
