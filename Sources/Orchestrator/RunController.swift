@@ -84,7 +84,7 @@ final class RunController: AgentContextBackend, Sendable {
             executionID: executionID,
             nodeID: nodeID,
             sequence: record.sequence,
-            time: time ?? offset,
+            atNanoseconds: time ?? offset,
             kind: kind
         )
         record.counts.dropped += hub.publish(event)
@@ -346,7 +346,7 @@ final class RunController: AgentContextBackend, Sendable {
                 executionID: executionID,
                 nodeID: nodeID,
                 sequence: record.sequence,
-                time: report.durationNanoseconds,
+                atNanoseconds: report.durationNanoseconds,
                 kind: .runFinished(report)
             )
             _ = hub.publish(event)
