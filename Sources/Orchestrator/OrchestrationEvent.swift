@@ -13,8 +13,8 @@ public import AgentPolicy
 public struct OrchestrationEvent: Hashable, Sendable {
     /// What happened.
     ///
-    /// Encoded flat: `kind` (the case's ``name``) with the payload's fields beside it. A ``PolicyViolation`` or a
-    /// ``ModelUsage`` payload contributes its own fields; the report of ``runFinished(_:)`` sits under `report`.
+    /// Encoded flat: `kind` (the case's ``name``) with the payload's fields beside it. A `PolicyViolation` or a
+    /// `ModelUsage` payload contributes its own fields; the report of ``runFinished(_:)`` sits under `report`.
     public enum Kind: Hashable, Sendable {
         /// The run started.
         case runStarted(agent: String, task: JSONValue)
