@@ -2,6 +2,7 @@ import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
 import AgentTaskGraph
+import FoundationEssentials
 import Testing
 
 /// The reports' JSON schema: flat enums with a `kind`, `schemaVersion`, and exact round trips through `jsonText`.
@@ -55,6 +56,10 @@ struct ReportJSONTests {
         #expect(value["kind"] == .string(reason.code))
         #expect(try value.decode(as: StopReason.self) == reason)
         #expect(try JSONValue(parsing: value.jsonText()).decode(as: StopReason.self) == reason)
+        // Foundation's coders read and write the same flat shape.
+        let data = try JSONEncoder().encode(reason)
+        #expect(try JSONValue(parsing: String(decoding: data, as: UTF8.self)) == value)
+        #expect(try JSONDecoder().decode(StopReason.self, from: data) == reason)
     }
 
     @Test("The stop reasons listed in allCodes are exactly the codes of the cases")
@@ -105,6 +110,7 @@ struct ReportJSONTests {
             #expect(value["sequence"] == .integer(Int64(index + 1)))
             #expect(try value.decode(as: OrchestrationEvent.self) == event)
             #expect(try JSONValue(parsing: value.jsonText()).decode(as: OrchestrationEvent.Kind.self) == kind)
+            #expect(try JSONDecoder().decode(OrchestrationEvent.self, from: JSONEncoder().encode(event)) == event)
         }
         let started = OrchestrationEvent(
             executionID: "run-1",
