@@ -93,9 +93,9 @@ extension AgentGraphReport {
         schemaVersion = try SchemaVersion.decode("AgentGraphReport", from: container, forKey: .schemaVersion)
         status = try container.decode(RunStatus.self, forKey: .status)
         stopReason = try container.decode(StopReason.self, forKey: .stopReason)
-        finalOutput = try container.decodeIfPresent(GraphFinalOutput<JSONValue>.self, forKey: .finalOutput)
+        finalOutput = try container.inferredIfPresent(.finalOutput)
         nodes = try container.decode([NodeRecord].self, forKey: .nodes)
-        execution = try container.decode(GraphRunReport<JSONValue>.self, forKey: .execution)
+        execution = try container.inferred(.execution)
         ledger = try container.decode([BudgetLine].self, forKey: .ledger)
     }
 }

@@ -74,6 +74,16 @@ enum SchemaVersion {
     }
 }
 
+extension KeyedDecodingContainer {
+    /// Decodes the type the caller expects: `execution = try container.inferred(.execution)`.
+    ///
+    /// Not for `JSONValue?`: a present `null` needs `decodeIfPresent(JSONValue.self, forKey:)`.
+    func inferred<T: Decodable>(_ key: Key) throws -> T { try decode(T.self, forKey: key) }
+
+    /// Decodes the optional type the caller expects; `nil` for a missing key or `null`.
+    func inferredIfPresent<T: Decodable>(_ key: Key) throws -> T? { try decodeIfPresent(T.self, forKey: key) }
+}
+
 extension JSONValue {
     /// Canonical JSON text of an encodable value: sorted keys, so equal values give equal bytes.
     static func canonicalText(of value: some Encodable, prettyPrinted: Bool) -> String {
