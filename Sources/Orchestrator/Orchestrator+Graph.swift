@@ -134,8 +134,11 @@ extension Orchestrator {
                 case .cancelled:
                     throw CancellationError()
                 case .shutdown:
+                    // The orchestrator is shutting down: the whole graph stops, and says why.
                     state.withLock { $0.stop(.shutdown) }
-                    throw CancellationError()
+                    throw AgentGraphStop()
+                case .invalidPolicy(let error):
+                    throw AgentNodeFailure(report: error, isRetryable: false)
                 case .agentFailed(let error), .toolFailed(let error):
                     throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
                 case .timedOut, .rejected, .nodeFailed:

@@ -5,9 +5,9 @@ import AgentTaskGraph
 /// Why a run ended: the typed reason every report carries, for runs of one agent and graphs of agents alike.
 ///
 /// An ``ExecutionReport`` ends with ``completed``, ``rejected(reason:)``, ``policyViolation(violation:node:)``,
-/// ``timedOut(timeout:)``, ``cancelled``, ``agentFailed(error:)``, ``toolFailed(error:)`` or ``shutdown``; an
-/// ``AgentGraphReport`` with ``completed``, ``nodeFailed(node:)``, ``policyViolation(violation:node:)`` (naming the node),
-/// ``timedOut(timeout:)``, ``cancelled`` or ``shutdown``.
+/// ``timedOut(timeout:)``, ``cancelled``, ``agentFailed(error:)``, ``toolFailed(error:)``, ``shutdown`` or
+/// ``invalidPolicy(error:)``; an ``AgentGraphReport`` with ``completed``, ``nodeFailed(node:)``,
+/// ``policyViolation(violation:node:)`` (naming the node), ``timedOut(timeout:)``, ``cancelled`` or ``shutdown``.
 ///
 /// In JSON a reason is one flat object: a `kind` (the case name, also ``code``) with the payload's fields beside it,
 /// for example `{"kind": "completed"}`, `{"kind": "timedOut", "timeoutNanoseconds": 100000000}` or
@@ -35,15 +35,18 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     case nodeFailed(node: String)
     /// The orchestrator was shutting down: the run was refused before any agent code ran, or cancelled.
     case shutdown
+    /// The policy names a tool that is not registered (an exact name in its allow or deny list or per-tool caps);
+    /// found before any agent code ran.
+    case invalidPolicy(error: ErrorRecord)
 
     /// Every reason's stable name, as ``code`` and the JSON `kind` give it.
     public static let allCodes = [
         "completed", "rejected", "policyViolation", "timedOut", "cancelled", "agentFailed", "toolFailed",
-        "nodeFailed", "shutdown",
+        "nodeFailed", "shutdown", "invalidPolicy",
     ]
 
     /// The reason's stable name, the same as its JSON `kind`: `completed`, `rejected`, `policyViolation`,
-    /// `timedOut`, `cancelled`, `agentFailed`, `toolFailed`, `nodeFailed` or `shutdown`.
+    /// `timedOut`, `cancelled`, `agentFailed`, `toolFailed`, `nodeFailed`, `shutdown` or `invalidPolicy`.
     public var code: String {
         switch self {
         case .completed: "completed"
@@ -55,6 +58,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
         case .toolFailed: "toolFailed"
         case .nodeFailed: "nodeFailed"
         case .shutdown: "shutdown"
+        case .invalidPolicy: "invalidPolicy"
         }
     }
 
@@ -62,7 +66,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     public var status: RunStatus {
         switch self {
         case .completed: .succeeded
-        case .rejected, .policyViolation, .agentFailed, .toolFailed, .nodeFailed: .failed
+        case .rejected, .policyViolation, .agentFailed, .toolFailed, .nodeFailed, .invalidPolicy: .failed
         case .timedOut: .timedOut
         case .cancelled, .shutdown: .cancelled
         }
@@ -87,6 +91,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
         case .toolFailed(let error): "tool failed: \(error.message)"
         case .nodeFailed(let node): "node \(node) failed"
         case .shutdown: "the orchestrator was shutting down"
+        case .invalidPolicy(let error): "invalid policy: \(error.message)"
         }
     }
 }
@@ -114,6 +119,7 @@ extension StopReason: Codable {
         case "toolFailed": self = .toolFailed(error: try ErrorRecord(from: decoder))
         case "nodeFailed": self = .nodeFailed(node: try container.decode(String.self, forKey: FlatKey("node")))
         case "shutdown": self = .shutdown
+        case "invalidPolicy": self = .invalidPolicy(error: try ErrorRecord(from: decoder))
         default: throw FlatKind.unknown(kind, of: "StopReason", known: Self.allCodes, in: container)
         }
     }
@@ -131,7 +137,7 @@ extension StopReason: Codable {
             try violation.encode(to: encoder)
             try container.encodeIfPresent(node, forKey: FlatKey("node"))
         case .timedOut(let timeout): try container.encode(timeout, forKey: FlatKey("timeoutNanoseconds"))
-        case .agentFailed(let error), .toolFailed(let error): try error.encode(to: encoder)
+        case .agentFailed(let error), .toolFailed(let error), .invalidPolicy(let error): try error.encode(to: encoder)
         case .nodeFailed(let node): try container.encode(node, forKey: FlatKey("node"))
         }
     }

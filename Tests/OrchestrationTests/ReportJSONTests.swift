@@ -26,6 +26,7 @@ struct ReportJSONTests {
             )
         ),
         .nodeFailed(node: "polish"), .shutdown,
+        .invalidPolicy(error: ErrorRecord(type: "ToolError", message: "unknown tool", code: "unknownTool")),
     ]
 
     @Test("Stop reasons encode flat: a kind and the payload's fields beside it")
