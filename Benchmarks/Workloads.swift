@@ -97,7 +97,7 @@ func runAgents(_ graph: TaskGraph, orchestrator: Orchestrator) async -> Checks {
     do {
         let report = try await orchestrator.run(
             agentGraph(graph),
-            input: "x",
+            task: "x",
             policy: roomyPolicy(),
             configuration: .init(maxConcurrency: 100_000)
         )

@@ -350,6 +350,6 @@ func runAllWorkloads() async throws {
 }
 
 func violationLimit(_ report: ExecutionReport) -> PolicyViolation.Limit? {
-    if case .policyViolation(let violation) = report.stopReason { return violation.limit }
+    if case .policyViolation(let violation, _) = report.stopReason { return violation.limit }
     return nil
 }

@@ -43,7 +43,7 @@ graph.add("polish", agent: editor, dependsOn: ["draft", "critique"])
 
 let policy = try StrictPolicy(maxSteps: 10, maxTokens: 5_000, maxToolCalls: 3, maxCost: 1_000, timeout: .seconds(30))
 let orchestrator = try Orchestrator(tools: [search])
-let report = try await orchestrator.run(graph, input: "Swift concurrency", policy: policy)
+let report = try await orchestrator.run(graph, task: "Swift concurrency", policy: policy)
 
 print(report.jsonText(prettyPrinted: true))
 print()

@@ -2,7 +2,7 @@ public import AgentAdapters
 public import AgentPolicy
 public import AgentTaskGraph
 
-/// A graph whose nodes are agents: each node's task is built from the run's input and its dependencies' outputs.
+/// A graph whose nodes are agents: each node's task is built from the run's task and its dependencies' outputs.
 ///
 /// ```swift
 /// var graph = AgentGraph()
@@ -10,10 +10,10 @@ public import AgentTaskGraph
 /// graph.add("draft", capability: "writing", dependsOn: ["research"])
 /// graph.add("critique", agent: critic, dependsOn: ["research"])
 /// graph.add("polish", agent: editor, dependsOn: ["draft", "critique"])
-/// let report = try await orchestrator.run(graph, input: "Swift concurrency", policy: policy, registry: registry)
+/// let report = try await orchestrator.run(graph, task: "Swift concurrency", policy: policy, registry: registry)
 /// ```
 ///
-/// By default a node's task is `{"input": <run input>, "dependencies": {<id>: <output>, …}}`; pass `task:` to
+/// By default a node's task is `{"input": <run task>, "dependencies": {<id>: <output>, …}}`; pass `task:` to
 /// build it yourself. A node may carry its own `StrictPolicy`, which can only tighten the run's.
 public struct AgentGraph: Sendable {
     /// Who performs a node.
@@ -26,8 +26,8 @@ public struct AgentGraph: Sendable {
         case capability(String)
     }
 
-    /// Builds a node's task from the run's input and the node's dependencies' outputs, by dependency id.
-    public typealias TaskBuilder = @Sendable (_ input: JSONValue, _ dependencies: [String: JSONValue]) -> JSONValue
+    /// Builds a node's task from the run's task and the node's dependencies' outputs, by dependency id.
+    public typealias TaskBuilder = @Sendable (_ task: JSONValue, _ dependencies: [String: JSONValue]) -> JSONValue
 
     /// One node of the graph.
     public struct Node: Sendable {
@@ -39,7 +39,7 @@ public struct AgentGraph: Sendable {
         public var performer: Performer
         /// A policy for this node's agent run; it is combined with the run's and can only tighten it.
         public var policy: StrictPolicy?
-        /// Builds the node's task; `nil` for the default object of input and dependency outputs.
+        /// Builds the node's task; `nil` for the default object of the run's task and dependency outputs.
         public var task: TaskBuilder?
         /// How often to try the node when its agent fails with a retryable error; `nil` for the run's setting.
         public var retryPolicy: RetryPolicy?

@@ -4,20 +4,12 @@ public import AgentTaskGraph
 
 /// What a graph-of-agents run did: the executor's report (statuses, attempts, timings, critical path), every
 /// node's full ``ExecutionReport``s, the run-level ledger and why the run ended.
+///
+/// ``jsonText(prettyPrinted:)`` writes the report and ``init(jsonText:)`` reads it back exactly; <doc:ReportSchema>
+/// documents every field.
 public struct AgentGraphReport: Hashable, Codable, Sendable {
-    /// Why a graph run ended.
-    public enum StopReason: Hashable, Codable, Sendable {
-        /// Every node succeeded.
-        case completed
-        /// A node failed (its agent or a tool failed, its review rejected, or it timed out on its own).
-        case nodeFailed(node: String)
-        /// A policy limit stopped the run; `node` is the node whose run met it.
-        case policyViolation(node: String, violation: PolicyViolation)
-        /// The run's deadline passed.
-        case timedOut
-        /// The caller cancelled the run.
-        case cancelled
-    }
+    /// The version of the report schema this library writes, and the newest it reads: 1.
+    public static let currentSchemaVersion = reportSchemaVersion
 
     /// One node: who ran it, how each attempt went, and the output.
     public struct NodeRecord: Hashable, Codable, Sendable {
@@ -33,9 +25,13 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
         public var output: JSONValue?
     }
 
+    /// The report schema's version: ``currentSchemaVersion`` for reports this library makes.
+    public var schemaVersion: Int = reportSchemaVersion
     /// The run's outcome in one word.
     public var status: RunStatus
-    /// Why the run ended.
+    /// Why the run ended: ``StopReason/completed``, ``StopReason/nodeFailed(node:)``,
+    /// ``StopReason/policyViolation(violation:node:)`` naming the node, ``StopReason/timedOut(timeout:)`` (the
+    /// run-level timeout), ``StopReason/cancelled`` or ``StopReason/shutdown``.
     public var stopReason: StopReason
     /// The final output: the designated output node's, or the sinks' by id; `nil` unless every node needed succeeded.
     public var finalOutput: TaskGraphFinalOutput<JSONValue>?
@@ -70,5 +66,36 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
     /// - Returns: The JSON text.
     public func jsonText(prettyPrinted: Bool = false) -> String {
         JSONValue.canonicalText(of: self, prettyPrinted: prettyPrinted)
+    }
+}
+
+extension AgentGraphReport {
+    /// Reads a report from the JSON text that ``jsonText(prettyPrinted:)`` writes.
+    ///
+    /// The text is parsed and decoded with the library's own JSON parser and decoder (no Foundation), so the
+    /// decoded report equals the one that was written and re-encodes to the same bytes.
+    ///
+    /// - Parameter jsonText: The report's JSON text.
+    /// - Throws: ``OrchestrationError`` with code ``OrchestrationError/Code/invalidReport`` when the text is not
+    ///   JSON or does not match the schema (the message names the field), or
+    ///   ``OrchestrationError/Code/unsupportedSchemaVersion`` when its `schemaVersion` is newer than
+    ///   ``currentSchemaVersion``.
+    public init(jsonText: String) throws(OrchestrationError) {
+        self = try decodeReport(Self.self, named: "AgentGraphReport", fromJSONText: jsonText)
+    }
+
+    /// Decodes a report, refusing a `schemaVersion` newer than ``currentSchemaVersion``.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError.dataCorrupted` for a newer schema version; the errors of missing or mistyped fields.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try SchemaVersion.decode("AgentGraphReport", from: container, forKey: .schemaVersion)
+        status = try container.decode(RunStatus.self, forKey: .status)
+        stopReason = try container.decode(StopReason.self, forKey: .stopReason)
+        finalOutput = try container.inferredIfPresent(.finalOutput)
+        nodes = try container.decode([NodeRecord].self, forKey: .nodes)
+        execution = try container.inferred(.execution)
+        ledger = try container.decode([BudgetLine].self, forKey: .ledger)
     }
 }

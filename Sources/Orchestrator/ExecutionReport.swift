@@ -7,7 +7,16 @@ public import AgentPolicy
 /// it returns this report. Field names are stable; durations and times are integer nanoseconds measured on the
 /// orchestrator's clock from the start of the run. With a `ManualClock` and a seeded ``ExecutionIDGenerator``,
 /// two identical runs give reports whose ``jsonText(prettyPrinted:)`` is byte-for-byte the same.
+///
+/// ``jsonText(prettyPrinted:)`` writes the report and ``init(jsonText:)`` reads it back, both with the library's
+/// own JSON text form, so a report survives the round trip exactly (integers stay integers, `2.0` stays a
+/// number, a `null` output stays `null`) and re-encodes to the same bytes. <doc:ReportSchema> documents every field.
 public struct ExecutionReport: Hashable, Codable, Sendable {
+    /// The version of the report schema this library writes, and the newest it reads: 1.
+    public static let currentSchemaVersion = reportSchemaVersion
+
+    /// The report schema's version: ``currentSchemaVersion`` for reports this library makes.
+    public var schemaVersion: Int = reportSchemaVersion
     /// The run's id, from the orchestrator's ``ExecutionIDGenerator``.
     public var executionID: String
     /// The agent's name.
@@ -62,160 +71,51 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     }
 }
 
-/// One step of a run: its input, output or error, timings, tool calls and model usage.
-public struct StepRecord: Hashable, Codable, Sendable {
-    /// How a step ended.
-    public enum Status: String, Hashable, Codable, Sendable {
-        /// The step returned an output.
-        case completed
-        /// The step threw.
-        case failed
-        /// The run ended (timeout, cancellation, policy stop) while the step ran.
-        case interrupted
-    }
-
-    /// The step's position in the run, from 0.
-    public var index: Int
-    /// The plan revision it belongs to.
-    public var revision: Int
-    /// The step's label, if the plan gave one.
-    public var label: String?
-    /// The step's input.
-    public var input: JSONValue
-    /// How the step ended.
-    public var status: Status
-    /// The step's output, if it completed.
-    public var output: JSONValue?
-    /// The error, if it failed.
-    public var error: ErrorRecord?
-    /// When the step started, since the run started.
-    public var startNanoseconds: Nanoseconds
-    /// When the step ended, since the run started.
-    public var endNanoseconds: Nanoseconds
-    /// The tool calls the step made, in the order they started.
-    public var toolCalls: [ToolCallRecord]
-    /// The model usage the step reported.
-    public var usage: ModelUsage
-}
-
-/// One tool call: arguments, outcome and timings.
-public struct ToolCallRecord: Hashable, Codable, Sendable {
-    /// How a tool call ended.
-    public enum Status: String, Hashable, Codable, Sendable {
-        /// The tool returned.
-        case succeeded
-        /// The tool threw.
-        case failed
-        /// The call was refused before the tool ran: unknown tool, invalid arguments or a policy limit.
-        case refused
-        /// The run ended while the tool ran.
-        case interrupted
-    }
-
-    /// The tool's name.
-    public var tool: String
-    /// The arguments passed.
-    public var arguments: JSONValue
-    /// How the call ended.
-    public var status: Status
-    /// The tool's output, if it succeeded.
-    public var output: JSONValue?
-    /// The error, if it failed or was refused.
-    public var error: ErrorRecord?
-    /// When the call started (or was refused), since the run started.
-    public var startNanoseconds: Nanoseconds
-    /// When the call ended, since the run started.
-    public var endNanoseconds: Nanoseconds
-}
-
-/// Totals over a run.
-public struct RunTotals: Hashable, Codable, Sendable {
-    /// Steps started.
-    public var steps: Int
-    /// Steps completed.
-    public var completedSteps: Int
-    /// Tool bodies run.
-    public var toolCalls: Int
-    /// Tool calls refused before running.
-    public var refusedToolCalls: Int
-    /// Tool calls that threw.
-    public var failedToolCalls: Int
-    /// Model usage reported.
-    public var usage: ModelUsage
-    /// REVIEW → PLAN revisions.
-    public var revisions: Int
-}
-
-/// A phase entered, and when.
-public struct PhaseTransition: Hashable, Codable, Sendable {
-    /// The phase entered.
-    public var phase: LifecyclePhase
-    /// When, since the run started.
-    public var atNanoseconds: Nanoseconds
-
-    /// Creates a transition record.
+extension ExecutionReport {
+    /// Reads a report from the JSON text that ``jsonText(prettyPrinted:)`` writes.
     ///
-    /// - Parameters:
-    ///   - phase: The phase entered.
-    ///   - atNanoseconds: When, since the run started.
-    public init(phase: LifecyclePhase, atNanoseconds: Nanoseconds) {
-        self.phase = phase
-        self.atNanoseconds = atNanoseconds
+    /// The text is parsed and decoded with the library's own JSON parser and decoder (no Foundation), so the
+    /// decoded report equals the one that was written and re-encodes to the same bytes.
+    ///
+    /// ```swift
+    /// let saved = report.jsonText()
+    /// let restored = try ExecutionReport(jsonText: saved)  // restored == report
+    /// ```
+    ///
+    /// - Parameter jsonText: The report's JSON text.
+    /// - Throws: ``OrchestrationError`` with code ``OrchestrationError/Code/invalidReport`` when the text is not
+    ///   JSON or does not match the schema (the message names the field), or
+    ///   ``OrchestrationError/Code/unsupportedSchemaVersion`` when its `schemaVersion` is newer than
+    ///   ``currentSchemaVersion``.
+    public init(jsonText: String) throws(OrchestrationError) {
+        self = try decodeReport(Self.self, named: "ExecutionReport", fromJSONText: jsonText)
     }
-}
 
-/// How many events a run emitted, by kind, and how many subscribers dropped.
-public struct EventCounts: Hashable, Codable, Sendable {
-    /// Events emitted, the final `runFinished` included.
-    public var emitted: Int = 0
-    /// Deliveries dropped because a subscriber's buffer was full (counted per subscriber), up to the report.
-    public var dropped: Int = 0
-    /// `runStarted` events.
-    public var runStarted: Int = 0
-    /// `stateEntered` events.
-    public var stateEntered: Int = 0
-    /// `stepStarted` events.
-    public var stepStarted: Int = 0
-    /// `stepFinished` events.
-    public var stepFinished: Int = 0
-    /// `toolCallStarted` events.
-    public var toolCallStarted: Int = 0
-    /// `toolCallFinished` events.
-    public var toolCallFinished: Int = 0
-    /// `toolCallRefused` events.
-    public var toolCallRefused: Int = 0
-    /// `usageRecorded` events.
-    public var usageRecorded: Int = 0
-    /// `policyViolation` events.
-    public var policyViolation: Int = 0
-    /// `runFinished` events: always 1.
-    public var runFinished: Int = 0
-
-    mutating func count(_ kind: OrchestrationEvent.Kind) {
-        emitted += 1
-        switch kind {
-        case .runStarted: runStarted += 1
-        case .stateEntered: stateEntered += 1
-        case .stepStarted: stepStarted += 1
-        case .stepFinished: stepFinished += 1
-        case .toolCallStarted: toolCallStarted += 1
-        case .toolCallFinished: toolCallFinished += 1
-        case .toolCallRefused: toolCallRefused += 1
-        case .usageRecorded: usageRecorded += 1
-        case .policyViolation: policyViolation += 1
-        case .runFinished: runFinished += 1
-        }
-    }
-}
-
-extension JSONValue {
-    /// Canonical JSON text of an encodable value: sorted keys, so equal values give equal bytes.
-    static func canonicalText(of value: some Encodable, prettyPrinted: Bool) -> String {
-        do {
-            return try JSONValueEncoder().encode(value).jsonText(prettyPrinted: prettyPrinted)
-        } catch {
-            // The library's report types encode only strings, integers, booleans, arrays and objects.
-            preconditionFailure("report encoding failed: \(error)")
-        }
+    /// Decodes a report, refusing a `schemaVersion` newer than ``currentSchemaVersion``.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError.dataCorrupted` for a newer schema version; the errors of missing or mistyped fields.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try SchemaVersion.decode("ExecutionReport", from: container, forKey: .schemaVersion)
+        executionID = try container.decode(String.self, forKey: .executionID)
+        agentName = try container.decode(String.self, forKey: .agentName)
+        nodeID = try container.decodeIfPresent(String.self, forKey: .nodeID)
+        task = try container.decode(JSONValue.self, forKey: .task)
+        metadata = try container.decode([String: JSONValue].self, forKey: .metadata)
+        status = try container.decode(RunStatus.self, forKey: .status)
+        stopReason = try container.decode(StopReason.self, forKey: .stopReason)
+        finalOutput = try container.decodeIfPresent(JSONValue.self, forKey: .finalOutput)
+        stepOutputs = try container.decode([JSONValue].self, forKey: .stepOutputs)
+        steps = try container.decode([StepRecord].self, forKey: .steps)
+        toolCallsOutsideSteps = try container.decode([ToolCallRecord].self, forKey: .toolCallsOutsideSteps)
+        totals = try container.decode(RunTotals.self, forKey: .totals)
+        ledger = try container.decode([BudgetLine].self, forKey: .ledger)
+        sharedLedger = try container.decodeIfPresent([BudgetLine].self, forKey: .sharedLedger)
+        history = try container.decode([PhaseTransition].self, forKey: .history)
+        violations = try container.decode([PolicyViolation].self, forKey: .violations)
+        events = try container.decode(EventCounts.self, forKey: .events)
+        agentStopped = try container.decode(Bool.self, forKey: .agentStopped)
+        durationNanoseconds = try container.decode(Nanoseconds.self, forKey: .durationNanoseconds)
     }
 }

@@ -1,5 +1,5 @@
 /// A mistake in what was asked of the orchestrator, found before any agent runs: an invalid graph, an unknown
-/// or duplicate agent, a capability no agent offers.
+/// or duplicate agent, a capability no agent offers; or a saved report that cannot be read back.
 ///
 /// Outcomes of runs are never thrown (they are reports); this error is for misuse. It names what is wrong and, for
 /// registry errors, lists what is registered. Errors compare by all fields.
@@ -29,6 +29,12 @@ public struct OrchestrationError: Error, Hashable, Codable, Sendable, CustomStri
         public static let invalidConfiguration = Code(rawValue: "invalidConfiguration")
         /// A policy names a tool (exactly, not by a wildcard) that is not registered with the orchestrator.
         public static let unknownToolInPolicy = Code(rawValue: "unknownToolInPolicy")
+        /// Report text given to `init(jsonText:)` is not JSON or does not match the report's schema; ``name``
+        /// names the report type and ``message`` the offending field.
+        public static let invalidReport = Code(rawValue: "invalidReport")
+        /// Report text given to `init(jsonText:)` has a `schemaVersion` this library cannot read (newer than
+        /// ``ExecutionReport/currentSchemaVersion``); read it with a newer version of the library.
+        public static let unsupportedSchemaVersion = Code(rawValue: "unsupportedSchemaVersion")
 
         /// The code's stable name.
         public var description: String { rawValue }
@@ -38,7 +44,7 @@ public struct OrchestrationError: Error, Hashable, Codable, Sendable, CustomStri
     public var code: Code
     /// The graph nodes concerned, if any.
     public var nodes: [String]
-    /// The agent or capability concerned, if any.
+    /// The agent or capability concerned, or the report type for report errors, if any.
     public var name: String?
     /// The agents registered (or, for capabilities, the capabilities offered), sorted, for registry errors.
     public var registered: [String]?

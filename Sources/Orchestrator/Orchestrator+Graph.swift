@@ -43,7 +43,8 @@ extension Orchestrator {
     ///
     /// - Parameters:
     ///   - graph: The graph.
-    ///   - input: The run's input, passed to every node's task.
+    ///   - task: The run's task, passed to every node's task builder (by default under the key `input` of the
+    ///     node's task object).
     ///   - policy: The run-level policy.
     ///   - configuration: Scheduling settings.
     ///   - registry: The agents that `named` and `capability` nodes resolve to.
@@ -54,7 +55,7 @@ extension Orchestrator {
     @concurrent
     public nonisolated func run(
         _ graph: AgentGraph,
-        input: JSONValue,
+        task: JSONValue,
         policy: StrictPolicy = StrictPolicy(),
         configuration: GraphConfiguration = GraphConfiguration(),
         registry: AgentRegistry = AgentRegistry(),
@@ -101,20 +102,20 @@ extension Orchestrator {
                 guard let plan = plans[invocation.node] else { throw CancellationError() }
                 if time.now() >= deadline {
                     // The deadline stops the graph; the executor reports this node cancelled.
-                    state.withLock { $0.stop(.timedOut) }
+                    state.withLock { $0.stop(.timedOut(timeout: Nanoseconds(policy.timeout))) }
                     throw CancellationError()
                 }
                 let attemptsPerAgent = max(1, plan.attemptsPerAgent)
                 let candidate = plan.pick(attempt: invocation.attempt, attemptsPerAgent: attemptsPerAgent)
                 let lease = try await candidate.slots?.acquire()
                 defer { lease?.release() }
-                let task =
-                    plan.node.task?(input, invocation.dependencyOutputs)
-                    ?? .object(["input": input, "dependencies": .object(invocation.dependencyOutputs)])
+                let nodeTask =
+                    plan.node.task?(task, invocation.dependencyOutputs)
+                    ?? .object(["input": task, "dependencies": .object(invocation.dependencyOutputs)])
                 let nodePolicy = plan.node.policy.map { policy.tightened(by: $0) } ?? policy
                 let report = await self.execute(
                     candidate.agent,
-                    task: task,
+                    task: nodeTask,
                     policy: nodePolicy,
                     sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
                     metadata: metadata,
@@ -125,24 +126,25 @@ extension Orchestrator {
                 switch report.stopReason {
                 case .completed:
                     return report.finalOutput ?? .null
-                case .policyViolation(let violation):
-                    state.withLock { $0.stop(.policyViolation(node: invocation.node, violation: violation)) }
+                case .policyViolation(let violation, _):
+                    state.withLock { $0.stop(.policyViolation(violation: violation, node: invocation.node)) }
                     throw AgentGraphStop()
                 case .timedOut where time.now() >= deadline, .cancelled where time.now() >= deadline:
                     // The graph's deadline ended this node's run (the run's own timer or the executor's, whichever
                     // fired first): the node is cancelled by the deadline, the graph is timed out.
-                    state.withLock { $0.stop(.timedOut) }
+                    state.withLock { $0.stop(.timedOut(timeout: Nanoseconds(policy.timeout))) }
                     throw CancellationError()
                 case .cancelled:
                     throw CancellationError()
-                case .agentFailed(let error), .toolFailed(let error):
-                    throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
                 case .shutdown:
-                    state.withLock { $0.stop(.cancelled) }
+                    // The orchestrator is shutting down: the whole graph stops, and says why.
+                    state.withLock { $0.stop(.shutdown) }
                     throw AgentGraphStop()
                 case .invalidPolicy(let error):
                     throw AgentNodeFailure(report: error, isRetryable: false)
-                case .timedOut, .rejected:
+                case .agentFailed(let error), .toolFailed(let error):
+                    throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
+                case .timedOut, .rejected, .nodeFailed:
                     throw AgentNodeFailure(report: ErrorRecord(type: "StopReason", message: "\(report.stopReason)"))
                 }
             }
@@ -162,25 +164,18 @@ extension Orchestrator {
                 used: execution.durationNanoseconds.rawValue
             )
         )
-        let stopReason: AgentGraphReport.StopReason
+        let stopReason: StopReason
         switch execution.status {
         case .succeeded: stopReason = .completed
         case .cancelled: stopReason = recorded.stopReason ?? .cancelled
-        case .timedOut: stopReason = .timedOut
+        case .timedOut: stopReason = .timedOut(timeout: Nanoseconds(policy.timeout))
         case .stopped: stopReason = recorded.stopReason ?? .cancelled
         case .failed:
             let failed = execution.nodes.first { $0.status == .failed || $0.status == .timedOut }
             stopReason = recorded.stopReason ?? .nodeFailed(node: failed?.id ?? "")
         }
-        let status: RunStatus
-        switch stopReason {
-        case .completed: status = .succeeded
-        case .nodeFailed, .policyViolation: status = .failed
-        case .timedOut: status = .timedOut
-        case .cancelled: status = .cancelled
-        }
         return AgentGraphReport(
-            status: status,
+            status: stopReason.status,
             stopReason: stopReason,
             finalOutput: execution.finalOutput,
             nodes: execution.nodes.map { record in
@@ -280,11 +275,11 @@ struct AgentNodeFailure: RetryableError, CustomStringConvertible {
 /// What a graph run collects while it goes: each node's reports, and the first reason to stop.
 struct GraphRunState: Sendable {
     var reports: [String: [ExecutionReport]] = [:]
-    var stopReason: AgentGraphReport.StopReason?
+    var stopReason: StopReason?
 
     mutating func record(_ report: ExecutionReport, node: String) { reports[node, default: []].append(report) }
 
-    mutating func stop(_ reason: AgentGraphReport.StopReason) {
+    mutating func stop(_ reason: StopReason) {
         if stopReason == nil { stopReason = reason }
     }
 }

@@ -1,24 +1,6 @@
 public import AgentAdapters
 public import AgentPolicy
 
-/// The reports of several agents run on one task, keyed by agent name.
-public struct MultiAgentReport: Hashable, Codable, Sendable {
-    /// Each agent's full report, by agent name.
-    public var reports: [String: ExecutionReport]
-    /// `succeeded` if every agent's run succeeded; otherwise the first non-success status in agent-name order.
-    public var status: RunStatus
-    /// The shared budget's lines after all runs, if one was passed.
-    public var sharedLedger: [BudgetLine]?
-
-    /// Encodes the report as JSON text with sorted keys.
-    ///
-    /// - Parameter prettyPrinted: Whether to indent the output.
-    /// - Returns: The JSON text.
-    public func jsonText(prettyPrinted: Bool = false) -> String {
-        JSONValue.canonicalText(of: self, prettyPrinted: prettyPrinted)
-    }
-}
-
 extension Orchestrator {
     /// Runs several agents on one task concurrently, each with its own lifecycle and report.
     ///

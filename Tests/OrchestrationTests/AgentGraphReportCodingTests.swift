@@ -2,6 +2,7 @@ import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
 import AgentTaskGraph
+import AgentTesting
 import FoundationEssentials
 import Testing
 
@@ -13,7 +14,7 @@ struct AgentGraphReportCodingTests {
         graph.add("empty", agent: ClosureAgent(name: "nothing") { _, _ in .null })
         graph.add("after", agent: labeller("after"), dependsOn: ["empty"])
         graph.outputNode = "empty"
-        let report = try await makeOrchestrator().run(graph, input: "topic")
+        let report = try await makeOrchestrator().run(graph, task: "topic")
         #expect(report.status == .succeeded)
         #expect(report.execution.output(of: "empty") == .some(.null))
         let data = try JSONEncoder().encode(report)

@@ -29,7 +29,7 @@ struct AgentGraphTests {
 
     @Test("Each node's task is the input plus exactly its dependencies' outputs; the sink's output is final")
     func pipelineTasks() async throws {
-        let report = try await makeOrchestrator().run(pipeline(), input: "topic")
+        let report = try await makeOrchestrator().run(pipeline(), task: "topic")
         #expect(report.status == .succeeded)
         #expect(report.stopReason == .completed)
         let research = try #require(report.node("research")?.output)
@@ -47,7 +47,7 @@ struct AgentGraphTests {
     func eventsCarryNodeIDs() async throws {
         let orchestrator = try makeOrchestrator()
         let stream = orchestrator.events()
-        let report = try await orchestrator.run(pipeline(), input: "topic")
+        let report = try await orchestrator.run(pipeline(), task: "topic")
         var finished = 0
         var nodes: Set<String> = []
         for await event in stream {
@@ -70,7 +70,7 @@ struct AgentGraphTests {
         }
         let report = try await orchestrator.run(
             graph,
-            input: nil,
+            task: nil,
             policy: try StrictPolicy(maxToolCalls: 50),
             configuration: .init(maxConcurrency: 8)
         )
@@ -79,7 +79,7 @@ struct AgentGraphTests {
         #expect(Int64(bodies.value) == used.used)
         #expect(bodies.value <= 50)
         #expect(report.status == .failed)
-        guard case .policyViolation(_, let violation) = report.stopReason else {
+        guard case .policyViolation(let violation, _) = report.stopReason else {
             Issue.record("expected a policy violation, got \(report.stopReason)")
             return
         }
@@ -95,7 +95,7 @@ struct AgentGraphTests {
         for index in 0..<20 { graph.add("n\(index)", agent: toolCaller("t", calls: 5)) }
         let report = try await orchestrator.run(
             graph,
-            input: nil,
+            task: nil,
             policy: try StrictPolicy(maxToolCalls: 50),
             configuration: .init(maxConcurrency: 1)
         )
@@ -104,13 +104,13 @@ struct AgentGraphTests {
         #expect(
             report.stopReason
                 == .policyViolation(
-                    node: "n10",
                     violation: PolicyViolation(
                         limit: .maxToolCalls,
                         limitValue: 50,
                         attempted: 51,
                         tool: "t"
-                    )
+                    ),
+                    node: "n10"
                 )
         )
         #expect(report.nodes.suffix(9).allSatisfy { $0.status == .skipped })
@@ -125,11 +125,11 @@ struct AgentGraphTests {
         graph.add("loose", agent: toolCaller("t", calls: 3), policy: try StrictPolicy(maxToolCalls: 1_000))
         let report = try await orchestrator.run(
             graph,
-            input: nil,
+            task: nil,
             policy: try StrictPolicy(maxToolCalls: 100),
             configuration: .init(maxConcurrency: 1)
         )
-        guard case .policyViolation(let node, let violation) = report.stopReason else {
+        guard case .policyViolation(let violation, let node?) = report.stopReason else {
             Issue.record("expected a policy violation")
             return
         }
@@ -149,7 +149,7 @@ struct AgentGraphTests {
         graph.add("c", agent: sleeper, dependsOn: ["b"])
         graph.add("d", agent: sleeper, dependsOn: ["c"])
         let policy = try StrictPolicy(timeout: .seconds(1))
-        async let pending = orchestrator.run(graph, input: nil, policy: policy)
+        async let pending = orchestrator.run(graph, task: nil, policy: policy)
         for _ in 0..<2 {
             await clock.waitForSleepers(count: 3)  // the graph's deadline, this node's run deadline, its agent's sleep
             clock.advance(by: .milliseconds(400))
@@ -158,7 +158,7 @@ struct AgentGraphTests {
         clock.advance(by: .milliseconds(200))
         let report = try await pending
         #expect(report.status == .timedOut)
-        #expect(report.stopReason == .timedOut)
+        #expect(report.stopReason == .timedOut(timeout: Nanoseconds(.seconds(1))))
         #expect(report.nodes.map(\.status) == [.succeeded, .succeeded, .cancelled, .skipped])
         let stopped = try #require(report.node("c")?.attempts.first?.stopReason)
         #expect([.timedOut(timeout: Nanoseconds(.milliseconds(200))), .cancelled].contains(stopped))
@@ -186,7 +186,7 @@ struct AgentGraphTests {
         )
         var graph = AgentGraph()
         graph.add("write", capability: "writing", retryPolicy: RetryPolicy(maxAttempts: 2))
-        let report = try await makeOrchestrator().run(graph, input: "x", registry: registry)
+        let report = try await makeOrchestrator().run(graph, task: "x", registry: registry)
         #expect(report.status == .succeeded)
         #expect(flakyCalls.value == 2)
         #expect(steadyCalls.value == 1)
@@ -212,7 +212,7 @@ struct AgentGraphTests {
         var graph = AgentGraph()
         graph.add("write", capability: "writing", retryPolicy: RetryPolicy(maxAttempts: 3))
         graph.add("after", agent: labeller("next"), dependsOn: ["write"])
-        let report = try await makeOrchestrator().run(graph, input: nil, registry: registry)
+        let report = try await makeOrchestrator().run(graph, task: nil, registry: registry)
         #expect(calls.value == 1)
         #expect(report.stopReason == .nodeFailed(node: "write"))
         #expect(report.nodes.map(\.status) == [.failed, .skipped])
@@ -239,7 +239,7 @@ struct AgentGraphTests {
         )
         graph.add("translate", capability: "translation", dependsOn: ["first"])
         let error = await #expect(throws: OrchestrationError.self) {
-            try await makeOrchestrator().run(graph, input: nil, registry: registry)
+            try await makeOrchestrator().run(graph, task: nil, registry: registry)
         }
         #expect(error?.code == .noAgentForCapability)
         #expect(error?.nodes == ["translate"])
@@ -256,7 +256,7 @@ struct AgentGraphTests {
             .init("b", performer: .agent(labeller("x")), dependsOn: ["a"]),
         ]
         let cycle = await #expect(throws: OrchestrationError.self) {
-            try await makeOrchestrator().run(cyclic, input: nil)
+            try await makeOrchestrator().run(cyclic, task: nil)
         }
         #expect(cycle?.code == .invalidGraph)
         #expect(cycle?.nodes == ["a", "b"])
@@ -266,7 +266,7 @@ struct AgentGraphTests {
         var registry = AgentRegistry()
         try registry.register(labeller("writer"))
         let unknown = await #expect(throws: OrchestrationError.self) {
-            try await makeOrchestrator().run(named, input: nil, registry: registry)
+            try await makeOrchestrator().run(named, task: nil, registry: registry)
         }
         #expect(unknown?.code == .unknownAgent)
         #expect(unknown?.registered == ["writer"])
@@ -301,7 +301,7 @@ struct AgentGraphTests {
         let orchestrator = try makeOrchestrator()
         let report = try await orchestrator.run(
             graph,
-            input: "go",
+            task: "go",
             configuration: .init(maxConcurrency: 6),
             registry: registry
         )
@@ -310,7 +310,7 @@ struct AgentGraphTests {
         #expect(registry.runsInFlight(of: "solo") == 0)
         let failing = try await orchestrator.run(
             graph,
-            input: "fail",
+            task: "fail",
             configuration: .init(maxConcurrency: 6, failureMode: .continueIndependent),
             registry: registry
         )
@@ -331,7 +331,7 @@ struct AgentGraphTests {
         for index in 0..<4 { graph.add("n\(index)", capability: "slow") }
         let orchestrator = try makeOrchestrator(clock: clock)
         let (fixedGraph, fixedRegistry) = (graph, registry)
-        let task = Task { try await orchestrator.run(fixedGraph, input: nil, registry: fixedRegistry) }
+        let task = Task { try await orchestrator.run(fixedGraph, task: nil, registry: fixedRegistry) }
         await clock.waitForSleepers(count: 5)  // the graph's deadline; two runs in flight: deadline + sleep each
         task.cancel()
         let report = try await task.value
@@ -383,7 +383,7 @@ struct AgentGraphTests {
         }
         var outputs: [String] = []
         for slowFirst in [true, false] {
-            async let pending = orchestrator.run(graph(slowFirst: slowFirst), input: nil)
+            async let pending = orchestrator.run(graph(slowFirst: slowFirst), task: nil)
             await clock.waitForSleepers(count: 5)  // the graph's deadline; two runs: deadline + sleep each
             clock.advance(by: .milliseconds(10))
             await clock.waitForSleepers(count: 3)
@@ -395,7 +395,7 @@ struct AgentGraphTests {
         var designated = AgentGraph(outputNode: "left")
         designated.add("left", agent: labeller("l"))
         designated.add("right", agent: labeller("r"))
-        let report = try await orchestrator.run(designated, input: nil)
+        let report = try await orchestrator.run(designated, task: nil)
         if case .node(let id, _) = report.finalOutput {
             #expect(id == "left")
         } else {
@@ -427,7 +427,7 @@ struct RetryableToolTests {
             agent: ClosureAgent(name: "fetcher") { _, context in try await context.callTool("flaky") },
             retryPolicy: RetryPolicy(maxAttempts: 2)
         )
-        let report = try await orchestrator.run(graph, input: nil)
+        let report = try await orchestrator.run(graph, task: nil)
         #expect(report.status == .succeeded)
         #expect(calls.value == 2)
         let first = try #require(report.node("fetch")?.attempts.first)
@@ -457,9 +457,9 @@ struct NodePolicyAttemptTests {
             policy: try StrictPolicy(maxToolCalls: 3),
             retryPolicy: RetryPolicy(maxAttempts: 3)
         )
-        let report = try await orchestrator.run(graph, input: nil)
+        let report = try await orchestrator.run(graph, task: nil)
         #expect(bodies.value == 3)  // 2 in the first attempt, 1 in the second; the 4th call is refused
-        guard case .policyViolation(let node, let violation) = report.stopReason else {
+        guard case .policyViolation(let violation, let node?) = report.stopReason else {
             Issue.record("expected a policy violation, got \(report.stopReason)")
             return
         }

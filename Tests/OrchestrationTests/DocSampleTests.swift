@@ -28,7 +28,7 @@ struct DocSampleTests {
 
         let orchestrator = try Orchestrator()
         let policy = try StrictPolicy(maxSteps: 20, maxToolCalls: 10, timeout: .seconds(60))
-        let report = try await orchestrator.run(graph, input: "Swift concurrency", policy: policy)
+        let report = try await orchestrator.run(graph, task: "Swift concurrency", policy: policy)
         #expect(report.status == .succeeded)
         #expect(report.output == #"draft from notes on Swift concurrency + needs examples"#)
     }
@@ -38,7 +38,7 @@ struct DocSampleTests {
         var graph = AgentGraph()
         graph.add("a", agent: ClosureAgent(name: "a") { _, _ in 1 })
         graph.add("b", agent: ClosureAgent(name: "b") { _, _ in 2 })
-        let report = try await Orchestrator().run(graph, input: nil)
+        let report = try await Orchestrator().run(graph, task: nil)
         #expect(report.output == ["a": 1, "b": 2])
     }
 }

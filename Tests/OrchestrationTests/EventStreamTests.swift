@@ -49,7 +49,7 @@ struct EventStreamTests {
         #expect(report.events.toolCallFinished == 3)
         #expect(report.events.usageRecorded == 1)
         #expect(report.events.dropped == 0)
-        #expect(zip(events, events.dropFirst()).allSatisfy { $0.time <= $1.time })
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.atNanoseconds <= $1.atNanoseconds })
         // A step's start precedes its tool calls, which precede its end.
         let names = events.map(\.kind.name)
         let started = try #require(names.firstIndex(of: "stepStarted"))

@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTesting
 import Testing
 
 @Suite("Ledger lines in reports", .timeLimit(.minutes(1)))
@@ -15,7 +16,7 @@ struct LedgerLinesTests {
         var graph = AgentGraph()
         graph.add("a", agent: typo)
         graph.add("b", agent: typo, dependsOn: ["a"])
-        let report = try await orchestrator.run(graph, input: nil, policy: StrictPolicy())
+        let report = try await orchestrator.run(graph, task: nil, policy: StrictPolicy())
         #expect(report.status == .succeeded)
         #expect(!report.ledger.contains { $0.budget == "repeatedToolCalls" })
         #expect(

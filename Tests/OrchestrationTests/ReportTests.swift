@@ -52,7 +52,8 @@ struct ReportTests {
         #expect(value["durationNanoseconds"] == .integer(10_000_000))
         #expect(value["steps"]?[0]?["endNanoseconds"] == .integer(5_000_000))
         #expect(value["status"] == "succeeded")
-        #expect(value["stopReason"] == ["completed": [:]])
+        #expect(value["stopReason"] == ["kind": "completed"])
+        #expect(value["schemaVersion"] == 1)
         // A null output stays null (not "absent") through the round trip.
         #expect(report.finalOutput == .null)
         #expect(try value.decode(as: ExecutionReport.self) == report)
@@ -69,12 +70,17 @@ struct ReportTests {
             (.timedOut(timeout: Nanoseconds(rawValue: 5)), .timedOut), (.cancelled, .cancelled),
             (.agentFailed(error: ErrorRecord(type: "E", message: "m")), .failed),
             (.toolFailed(error: ErrorRecord(type: "E", message: "m")), .failed),
+            (
+                .policyViolation(violation: PolicyViolation(limit: .maxSteps, limitValue: 1, attempted: 2), node: "n"),
+                .failed
+            ),
+            (.nodeFailed(node: "n"), .failed), (.shutdown, .cancelled),
         ]
     )
     func stopReasons(reason: StopReason, status: RunStatus) throws {
         #expect(reason.status == status)
         let value = try JSONValueEncoder().encode(reason)
-        #expect(value.objectValue?.keys.first == reason.code)
+        #expect(value["kind"] == .string(reason.code))
         #expect(try JSONValueDecoder().decode(StopReason.self, from: value) == reason)
     }
 

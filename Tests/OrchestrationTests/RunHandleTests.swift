@@ -101,7 +101,7 @@ struct RunHandleTests {
         #expect(team.reports["never"]?.stopReason == .shutdown)
         var graph = AgentGraph()
         graph.add("only", agent: agent)
-        let graphReport = try await orchestrator.run(graph, input: nil)
+        let graphReport = try await orchestrator.run(graph, task: nil)
         #expect(graphReport.status != .succeeded)
         #expect(calls.value == 0)
     }

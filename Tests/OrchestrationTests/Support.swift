@@ -66,13 +66,6 @@ func makeOrchestrator(tools: [any Tool] = [], clock: ManualClock = ManualClock()
     try Orchestrator(tools: tools, clock: clock, idGenerator: .seeded(7))
 }
 
-extension StopReason {
-    var violation: PolicyViolation? {
-        if case .policyViolation(let violation) = self { return violation }
-        return nil
-    }
-}
-
 /// Counts arrivals and lets a test wait until a number of them have happened: a deterministic rendezvous.
 final class Arrivals: Sendable {
     private struct State {

@@ -3,12 +3,19 @@ public import AgentPolicy
 
 /// Something that happened in a run, delivered to every ``Orchestrator/events(bufferingNewest:)`` subscriber.
 ///
-/// Events of one run carry consecutive ``sequence`` numbers from 1 in the order they were delivered, and a
-/// ``time`` on the orchestrator's clock since the run started. ``Kind/runStarted(agent:task:)`` comes first and
-/// ``Kind/runFinished(_:)`` exactly once, last, carrying the report.
-public struct OrchestrationEvent: Hashable, Codable, Sendable {
+/// Events of one run carry consecutive ``sequence`` numbers from 1 in the order they were delivered, and an
+/// ``atNanoseconds`` instant on the orchestrator's clock since the run started. ``Kind/runStarted(agent:task:)``
+/// comes first and ``Kind/runFinished(_:)`` exactly once, last, carrying the report.
+///
+/// In JSON an event is one flat object: its own fields, then the ``Kind`` as `kind` with the kind's fields beside
+/// it, for example `{"executionID": "run-1", "sequence": 3, "atNanoseconds": 0, "kind": "stepStarted", "index": 0,
+/// "revision": 0}`. <doc:ReportSchema> lists every kind.
+public struct OrchestrationEvent: Hashable, Sendable {
     /// What happened.
-    public enum Kind: Hashable, Codable, Sendable {
+    ///
+    /// Encoded flat: `kind` (the case's ``name``) with the payload's fields beside it. A `PolicyViolation` or a
+    /// `ModelUsage` payload contributes its own fields; the report of ``runFinished(_:)`` sits under `report`.
+    public enum Kind: Hashable, Sendable {
         /// The run started.
         case runStarted(agent: String, task: JSONValue)
         /// The run entered a phase.
@@ -16,11 +23,11 @@ public struct OrchestrationEvent: Hashable, Codable, Sendable {
         /// A step was reserved and started.
         case stepStarted(index: Int, revision: Int)
         /// A step ended.
-        case stepFinished(index: Int, status: StepRecord.Status)
+        case stepFinished(index: Int, status: StepStatus)
         /// A tool's body started.
         case toolCallStarted(tool: String, arguments: JSONValue)
         /// A tool's body ended.
-        case toolCallFinished(tool: String, status: ToolCallRecord.Status)
+        case toolCallFinished(tool: String, status: ToolCallStatus)
         /// A tool call was refused before it ran.
         case toolCallRefused(tool: String, reason: String)
         /// Model usage was recorded.
@@ -30,7 +37,13 @@ public struct OrchestrationEvent: Hashable, Codable, Sendable {
         /// The run ended; the report is complete.
         case runFinished(ExecutionReport)
 
-        /// The kind's stable name, such as `toolCallStarted`.
+        /// Every kind's stable name, as ``name`` and the JSON `kind` give it.
+        public static let allNames = [
+            "runStarted", "stateEntered", "stepStarted", "stepFinished", "toolCallStarted", "toolCallFinished",
+            "toolCallRefused", "usageRecorded", "policyViolation", "runFinished",
+        ]
+
+        /// The kind's stable name, such as `toolCallStarted`: the JSON `kind`.
         public var name: String {
             switch self {
             case .runStarted: "runStarted"
@@ -54,7 +67,117 @@ public struct OrchestrationEvent: Hashable, Codable, Sendable {
     /// The event's position in its run, from 1.
     public var sequence: Int64
     /// When it happened, since the run started, on the orchestrator's clock.
-    public var time: Nanoseconds
+    public var atNanoseconds: Nanoseconds
     /// What happened.
     public var kind: Kind
+
+    /// Creates an event, for example to replay or test a subscriber.
+    ///
+    /// - Parameters:
+    ///   - executionID: The run the event belongs to.
+    ///   - nodeID: The graph node the run belongs to, if any.
+    ///   - sequence: The event's position in its run, from 1.
+    ///   - atNanoseconds: When it happened, since the run started.
+    ///   - kind: What happened.
+    public init(executionID: String, nodeID: String?, sequence: Int64, atNanoseconds: Nanoseconds, kind: Kind) {
+        self.executionID = executionID
+        self.nodeID = nodeID
+        self.sequence = sequence
+        self.atNanoseconds = atNanoseconds
+        self.kind = kind
+    }
+}
+
+extension OrchestrationEvent: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case executionID, nodeID, sequence, atNanoseconds
+    }
+
+    /// Decodes a flat event: its fields, and the kind's beside them.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError` for an unknown `kind` (naming it) or a missing or mistyped field.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        executionID = try container.decode(String.self, forKey: .executionID)
+        nodeID = try container.decodeIfPresent(String.self, forKey: .nodeID)
+        sequence = try container.decode(Int64.self, forKey: .sequence)
+        atNanoseconds = try container.decode(Nanoseconds.self, forKey: .atNanoseconds)
+        kind = try Kind(from: decoder)
+    }
+
+    /// Encodes a flat event: its fields, and the kind's beside them.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's errors.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(executionID, forKey: .executionID)
+        try container.encodeIfPresent(nodeID, forKey: .nodeID)
+        try container.encode(sequence, forKey: .sequence)
+        try container.encode(atNanoseconds, forKey: .atNanoseconds)
+        try kind.encode(to: encoder)
+    }
+}
+
+extension OrchestrationEvent.Kind: Codable {
+    /// Decodes a flat object: `kind` and the case's fields beside it.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError.dataCorrupted` for an unknown `kind` (the message names it), or the errors of
+    ///   missing or mistyped fields.
+    public init(from decoder: any Decoder) throws {
+        let (kind, container) = try FlatKind.decode(from: decoder)
+        func field<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T {
+            try container.decode(type, forKey: FlatKey(key))
+        }
+        switch kind {
+        case "runStarted": self = .runStarted(agent: try field("agent"), task: try field("task"))
+        case "stateEntered": self = .stateEntered(try field("phase"))
+        case "stepStarted": self = .stepStarted(index: try field("index"), revision: try field("revision"))
+        case "stepFinished": self = .stepFinished(index: try field("index"), status: try field("status"))
+        case "toolCallStarted": self = .toolCallStarted(tool: try field("tool"), arguments: try field("arguments"))
+        case "toolCallFinished": self = .toolCallFinished(tool: try field("tool"), status: try field("status"))
+        case "toolCallRefused": self = .toolCallRefused(tool: try field("tool"), reason: try field("reason"))
+        case "usageRecorded": self = .usageRecorded(try ModelUsage(from: decoder))
+        case "policyViolation": self = .policyViolation(try PolicyViolation(from: decoder))
+        case "runFinished": self = .runFinished(try field("report"))
+        default: throw FlatKind.unknown(kind, of: "OrchestrationEvent.Kind", known: Self.allNames, in: container)
+        }
+    }
+
+    /// Encodes a flat object: `kind` and the case's fields beside it.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's errors.
+    public func encode(to encoder: any Encoder) throws {
+        var container = try FlatKind.encode(name, to: encoder)
+        func field(_ value: some Encodable, _ key: String) throws {
+            try container.encode(value, forKey: FlatKey(key))
+        }
+        switch self {
+        case .runStarted(let agent, let task):
+            try field(agent, "agent")
+            try field(task, "task")
+        case .stateEntered(let phase): try field(phase, "phase")
+        case .stepStarted(let index, let revision):
+            try field(index, "index")
+            try field(revision, "revision")
+        case .stepFinished(let index, let status):
+            try field(index, "index")
+            try field(status, "status")
+        case .toolCallStarted(let tool, let arguments):
+            try field(tool, "tool")
+            try field(arguments, "arguments")
+        case .toolCallFinished(let tool, let status):
+            try field(tool, "tool")
+            try field(status, "status")
+        case .toolCallRefused(let tool, let reason):
+            try field(tool, "tool")
+            try field(reason, "reason")
+        case .usageRecorded(let usage): try usage.encode(to: encoder)
+        case .policyViolation(let violation): try violation.encode(to: encoder)
+        case .runFinished(let report): try field(report, "report")
+        }
+    }
 }

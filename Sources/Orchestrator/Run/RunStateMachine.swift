@@ -281,7 +281,7 @@ package struct RunStateMachine: Sendable {
                 executionID: identity.executionID,
                 nodeID: identity.nodeID,
                 sequence: sequence,
-                time: time,
+                atNanoseconds: time,
                 kind: kind
             )
         )
@@ -305,7 +305,7 @@ package struct RunStateMachine: Sendable {
                 executionID: identity.executionID,
                 nodeID: identity.nodeID,
                 sequence: sequence,
-                time: report.durationNanoseconds,
+                atNanoseconds: report.durationNanoseconds,
                 kind: .runFinished(report)
             )
         )
