@@ -255,6 +255,11 @@ final class RunRuntime: AgentContextBackend, Sendable {
         } catch {
             result = .failure(error)
         }
+        // An identical call after a retryable failure is a retry, not a loop; after a success (or a failure that
+        // will not go away) it is a repeat.
+        if case .failure(let error as any RetryableError) = result, error.isRetryable {
+            budget.forgiveRepeat(name, argumentsKey: key)
+        }
         apply { $0.toolCallFinished(at: position, result: result, at: $1) }
         return try result.get()
     }

@@ -153,6 +153,20 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         counts[.repeatedToolCalls] = identicalCalls.values.max()
     }
 
+    /// Stops counting one identical call as a repeat: it failed with a retryable error, so the next identical call
+    /// is its retry, not a loop.
+    ///
+    /// The call still counts as a tool call (its body ran); only the repeated-identical-call count goes down.
+    ///
+    /// - Parameters:
+    ///   - tool: The tool's name.
+    ///   - argumentsKey: The arguments key passed to the reservation.
+    package mutating func forgiveRepeat(_ tool: String, argumentsKey: String) {
+        guard let key = identicalCallKey(tool, argumentsKey), let identical = identicalCalls[key] else { return }
+        identicalCalls[key] = identical > 1 ? identical - 1 : nil
+        counts[.repeatedToolCalls] = identicalCalls.values.max()
+    }
+
     private func identicalCallKey(_ tool: String, _ argumentsKey: String?) -> String? {
         guard let argumentsKey, tracks(.repeatedToolCalls) else { return nil }
         return tool + "\u{0}" + argumentsKey

@@ -100,6 +100,16 @@ public final class SharedBudget: Sendable {
         parent?.refundToolCall(tool, argumentsKey: nil)
     }
 
+    /// Stops counting one identical call as a repeat because it failed with a retryable error (see
+    /// ``BudgetLedger/forgiveRepeat(_:argumentsKey:)``); repeats are counted per run, so ancestors are not touched.
+    ///
+    /// - Parameters:
+    ///   - tool: The tool's name.
+    ///   - argumentsKey: The arguments key passed to the reservation.
+    package func forgiveRepeat(_ tool: String, argumentsKey: String) {
+        state.withLock { $0.ledger.forgiveRepeat(tool, argumentsKey: argumentsKey) }
+    }
+
     /// Reserves a model-usage estimate here and in every ancestor.
     ///
     /// - Parameter estimate: The most the work may use.
