@@ -27,6 +27,8 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
 
     /// The report schema's version: ``currentSchemaVersion`` for reports this library makes.
     public var schemaVersion: Int = reportSchemaVersion
+    /// The graph run's id: the execution id of its graph-level events (each node run has its own, in its reports).
+    public var executionID: String
     /// The run's outcome in one word.
     public var status: RunStatus
     /// Why the run ended: ``StopReason/completed``, ``StopReason/nodeFailed(node:)``,
@@ -91,6 +93,7 @@ extension AgentGraphReport {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try SchemaVersion.decode("AgentGraphReport", from: container, forKey: .schemaVersion)
+        executionID = try container.decode(String.self, forKey: .executionID)
         status = try container.decode(RunStatus.self, forKey: .status)
         stopReason = try container.decode(StopReason.self, forKey: .stopReason)
         finalOutput = try container.inferredIfPresent(.finalOutput)

@@ -62,10 +62,113 @@ extension Orchestrator {
         sharedBudget: SharedBudget? = nil,
         metadata: [String: JSONValue] = [:]
     ) async throws(OrchestrationError) -> AgentGraphReport {
+        let plans = try prepare(graph, policy: policy, configuration: configuration, registry: registry)
+        let events = GraphEventEmitter(
+            executionID: ids.next(),
+            metadata: metadata,
+            route: EventRoute(hub: hub, listeners: []),
+            time: time
+        )
+        return try await runGraph(
+            graph,
+            plans: plans,
+            task: task,
+            policy: policy,
+            configuration: configuration,
+            sharedBudget: sharedBudget,
+            events: events
+        )
+    }
+
+    /// Starts a graph of agents and returns a handle at once: the graph's own events (and its node runs'), its
+    /// cancellation, its report.
+    ///
+    /// The run proceeds as with ``run(_:task:policy:configuration:registry:sharedBudget:metadata:)``; the graph is
+    /// validated here, before anything runs, so only this call throws for an invalid graph. The run belongs to the
+    /// orchestrator, not to the calling task: cancel it with ``GraphRunHandle/cancel()``; ``shutdown()`` ends its
+    /// node runs.
+    ///
+    /// - Parameters:
+    ///   - graph: The graph.
+    ///   - task: The run's task, passed to every node's task builder.
+    ///   - policy: The run-level policy.
+    ///   - configuration: Scheduling settings.
+    ///   - registry: The agents that `named` and `capability` nodes resolve to.
+    ///   - sharedBudget: A budget this run shares with others, if any.
+    ///   - metadata: Values passed unchanged to every node's agent context and every event.
+    ///   - eventBufferSize: How many events the handle's stream buffers before it drops the oldest;
+    ///     ``Configuration/eventBufferSize`` when `nil`.
+    /// - Returns: The run's handle.
+    /// - Throws: ``OrchestrationError`` for an invalid graph, an unknown agent or a capability nobody offers.
+    public nonisolated func start(
+        _ graph: AgentGraph,
+        task: JSONValue,
+        policy: StrictPolicy = StrictPolicy(),
+        configuration: GraphConfiguration = GraphConfiguration(),
+        registry: AgentRegistry = AgentRegistry(),
+        sharedBudget: SharedBudget? = nil,
+        metadata: [String: JSONValue] = [:],
+        eventBufferSize: Int? = nil
+    ) throws(OrchestrationError) -> GraphRunHandle {
+        let plans = try prepare(graph, policy: policy, configuration: configuration, registry: registry)
+        let listener = EventSubscriber(capacity: eventBufferSize ?? self.configuration.eventBufferSize)
+        let events = GraphEventEmitter(
+            executionID: ids.next(),
+            metadata: metadata,
+            route: EventRoute(hub: hub, listeners: [listener]),
+            time: time
+        )
+        // The handle outlives this call: the graph runs in a task of its own (see RunHandle).
+        let run = Task { @concurrent () -> Result<AgentGraphReport, OrchestrationError> in
+            defer { listener.finish() }
+            do throws(OrchestrationError) {
+                return .success(
+                    try await self.runGraph(
+                        graph,
+                        plans: plans,
+                        task: task,
+                        policy: policy,
+                        configuration: configuration,
+                        sharedBudget: sharedBudget,
+                        events: events
+                    )
+                )
+            } catch {
+                return .failure(error)
+            }
+        }
+        return GraphRunHandle(
+            executionID: events.executionID,
+            events: OrchestrationEventStream(subscription: EventSubscription(subscriber: listener) {}),
+            task: run
+        )
+    }
+
+    /// Validates everything a graph run needs before any agent runs.
+    private nonisolated func prepare(
+        _ graph: AgentGraph,
+        policy: StrictPolicy,
+        configuration: GraphConfiguration,
+        registry: AgentRegistry
+    ) throws(OrchestrationError) -> [String: NodePlan] {
         let plans = try Self.resolve(graph, registry: registry, configuration: configuration)
         for policy in [policy] + graph.nodes.compactMap(\.policy) {
             if let error = tools.unknownNames(in: policy) { throw error }
         }
+        return plans
+    }
+
+    @concurrent
+    private nonisolated func runGraph(
+        _ graph: AgentGraph,
+        plans: [String: NodePlan],
+        task: JSONValue,
+        policy: StrictPolicy,
+        configuration: GraphConfiguration,
+        sharedBudget: SharedBudget?,
+        events: GraphEventEmitter
+    ) async throws(OrchestrationError) -> AgentGraphReport {
+        let metadata = events.metadata
         let runBudget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
         let start = time.now()
         let deadline = start + policy.timeout
@@ -92,7 +195,8 @@ extension Orchestrator {
                 // The deadline also covers what happens between node runs: backoff sleeps, waiting for a slot.
                 runTimeout: policy.timeout,
                 nodeRetryPolicies: retryPolicies,
-                outputNode: graph.outputNode
+                outputNode: graph.outputNode,
+                onEvent: { events.emit($0) }
             ),
             clock: clock
         )
@@ -107,6 +211,9 @@ extension Orchestrator {
                 }
                 let attemptsPerAgent = max(1, plan.attemptsPerAgent)
                 let candidate = plan.pick(attempt: invocation.attempt, attemptsPerAgent: attemptsPerAgent)
+                if let slots = candidate.slots, !slots.hasFreeSlot {
+                    events.emit(.nodeWaitingForSlot(agent: candidate.agent.name), node: invocation.node)
+                }
                 let lease = try await candidate.slots?.acquire()
                 defer { lease?.release() }
                 let nodeTask =
@@ -120,7 +227,8 @@ extension Orchestrator {
                     sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
                     metadata: metadata,
                     nodeID: invocation.node,
-                    deadline: deadline
+                    deadline: deadline,
+                    route: events.route
                 )
                 state.withLock { $0.record(report, node: invocation.node) }
                 switch report.stopReason {
@@ -174,7 +282,8 @@ extension Orchestrator {
             let failed = execution.nodes.first { $0.status == .failed || $0.status == .timedOut }
             stopReason = recorded.stopReason ?? .nodeFailed(node: failed?.id ?? "")
         }
-        return AgentGraphReport(
+        let report = AgentGraphReport(
+            executionID: events.executionID,
             status: stopReason.status,
             stopReason: stopReason,
             finalOutput: execution.finalOutput,
@@ -191,126 +300,7 @@ extension Orchestrator {
             execution: execution,
             ledger: ledger
         )
-    }
-
-    private static func resolve(
-        _ graph: AgentGraph,
-        registry: AgentRegistry,
-        configuration: GraphConfiguration
-    ) throws(OrchestrationError) -> [String: NodePlan] {
-        do {
-            try graph.taskGraph.validate()
-        } catch {
-            throw OrchestrationError(code: .invalidGraph, nodes: error.nodes, message: error.message)
-        }
-        if let output = graph.outputNode, !graph.nodes.contains(where: { $0.id == output }) {
-            throw OrchestrationError(
-                code: .invalidGraph,
-                nodes: [output],
-                message: "the output node \"\(output)\" is not a node of the graph"
-            )
-        }
-        guard configuration.maxConcurrency >= 1 else {
-            throw OrchestrationError(
-                code: .invalidConfiguration,
-                message: "maxConcurrency is \(configuration.maxConcurrency); it must be at least 1"
-            )
-        }
-        var plans: [String: NodePlan] = [:]
-        for node in graph.nodes {
-            let candidates: [NodePlan.Candidate]
-            switch node.performer {
-            case .agent(let agent):
-                candidates = [NodePlan.Candidate(agent: agent, slots: nil)]
-            case .named(let name):
-                guard let entry = registry.entry(name) else {
-                    throw OrchestrationError(
-                        code: .unknownAgent,
-                        nodes: [node.id],
-                        name: name,
-                        registered: registry.names,
-                        message: "node \"\(node.id)\" names agent \"\(name)\", which is not registered "
-                            + "(\(OrchestrationError.listing(registry.names)))"
-                    )
-                }
-                candidates = [NodePlan.Candidate(agent: entry.agent, slots: entry.slots)]
-            case .capability(let capability):
-                let names = registry.agents(offering: capability)
-                guard !names.isEmpty else {
-                    throw OrchestrationError(
-                        code: .noAgentForCapability,
-                        nodes: [node.id],
-                        name: capability,
-                        registered: registry.capabilities,
-                        message: "node \"\(node.id)\" needs capability \"\(capability)\", which no registered agent "
-                            + "offers (offered: \(registry.capabilities.joined(separator: ", ")))"
-                    )
-                }
-                candidates = names.compactMap { registry.entry($0) }.map {
-                    NodePlan.Candidate(agent: $0.agent, slots: $0.slots)
-                }
-            }
-            plans[node.id] = NodePlan(
-                node: node,
-                candidates: candidates,
-                attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts,
-                choice: LockedState((nil, nil))
-            )
-        }
-        return plans
-    }
-}
-
-/// The stop signal a node throws when the whole graph must stop (a policy violation or the deadline).
-struct AgentGraphStop: TaskGraphStopSignal {}
-
-/// A node's agent run failed; retryable when the agent's error said so.
-struct AgentNodeFailure: RetryableError, CustomStringConvertible {
-    var report: ErrorRecord
-    var isRetryable = false
-    var retryAfter: Duration? { report.retryAfterNanoseconds?.duration }
-    var description: String { report.description }
-}
-
-/// What a graph run collects while it goes: each node's reports, and the first reason to stop.
-struct GraphRunState: Sendable {
-    var reports: [String: [ExecutionReport]] = [:]
-    var stopReason: StopReason?
-
-    mutating func record(_ report: ExecutionReport, node: String) { reports[node, default: []].append(report) }
-
-    mutating func stop(_ reason: StopReason) {
-        if stopReason == nil { stopReason = reason }
-    }
-}
-
-/// How a node is performed: its candidate agents (primary first) and their slots.
-struct NodePlan: Sendable {
-    struct Candidate: Sendable {
-        let agent: any Agent
-        let slots: AgentSlots?
-    }
-
-    let node: AgentGraph.Node
-    let candidates: [Candidate]
-    let attemptsPerAgent: Int
-    /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with a free
-    /// slot), the fallback at the first attempt past the primary's share (the next after the primary in
-    /// registration order, preferring one with a free slot).
-    let choice: LockedState<(primary: Int?, fallback: Int?)>
-
-    /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
-    func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
-        let index = choice.withLock { choice in
-            let primary = choice.primary ?? candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
-            choice.primary = primary
-            guard attempt > attemptsPerAgent, candidates.count > 1 else { return primary }
-            if let fallback = choice.fallback { return fallback }
-            let others = (1..<candidates.count).map { (primary + $0) % candidates.count }
-            let fallback = others.first { candidates[$0].slots?.hasFreeSlot ?? true } ?? others[0]
-            choice.fallback = fallback
-            return fallback
-        }
-        return candidates[index]
+        events.emit(.graphFinished(report), node: nil)
+        return report
     }
 }

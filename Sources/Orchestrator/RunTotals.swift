@@ -76,6 +76,9 @@ public struct EventCounts: Hashable, Codable, Sendable {
         case .usageRecorded: usageRecorded += 1
         case .policyViolation: policyViolation += 1
         case .runFinished: runFinished += 1
+        case .nodeStarted, .nodeRetrying, .nodeWaitingForSlot, .nodeFinished, .graphFinished:
+            // Graph-level events belong to the graph run, never to one agent run's counts.
+            break
         }
     }
 }

@@ -85,13 +85,18 @@ struct ReportJSONTests {
     /// One event of every kind.
     static func allEventKinds() async throws -> [OrchestrationEvent.Kind] {
         let report = try await ReportTests().sampleRun()
+        var graph = AgentGraph()
+        graph.add("only", agent: labeller("only"))
+        let graphReport = try await makeOrchestrator().run(graph, task: "t")
         return [
             .runStarted(agent: "a", task: ["topic": "swift"]), .stateEntered(.planning),
             .stepStarted(index: 0, revision: 1), .stepFinished(index: 0, status: .interrupted),
             .toolCallStarted(tool: "echo", arguments: ["a": [1, 2.5, nil]]),
             .toolCallFinished(tool: "echo", status: .refused), .toolCallRefused(tool: "x", reason: "unknown"),
             .usageRecorded(ModelUsage(inputTokens: 3, outputTokens: 4, cost: 5)), .policyViolation(violation),
-            .runFinished(report),
+            .runFinished(report), .nodeStarted(attempt: 2),
+            .nodeRetrying(failedAttempt: 1, delayNanoseconds: Nanoseconds(.milliseconds(100))),
+            .nodeWaitingForSlot(agent: "writer"), .nodeFinished(status: .skipped), .graphFinished(graphReport),
         ]
     }
 

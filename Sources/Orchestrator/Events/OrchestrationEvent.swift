@@ -1,5 +1,6 @@
 public import AgentAdapters
 public import AgentPolicy
+public import AgentTaskGraph
 
 /// Something that happened in a run, delivered to every ``Orchestrator/events(bufferingNewest:)`` subscriber.
 ///
@@ -36,11 +37,22 @@ public struct OrchestrationEvent: Hashable, Sendable {
         case policyViolation(PolicyViolation)
         /// The run ended; the report is complete.
         case runFinished(ExecutionReport)
+        /// A graph node's attempt started (graph runs; the event's ``OrchestrationEvent/nodeID`` names the node).
+        case nodeStarted(attempt: Int)
+        /// A graph node's attempt failed with a retryable error; the next attempt starts after the delay.
+        case nodeRetrying(failedAttempt: Int, delayNanoseconds: Nanoseconds)
+        /// A graph node is waiting for a free slot of `agent` (its concurrency limit is reached).
+        case nodeWaitingForSlot(agent: String)
+        /// A graph node reached its terminal status (`skipped` included: by failure or by a stop).
+        case nodeFinished(status: NodeStatus)
+        /// The graph run ended; the report is complete. The last event of a graph run.
+        case graphFinished(AgentGraphReport)
 
         /// Every kind's stable name, as ``name`` and the JSON `kind` give it.
         public static let allNames = [
             "runStarted", "stateEntered", "stepStarted", "stepFinished", "toolCallStarted", "toolCallFinished",
-            "toolCallRefused", "usageRecorded", "policyViolation", "runFinished",
+            "toolCallRefused", "usageRecorded", "policyViolation", "runFinished", "nodeStarted", "nodeRetrying",
+            "nodeWaitingForSlot", "nodeFinished", "graphFinished",
         ]
 
         /// The kind's stable name, such as `toolCallStarted`: the JSON `kind`.
@@ -56,6 +68,11 @@ public struct OrchestrationEvent: Hashable, Sendable {
             case .usageRecorded: "usageRecorded"
             case .policyViolation: "policyViolation"
             case .runFinished: "runFinished"
+            case .nodeStarted: "nodeStarted"
+            case .nodeRetrying: "nodeRetrying"
+            case .nodeWaitingForSlot: "nodeWaitingForSlot"
+            case .nodeFinished: "nodeFinished"
+            case .graphFinished: "graphFinished"
             }
         }
     }
@@ -64,6 +81,9 @@ public struct OrchestrationEvent: Hashable, Sendable {
     public var executionID: String
     /// The graph node the run belongs to, if any.
     public var nodeID: String?
+    /// The metadata the caller passed to the run, unchanged (a graph's node runs and graph events carry the graph
+    /// run's); empty objects are left out of the JSON.
+    public var metadata: [String: JSONValue]
     /// The event's position in its run, from 1.
     public var sequence: Int64
     /// When it happened, since the run started, on the orchestrator's clock.
@@ -76,12 +96,21 @@ public struct OrchestrationEvent: Hashable, Sendable {
     /// - Parameters:
     ///   - executionID: The run the event belongs to.
     ///   - nodeID: The graph node the run belongs to, if any.
+    ///   - metadata: The run's metadata.
     ///   - sequence: The event's position in its run, from 1.
     ///   - atNanoseconds: When it happened, since the run started.
     ///   - kind: What happened.
-    public init(executionID: String, nodeID: String?, sequence: Int64, atNanoseconds: Nanoseconds, kind: Kind) {
+    public init(
+        executionID: String,
+        nodeID: String?,
+        metadata: [String: JSONValue] = [:],
+        sequence: Int64,
+        atNanoseconds: Nanoseconds,
+        kind: Kind
+    ) {
         self.executionID = executionID
         self.nodeID = nodeID
+        self.metadata = metadata
         self.sequence = sequence
         self.atNanoseconds = atNanoseconds
         self.kind = kind
@@ -90,7 +119,7 @@ public struct OrchestrationEvent: Hashable, Sendable {
 
 extension OrchestrationEvent: Codable {
     private enum CodingKeys: String, CodingKey {
-        case executionID, nodeID, sequence, atNanoseconds
+        case executionID, nodeID, metadata, sequence, atNanoseconds
     }
 
     /// Decodes a flat event: its fields, and the kind's beside them.
@@ -101,6 +130,7 @@ extension OrchestrationEvent: Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         executionID = try container.decode(String.self, forKey: .executionID)
         nodeID = try container.decodeIfPresent(String.self, forKey: .nodeID)
+        metadata = try container.decodeIfPresent([String: JSONValue].self, forKey: .metadata) ?? [:]
         sequence = try container.decode(Int64.self, forKey: .sequence)
         atNanoseconds = try container.decode(Nanoseconds.self, forKey: .atNanoseconds)
         kind = try Kind(from: decoder)
@@ -114,6 +144,7 @@ extension OrchestrationEvent: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(executionID, forKey: .executionID)
         try container.encodeIfPresent(nodeID, forKey: .nodeID)
+        if !metadata.isEmpty { try container.encode(metadata, forKey: .metadata) }
         try container.encode(sequence, forKey: .sequence)
         try container.encode(atNanoseconds, forKey: .atNanoseconds)
         try kind.encode(to: encoder)
@@ -142,6 +173,15 @@ extension OrchestrationEvent.Kind: Codable {
         case "usageRecorded": self = .usageRecorded(try ModelUsage(from: decoder))
         case "policyViolation": self = .policyViolation(try PolicyViolation(from: decoder))
         case "runFinished": self = .runFinished(try field("report"))
+        case "nodeStarted": self = .nodeStarted(attempt: try field("attempt"))
+        case "nodeRetrying":
+            self = .nodeRetrying(
+                failedAttempt: try field("failedAttempt"),
+                delayNanoseconds: try field("delayNanoseconds")
+            )
+        case "nodeWaitingForSlot": self = .nodeWaitingForSlot(agent: try field("agent"))
+        case "nodeFinished": self = .nodeFinished(status: try field("status"))
+        case "graphFinished": self = .graphFinished(try field("report"))
         default: throw FlatKind.unknown(kind, of: "OrchestrationEvent.Kind", known: Self.allNames, in: container)
         }
     }
@@ -178,6 +218,13 @@ extension OrchestrationEvent.Kind: Codable {
         case .usageRecorded(let usage): try usage.encode(to: encoder)
         case .policyViolation(let violation): try violation.encode(to: encoder)
         case .runFinished(let report): try field(report, "report")
+        case .nodeStarted(let attempt): try field(attempt, "attempt")
+        case .nodeRetrying(let failedAttempt, let delay):
+            try field(failedAttempt, "failedAttempt")
+            try field(delay, "delayNanoseconds")
+        case .nodeWaitingForSlot(let agent): try field(agent, "agent")
+        case .nodeFinished(let status): try field(status, "status")
+        case .graphFinished(let report): try field(report, "report")
         }
     }
 }

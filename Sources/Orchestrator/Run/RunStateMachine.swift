@@ -280,6 +280,7 @@ package struct RunStateMachine: Sendable {
             OrchestrationEvent(
                 executionID: identity.executionID,
                 nodeID: identity.nodeID,
+                metadata: identity.metadata,
                 sequence: sequence,
                 atNanoseconds: time,
                 kind: kind
@@ -304,6 +305,7 @@ package struct RunStateMachine: Sendable {
             OrchestrationEvent(
                 executionID: identity.executionID,
                 nodeID: identity.nodeID,
+                metadata: identity.metadata,
                 sequence: sequence,
                 atNanoseconds: report.durationNanoseconds,
                 kind: .runFinished(report)

@@ -1,0 +1,127 @@
+import AgentAdapters
+import AgentPolicy
+import AgentTaskGraph
+
+extension Orchestrator {
+    /// Validates a graph against the registry and configuration and resolves each node to its candidate agents.
+    static func resolve(
+        _ graph: AgentGraph,
+        registry: AgentRegistry,
+        configuration: GraphConfiguration
+    ) throws(OrchestrationError) -> [String: NodePlan] {
+        do {
+            try graph.taskGraph.validate()
+        } catch {
+            throw OrchestrationError(code: .invalidGraph, nodes: error.nodes, message: error.message)
+        }
+        if let output = graph.outputNode, !graph.nodes.contains(where: { $0.id == output }) {
+            throw OrchestrationError(
+                code: .invalidGraph,
+                nodes: [output],
+                message: "the output node \"\(output)\" is not a node of the graph"
+            )
+        }
+        guard configuration.maxConcurrency >= 1 else {
+            throw OrchestrationError(
+                code: .invalidConfiguration,
+                message: "maxConcurrency is \(configuration.maxConcurrency); it must be at least 1"
+            )
+        }
+        var plans: [String: NodePlan] = [:]
+        for node in graph.nodes {
+            let candidates: [NodePlan.Candidate]
+            switch node.performer {
+            case .agent(let agent):
+                candidates = [NodePlan.Candidate(agent: agent, slots: nil)]
+            case .named(let name):
+                guard let entry = registry.entry(name) else {
+                    throw OrchestrationError(
+                        code: .unknownAgent,
+                        nodes: [node.id],
+                        name: name,
+                        registered: registry.names,
+                        message: "node \"\(node.id)\" names agent \"\(name)\", which is not registered "
+                            + "(\(OrchestrationError.listing(registry.names)))"
+                    )
+                }
+                candidates = [NodePlan.Candidate(agent: entry.agent, slots: entry.slots)]
+            case .capability(let capability):
+                let names = registry.agents(offering: capability)
+                guard !names.isEmpty else {
+                    throw OrchestrationError(
+                        code: .noAgentForCapability,
+                        nodes: [node.id],
+                        name: capability,
+                        registered: registry.capabilities,
+                        message: "node \"\(node.id)\" needs capability \"\(capability)\", which no registered agent "
+                            + "offers (offered: \(registry.capabilities.joined(separator: ", ")))"
+                    )
+                }
+                candidates = names.compactMap { registry.entry($0) }.map {
+                    NodePlan.Candidate(agent: $0.agent, slots: $0.slots)
+                }
+            }
+            plans[node.id] = NodePlan(
+                node: node,
+                candidates: candidates,
+                attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts,
+                choice: LockedState((nil, nil))
+            )
+        }
+        return plans
+    }
+}
+
+/// The stop signal a node throws when the whole graph must stop (a policy violation or the deadline).
+struct AgentGraphStop: TaskGraphStopSignal {}
+
+/// A node's agent run failed; retryable when the agent's error said so.
+struct AgentNodeFailure: RetryableError, CustomStringConvertible {
+    var report: ErrorRecord
+    var isRetryable = false
+    var retryAfter: Duration? { report.retryAfterNanoseconds?.duration }
+    var description: String { report.description }
+}
+
+/// What a graph run collects while it goes: each node's reports, and the first reason to stop.
+struct GraphRunState: Sendable {
+    var reports: [String: [ExecutionReport]] = [:]
+    var stopReason: StopReason?
+
+    mutating func record(_ report: ExecutionReport, node: String) { reports[node, default: []].append(report) }
+
+    mutating func stop(_ reason: StopReason) {
+        if stopReason == nil { stopReason = reason }
+    }
+}
+
+/// How a node is performed: its candidate agents (primary first) and their slots.
+struct NodePlan: Sendable {
+    struct Candidate: Sendable {
+        let agent: any Agent
+        let slots: AgentSlots?
+    }
+
+    let node: AgentGraph.Node
+    let candidates: [Candidate]
+    let attemptsPerAgent: Int
+    /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with a free
+    /// slot), the fallback at the first attempt past the primary's share (the next after the primary in
+    /// registration order, preferring one with a free slot).
+    let choice: LockedState<(primary: Int?, fallback: Int?)>
+
+    /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
+    func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
+        let index = choice.withLock { choice in
+            let primary = choice.primary ?? candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
+            choice.primary = primary
+            guard attempt > attemptsPerAgent, candidates.count > 1 else { return primary }
+            if let fallback = choice.fallback { return fallback }
+            let others = (1..<candidates.count).map { (primary + $0) % candidates.count }
+            let fallback = others.first { candidates[$0].slots?.hasFreeSlot ?? true } ?? others[0]
+            choice.fallback = fallback
+            return fallback
+        }
+        return candidates[index]
+    }
+}
