@@ -2,6 +2,8 @@ import AgentPolicy
 
 /// Makes execution ids: random by default, seeded or sequential for reproducible reports.
 ///
+/// In tests, pair a seeded generator with a `ManualClock` (from the AgentTesting product, `import AgentTesting`):
+///
 /// ```swift
 /// let orchestrator = try Orchestrator(clock: ManualClock(), idGenerator: .seeded(42))
 /// ```

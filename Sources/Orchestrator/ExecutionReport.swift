@@ -5,8 +5,9 @@ public import AgentPolicy
 ///
 /// ``Orchestrator/run(_:task:policy:sharedBudget:metadata:)`` never throws for agent, tool or policy outcomes;
 /// it returns this report. Field names are stable; durations and times are integer nanoseconds measured on the
-/// orchestrator's clock from the start of the run. With a `ManualClock` and a seeded ``ExecutionIDGenerator``,
-/// two identical runs give reports whose ``jsonText(prettyPrinted:)`` is byte-for-byte the same.
+/// orchestrator's clock from the start of the run. With a `ManualClock` (from AgentTesting) and a seeded
+/// ``ExecutionIDGenerator``, two identical runs give reports whose ``jsonText(prettyPrinted:)`` is byte-for-byte
+/// the same.
 ///
 /// ``jsonText(prettyPrinted:)`` writes the report and ``init(jsonText:)`` reads it back, both with the library's
 /// own JSON text form, so a report survives the round trip exactly (integers stay integers, `2.0` stays a

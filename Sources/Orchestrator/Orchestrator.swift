@@ -14,11 +14,13 @@ import AgentPolicy
 /// print(report.status, report.finalOutput ?? "none")
 /// ```
 ///
-/// Inject a `ManualClock` and a seeded ``ExecutionIDGenerator`` for deterministic tests: two identical runs
-/// then encode to byte-identical JSON.
+/// Inject a `ManualClock` (from the AgentTesting product) and a seeded ``ExecutionIDGenerator`` for deterministic
+/// tests: two identical runs then encode to byte-identical JSON.
 ///
 /// The orchestrator never uses the main actor. ``run(_:task:policy:sharedBudget:metadata:)`` runs on the global
-/// concurrent executor and may be called from any context; cancelling the calling task cancels the run.
+/// concurrent executor and may be called from any context; cancelling the calling task cancels the run. A run
+/// started with ``start(_:task:policy:sharedBudget:metadata:eventBufferSize:)`` belongs to the orchestrator instead
+/// and is cancelled through its ``RunHandle``. ``shutdown()`` ends every run in flight and refuses later ones.
 public actor Orchestrator {
     /// Where agents' code runs.
     public enum AgentExecution: Hashable, Sendable {
@@ -58,7 +60,7 @@ public actor Orchestrator {
     ///
     /// - Parameters:
     ///   - tools: The tools agents may call, by name.
-    ///   - clock: The clock for timeouts, sleeps and report times; a `ManualClock` in tests.
+    ///   - clock: The clock for timeouts, sleeps and report times; a `ManualClock` (from AgentTesting) in tests.
     ///   - idGenerator: Makes execution ids; random by default.
     ///   - configuration: Other settings.
     /// - Throws: `ToolError` for a duplicate or badly named tool, listing what is registered.

@@ -1,29 +1,53 @@
-import AgentAdapters
 import AgentOrchestration
-import AgentPolicy
 import Testing
 
-/// The README's usage example, verbatim apart from printing: if it stops compiling or working, this fails.
+// The README's usage examples, verbatim apart from printing (each `print` becomes an expectation), with the README's
+// one import: `AgentOrchestration` re-exports AgentPolicy and AgentAdapters. If an example stops compiling or
+// working, or needs another import, this fails.
+
+private let weather = ClosureTool(
+    name: "weather",
+    description: "Temperature in a city, in °C.",
+    parameters: .object(properties: ["city": .string()], required: ["city"])
+) { arguments in arguments["city"] == "Oslo" ? 3 : 21 }
+
+private let agent = ClosureAgent(name: "forecaster") { step, context in
+    let celsius = try await context.callTool("weather", arguments: ["city": step.input])
+    return "It is \(celsius) °C in \(step.input.stringValue ?? "?")."
+}
+
 @Suite("README example")
 struct ReadmeExampleTests {
     @Test("The README's usage example runs and answers")
     func readmeExample() async throws {
-        let weather = ClosureTool(
-            name: "weather",
-            description: "Temperature in a city, in °C.",
-            parameters: .object(properties: ["city": .string()], required: ["city"])
-        ) { arguments in arguments["city"] == "Oslo" ? 3 : 21 }
-
-        let agent = ClosureAgent(name: "forecaster") { step, context in
-            let celsius = try await context.callTool("weather", arguments: ["city": step.input])
-            return "It is \(celsius) °C in \(step.input.stringValue ?? "?")."
-        }
-
         let orchestrator = try Orchestrator(tools: [weather])
         let policy = try StrictPolicy(maxSteps: 5, maxToolCalls: 3, allowedTools: ["weather"], timeout: .seconds(30))
         let report = await orchestrator.run(agent, task: "Oslo", policy: policy)
         #expect(report.status == .succeeded)
+        #expect(report.stopReason == .completed)
         #expect(report.finalOutput == "It is 3 °C in Oslo.")
         #expect(report.jsonText().contains(#""finalOutput":"It is 3 °C in Oslo.""#))
+        #expect(!report.jsonText(prettyPrinted: true).isEmpty)
+    }
+
+    @Test("The README's \"Runs you can hold\" example: start, the run's events, its report, then shutdown")
+    func runsYouCanHold() async throws {
+        let orchestrator = try Orchestrator(tools: [weather])
+        let policy = try StrictPolicy(maxSteps: 5, maxToolCalls: 3, allowedTools: ["weather"], timeout: .seconds(30))
+
+        let handle = orchestrator.start(agent, task: "Bergen", policy: policy)
+        var names: [String] = []
+        for await event in handle.events { names.append(event.kind.name) }
+        let held = await handle.report  // handle.cancel() would end it with .cancelled
+        #expect(held.status == .succeeded)
+        #expect(held.finalOutput == "It is 21 °C in Bergen.")
+        #expect(names.first == "runStarted")
+        #expect(names.last == "runFinished")
+
+        await orchestrator.shutdown()
+        let late = await orchestrator.run(agent, task: "Oslo", policy: policy)
+        #expect(late.stopReason == .shutdown)
+        #expect("\(late.stopReason)" == "the orchestrator was shutting down")
+        #expect(late.steps.isEmpty)
     }
 }

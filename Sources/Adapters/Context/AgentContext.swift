@@ -14,9 +14,13 @@ public import AgentPolicy
 /// A refusal by the policy throws a `PolicyViolation` and stops the run at once (it is never retried). A call
 /// to an unknown tool or with invalid arguments throws a ``ToolError`` the agent may handle.
 ///
-/// `AgentContext` is `Sendable`; its methods may be called from concurrent child tasks of a step. After the run
-/// has ended (timed out, cancelled, stopped) tool calls and reservations throw ``ToolError/Code/runEnded``; usage
-/// reported then is still billed to the budget (the model call happened) and throws too.
+/// `AgentContext` is `Sendable`; its methods may be called from concurrent child tasks of a step.
+///
+/// Once the run has ended, whatever ended it (the timeout, cancellation, a policy violation, shutdown), every
+/// throwing method throws ``ToolError`` with code ``ToolError/Code/runEnded`` and no tool runs; usage reported then
+/// is still billed to the budget (the model call happened) and throws too. `CancellationError` comes only from the
+/// agent's own task being cancelled while the run goes on (for example a child task of a step that the agent
+/// cancelled), or from a tool that threw it.
 public struct AgentContext: Sendable {
     /// The run's execution id.
     public let executionID: String
@@ -58,7 +62,9 @@ public struct AgentContext: Sendable {
     ///   - arguments: The arguments; they must satisfy the tool's ``Tool/parameters``.
     /// - Returns: The tool's output.
     /// - Throws: `PolicyViolation` when the policy refuses the call (the run then stops); ``ToolError`` for an
-    ///   unknown tool, refused arguments or a failing tool; `CancellationError` when the run's task is cancelled.
+    ///   unknown tool, refused arguments or a failing tool, and with code ``ToolError/Code/runEnded`` once the run
+    ///   has ended (for any reason); `CancellationError` only when the agent's own task is cancelled while the run
+    ///   goes on.
     public func callTool(_ name: String, arguments: JSONValue = .object([:])) async throws -> JSONValue {
         try await backend.callTool(name, arguments: arguments)
     }
@@ -124,7 +130,8 @@ public struct AgentContext: Sendable {
     /// - Parameters:
     ///   - actual: The usage the model reported.
     ///   - reservation: The reservation from ``reserveUsage(_:)``.
-    /// - Throws: `PolicyViolation` when a limit is passed (the run has then stopped).
+    /// - Throws: `PolicyViolation` when a limit is passed (the run has then stopped); ``ToolError`` with code
+    ///   ``ToolError/Code/runEnded`` when the run has already ended (the usage is still billed).
     public func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation) throws {
         try backend.reportUsage(actual, for: reservation)
     }
@@ -132,7 +139,8 @@ public struct AgentContext: Sendable {
     /// Reports model usage that was not reserved beforehand.
     ///
     /// - Parameter actual: The usage the model reported.
-    /// - Throws: `PolicyViolation` when a limit is passed (the run has then stopped).
+    /// - Throws: `PolicyViolation` when a limit is passed (the run has then stopped); ``ToolError`` with code
+    ///   ``ToolError/Code/runEnded`` when the run has already ended (the usage is still billed).
     public func reportUsage(_ actual: ModelUsage) throws {
         try backend.reportUsage(actual, for: nil)
     }
@@ -161,21 +169,33 @@ public struct AgentContext: Sendable {
     /// Sleeps for `duration` on the orchestrator's clock (a `ManualClock` from AgentTesting in tests).
     ///
     /// - Parameter duration: How long to sleep.
-    /// - Throws: `CancellationError` if the run's task is cancelled first.
+    /// - Throws: ``ToolError`` with code ``ToolError/Code/runEnded`` if the run has ended or ends during the sleep
+    ///   (for any reason); `CancellationError` if only the agent's own task is cancelled while the run goes on.
     public func sleep(for duration: Duration) async throws {
         try await backend.sleep(for: duration)
     }
 }
 
 /// What backs an ``AgentContext``; the orchestrator implements it per run.
+///
+/// Every throwing requirement throws ``ToolError`` with code ``ToolError/Code/runEnded`` once the run has ended.
 package protocol AgentContextBackend: Sendable {
+    /// Checks, reserves and runs a call of the tool `name`; backs ``AgentContext/callTool(_:arguments:)``.
     func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue
+    /// Reserves estimated usage; backs ``AgentContext/reserveUsage(_:)``.
     func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation
+    /// Settles a reservation with the actual usage, or records unreserved usage when `reservation` is `nil`.
     func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation?) throws
+    /// Gives back a reservation whose model call never happened.
     func releaseUsage(_ reservation: UsageReservation)
+    /// What is left of every budget.
     var remainingBudget: RemainingBudget { get }
+    /// The time left before the run's deadline; never negative.
     var timeRemaining: Duration { get }
+    /// The time since the run started.
     var elapsed: Duration { get }
+    /// The outputs of the steps completed so far.
     var completedStepOutputs: [JSONValue] { get }
+    /// Sleeps on the orchestrator's clock.
     func sleep(for duration: Duration) async throws
 }

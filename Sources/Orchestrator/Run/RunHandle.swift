@@ -9,6 +9,11 @@
 ///
 /// `RunHandle` is `Sendable`: read the events in one task and cancel from another. Dropping the handle does not
 /// cancel the run.
+///
+/// The run belongs to the orchestrator, not to the task that started it: a handle outlives that call, so the run
+/// cannot be its child task. Cancelling the starting task does not cancel the run (``cancel()`` does), and
+/// ``Orchestrator/shutdown()`` ends it with ``StopReason/shutdown`` and waits for it like any other run. A run
+/// started after ``Orchestrator/shutdown()`` reports ``StopReason/shutdown`` at once without calling the agent.
 public struct RunHandle: Sendable {
     /// The run's execution id (also in every event and in the report).
     public let executionID: String

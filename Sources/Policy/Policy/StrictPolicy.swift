@@ -177,6 +177,9 @@ public struct StrictPolicy: Hashable, Sendable {
     /// The most calls of individual tools, by exact tool name.
     public var maxCallsPerTool: [String: Int64] { budgetLimits.maxCallsPerTool }
     /// Loop detection: the most calls with the same tool and the same arguments in one run.
+    ///
+    /// An identical call after a call that failed with a retryable error is not a repeat (retrying is not a loop);
+    /// an identical call after a success, or after a non-retryable failure, is.
     public var maxRepeatedToolCalls: Int64 { finite(.repeatedToolCalls) }
     /// The most tool calls refused for an unknown tool or invalid arguments. Such calls run nothing and are not
     /// billed, so without this bound an agent looping on them would only stop at the timeout.
