@@ -1,3 +1,4 @@
+import AgentAdapters
 import AgentTaskGraph
 import FoundationEssentials
 import Testing
@@ -23,9 +24,18 @@ struct RetryPolicyTests {
         #expect(steep.delay(afterAttempt: 1000, node: "a") == .seconds(Int64.max))
     }
 
-    @Test("RetryPolicy.none makes one attempt")
-    func none() {
-        #expect(RetryPolicy.none.maxAttempts == 1)
+    @Test("RetryPolicy.none makes one attempt: a retryable error is not retried")
+    func none() async throws {
+        let tracker = BodyTracker()
+        let executor = TaskGraphExecutor(configuration: .init(retryPolicy: .none), clock: ManualClock())
+        let report = try await executor.run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
+            tracker.enter("a")
+            throw TransientError(attempt: invocation.attempt)
+        }
+        #expect(tracker.calls("a") == 1)
+        #expect(report.node("a")?.attempts.count == 1)
+        #expect(report.node("a")?.retryDelays == [])
+        #expect(report.node("a")?.status == .failed)
     }
 
     @Test("Jitter is deterministic per seed, bounded, and varies with seed and node")
@@ -90,8 +100,18 @@ struct RetryPolicyExtremeTests {
             maxDelay: .seconds(Int64.max),
             jitter: .init(percent: 50, seed: 1)
         )
-        let delay = policy.delay(afterAttempt: 2, node: "a")
-        #expect(delay > .zero)
-        #expect(delay <= .seconds(Int64.max))
+        var exact = policy
+        exact.jitter = nil
+        let full = exact.delay(afterAttempt: 2, node: "a")
+        #expect(full == .seconds(Int64.max / 2) * 2)
+        // Documented bound: the jitter subtracts between zero and `percent` percent of the computed delay.
+        for seed in UInt64(1)...8 {
+            var jittered = policy
+            jittered.jitter = .init(percent: 50, seed: seed)
+            let delay = jittered.delay(afterAttempt: 2, node: "a")
+            #expect(delay <= full, "seed \(seed): \(delay) is above the computed delay \(full)")
+            #expect(delay >= full / 2, "seed \(seed): \(delay) is below the computed delay minus 50 %")
+            #expect(delay < full, "seed \(seed): no jitter applied")
+        }
     }
 }
