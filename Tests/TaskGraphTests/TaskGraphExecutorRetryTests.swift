@@ -22,6 +22,19 @@ struct TaskGraphExecutorRetryTests {
         clock.advance(by: .nanoseconds(1))
     }
 
+    /// Waits until node `a` finishes or retries after its last attempt, and fails at once (before the run, stuck in
+    /// the extra backoff sleep on the manual clock, reaches the watchdog) if it retried.
+    private static func expectNoRetry(after lastAttempt: Int, _ log: EventLog) async {
+        await log.wait { event in
+            if case .nodeRetrying(_, let failedAttempt, _, _) = event { return failedAttempt >= lastAttempt }
+            return event.isFinished("a")
+        }
+        let extra = log.events.contains { event in
+            if case .nodeRetrying(_, let failedAttempt, _, _) = event { failedAttempt >= lastAttempt } else { false }
+        }
+        #expect(!extra, "node a retried after its last attempt (\(lastAttempt) of \(lastAttempt))")
+    }
+
     @Test("Retryable, retryable, success: 3 calls and 2 retry events")
     func retryThenSucceed() async throws {
         try await withWatchdog("two retries then success: exactly 3 calls") {
@@ -106,6 +119,7 @@ struct TaskGraphExecutorRetryTests {
             }
             await Self.expectSleep(clock, .ms(100))
             await Self.expectSleep(clock, .ms(200))
+            await Self.expectNoRetry(after: 3, log)
             let report = try await running
             let node = try #require(report.node("a"))
             #expect(tracker.calls("a") == 3)
@@ -126,6 +140,7 @@ struct TaskGraphExecutorRetryTests {
                 throw TransientError(attempt: invocation.attempt)
             }
             for delay in [Duration.ms(100), .ms(200), .ms(300), .ms(300)] { await Self.expectSleep(clock, delay) }
+            await Self.expectNoRetry(after: 5, log)
             let report = try await running
             let node = try #require(report.node("a"))
             #expect(node.retryDelays == [.ms(100), .ms(200), .ms(300), .ms(300)])
