@@ -75,18 +75,19 @@ run_suite() {
 # The first test that recorded an issue, where and what (with the issue's comment), and how long that test took.
 first_failure() {
     local line name detail comment took failed
-    line=$(grep -m1 -E '^✘ Test .* recorded an issue at ' "$1")
+    line=$(grep -m1 -E '^✘ Test .* recorded an issue ' "$1")
     if [[ -z "$line" ]]; then
         echo "(no issue line; see $1)"
         return
     fi
-    name=$(sed -E 's/^✘ Test (.*) recorded an issue at .*/\1/' <<<"$line")
-    detail="${line#* recorded an issue at }"
+    name=$(sed -E 's/^✘ Test (.*) recorded an issue .*/\1/' <<<"$line")
+    detail="${line#* recorded an issue }"
+    detail="${detail#at }"  # parameterized tests say "with 1 argument limit → 0 at File.swift:…"
     comment=$(grep -m1 -A1 -F -x -- "$line" "$1" | sed -n '2s/^↳ //p')
     [[ -n "$comment" ]] && detail="${detail%: Issue recorded}: $comment"
-    took=$(grep -m1 -F -- "✘ Test $name failed after" "$1" | grep -oE 'after [0-9.]+ seconds')
+    took=$(grep -F -- "✘ Test $name " "$1" | grep -m1 -oE 'failed after [0-9.]+ seconds')
     failed=$(grep -c -E '^✘ Test .* failed after' "$1")
-    echo "$name at ${detail:0:220}${took:+ [$took]} ($failed failing tests)"
+    echo "$name: ${detail:0:220}${took:+ [$took]} ($failed failing tests)"
 }
 
 sync_tree

@@ -171,30 +171,32 @@ struct TaskGraphExecutorRetryTests {
 
     @Test("Jittered delays are deterministic per seed and recorded", arguments: [UInt64(1), 99])
     func jitter(seed: UInt64) async throws {
-        let policy = RetryPolicy.exponential(
-            maxAttempts: 3,
-            initialDelay: .ms(100),
-            maxDelay: .ms(300),
-            jitter: .init(percent: 50, seed: seed)
-        )
-        let clock = ManualClock()
-        let executor = Self.executor(clock, EventLog(), policy: policy)
-        func run() async throws -> GraphRunReport<Int> {
-            async let running = executor.run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
-                if invocation.attempt < 3 { throw TransientError(attempt: invocation.attempt) }
-                return 0
+        try await withWatchdog("jittered backoff sleeps at most the computed delays (seed \(seed))") {
+            let policy = RetryPolicy.exponential(
+                maxAttempts: 3,
+                initialDelay: .ms(100),
+                maxDelay: .ms(300),
+                jitter: .init(percent: 50, seed: seed)
+            )
+            let clock = ManualClock()
+            let executor = Self.executor(clock, EventLog(), policy: policy)
+            func run() async throws -> GraphRunReport<Int> {
+                async let running = executor.run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
+                    if invocation.attempt < 3 { throw TransientError(attempt: invocation.attempt) }
+                    return 0
+                }
+                for delay in [Duration.ms(100), .ms(200)] {
+                    await clock.waitForSleepers(count: 1)
+                    clock.advance(by: delay)  // the jittered delay is at most the computed one
+                }
+                return try await running
             }
-            for delay in [Duration.ms(100), .ms(200)] {
-                await clock.waitForSleepers(count: 1)
-                clock.advance(by: delay)  // the jittered delay is at most the computed one
-            }
-            return try await running
+            let first = try await run()
+            let second = try await run()
+            #expect(first == second)
+            let expected = (1...2).map { TaskGraphNanoseconds(policy.delay(afterAttempt: $0, node: "a")) }
+            #expect(first.node("a")?.retryDelays == expected)
         }
-        let first = try await run()
-        let second = try await run()
-        #expect(first == second)
-        let expected = (1...2).map { TaskGraphNanoseconds(policy.delay(afterAttempt: $0, node: "a")) }
-        #expect(first.node("a")?.retryDelays == expected)
     }
 
     @Test("Per-node retry policies override the default")
