@@ -221,9 +221,22 @@ struct BudgetEnforcementTests {
             return "ok"
         }
         let report = try await makeOrchestrator().run(agent, task: nil, policy: try StrictPolicy(maxTokens: 10))
-        #expect(calls.value == (estimate <= 10 ? 1 : 0))
-        #expect(report.stopReason == (estimate <= 10 ? .completed : report.stopReason))
-        if estimate > 10 { #expect(report.stopReason.violation?.limit == .maxTokens) }
+        let tokens = try #require(report.ledger.first { $0.budget == "tokens" })
+        if estimate <= 10 {
+            #expect(calls.value == 1)
+            #expect(report.stopReason == .completed)
+            #expect(tokens.used == 1)
+        } else {
+            #expect(calls.value == 0, "the model call ran although its reservation was refused")
+            #expect(
+                report.stopReason
+                    == .policyViolation(
+                        violation: PolicyViolation(limit: .maxTokens, limitValue: 10, attempted: estimate)
+                    )
+            )
+            #expect(report.status == .failed)
+            #expect(tokens.used == 0, "a refused reservation must not count")
+        }
     }
 
     @Test("Cost is exact integer units at N and N+1")

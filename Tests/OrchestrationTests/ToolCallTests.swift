@@ -84,26 +84,31 @@ struct ToolCallTests {
     @Test("Arguments that pass the schema but do not decode are refused too, naming the field")
     func decodeRefusal() async throws {
         let counter = Counter()
-        let orchestrator = try makeOrchestrator(tools: [
-            ClosureTool(name: "free", description: "Anything goes.") { _ in nil }, Weather(counter: counter),
-        ])
         struct Loose: Tool {
             struct Arguments: Decodable, Sendable { var count: Int }
             let name = "loose"
             let description = "Schema says nothing."
-            func call(arguments: Arguments) async throws -> Int { arguments.count }
+            let counter: Counter
+            func call(arguments: Arguments) async throws -> Int {
+                counter.increment()
+                return arguments.count
+            }
         }
-        let loose = try makeOrchestrator(tools: [Loose()])
+        let orchestrator = try makeOrchestrator(tools: [Loose(counter: counter)])
         let agent = ClosureAgent(name: "a") { _, context in
             do {
                 _ = try await context.callTool("loose", arguments: ["count": "many"])
                 return "ran"
             } catch let error as ToolError {
-                return .string(error.field ?? "?")
+                return ["code": .string(error.code.rawValue), "field": .string(error.field ?? "?")]
             }
         }
-        #expect(await loose.run(agent, task: nil).finalOutput == "count")
-        _ = orchestrator
+        let report = await orchestrator.run(agent, task: nil)
+        #expect(report.finalOutput == ["code": "schemaMismatch", "field": "count"])
+        #expect(counter.value == 0, "the tool's body ran although its arguments did not decode")
+        #expect(report.steps[0].toolCalls.map(\.status) == [.refused])
+        #expect(report.totals.toolCalls == 0)
+        #expect(report.ledger.first { $0.budget == "toolCalls" }?.used == 0)
     }
 
     @Test("Every call runs and counts: a now() tool returns a fresh value each call")

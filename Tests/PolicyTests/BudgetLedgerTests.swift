@@ -182,8 +182,13 @@ struct AdversarialUsageTests {
         var ledger = BudgetLedger(limits: try BudgetLimits(maxTokens: 1_000), coversOneRun: true)
         let first = try ledger.reserveUsage(ModelUsage(inputTokens: 600))
         _ = try ledger.reserveUsage(ModelUsage(inputTokens: 400))
-        try ledger.settle(first, actual: ModelUsage(inputTokens: 601))
-        #expect(ledger.usage.inputTokens == 601)
+        let violation = try #require(throws: PolicyViolation.self) {
+            try ledger.settle(first, actual: ModelUsage(inputTokens: 1_001))
+        }
+        // The overrun names the actual total (1,001), not the total plus the other call's 400 still reserved.
+        #expect(violation == PolicyViolation(limit: .maxTokens, limitValue: 1_000, attempted: 1_001))
+        #expect(ledger.usage.inputTokens == 1_001)  // recorded all the same
+        #expect(ledger.reservedUsage == ModelUsage(inputTokens: 400))
     }
 
     @Test("A shared budget's reservations are given back once, also through the parent")

@@ -23,11 +23,6 @@ struct RetryPolicyTests {
         #expect(steep.delay(afterAttempt: 1000, key: "a") == .seconds(Int64.max))
     }
 
-    @Test("RetryPolicy.none makes one attempt")
-    func none() {
-        #expect(RetryPolicy.none.maxAttempts == 1)
-    }
-
     @Test("Jitter is deterministic per seed, bounded, and varies with seed and node")
     func jitter() {
         func policy(seed: UInt64) -> RetryPolicy {
@@ -93,9 +88,19 @@ struct RetryPolicyExtremeTests {
             maxDelay: .seconds(Int64.max),
             jitter: .init(percent: 50, seed: 1)
         )
-        let delay = policy.delay(afterAttempt: 2, key: "a")
-        #expect(delay > .zero)
-        #expect(delay <= .seconds(Int64.max))
+        var exact = policy
+        exact.jitter = nil
+        let full = exact.delay(afterAttempt: 2, key: "a")
+        #expect(full == .seconds(Int64.max / 2) * 2)
+        // Documented bound: the jitter subtracts between zero and `percent` percent of the computed delay.
+        for seed in UInt64(1)...8 {
+            var jittered = policy
+            jittered.jitter = .init(percent: 50, seed: seed)
+            let delay = jittered.delay(afterAttempt: 2, key: "a")
+            #expect(delay <= full, "seed \(seed): \(delay) is above the computed delay \(full)")
+            #expect(delay >= full / 2, "seed \(seed): \(delay) is below the computed delay minus 50 %")
+            #expect(delay < full, "seed \(seed): no jitter applied")
+        }
     }
 }
 

@@ -6,7 +6,9 @@ struct StrictPolicyTests {
     @Test("Defaults are finite and documented")
     func defaultsAreFinite() {
         let policy = StrictPolicy()
-        #expect(policy.maxSteps == StrictPolicy.Defaults.maxSteps)
+        // The documented figures (BudgetsAndPolicies.md), not the constants the initializer reads them from.
+        #expect(policy.maxSteps == 25)
+        #expect(policy.maxRefusedToolCalls == 25)
         #expect(policy.maxTokens == 100_000)
         #expect(policy.maxToolCalls == 100)
         #expect(policy.maxRepeatedToolCalls == 10)

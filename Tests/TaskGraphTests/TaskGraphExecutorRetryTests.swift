@@ -24,27 +24,42 @@ struct TaskGraphExecutorRetryTests {
         clock.advance(by: .nanoseconds(1))
     }
 
+    /// Waits until node `a` finishes or retries after its last attempt, and fails at once (before the run, stuck in
+    /// the extra backoff sleep on the manual clock, reaches the watchdog) if it retried.
+    private static func expectNoRetry(after lastAttempt: Int, _ log: EventLog) async {
+        await log.wait { event in
+            if case .nodeRetrying(_, let failedAttempt, _, _) = event { return failedAttempt >= lastAttempt }
+            return event.isFinished("a")
+        }
+        let extra = log.events.contains { event in
+            if case .nodeRetrying(_, let failedAttempt, _, _) = event { failedAttempt >= lastAttempt } else { false }
+        }
+        #expect(!extra, "node a retried after its last attempt (\(lastAttempt) of \(lastAttempt))")
+    }
+
     @Test("Retryable, retryable, success: 3 calls and 2 retry events")
     func retryThenSucceed() async throws {
-        let clock = ManualClock()
-        let log = EventLog()
-        let tracker = BodyTracker()
-        async let running = Self.executor(clock, log).run(.of(["a": []])) { (invocation: NodeInvocation<String>) in
-            tracker.enter("a")
-            if invocation.attempt < 3 { throw TransientError(attempt: invocation.attempt) }
-            return "done on \(invocation.attempt)"
+        try await withWatchdog("two retries then success: exactly 3 calls") {
+            let clock = ManualClock()
+            let log = EventLog()
+            let tracker = BodyTracker()
+            async let running = Self.executor(clock, log).run(.of(["a": []])) { (invocation: NodeInvocation<String>) in
+                tracker.enter("a")
+                if invocation.attempt < 3 { throw TransientError(attempt: invocation.attempt) }
+                return "done on \(invocation.attempt)"
+            }
+            await Self.expectSleep(clock, .ms(100))
+            await Self.expectSleep(clock, .ms(200))
+            let report = try await running
+            let node = try #require(report.node("a"))
+            #expect(report.status == .succeeded)
+            #expect(tracker.calls("a") == 3)
+            #expect(node.output == "done on 3")
+            #expect(node.attempts.map(\.outcome) == [.failed, .failed, .succeeded])
+            #expect(node.attempts.map(\.startNanoseconds) == [0, .ms(100), .ms(300)])
+            #expect(node.retryDelaysNanoseconds == [.ms(100), .ms(200)])
+            #expect(log.events.filter(\.isRetry).count == 2)
         }
-        await Self.expectSleep(clock, .ms(100))
-        await Self.expectSleep(clock, .ms(200))
-        let report = try await running
-        let node = try #require(report.node("a"))
-        #expect(report.status == .succeeded)
-        #expect(tracker.calls("a") == 3)
-        #expect(node.output == "done on 3")
-        #expect(node.attempts.map(\.outcome) == [.failed, .failed, .succeeded])
-        #expect(node.attempts.map(\.startNanoseconds) == [0, .ms(100), .ms(300)])
-        #expect(node.retryDelaysNanoseconds == [.ms(100), .ms(200)])
-        #expect(log.events.filter(\.isRetry).count == 2)
     }
 
     @Test("A plain error is called once, with no retry event")
@@ -91,86 +106,99 @@ struct TaskGraphExecutorRetryTests {
 
     @Test("Exhaustion surfaces the last error with the attempt count")
     func exhaustion() async throws {
-        let clock = ManualClock()
-        let log = EventLog()
         let tracker = BodyTracker()
-        let policy = RetryPolicy.exponential(maxAttempts: 3, initialDelay: .ms(100), maxDelay: .ms(300))
-        async let running = Self.executor(clock, log, policy: policy).run(.of(["a": []])) {
-            (invocation: NodeInvocation<Int>) in
-            tracker.enter("a")
-            throw TransientError(attempt: invocation.attempt)
+        try await withWatchdog(
+            "retries stop after maxAttempts (3 calls, 2 backoff sleeps)",
+            state: "body calls so far: \(tracker.calls("a")), expected 3"
+        ) {
+            let clock = ManualClock()
+            let log = EventLog()
+            let policy = RetryPolicy.exponential(maxAttempts: 3, initialDelay: .ms(100), maxDelay: .ms(300))
+            async let running = Self.executor(clock, log, policy: policy).run(.of(["a": []])) {
+                (invocation: NodeInvocation<Int>) in
+                tracker.enter("a")
+                throw TransientError(attempt: invocation.attempt)
+            }
+            await Self.expectSleep(clock, .ms(100))
+            await Self.expectSleep(clock, .ms(200))
+            await Self.expectNoRetry(after: 3, log)
+            let report = try await running
+            let node = try #require(report.node("a"))
+            #expect(tracker.calls("a") == 3)
+            #expect(node.status == .failed)
+            #expect(node.attempts.count == 3)
+            #expect(node.error?.message == "transient failure on attempt 3")
+            #expect(node.error?.isRetryable == true)
+            #expect(node.attempts.map(\.error?.message) == (1...3).map { "transient failure on attempt \($0)" })
         }
-        await Self.expectSleep(clock, .ms(100))
-        await Self.expectSleep(clock, .ms(200))
-        let report = try await running
-        let node = try #require(report.node("a"))
-        #expect(tracker.calls("a") == 3)
-        #expect(node.status == .failed)
-        #expect(node.attempts.count == 3)
-        #expect(node.error?.message == "transient failure on attempt 3")
-        #expect(node.error?.isRetryable == true)
-        #expect(node.attempts.map(\.error?.message) == (1...3).map { "transient failure on attempt \($0)" })
     }
 
     @Test("Backoff 100 ms ×2 capped at 300 ms sleeps 100, 200, 300, 300 on the manual clock")
     func backoffSequence() async throws {
-        let clock = ManualClock()
-        let log = EventLog()
-        async let running = Self.executor(clock, log).run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
-            throw TransientError(attempt: invocation.attempt)
+        try await withWatchdog("backoff sleeps exactly 100, 200, 300, 300 ms, then the node fails (5 calls)") {
+            let clock = ManualClock()
+            let log = EventLog()
+            async let running = Self.executor(clock, log).run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
+                throw TransientError(attempt: invocation.attempt)
+            }
+            for delay in [Duration.ms(100), .ms(200), .ms(300), .ms(300)] { await Self.expectSleep(clock, delay) }
+            await Self.expectNoRetry(after: 5, log)
+            let report = try await running
+            let node = try #require(report.node("a"))
+            #expect(node.retryDelaysNanoseconds == [.ms(100), .ms(200), .ms(300), .ms(300)])
+            #expect(node.attempts.map(\.startNanoseconds) == [0, .ms(100), .ms(300), .ms(600), .ms(900)])
+            #expect(report.durationNanoseconds == .ms(900))
+            let retries = log.events.compactMap { event -> Nanoseconds? in
+                if case .nodeRetrying(_, _, let delay, _) = event { delay } else { nil }
+            }
+            #expect(retries == [.ms(100), .ms(200), .ms(300), .ms(300)])
         }
-        for delay in [Duration.ms(100), .ms(200), .ms(300), .ms(300)] { await Self.expectSleep(clock, delay) }
-        let report = try await running
-        let node = try #require(report.node("a"))
-        #expect(node.retryDelaysNanoseconds == [.ms(100), .ms(200), .ms(300), .ms(300)])
-        #expect(node.attempts.map(\.startNanoseconds) == [0, .ms(100), .ms(300), .ms(600), .ms(900)])
-        #expect(report.durationNanoseconds == .ms(900))
-        let retries = log.events.compactMap { event -> Nanoseconds? in
-            if case .nodeRetrying(_, _, let delay, _) = event { delay } else { nil }
-        }
-        #expect(retries == [.ms(100), .ms(200), .ms(300), .ms(300)])
     }
 
     @Test("A retry-after hint overrides the computed delay")
     func retryAfter() async throws {
-        let clock = ManualClock()
-        async let running = Self.executor(clock, EventLog()).run(.of(["a": []])) {
-            (invocation: NodeInvocation<Int>) in
-            if invocation.attempt == 1 { throw TransientError(attempt: 1, retryAfter: .seconds(5)) }
-            return invocation.attempt
+        try await withWatchdog("a retry-after hint sets the one backoff sleep") {
+            let clock = ManualClock()
+            async let running = Self.executor(clock, EventLog()).run(.of(["a": []])) {
+                (invocation: NodeInvocation<Int>) in
+                if invocation.attempt == 1 { throw TransientError(attempt: 1, retryAfter: .seconds(5)) }
+                return invocation.attempt
+            }
+            await Self.expectSleep(clock, .seconds(5))
+            let report = try await running
+            #expect(report.node("a")?.retryDelaysNanoseconds == [Nanoseconds(.seconds(5))])
+            #expect(report.output(of: "a") == 2)
         }
-        await Self.expectSleep(clock, .seconds(5))
-        let report = try await running
-        #expect(report.node("a")?.retryDelaysNanoseconds == [Nanoseconds(.seconds(5))])
-        #expect(report.output(of: "a") == 2)
     }
 
     @Test("Jittered delays are deterministic per seed and recorded", arguments: [UInt64(1), 99])
     func jitter(seed: UInt64) async throws {
-        let policy = RetryPolicy.exponential(
-            maxAttempts: 3,
-            initialDelay: .ms(100),
-            maxDelay: .ms(300),
-            jitter: .init(percent: 50, seed: seed)
-        )
-        let clock = ManualClock()
-        let executor = Self.executor(clock, EventLog(), policy: policy)
-        func run() async throws -> TaskGraphReport<Int> {
-            async let running = executor.run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
-                if invocation.attempt < 3 { throw TransientError(attempt: invocation.attempt) }
-                return 0
+        try await withWatchdog("jittered backoff sleeps at most the computed delays (seed \(seed))") {
+            let policy = RetryPolicy.exponential(
+                maxAttempts: 3,
+                initialDelay: .ms(100),
+                maxDelay: .ms(300),
+                jitter: .init(percent: 50, seed: seed)
+            )
+            let clock = ManualClock()
+            let executor = Self.executor(clock, EventLog(), policy: policy)
+            func run() async throws -> TaskGraphReport<Int> {
+                async let running = executor.run(.of(["a": []])) { (invocation: NodeInvocation<Int>) in
+                    if invocation.attempt < 3 { throw TransientError(attempt: invocation.attempt) }
+                    return 0
+                }
+                for delay in [Duration.ms(100), .ms(200)] {
+                    await clock.waitForSleepers(count: 1)
+                    clock.advance(by: delay)  // the jittered delay is at most the computed one
+                }
+                return try await running
             }
-            for delay in [Duration.ms(100), .ms(200)] {
-                await clock.waitForSleepers(count: 1)
-                clock.advance(by: delay)  // the jittered delay is at most the computed one
-            }
-            return try await running
+            let first = try await run()
+            let second = try await run()
+            #expect(first == second)
+            let expected = (1...2).map { Nanoseconds(policy.delay(afterAttempt: $0, key: "a")) }
+            #expect(first.node("a")?.retryDelaysNanoseconds == expected)
         }
-        let first = try await run()
-        let second = try await run()
-        #expect(first == second)
-        let expected = (1...2).map { Nanoseconds(policy.delay(afterAttempt: $0, key: "a")) }
-        #expect(first.node("a")?.retryDelaysNanoseconds == expected)
     }
 
     @Test("Per-node retry policies override the default")
@@ -194,26 +222,28 @@ struct TaskGraphExecutorRetryTests {
 
     @Test("Cancellation during a backoff sleep ends the node as cancelled")
     func cancelledDuringBackoff() async throws {
-        let clock = ManualClock()
-        let tracker = BodyTracker()
-        let executor = Self.executor(clock, EventLog())
-        let report = await withTaskGroup(of: TaskGraphReport<Int>?.self) { group in
-            group.addTask {
-                try? await executor.run(.of(["a": [], "b": ["a"]])) { (invocation: NodeInvocation<Int>) in
-                    tracker.enter(invocation.node)
-                    throw TransientError(attempt: invocation.attempt)
+        try await withWatchdog("cancellation during a backoff sleep ends the node") {
+            let clock = ManualClock()
+            let tracker = BodyTracker()
+            let executor = Self.executor(clock, EventLog())
+            let report = await withTaskGroup(of: TaskGraphReport<Int>?.self) { group in
+                group.addTask {
+                    try? await executor.run(.of(["a": [], "b": ["a"]])) { (invocation: NodeInvocation<Int>) in
+                        tracker.enter(invocation.node)
+                        throw TransientError(attempt: invocation.attempt)
+                    }
                 }
+                await clock.waitForSleepers(count: 1)
+                group.cancelAll()
+                return await group.next() ?? nil
             }
-            await clock.waitForSleepers(count: 1)
-            group.cancelAll()
-            return await group.next() ?? nil
+            let node = try #require(report?.node("a"))
+            #expect(report?.status == .cancelled)
+            #expect(node.status == .cancelled)
+            #expect(node.attempts.count == 1)
+            #expect(node.retryDelaysNanoseconds == [.ms(100)])
+            #expect(report?.node("b")?.status == .skipped)
+            #expect(tracker.calls("a") == 1)
         }
-        let node = try #require(report?.node("a"))
-        #expect(report?.status == .cancelled)
-        #expect(node.status == .cancelled)
-        #expect(node.attempts.count == 1)
-        #expect(node.retryDelaysNanoseconds == [.ms(100)])
-        #expect(report?.node("b")?.status == .skipped)
-        #expect(tracker.calls("a") == 1)
     }
 }
