@@ -27,60 +27,72 @@ struct RunHandleTests {
 
     @Test("cancel() ends the run with stop reason cancelled and a full report")
     func cancel() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
-        let agent = ScriptedAgent(name: "slow", steps: [[.output("first")], [.sleep(.seconds(5)), .output("never")]])
-        let handle = orchestrator.start(agent, task: nil)
-        await clock.waitForSleepers(count: 2)  // the deadline and the agent's sleep
-        handle.cancel()
-        let report = await handle.report
-        #expect(report.stopReason == .cancelled)
-        #expect(report.stepOutputs == ["first"])
-        await handle.agentWorkEnded()
+        try await withWatchdog("cancel() ends a started run") {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let agent = ScriptedAgent(
+                name: "slow",
+                steps: [[.output("first")], [.sleep(.seconds(5)), .output("never")]]
+            )
+            let handle = orchestrator.start(agent, task: nil)
+            await clock.waitForSleepers(count: 2)  // the deadline and the agent's sleep
+            handle.cancel()
+            let report = await handle.report
+            #expect(report.stopReason == .cancelled)
+            #expect(report.stepOutputs == ["first"])
+            await handle.agentWorkEnded()
+        }
     }
 
     @Test("A run abandoned at its deadline: the handle waits for the agent's code to end")
     func abandonedWork() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
         let gate = SpinGate()
-        let spinning = Arrivals()
-        let ended = Arrivals()
-        let handle = orchestrator.start(
-            spinner(gate, spinning: spinning, ended: ended),
-            task: nil,
-            policy: try StrictPolicy(timeout: .milliseconds(100))
-        )
-        await spinning.wait(for: 1)
-        await clock.waitForSleepers(count: 1)
-        clock.advance(by: .milliseconds(100))
-        let report = await handle.report
-        #expect(report.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(100))))
-        #expect(!report.agentStopped)
-        #expect(ended.count == 0)
-        gate.release()
-        await handle.agentWorkEnded()
-        #expect(ended.count == 1)
+        try await withWatchdog("a handle waits for abandoned agent code", onTimeout: gate.release) {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let spinning = Arrivals()
+            let ended = Arrivals()
+            let handle = orchestrator.start(
+                spinner(gate, spinning: spinning, ended: ended),
+                task: nil,
+                policy: try StrictPolicy(timeout: .milliseconds(100))
+            )
+            await spinning.wait(for: 1)
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .milliseconds(100))
+            let report = await handle.report
+            #expect(report.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(100))))
+            #expect(!report.agentStopped)
+            #expect(ended.count == 0)
+            gate.release()
+            await handle.agentWorkEnded()
+            #expect(ended.count == 1)
+        }
     }
 
     @Test("shutdown() ends runs in flight with stop reason shutdown and waits for their abandoned code")
     func shutdownEndsInFlight() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
         let gate = SpinGate()
-        let spinning = Arrivals()
-        let ended = Arrivals()
-        let handle = orchestrator.start(spinner(gate, spinning: spinning, ended: ended), task: nil)
-        await spinning.wait(for: 1)
-        async let stopped: Void = orchestrator.shutdown()
-        let report = await handle.report
-        #expect(report.stopReason == .shutdown)
-        #expect(report.status == .cancelled)
-        #expect(ended.count == 0)
-        gate.release()  // shutdown() returns only once the spinning code has ended
-        await stopped
-        #expect(ended.count == 1)
-        #expect(await orchestrator.isShutDown)
+        try await withWatchdog(
+            "shutdown() ends a run in flight and waits for its spinning agent",
+            onTimeout: gate.release
+        ) {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let spinning = Arrivals()
+            let ended = Arrivals()
+            let handle = orchestrator.start(spinner(gate, spinning: spinning, ended: ended), task: nil)
+            await spinning.wait(for: 1)
+            async let stopped: Void = orchestrator.shutdown()
+            let report = await handle.report
+            #expect(report.stopReason == .shutdown)
+            #expect(report.status == .cancelled)
+            #expect(ended.count == 0)
+            gate.release()  // shutdown() returns only once the spinning code has ended
+            await stopped
+            #expect(ended.count == 1)
+            #expect(await orchestrator.isShutDown)
+        }
     }
 
     @Test("After shutdown every kind of run returns at once with stop reason shutdown and calls no agent")
@@ -136,33 +148,35 @@ struct RunHandleTests {
 
     @Test("After a violation every context call throws ToolError.runEnded")
     func oneErrorAfterViolation() async throws {
-        let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
-        let outcomes = LockedState<[String]>([])
-        let agent = ClosureAgent(name: "a") { _, context in
-            _ = try? await context.callTool("echo", arguments: ["n": 1])
-            // The second call passes maxToolCalls = 1: the run stops.
-            do { _ = try await context.callTool("echo", arguments: ["n": 2]) } catch {}
-            for attempt in 0..<3 {
-                do {
-                    switch attempt {
-                    case 0: _ = try await context.callTool("echo", arguments: ["n": 3])
-                    case 1: _ = try context.reserveUsage(ModelUsage(inputTokens: 1))
-                    default: try await context.sleep(for: .seconds(1))
+        try await withWatchdog("every context call after a violation throws runEnded") {
+            let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
+            let outcomes = LockedState<[String]>([])
+            let agent = ClosureAgent(name: "a") { _, context in
+                _ = try? await context.callTool("echo", arguments: ["n": 1])
+                // The second call passes maxToolCalls = 1: the run stops.
+                do { _ = try await context.callTool("echo", arguments: ["n": 2]) } catch {}
+                for attempt in 0..<3 {
+                    do {
+                        switch attempt {
+                        case 0: _ = try await context.callTool("echo", arguments: ["n": 3])
+                        case 1: _ = try context.reserveUsage(ModelUsage(inputTokens: 1))
+                        default: try await context.sleep(for: .seconds(1))
+                        }
+                        outcomes.withLock { $0.append("no error") }
+                    } catch let error as ToolError {
+                        outcomes.withLock { $0.append(error.code.rawValue) }
+                    } catch {
+                        outcomes.withLock { $0.append("\(type(of: error))") }
                     }
-                    outcomes.withLock { $0.append("no error") }
-                } catch let error as ToolError {
-                    outcomes.withLock { $0.append(error.code.rawValue) }
-                } catch {
-                    outcomes.withLock { $0.append("\(type(of: error))") }
                 }
+                return nil
             }
-            return nil
+            let handle = orchestrator.start(agent, task: nil, policy: try StrictPolicy(maxToolCalls: 1))
+            let report = await handle.report
+            await handle.agentWorkEnded()
+            #expect(report.stopReason.violation?.limit == .maxToolCalls)
+            #expect(outcomes.withLock { $0 } == ["runEnded", "runEnded", "runEnded"])
         }
-        let handle = orchestrator.start(agent, task: nil, policy: try StrictPolicy(maxToolCalls: 1))
-        let report = await handle.report
-        await handle.agentWorkEnded()
-        #expect(report.stopReason.violation?.limit == .maxToolCalls)
-        #expect(outcomes.withLock { $0 } == ["runEnded", "runEnded", "runEnded"])
     }
 }
 

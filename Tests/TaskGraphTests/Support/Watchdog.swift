@@ -1,6 +1,6 @@
 // Identical copies: Tests/OrchestrationTests/Support/Watchdog.swift and Tests/TaskGraphTests/Support/Watchdog.swift
 // (test targets cannot share sources). Change both together.
-import Synchronization
+import AgentPolicy
 import Testing
 
 /// The error ``withWatchdog(_:seconds:state:onTimeout:sourceLocation:_:)`` throws when its body is still running at the deadline.
@@ -20,7 +20,7 @@ private final class WatchdogLatch<Value: Sendable>: Sendable {
         var waiter: CheckedContinuation<Value, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     func resolve(_ value: Value) {
         let waiter: CheckedContinuation<Value, Never>? = state.withLock { state in
