@@ -219,6 +219,29 @@ struct BudgetKindTests {
         #expect(kinds.filter(\.isPerRun) == [.repeatedToolCalls])
     }
 
+    @Test("Each kind's index is its position in the table, so limits and ledgers keep their figures in arrays")
+    func indexIsPosition() throws {
+        for (position, kind) in BudgetKind.allCases.enumerated() {
+            #expect(kind.index == position, "index of \(kind)")
+        }
+        #expect(BudgetKind.count == BudgetKind.allCases.count)
+        #expect(Set(BudgetKind.allCases).count == BudgetKind.allCases.count)
+        #expect(BudgetKind.tokens == BudgetKind.allCases[1] && BudgetKind.tokens != BudgetKind.steps)
+    }
+
+    @Test("A ledger encodes its counts by kind name, leaving out zero counts, and decodes to an equal ledger")
+    func ledgerCoding() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxSteps: 5, maxToolCalls: 4), coversOneRun: true)
+        try ledger.reserve(.steps)
+        try ledger.reserve(.steps)
+        try ledger.reserveToolCall("search", argumentsKey: "{}")
+        let text = try jsonText(ledger)
+        #expect(text.contains(#""counts":{"steps":2,"toolCalls":1}"#), "\(text)")
+        let decoded = try decode(BudgetLedger.self, from: text)
+        #expect(decoded == ledger)
+        #expect(decoded.used(.steps) == 2 && decoded.used(.toolCalls) == 1 && decoded.used(.revisions) == 0)
+    }
+
     @Test("Every kind is checked, listed and left over by name", arguments: BudgetKind.allCases)
     func everyKindIsGeneric(kind: BudgetKind) throws {
         let limits = try BudgetLimits([kind: 7])

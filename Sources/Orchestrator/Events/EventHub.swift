@@ -7,7 +7,12 @@ import Synchronization
 /// unchanged. Readers are resumed outside every lock but the subscriber's own.
 final class EventHub: Sendable {
     private struct State {
-        var subscribers: [UInt64: EventSubscriber] = [:]
+        var subscribers: [UInt64: EventSubscriber] = [:] {
+            didSet { current = Array(subscribers.values) }
+        }
+        /// The subscribers as an array, rebuilt when they change: publishing copies it (one retain) instead of
+        /// building an array per event.
+        private(set) var current: [EventSubscriber] = []
         var nextID: UInt64 = 0
         var isFinished = false
     }
@@ -46,7 +51,7 @@ final class EventHub: Sendable {
     /// - Returns: The number of deliveries dropped because a subscriber's buffer was full.
     func publish(_ events: [OrchestrationEvent]) -> Int {
         guard hasSubscribers else { return 0 }
-        let subscribers = state.withLock { Array($0.subscribers.values) }
+        let subscribers = state.withLock { $0.current }
         var dropped = 0
         for subscriber in subscribers { dropped += subscriber.deliver(events) }
         return dropped

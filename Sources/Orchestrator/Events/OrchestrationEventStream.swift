@@ -78,16 +78,18 @@ final class EventSubscriber: Sendable {
     ///
     /// - Returns: How many older events were dropped to make room.
     func deliver(_ events: [OrchestrationEvent]) -> Int {
-        let (dropped, wake) = state.withLock { $0.deliver(events) }
-        wake?.resume()
-        return dropped
+        let delivery = state.withLock { $0.deliver(events) }
+        delivery.wake?.resume()
+        return delivery.dropped
     }
 
     /// Takes everything buffered, waiting for at least one event; empty once finished or cancelled.
     func takeAll() async -> [OrchestrationEvent] {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (reader: CheckedContinuation<[OrchestrationEvent], Never>) in
-                for wake in state.withLock({ $0.take(reader) }) { wake.resume() }
+                let wakes = state.withLock { $0.take(reader) }
+                wakes.earlier?.resume()
+                wakes.reader?.resume()
             }
         } onCancel: {
             finish()
@@ -105,6 +107,30 @@ struct ReaderWakeUp: Sendable {
     func resume() { reader.resume(returning: events) }
 }
 
+/// What a delivery to a subscriber's buffer did: the drops, and the waiting reader to wake, if any.
+///
+/// A named type rather than a tuple, so that the lock's generic result needs no runtime type instantiation per event.
+struct Delivery: Sendable {
+    /// Events dropped because the buffer was full.
+    let dropped: Int
+    /// The reader to wake with everything buffered.
+    let wake: ReaderWakeUp?
+}
+
+/// The readers a request for events wakes: the new reader when events (or the end) are ready, and an earlier
+/// reader whose wait a second concurrent reader ended.
+struct TakeWakeUps: Sendable {
+    /// An earlier reader, woken with nothing.
+    var earlier: ReaderWakeUp?
+    /// The new reader, woken with what is buffered or the end.
+    var reader: ReaderWakeUp?
+
+    init(earlier: ReaderWakeUp? = nil, reader: ReaderWakeUp? = nil) {
+        self.earlier = earlier
+        self.reader = reader
+    }
+}
+
 /// The rules of one subscriber's buffer: bounded, dropping the oldest, one waiting reader.
 struct EventBufferState: Sendable {
     private let capacity: Int
@@ -119,8 +145,8 @@ struct EventBufferState: Sendable {
     var count: Int { buffer.count - head }
 
     /// Buffers `events`; returns the drops and the waiting reader to wake with everything buffered.
-    mutating func deliver(_ events: [OrchestrationEvent]) -> (dropped: Int, wake: ReaderWakeUp?) {
-        guard !isFinished else { return (0, nil) }
+    mutating func deliver(_ events: [OrchestrationEvent]) -> Delivery {
+        guard !isFinished else { return Delivery(dropped: 0, wake: nil) }
         var dropped = 0
         for event in events {
             if count == capacity {
@@ -133,20 +159,20 @@ struct EventBufferState: Sendable {
             }
             buffer.append(event)
         }
-        guard let reader else { return (dropped, nil) }
+        guard let reader else { return Delivery(dropped: dropped, wake: nil) }
         self.reader = nil
-        return (dropped, ReaderWakeUp(reader: reader, events: takeBuffered()))
+        return Delivery(dropped: dropped, wake: ReaderWakeUp(reader: reader, events: takeBuffered()))
     }
 
     /// A reader asks for events: woken at once with what is buffered (or the end), otherwise it waits.
     ///
     /// A second concurrent reader is a misuse; the earlier wait is ended rather than lost.
-    mutating func take(_ newReader: CheckedContinuation<[OrchestrationEvent], Never>) -> [ReaderWakeUp] {
-        if count > 0 { return [ReaderWakeUp(reader: newReader, events: takeBuffered())] }
-        if isFinished { return [ReaderWakeUp(reader: newReader, events: [])] }
+    mutating func take(_ newReader: CheckedContinuation<[OrchestrationEvent], Never>) -> TakeWakeUps {
+        if count > 0 { return TakeWakeUps(reader: ReaderWakeUp(reader: newReader, events: takeBuffered())) }
+        if isFinished { return TakeWakeUps(reader: ReaderWakeUp(reader: newReader, events: [])) }
         let earlier = reader.map { ReaderWakeUp(reader: $0, events: []) }
         reader = newReader
-        return earlier.map { [$0] } ?? []
+        return TakeWakeUps(earlier: earlier)
     }
 
     /// Ends the buffer; returns the waiting reader to wake with the end.

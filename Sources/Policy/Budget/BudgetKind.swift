@@ -12,7 +12,8 @@
 /// ```
 ///
 /// Kinds compare by ``name``. The set of kinds is closed: only the library declares them (see `Docs/BudgetLimits.md`
-/// for how to add one).
+/// for how to add one). Each kind also knows its position in ``allCases``, so ledgers and limits keep their figures
+/// in arrays indexed by kind instead of dictionaries hashed by name.
 public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
     /// How a kind is counted.
     enum Measure: Sendable {
@@ -33,14 +34,19 @@ public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
     public let isPerRun: Bool
     /// How the kind is counted.
     let measure: Measure
+    /// The kind's position in ``allCases``: the index of its figure in the tables of ``BudgetLimits`` and
+    /// ``BudgetLedger``. One-to-one with ``name``.
+    package let index: Int
 
     private init(
+        _ index: Int,
         _ name: String,
         limit: PolicyViolation.Limit,
         default defaultLimit: Int64?,
         measure: Measure = .count,
         isPerRun: Bool = false
     ) {
+        self.index = index
         self.name = name
         self.limit = limit
         self.defaultLimit = defaultLimit
@@ -49,11 +55,18 @@ public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Agent steps (calls of an agent's `execute`); 25 by default.
-    public static let steps = BudgetKind("steps", limit: .maxSteps, default: 25)
+    public static let steps = BudgetKind(0, "steps", limit: .maxSteps, default: 25)
     /// Input plus output tokens; 100,000 by default.
-    public static let tokens = BudgetKind("tokens", limit: .maxTokens, default: 100_000, measure: .usage(\.totalTokens))
+    public static let tokens = BudgetKind(
+        1,
+        "tokens",
+        limit: .maxTokens,
+        default: 100_000,
+        measure: .usage(\.totalTokens)
+    )
     /// Input tokens; unlimited by default.
     public static let inputTokens = BudgetKind(
+        2,
         "inputTokens",
         limit: .maxInputTokens,
         default: nil,
@@ -61,31 +74,33 @@ public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
     )
     /// Output tokens; unlimited by default.
     public static let outputTokens = BudgetKind(
+        3,
         "outputTokens",
         limit: .maxOutputTokens,
         default: nil,
         measure: .usage(\.outputTokens)
     )
     /// Tool calls of every tool together; 100 by default.
-    public static let toolCalls = BudgetKind("toolCalls", limit: .maxToolCalls, default: 100)
+    public static let toolCalls = BudgetKind(4, "toolCalls", limit: .maxToolCalls, default: 100)
     /// Loop detection: the most calls of one tool with the same arguments in one run; 10 by default.
     ///
     /// The count a ledger shows is that of the most repeated call.
     public static let repeatedToolCalls = BudgetKind(
+        5,
         "repeatedToolCalls",
         limit: .maxRepeatedToolCalls,
         default: 10,
         isPerRun: true
     )
     /// Cost in integer units; 10,000,000 by default (10 currency units, if a unit is a millionth).
-    public static let cost = BudgetKind("cost", limit: .maxCost, default: 10_000_000, measure: .usage(\.cost))
+    public static let cost = BudgetKind(6, "cost", limit: .maxCost, default: 10_000_000, measure: .usage(\.cost))
     /// REVIEW → PLAN revisions; 3 by default.
-    public static let revisions = BudgetKind("revisions", limit: .maxRevisions, default: 3)
+    public static let revisions = BudgetKind(7, "revisions", limit: .maxRevisions, default: 3)
     /// Tool calls refused for an unknown tool or invalid arguments; 25 by default.
     ///
     /// Such calls run nothing and are not billed, so without this bound an agent looping on them would only stop at
     /// its timeout.
-    public static let refusedToolCalls = BudgetKind("refusedToolCalls", limit: .maxRefusedToolCalls, default: 25)
+    public static let refusedToolCalls = BudgetKind(8, "refusedToolCalls", limit: .maxRefusedToolCalls, default: 25)
 
     /// Every kind, in the order of a ledger's lines.
     public static let allCases: [BudgetKind] = [
@@ -96,18 +111,21 @@ public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
     /// The kind's ledger name.
     public var description: String { name }
 
-    /// Compares kinds by name.
+    /// The number of kinds: the size of the tables indexed by ``index``.
+    package static let count = allCases.count
+
+    /// Compares kinds by name (through their position in the table, which is one-to-one with the name).
     ///
     /// - Parameters:
     ///   - lhs: A kind.
     ///   - rhs: Another kind.
     /// - Returns: Whether both name the same limit.
-    public static func == (lhs: BudgetKind, rhs: BudgetKind) -> Bool { lhs.name == rhs.name }
+    public static func == (lhs: BudgetKind, rhs: BudgetKind) -> Bool { lhs.index == rhs.index }
 
-    /// Hashes the kind's name.
+    /// Hashes the kind's position in the table, which is one-to-one with its name.
     ///
     /// - Parameter hasher: The hasher to feed.
-    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(index) }
 }
 
 extension BudgetKind: Codable, CodingKeyRepresentable {

@@ -19,7 +19,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// Whether the ledger covers a single run: it then checks and lists the per-run kinds.
     public let coversOneRun: Bool
     /// The counts of the counted kinds.
-    private var counts: [BudgetKind: Int64] = [:]
+    private var counts = KindCounts()
     /// Tool calls reserved per tool.
     public private(set) var callsPerTool: [String: Int64] = [:]
     /// Model usage settled or recorded so far.
@@ -54,7 +54,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// - Returns: The amount used; zero for a kind the ledger does not track.
     public func used(_ kind: BudgetKind) -> Int64 {
         switch kind.measure {
-        case .count: counts[kind, default: 0]
+        case .count: counts[kind]
         case .usage(let measure): measure(usage)
         }
     }
@@ -62,7 +62,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// What is committed to `kind`: ``used(_:)`` plus, for usage kinds, the outstanding reservations.
     private func committed(_ kind: BudgetKind) -> Int64 {
         switch kind.measure {
-        case .count: counts[kind, default: 0]
+        case .count: counts[kind]
         case .usage(let measure): measure(usage + reservedUsage)
         }
     }
@@ -82,7 +82,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
             preconditionFailure("\(kind) is not reserved one unit at a time")
         }
         guard tracks(kind) else { return }
-        let used = counts[kind, default: 0]
+        let used = counts[kind]
         if let limit = limits[kind], used >= limit {
             throw PolicyViolation(limit: kind.limit, limitValue: limit, attempted: used + 1, tool: tool)
         }
@@ -93,7 +93,8 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     ///
     /// - Parameter kind: The kind reserved.
     package mutating func refund(_ kind: BudgetKind) {
-        guard tracks(kind), let used = counts[kind], used > 0 else { return }
+        let used = counts[kind]
+        guard tracks(kind), used > 0 else { return }
         counts[kind] = used - 1
     }
 
@@ -105,7 +106,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     ///   - argumentsKey: A canonical text of the call's arguments for loop detection, or `nil` to skip it.
     /// - Throws: ``PolicyViolation`` naming the limit and the tool; nothing is debited then.
     package mutating func reserveToolCall(_ tool: String, argumentsKey: String? = nil) throws(PolicyViolation) {
-        let total = counts[.toolCalls, default: 0]
+        let total = counts[.toolCalls]
         if let limit = limits[.toolCalls], total >= limit {
             throw PolicyViolation(limit: .maxToolCalls, limitValue: limit, attempted: total + 1, tool: tool)
         }
@@ -133,7 +134,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         callsPerTool[tool] = toolCount + 1
         if let identicalKey {
             identicalCalls[identicalKey] = identicalCount + 1
-            counts[.repeatedToolCalls] = max(counts[.repeatedToolCalls, default: 0], identicalCount + 1)
+            counts[.repeatedToolCalls] = max(counts[.repeatedToolCalls], identicalCount + 1)
         }
     }
 
@@ -144,13 +145,13 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     ///   - argumentsKey: The arguments key passed to the reservation.
     package mutating func refundToolCall(_ tool: String, argumentsKey: String?) {
         guard let toolCount = callsPerTool[tool], toolCount > 0 else { return }
-        counts[.toolCalls] = max(0, counts[.toolCalls, default: 0] - 1)
+        counts[.toolCalls] = max(0, counts[.toolCalls] - 1)
         callsPerTool[tool] = toolCount > 1 ? toolCount - 1 : nil
         guard let key = identicalCallKey(tool, argumentsKey), limits[.repeatedToolCalls] != nil,
             let identical = identicalCalls[key]
         else { return }
         identicalCalls[key] = identical > 1 ? identical - 1 : nil
-        counts[.repeatedToolCalls] = identicalCalls.values.max()
+        counts[.repeatedToolCalls] = identicalCalls.values.max() ?? 0
     }
 
     /// Stops counting one identical call as a repeat: it failed with a retryable error, so the next identical call
@@ -258,9 +259,10 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// `toolCalls` line in tool-name order. Usage lines show settled usage, without outstanding reservations.
     public var lines: [BudgetLine] {
         var lines: [BudgetLine] = []
+        lines.reserveCapacity(BudgetKind.count + callsPerTool.count + limits.maxCallsPerTool.count)
         for kind in BudgetKind.allCases where tracks(kind) {
             lines.append(BudgetLine(budget: kind.name, limit: limits[kind], used: used(kind)))
-            guard kind == .toolCalls else { continue }
+            guard kind == .toolCalls, !callsPerTool.isEmpty || !limits.maxCallsPerTool.isEmpty else { continue }
             for tool in Set(callsPerTool.keys).union(limits.maxCallsPerTool.keys).sorted() {
                 lines.append(
                     BudgetLine(
@@ -272,5 +274,28 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
             }
         }
         return lines
+    }
+}
+
+/// A count per ``BudgetKind``, kept at the kind's ``BudgetKind/index`` so that the ledger's hot paths index an array
+/// instead of hashing the kind; it encodes as an object keyed by kind name, leaving out zero counts.
+private struct KindCounts: Hashable, Sendable, Codable {
+    private var figures = [Int64](repeating: 0, count: BudgetKind.count)
+
+    init() {}
+
+    subscript(kind: BudgetKind) -> Int64 {
+        get { figures[kind.index] }
+        set { figures[kind.index] = newValue }
+    }
+
+    init(from decoder: any Decoder) throws {
+        for (kind, count) in try [BudgetKind: Int64](from: decoder) { figures[kind.index] = count }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var table: [BudgetKind: Int64] = [:]
+        for kind in BudgetKind.allCases where figures[kind.index] != 0 { table[kind] = figures[kind.index] }
+        try table.encode(to: encoder)
     }
 }

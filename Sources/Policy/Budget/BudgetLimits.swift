@@ -13,7 +13,8 @@
 /// Checking, decoding, encoding and tightening work kind by kind over ``BudgetKind/allCases``: a new kind needs no
 /// code here.
 public struct BudgetLimits: Hashable, Sendable {
-    private var values: [BudgetKind: Int64]
+    /// The limit of each kind, at the kind's ``BudgetKind/index``; `nil` where it is not limited.
+    private var values: [Int64?]
     /// The most calls per tool, by exact tool name.
     public private(set) var maxCallsPerTool: [String: Int64]
 
@@ -29,7 +30,7 @@ public struct BudgetLimits: Hashable, Sendable {
             if let value = limits[kind], value < 0 { throw PolicyError.negative(kind.limit.rawValue, value) }
             if kind == .toolCalls { try Self.check(maxCallsPerTool) }
         }
-        self.values = limits
+        self.values = BudgetKind.allCases.map { limits[$0] }
         self.maxCallsPerTool = maxCallsPerTool
     }
 
@@ -78,14 +79,19 @@ public struct BudgetLimits: Hashable, Sendable {
     )
 
     private init(unchecked values: [BudgetKind: Int64]) {
-        self.values = values
+        self.values = BudgetKind.allCases.map { values[$0] }
         self.maxCallsPerTool = [:]
+    }
+
+    /// The limited kinds as a table.
+    private var table: [BudgetKind: Int64] {
+        BudgetKind.allCases.reduce(into: [:]) { table, kind in table[kind] = values[kind.index] }
     }
 
     /// The limit of `kind`, or `nil` where it is not limited.
     ///
     /// - Parameter kind: The kind of limit.
-    public subscript(kind: BudgetKind) -> Int64? { values[kind] }
+    public subscript(kind: BudgetKind) -> Int64? { values[kind.index] }
 
     /// Returns these limits with `kind` set to `limit` (or unlimited, for `nil`), checked as the initialiser does.
     ///
@@ -95,7 +101,7 @@ public struct BudgetLimits: Hashable, Sendable {
     /// - Returns: The changed limits.
     /// - Throws: ``PolicyError`` for a negative limit.
     public func setting(_ kind: BudgetKind, to limit: Int64?) throws(PolicyError) -> BudgetLimits {
-        var values = values
+        var values = table
         values[kind] = limit
         return try BudgetLimits(values, maxCallsPerTool: maxCallsPerTool)
     }
@@ -106,7 +112,10 @@ public struct BudgetLimits: Hashable, Sendable {
     /// - Returns: The kind-by-kind minimum, where a missing limit means unlimited.
     public func tightened(by other: BudgetLimits) -> BudgetLimits {
         var result = self
-        for (kind, limit) in other.values { result.values[kind] = Swift.min(values[kind] ?? limit, limit) }
+        for (index, limit) in other.values.enumerated() {
+            guard let limit else { continue }
+            result.values[index] = Swift.min(values[index] ?? limit, limit)
+        }
         result.maxCallsPerTool = maxCallsPerTool.merging(other.maxCallsPerTool) { Swift.min($0, $1) }
         return result
     }
@@ -153,7 +162,7 @@ extension BudgetLimits: Codable {
     /// - Throws: The encoder's error.
     func encode(to container: inout KeyedEncodingContainer<FieldKey>) throws {
         for kind in BudgetKind.allCases {
-            try container.encodeIfPresent(values[kind], forKey: FieldKey(kind))
+            try container.encodeIfPresent(values[kind.index], forKey: FieldKey(kind))
         }
         try container.encode(maxCallsPerTool, forKey: .maxCallsPerTool)
     }
