@@ -220,15 +220,18 @@ extension Orchestrator {
                     plan.node.task?(task, invocation.dependencyOutputs)
                     ?? .object(["input": task, "dependencies": .object(invocation.dependencyOutputs)])
                 let nodePolicy = plan.node.policy.map { policy.tightened(by: $0) } ?? policy
-                let report = await self.execute(
+                let report = await self.perform(
                     candidate.agent,
-                    task: nodeTask,
-                    policy: nodePolicy,
-                    sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
-                    metadata: metadata,
-                    nodeID: invocation.node,
-                    deadline: deadline,
-                    route: events.route
+                    self.makeRuntime(
+                        candidate.agent,
+                        task: nodeTask,
+                        policy: nodePolicy,
+                        sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
+                        metadata: metadata,
+                        nodeID: invocation.node,
+                        deadline: deadline,
+                        route: events.route
+                    )
                 )
                 state.withLock { $0.record(report, node: invocation.node) }
                 switch report.stopReason {

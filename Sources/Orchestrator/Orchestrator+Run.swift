@@ -29,14 +29,17 @@ extension Orchestrator {
         sharedBudget: SharedBudget? = nil,
         metadata: [String: JSONValue] = [:]
     ) async -> ExecutionReport {
-        await execute(
+        await perform(
             agent,
-            task: task,
-            policy: policy,
-            sharedBudget: sharedBudget,
-            metadata: metadata,
-            nodeID: nil,
-            deadline: nil
+            makeRuntime(
+                agent,
+                task: task,
+                policy: policy,
+                sharedBudget: sharedBudget,
+                metadata: metadata,
+                nodeID: nil,
+                deadline: nil
+            )
         )
     }
 
@@ -118,40 +121,16 @@ extension Orchestrator {
         )
     }
 
-    @concurrent
-    nonisolated func execute(
-        _ agent: some Agent,
-        task: JSONValue,
-        policy: StrictPolicy,
-        sharedBudget: SharedBudget?,
-        metadata: [String: JSONValue],
-        nodeID: String?,
-        deadline: Duration?,
-        route: EventRoute? = nil
-    ) async -> ExecutionReport {
-        let runtime = makeRuntime(
-            agent,
-            task: task,
-            policy: policy,
-            sharedBudget: sharedBudget,
-            metadata: metadata,
-            nodeID: nodeID,
-            deadline: deadline,
-            route: route
-        )
-        return await perform(agent, runtime)
-    }
-
     /// Runs the lifecycle of an admitted run, or ends it at once; makes and publishes the report.
     @concurrent
     nonisolated func perform(_ agent: some Agent, _ runtime: RunRuntime) async -> ExecutionReport {
         runtime.begin()
         let admitted = await admit(runtime)
-        if !admitted {
-            runtime.terminate(.shutdown, agentEnded: true)
-            runtime.agentWorkEnded()
-        } else if let error = tools.unknownNames(in: runtime.policy) {
-            runtime.terminate(
+        // A run that may not start ends at once, before any agent code, with the reason.
+        let refusal: StopReason? =
+            if !admitted {
+                .shutdown
+            } else if let error = tools.unknownNames(in: runtime.policy) {
                 .invalidPolicy(
                     error: ErrorRecord(
                         type: "OrchestrationError",
@@ -159,12 +138,14 @@ extension Orchestrator {
                         code: error.code.rawValue,
                         tool: error.name
                     )
-                ),
-                agentEnded: true
-            )
-            runtime.agentWorkEnded()
-        } else if Task.isCancelled {
-            runtime.terminate(.cancelled, agentEnded: true)
+                )
+            } else if Task.isCancelled {
+                .cancelled
+            } else {
+                nil
+            }
+        if let refusal {
+            runtime.terminate(refusal, agentEnded: true)
             runtime.agentWorkEnded()
         } else {
             await Self.superviseAgent(agent, runtime, on: agentThreads)
@@ -266,12 +247,13 @@ extension ToolRegistry {
     /// Wildcard patterns may match nothing; an exact name that matches nothing is almost always a typo, found here
     /// before any work instead of after the run has spent its budget.
     func unknownNames(in policy: StrictPolicy) -> OrchestrationError? {
-        let registered = Set(names)
+        // The common policy names no tool at all: nothing to check, nothing to build.
+        if policy.allowedTools.isEmpty, policy.deniedTools.isEmpty, policy.maxCallsPerTool.isEmpty { return nil }
         let exact: [(field: String, name: String)] =
             policy.allowedTools.map { ("allowedTools", $0.description) }
             + policy.deniedTools.map { ("deniedTools", $0.description) }
             + policy.maxCallsPerTool.keys.sorted().map { ("maxCallsPerTool", $0) }
-        for entry in exact where !entry.name.contains("*") && !registered.contains(entry.name) {
+        for entry in exact where !entry.name.contains("*") && (try? tool(named: entry.name)) == nil {
             return OrchestrationError(
                 code: .unknownToolInPolicy,
                 name: entry.name,

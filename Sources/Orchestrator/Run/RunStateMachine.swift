@@ -273,8 +273,13 @@ package struct RunStateMachine: Sendable {
 
     /// Counts `kind` and, when events are built, queues it with the next sequence number.
     mutating func emit(_ kind: OrchestrationEvent.Kind, at time: Nanoseconds) {
-        sequence += 1
         counts.count(kind)
+        queue(kind, at: time)
+    }
+
+    /// Numbers `kind` and queues it, when events are built.
+    private mutating func queue(_ kind: OrchestrationEvent.Kind, at time: Nanoseconds) {
+        sequence += 1
         guard outbox.isEnabled else { return }
         outbox.append(
             OrchestrationEvent(
@@ -299,18 +304,8 @@ package struct RunStateMachine: Sendable {
 
     /// Queues the final event, with the report, after everything else.
     package mutating func finished(_ report: ExecutionReport) -> RunEffects {
-        sequence += 1
-        guard outbox.isEnabled else { return RunEffects() }
-        outbox.append(
-            OrchestrationEvent(
-                executionID: identity.executionID,
-                nodeID: identity.nodeID,
-                metadata: identity.metadata,
-                sequence: sequence,
-                atNanoseconds: report.durationNanoseconds,
-                kind: .runFinished(report)
-            )
-        )
+        // Counted in the report already (it is made before this event exists).
+        queue(.runFinished(report), at: report.durationNanoseconds)
         return effects()
     }
 

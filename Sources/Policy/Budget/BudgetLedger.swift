@@ -147,11 +147,8 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         guard let toolCount = callsPerTool[tool], toolCount > 0 else { return }
         counts[.toolCalls] = max(0, counts[.toolCalls] - 1)
         callsPerTool[tool] = toolCount > 1 ? toolCount - 1 : nil
-        guard let key = identicalCallKey(tool, argumentsKey), limits[.repeatedToolCalls] != nil,
-            let identical = identicalCalls[key]
-        else { return }
-        identicalCalls[key] = identical > 1 ? identical - 1 : nil
-        counts[.repeatedToolCalls] = identicalCalls.values.max() ?? 0
+        guard let argumentsKey, limits[.repeatedToolCalls] != nil else { return }
+        forgiveRepeat(tool, argumentsKey: argumentsKey)
     }
 
     /// Stops counting one identical call as a repeat: it failed with a retryable error, so the next identical call
@@ -165,7 +162,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     package mutating func forgiveRepeat(_ tool: String, argumentsKey: String) {
         guard let key = identicalCallKey(tool, argumentsKey), let identical = identicalCalls[key] else { return }
         identicalCalls[key] = identical > 1 ? identical - 1 : nil
-        counts[.repeatedToolCalls] = identicalCalls.values.max()
+        counts[.repeatedToolCalls] = identicalCalls.values.max() ?? 0
     }
 
     private func identicalCallKey(_ tool: String, _ argumentsKey: String?) -> String? {
