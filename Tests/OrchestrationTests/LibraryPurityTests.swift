@@ -71,6 +71,6 @@ struct LibraryPurityTests {
     @Test("@unchecked Sendable appears only in the two audited types: the TSan lock and the agent thread pool")
     func uncheckedSendable() throws {
         let uses = try Self.codeLines().filter { $0.text.contains("@unchecked Sendable") }
-        #expect(uses.map(\.file).sorted() == ["Orchestrator/AgentThreadPool.swift", "Policy/LockedState.swift"])
+        #expect(uses.map(\.file).sorted() == ["Orchestrator/Run/AgentThreadPool.swift", "Policy/LockedState.swift"])
     }
 }
