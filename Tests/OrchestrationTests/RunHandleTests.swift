@@ -41,46 +41,67 @@ struct RunHandleTests {
 
     @Test("A run abandoned at its deadline: the handle waits for the agent's code to end")
     func abandonedWork() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
         let gate = SpinGate()
-        let spinning = Arrivals()
-        let ended = Arrivals()
-        let handle = orchestrator.start(
-            spinner(gate, spinning: spinning, ended: ended),
-            task: nil,
-            policy: try StrictPolicy(timeout: .milliseconds(100))
-        )
-        await spinning.wait(for: 1)
-        await clock.waitForSleepers(count: 1)
-        clock.advance(by: .milliseconds(100))
-        let report = await handle.report
-        #expect(report.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(100))))
-        #expect(!report.agentStopped)
-        #expect(ended.count == 0)
-        gate.release()
-        await handle.agentWorkEnded()
-        #expect(ended.count == 1)
+        try await withWatchdog(
+            "a run abandoned at its deadline returns its report without awaiting the busy agent (the deadline escape)",
+            onTimeout: gate.release
+        ) {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let spinning = Arrivals()
+            let ended = Arrivals()
+            let handle = orchestrator.start(
+                spinner(gate, spinning: spinning, ended: ended),
+                task: nil,
+                policy: try StrictPolicy(timeout: .milliseconds(100))
+            )
+            await spinning.wait(for: 1)
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .milliseconds(100))
+            let report = await handle.report
+            #expect(report.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(100))))
+            #expect(!report.agentStopped)
+            #expect(ended.count == 0)
+            gate.release()
+            await handle.agentWorkEnded()
+            #expect(ended.count == 1)
+        }
     }
 
     @Test("shutdown() ends runs in flight with stop reason shutdown and waits for their abandoned code")
     func shutdownEndsInFlight() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
         let gate = SpinGate()
-        let spinning = Arrivals()
-        let ended = Arrivals()
-        let handle = orchestrator.start(spinner(gate, spinning: spinning, ended: ended), task: nil)
-        await spinning.wait(for: 1)
-        async let stopped: Void = orchestrator.shutdown()
-        let report = await handle.report
-        #expect(report.stopReason == .shutdown)
-        #expect(report.status == .cancelled)
-        #expect(ended.count == 0)
-        gate.release()  // shutdown() returns only once the spinning code has ended
-        await stopped
-        #expect(ended.count == 1)
-        #expect(await orchestrator.isShutDown)
+        try await withWatchdog(
+            "shutdown() ends a busy run in flight and returns once its abandoned code has ended",
+            onTimeout: gate.release
+        ) {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let spinning = Arrivals()
+            let ended = Arrivals()
+            let handle = orchestrator.start(spinner(gate, spinning: spinning, ended: ended), task: nil)
+            await spinning.wait(for: 1)
+            // What the abandoned code had done at the moment shutdown() returned.
+            async let endedWhenShutdownReturned: Int = {
+                await orchestrator.shutdown()
+                return ended.count
+            }()
+            let report = await handle.report
+            #expect(report.stopReason == .shutdown)
+            #expect(report.status == .cancelled)
+            #expect(ended.count == 0)
+            // Give a shutdown() that does not wait every chance to return first (a pass never depends on this).
+            for _ in 0..<3 {
+                _ = await orchestrator.isShutDown
+                await Task.yield()
+            }
+            gate.release()  // shutdown() returns only once the spinning code has ended
+            #expect(
+                await endedWhenShutdownReturned == 1,
+                "shutdown() returned while agent code it abandoned was still running"
+            )
+            #expect(await orchestrator.isShutDown)
+        }
     }
 
     @Test("After shutdown every kind of run returns at once with stop reason shutdown and calls no agent")
