@@ -27,16 +27,23 @@ struct RunHandleTests {
 
     @Test("cancel() ends the run with stop reason cancelled and a full report")
     func cancel() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
-        let agent = ScriptedAgent(name: "slow", steps: [[.output("first")], [.sleep(.seconds(5)), .output("never")]])
-        let handle = orchestrator.start(agent, task: nil)
-        await clock.waitForSleepers(count: 2)  // the deadline and the agent's sleep
-        handle.cancel()
-        let report = await handle.report
-        #expect(report.stopReason == .cancelled)
-        #expect(report.stepOutputs == ["first"])
-        await handle.agentWorkEnded()
+        try await withWatchdog(
+            "cancel() ends a run whose agent sleeps, without awaiting the agent (the deadline escape)"
+        ) {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let agent = ScriptedAgent(
+                name: "slow",
+                steps: [[.output("first")], [.sleep(.seconds(5)), .output("never")]]
+            )
+            let handle = orchestrator.start(agent, task: nil)
+            await clock.waitForSleepers(count: 2)  // the deadline and the agent's sleep
+            handle.cancel()
+            let report = await handle.report
+            #expect(report.stopReason == .cancelled)
+            #expect(report.stepOutputs == ["first"])
+            await handle.agentWorkEnded()
+        }
     }
 
     @Test("A run abandoned at its deadline: the handle waits for the agent's code to end")
@@ -191,16 +198,20 @@ struct RunHandleTests {
 struct TimeoutInstantTests {
     @Test("A timer woken late still records the run as ending at its deadline")
     func lateTimer() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
-        let agent = ScriptedAgent(name: "slow", steps: [[.sleep(.seconds(10)), .output("never")]])
-        let policy = try StrictPolicy(timeout: .milliseconds(100))
-        async let pending = orchestrator.run(agent, task: nil, policy: policy)
-        await clock.waitForSleepers(count: 2)
-        clock.advance(by: .milliseconds(150))  // the deadline's sleeper wakes 50 ms late
-        let report = await pending
-        #expect(report.durationNanoseconds == Nanoseconds(.milliseconds(100)))
-        #expect(report.history.last?.atNanoseconds == Nanoseconds(.milliseconds(100)))
-        #expect(report.violations.first?.attempted == 100_000_000)
+        try await withWatchdog(
+            "a timed-out run returns its report without awaiting its sleeping agent (the deadline escape)"
+        ) {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let agent = ScriptedAgent(name: "slow", steps: [[.sleep(.seconds(10)), .output("never")]])
+            let policy = try StrictPolicy(timeout: .milliseconds(100))
+            async let pending = orchestrator.run(agent, task: nil, policy: policy)
+            await clock.waitForSleepers(count: 2)
+            clock.advance(by: .milliseconds(150))  // the deadline's sleeper wakes 50 ms late
+            let report = await pending
+            #expect(report.durationNanoseconds == Nanoseconds(.milliseconds(100)))
+            #expect(report.history.last?.atNanoseconds == Nanoseconds(.milliseconds(100)))
+            #expect(report.violations.first?.attempted == 100_000_000)
+        }
     }
 }
