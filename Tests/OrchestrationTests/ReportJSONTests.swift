@@ -167,33 +167,40 @@ struct ReportJSONTests {
 
     @Test("Reports of runs that stop keep their stop reason, violations and interrupted records through JSON text")
     func stoppedReportsJSONText() async throws {
-        let clock = ManualClock()
-        let orchestrator = try Orchestrator(
-            tools: [countingTool("echo", Counter())],
-            clock: clock,
-            idGenerator: .seeded(3)
-        )
-        let spammer = ScriptedAgent(
-            name: "spammer",
-            steps: [
-                [.callTool("echo", arguments: 1), .callTool("echo", arguments: 2.0), .callTool("echo", arguments: 3)]
-            ]
-        )
-        let violated = await orchestrator.run(spammer, task: nil, policy: try StrictPolicy(maxToolCalls: 2))
-        #expect(violated.stopReason.violation?.limit == .maxToolCalls)
-        let slow = ScriptedAgent(name: "slow", steps: [[.output(-0.0)], [.sleep(.seconds(1)), .output("late")]])
-        async let pending = orchestrator.run(slow, task: nil, policy: try StrictPolicy(timeout: .milliseconds(100)))
-        await clock.waitForSleepers(count: 2)
-        clock.advance(by: .milliseconds(100))
-        let timedOut = try await pending
-        #expect(timedOut.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(100))))
-        for report in [violated, timedOut] {
-            let decoded = try ExecutionReport(jsonText: report.jsonText())
-            #expect(decoded == report)
-            #expect(decoded.jsonText() == report.jsonText())
+        try await withWatchdog(
+            "a timed-out run returns its report without awaiting its sleeping agent (the deadline escape)"
+        ) {
+            let clock = ManualClock()
+            let orchestrator = try Orchestrator(
+                tools: [countingTool("echo", Counter())],
+                clock: clock,
+                idGenerator: .seeded(3)
+            )
+            let spammer = ScriptedAgent(
+                name: "spammer",
+                steps: [
+                    [
+                        .callTool("echo", arguments: 1), .callTool("echo", arguments: 2.0),
+                        .callTool("echo", arguments: 3),
+                    ]
+                ]
+            )
+            let violated = await orchestrator.run(spammer, task: nil, policy: try StrictPolicy(maxToolCalls: 2))
+            #expect(violated.stopReason.violation?.limit == .maxToolCalls)
+            let slow = ScriptedAgent(name: "slow", steps: [[.output(-0.0)], [.sleep(.seconds(1)), .output("late")]])
+            async let pending = orchestrator.run(slow, task: nil, policy: try StrictPolicy(timeout: .milliseconds(100)))
+            await clock.waitForSleepers(count: 2)
+            clock.advance(by: .milliseconds(100))
+            let timedOut = try await pending
+            #expect(timedOut.stopReason == .timedOut(timeout: Nanoseconds(.milliseconds(100))))
+            for report in [violated, timedOut] {
+                let decoded = try ExecutionReport(jsonText: report.jsonText())
+                #expect(decoded == report)
+                #expect(decoded.jsonText() == report.jsonText())
+            }
+            // The library's own text form keeps a number that is integral, and negative zero, as numbers.
+            #expect(try ExecutionReport(jsonText: timedOut.jsonText()).stepOutputs == [.number(-0.0)])
         }
-        // The library's own text form keeps a number that is integral, and negative zero, as numbers.
-        #expect(try ExecutionReport(jsonText: timedOut.jsonText()).stepOutputs == [.number(-0.0)])
     }
 
     @Test("Multi-agent and graph reports read back from their JSON text, equal and byte-identical")

@@ -8,26 +8,30 @@ import Testing
 struct RunHandleTests {
     @Test("A handle's stream carries only its own run's events, in order, runStarted first and runFinished last")
     func ownEvents() async throws {
-        let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
-        let agent = toolCaller("echo", calls: 2)
-        let first = orchestrator.start(agent, task: "one", metadata: ["tenant": "acme"])
-        let second = orchestrator.start(agent, task: "two")
-        var events: [OrchestrationEvent] = []
-        for await event in first.events { events.append(event) }
-        let report = await first.report
-        _ = await second.report
-        #expect(events.allSatisfy { $0.executionID == first.executionID })
-        #expect(events.map(\.sequence) == Array(1...Int64(events.count)))
-        #expect(events.first?.kind.name == "runStarted")
-        #expect(events.last?.kind == .runFinished(report))
-        #expect(events.filter { $0.kind.name == "toolCallStarted" }.count == 2)
-        #expect(report.executionID == first.executionID)
-        #expect(report.metadata == ["tenant": "acme"])
+        try await withWatchdog("a handle streams its own run's events and ends") {
+            let orchestrator = try makeOrchestrator(tools: [countingTool("echo", Counter())])
+            let agent = toolCaller("echo", calls: 2)
+            let first = orchestrator.start(agent, task: "one", metadata: ["tenant": "acme"])
+            let second = orchestrator.start(agent, task: "two")
+            var events: [OrchestrationEvent] = []
+            for await event in first.events { events.append(event) }
+            let report = await first.report
+            _ = await second.report
+            #expect(events.allSatisfy { $0.executionID == first.executionID })
+            #expect(events.map(\.sequence) == Array(1...Int64(events.count)))
+            #expect(events.first?.kind.name == "runStarted")
+            #expect(events.last?.kind == .runFinished(report))
+            #expect(events.filter { $0.kind.name == "toolCallStarted" }.count == 2)
+            #expect(report.executionID == first.executionID)
+            #expect(report.metadata == ["tenant": "acme"])
+        }
     }
 
     @Test("cancel() ends the run with stop reason cancelled and a full report")
     func cancel() async throws {
-        try await withWatchdog("cancel() ends a started run") {
+        try await withWatchdog(
+            "cancel() ends a run whose agent sleeps, without awaiting the agent (the deadline escape)"
+        ) {
             let clock = ManualClock()
             let orchestrator = try makeOrchestrator(clock: clock)
             let agent = ScriptedAgent(
@@ -47,7 +51,10 @@ struct RunHandleTests {
     @Test("A run abandoned at its deadline: the handle waits for the agent's code to end")
     func abandonedWork() async throws {
         let gate = SpinGate()
-        try await withWatchdog("a handle waits for abandoned agent code", onTimeout: gate.release) {
+        try await withWatchdog(
+            "a run abandoned at its deadline returns its report without awaiting the busy agent (the deadline escape)",
+            onTimeout: gate.release
+        ) {
             let clock = ManualClock()
             let orchestrator = try makeOrchestrator(clock: clock)
             let spinning = Arrivals()
@@ -74,7 +81,7 @@ struct RunHandleTests {
     func shutdownEndsInFlight() async throws {
         let gate = SpinGate()
         try await withWatchdog(
-            "shutdown() ends a run in flight and waits for its spinning agent",
+            "shutdown() ends a busy run in flight and returns once its abandoned code has ended",
             onTimeout: gate.release
         ) {
             let clock = ManualClock()
@@ -83,14 +90,25 @@ struct RunHandleTests {
             let ended = Arrivals()
             let handle = orchestrator.start(spinner(gate, spinning: spinning, ended: ended), task: nil)
             await spinning.wait(for: 1)
-            async let stopped: Void = orchestrator.shutdown()
+            // What the abandoned code had done at the moment shutdown() returned.
+            async let endedWhenShutdownReturned: Int = {
+                await orchestrator.shutdown()
+                return ended.count
+            }()
             let report = await handle.report
             #expect(report.stopReason == .shutdown)
             #expect(report.status == .cancelled)
             #expect(ended.count == 0)
+            // Give a shutdown() that does not wait every chance to return first (a pass never depends on this).
+            for _ in 0..<3 {
+                _ = await orchestrator.isShutDown
+                await Task.yield()
+            }
             gate.release()  // shutdown() returns only once the spinning code has ended
-            await stopped
-            #expect(ended.count == 1)
+            #expect(
+                await endedWhenShutdownReturned == 1,
+                "shutdown() returned while agent code it abandoned was still running"
+            )
             #expect(await orchestrator.isShutDown)
         }
     }
@@ -184,16 +202,20 @@ struct RunHandleTests {
 struct TimeoutInstantTests {
     @Test("A timer woken late still records the run as ending at its deadline")
     func lateTimer() async throws {
-        let clock = ManualClock()
-        let orchestrator = try makeOrchestrator(clock: clock)
-        let agent = ScriptedAgent(name: "slow", steps: [[.sleep(.seconds(10)), .output("never")]])
-        let policy = try StrictPolicy(timeout: .milliseconds(100))
-        async let pending = orchestrator.run(agent, task: nil, policy: policy)
-        await clock.waitForSleepers(count: 2)
-        clock.advance(by: .milliseconds(150))  // the deadline's sleeper wakes 50 ms late
-        let report = await pending
-        #expect(report.durationNanoseconds == Nanoseconds(.milliseconds(100)))
-        #expect(report.history.last?.atNanoseconds == Nanoseconds(.milliseconds(100)))
-        #expect(report.violations.first?.attempted == 100_000_000)
+        try await withWatchdog(
+            "a timed-out run returns its report without awaiting its sleeping agent (the deadline escape)"
+        ) {
+            let clock = ManualClock()
+            let orchestrator = try makeOrchestrator(clock: clock)
+            let agent = ScriptedAgent(name: "slow", steps: [[.sleep(.seconds(10)), .output("never")]])
+            let policy = try StrictPolicy(timeout: .milliseconds(100))
+            async let pending = orchestrator.run(agent, task: nil, policy: policy)
+            await clock.waitForSleepers(count: 2)
+            clock.advance(by: .milliseconds(150))  // the deadline's sleeper wakes 50 ms late
+            let report = await pending
+            #expect(report.durationNanoseconds == Nanoseconds(.milliseconds(100)))
+            #expect(report.history.last?.atNanoseconds == Nanoseconds(.milliseconds(100)))
+            #expect(report.violations.first?.attempted == 100_000_000)
+        }
     }
 }

@@ -91,6 +91,31 @@ struct RunStateMachineTests {
         #expect(run.endTime == ns(10))
     }
 
+    @Test("A tool call that finishes after the end changes no record, count or event")
+    func toolRecordFrozenAfterEnd() throws {
+        var run = machine()
+        _ = run.begin(at: ns(0))
+        _ = run.delivered(dropped: 0)
+        let (position, _) = run.toolCallStarted("echo", arguments: [:], argumentsKey: "{}", at: ns(1))
+        _ = run.delivered(dropped: 0)
+        _ = run.terminate(.cancelled, at: ns(2))
+        _ = run.delivered(dropped: 0)
+        let emitted = run.counts.emitted
+        let effects = run.toolCallFinished(
+            at: try #require(position),
+            result: .failure(ToolError(code: .toolFailed, tool: "echo", message: "late")),
+            at: ns(3)
+        )
+        #expect(
+            run.toolCallsOutsideSteps.map(\.status) == [.interrupted],
+            "a tool call finishing after the end must leave its record interrupted (records are frozen)"
+        )
+        #expect(run.toolCallsOutsideSteps.first?.endNanoseconds == ns(2))
+        #expect(run.failedToolCalls == 0)
+        #expect(run.counts.emitted == emitted, "nothing is emitted after the end")
+        #expect(effects.events == nil)
+    }
+
     @Test("Work reserved while the run ended is given back in the effects")
     func refundsAfterTermination() {
         var run = machine()
@@ -140,16 +165,19 @@ struct RunStateMachineTests {
     func terminationWaitersAreEffects() async {
         // The continuations are real, but the rule is the machine's: it returns them; nothing here is concurrent.
         var run = machine()
+        // A waiter the machine fails to hand back is resumed here, after the failed expectation: never a hang.
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             #expect(run.waitForTermination(waiter).resumptions.isEmpty)
             let (_, effects) = run.terminate(.cancelled, at: ns(1))
-            #expect(effects.resumptions.count == 1)
+            #expect(effects.resumptions.count == 1, "the termination did not hand back the waiter registered before it")
             for waiter in effects.resumptions { waiter.resume() }
+            if effects.resumptions.isEmpty { waiter.resume() }
         }
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let effects = run.waitForTermination(waiter)
-            #expect(effects.resumptions.count == 1)
+            #expect(effects.resumptions.count == 1, "a waiter registered after the end was not handed back at once")
             for waiter in effects.resumptions { waiter.resume() }
+            if effects.resumptions.isEmpty { waiter.resume() }
         }
     }
 
