@@ -56,7 +56,8 @@ let package = Package(
         .testTarget(
             name: "AgentAdaptersTests",
             dependencies: ["AgentAdapters", "AgentPolicy", "AgentTesting"],
-            path: "Tests/AdaptersTests"
+            path: "Tests/AdaptersTests",
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "AgentOrchestrationTests",

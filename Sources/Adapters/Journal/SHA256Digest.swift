@@ -1,0 +1,133 @@
+/// A SHA-256 digest: 32 bytes, written as 64 lower-case hexadecimal digits.
+///
+/// ``description`` and the `Codable` form are the hexadecimal text (a single JSON string); ``init(hex:)`` reads it
+/// back and accepts lower-case digits only, so that one digest has one text. ``zero`` (32 zero bytes) is the
+/// journal chain's genesis value.
+///
+/// The type is a `Sendable` value; equality and hashing compare the 32 bytes.
+public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The 32 bytes as four big-endian 64-bit words.
+    private var words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// Creates a digest from its four big-endian 64-bit words.
+    init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
+    /// The digest of 32 zero bytes' worth: all bits clear. The journal chain starts from it.
+    public static let zero = SHA256Digest(words: (0, 0, 0, 0))
+
+    /// Creates a digest from 32 bytes, or `nil` when `bytes` does not hold exactly 32.
+    ///
+    /// - Parameter bytes: The digest's bytes, in order.
+    public init?(bytes: some Collection<UInt8>) {
+        guard bytes.count == 32 else { return nil }
+        var values: [UInt64] = [0, 0, 0, 0]
+        for (index, byte) in bytes.enumerated() {
+            values[index / 8] = values[index / 8] << 8 | UInt64(byte)
+        }
+        words = (values[0], values[1], values[2], values[3])
+    }
+
+    /// Parses 64 lower-case hexadecimal digits, or returns `nil` for any other text.
+    ///
+    /// - Parameter hex: The digest's text, as written by ``description``.
+    public init?(hex: some StringProtocol) {
+        var values: [UInt64] = [0, 0, 0, 0]
+        var count = 0
+        for byte in hex.utf8 {
+            let nibble: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+            guard count < 64 else { return nil }
+            values[count / 16] = values[count / 16] << 4 | UInt64(nibble)
+            count += 1
+        }
+        guard count == 64 else { return nil }
+        words = (values[0], values[1], values[2], values[3])
+    }
+
+    /// The digest's 32 bytes, in order.
+    public var bytes: [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(32)
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 56, through: 0, by: -8) {
+                result.append(UInt8(truncatingIfNeeded: word >> shift))
+            }
+        }
+        return result
+    }
+
+    /// Calls `body` with the digest's 32 bytes, without allocating.
+    ///
+    /// - Parameter body: A closure reading the bytes; the buffer is valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    public func withUnsafeBytes<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        var bigEndian = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        return try Swift.withUnsafeBytes(of: &bigEndian) { (raw: UnsafeRawBufferPointer) throws(Failure) -> Result in
+            try body(raw)
+        }
+    }
+
+    /// The digest as 64 lower-case hexadecimal digits.
+    public var description: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for word in [words.0, words.1, words.2, words.3] {
+            for shift in stride(from: 60, through: 0, by: -4) { text.append(digits[Int((word >> shift) & 0xF)]) }
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Compares the 32 bytes.
+    ///
+    /// - Parameters:
+    ///   - lhs: A digest.
+    ///   - rhs: Another digest.
+    /// - Returns: Whether the bytes are equal.
+    public static func == (lhs: SHA256Digest, rhs: SHA256Digest) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+            && lhs.words.3 == rhs.words.3
+    }
+
+    /// Hashes the 32 bytes.
+    ///
+    /// - Parameter hasher: The hasher to feed.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
+    }
+
+    /// Decodes the hexadecimal text from a single-value container.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError.dataCorrupted` when the text is not 64 lower-case hexadecimal digits.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let digest = SHA256Digest(hex: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "a SHA-256 digest is 64 lower-case hexadecimal digits, found \"\(text.prefix(80))\""
+            )
+        }
+        self = digest
+    }
+
+    /// Encodes the hexadecimal text into a single-value container.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: What the encoder throws.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
