@@ -1,7 +1,9 @@
 extension JSONValue {
-    /// Returns the value as canonical JSON text.
+    /// Returns the value as the library's exact JSON text: the form reports and the journal store.
     ///
-    /// The output is deterministic byte for byte, so equal values always print identically:
+    /// The output is deterministic byte for byte, so equal values always print identically. It is not RFC 8785
+    /// (``canonicalJSONBytes()`` is, and the journal hashes that): it keeps ``integer(_:)`` and ``number(_:)``
+    /// apart, so that a value read back is the value written.
     /// - object keys are sorted by their UTF-8 bytes, at every level; arrays keep their order;
     /// - strings escape `"` and `\`, use `\b \f \n \r \t` for those controls and `\u00XX` (upper-case hex) for the
     ///   other control characters; everything else, including `/` and non-ASCII text, is written as UTF-8;
