@@ -1,0 +1,252 @@
+extension JournalChain {
+    /// Recomputes a journal's hash chain and reports the first bad entry, by position and kind.
+    ///
+    /// Entries are checked in order; for each: it must parse (``JournalFault/Kind/unparseable``), its version must
+    /// be known (``JournalFault/Kind/unknownVersion``), its hash must match its content (``JournalFault/Kind/altered``),
+    /// its `position` must be the next one (a later position is ``JournalFault/Kind/reordered`` when the missing
+    /// position comes later in the journal, else ``JournalFault/Kind/removed``; an earlier or repeated one is
+    /// ``JournalFault/Kind/inserted``), and its `previousHash` must be the hash of the entry before (else that entry
+    /// was replaced and re-hashed: ``JournalFault/Kind/altered`` at the one before, or
+    /// ``JournalFault/Kind/genesisMismatch`` for the first).
+    ///
+    /// A hash chain without a secret cannot tell a journal cut short, or extended, or rewritten from some entry on,
+    /// from a genuine one: pin it with the count and head hash of an earlier `verified` result. With
+    /// `expectedCount`, a shorter journal is ``JournalFault/Kind/removed`` and a longer one
+    /// ``JournalFault/Kind/inserted`` at the pinned count; with `expectedHeadHash`, a different hash at the pinned
+    /// head is ``JournalFault/Kind/altered`` there.
+    ///
+    /// The hash covers the entry's JSON data (RFC 8785), not its bytes: reformatting an entry without changing its
+    /// data (whitespace, key order, escapes, `1` for `1.0`) is not reported.
+    ///
+    /// The records' own ``JournalRecord/position`` values are not trusted (a file can be renumbered); positions
+    /// in the report are entries' positions in the journal, from 0.
+    ///
+    /// - Parameters:
+    ///   - records: The journal's records from position 0, in stored order.
+    ///   - genesis: The hash the first entry chains from (a forked journal: its parent's hash at the fork).
+    ///   - knownVersion: The highest entry format version the caller understands.
+    ///   - expectedCount: The entry count of an earlier `verified` result, to catch entries removed or appended
+    ///     at the end.
+    ///   - expectedHeadHash: The head hash of an earlier `verified` result (at `expectedCount`, or at the end).
+    /// - Returns: `verified` with the count and head hash, or the first fault.
+    public static func verify(
+        _ records: [JournalRecord],
+        genesis: SHA256Digest = .zero,
+        knownVersion: Int64 = JournalChain.formatVersion,
+        expectedCount: Int? = nil,
+        expectedHeadHash: SHA256Digest? = nil
+    ) -> JournalVerification {
+        var walk = ChainWalk(records: records, knownVersion: knownVersion)
+        var hashes: [SHA256Digest] = []
+        hashes.reserveCapacity(records.count)
+        for index in records.indices {
+            let entry: Envelope
+            do throws(JournalFault) {
+                entry = try walk.envelope(at: index, reportedAs: index)
+            } catch {
+                return .failed(error)
+            }
+            if let fault = walk.positionFault(of: entry, at: index) { return .failed(fault) }
+            let previous = index == 0 ? genesis : hashes[index - 1]
+            if entry.previousHash != previous {
+                if index == 0 {
+                    return .failed(
+                        JournalFault(
+                            kind: .genesisMismatch,
+                            position: 0,
+                            message: "the first entry chains from \(entry.previousHash), not from the genesis "
+                                + "\(genesis): verify a forked journal with its parent's hash"
+                        )
+                    )
+                }
+                return .failed(
+                    JournalFault(
+                        kind: .altered,
+                        position: index - 1,
+                        message: "entry \(index) chains from \(entry.previousHash), but entry \(index - 1) hashes "
+                            + "to \(previous): entry \(index - 1) was replaced"
+                    )
+                )
+            }
+            hashes.append(entry.hash)
+        }
+        let count = records.count
+        if let expectedCount, count != expectedCount {
+            if count < expectedCount {
+                return .failed(
+                    JournalFault(
+                        kind: .removed,
+                        position: count,
+                        message: "the journal ends after \(count) entries; it had \(expectedCount)"
+                    )
+                )
+            }
+            if let expectedHeadHash, (expectedCount == 0 ? genesis : hashes[expectedCount - 1]) != expectedHeadHash {
+                return .failed(headMismatch(at: expectedCount - 1, expected: expectedHeadHash))
+            }
+            return .failed(
+                JournalFault(
+                    kind: .inserted,
+                    position: expectedCount,
+                    message: "the journal goes on past its \(expectedCount) pinned entries to \(count)"
+                )
+            )
+        }
+        let head = count == 0 ? genesis : hashes[count - 1]
+        if let expectedHeadHash, head != expectedHeadHash {
+            return .failed(headMismatch(at: count - 1, expected: expectedHeadHash))
+        }
+        return .verified(count: count, headHash: head)
+    }
+
+    /// Parses one record as an entry and refuses a version newer than `knownVersion`, without checking the chain.
+    ///
+    /// For the layer that decodes entries: it reads the object (envelope fields included) and need not know the
+    /// envelope's rules.
+    ///
+    /// - Parameters:
+    ///   - record: The stored record.
+    ///   - knownVersion: The highest entry format version the caller understands.
+    /// - Returns: The entry's members, envelope fields included.
+    /// - Throws: ``JournalFault`` of kind ``JournalFault/Kind/unparseable`` or ``JournalFault/Kind/unknownVersion``
+    ///   at the record's position.
+    public static func readEntry(
+        _ record: JournalRecord,
+        knownVersion: Int64 = JournalChain.formatVersion
+    ) throws(JournalFault) -> [String: JSONValue] {
+        var walk = ChainWalk(records: [record], knownVersion: knownVersion)
+        return try walk.envelope(at: 0, reportedAs: record.position).members
+    }
+
+    private static func headMismatch(at position: Int, expected: SHA256Digest) -> JournalFault {
+        if position < 0 {
+            return JournalFault(
+                kind: .genesisMismatch,
+                position: 0,
+                message: "the pinned head \(expected) is not the genesis of this empty journal"
+            )
+        }
+        return JournalFault(
+            kind: .altered,
+            position: position,
+            message: "entry \(position) does not hash to the pinned head \(expected): it was replaced"
+        )
+    }
+}
+
+/// An entry's envelope fields, parsed and checked.
+private struct Envelope {
+    var members: [String: JSONValue]
+    var position: Int
+    var previousHash: SHA256Digest
+    var hash: SHA256Digest
+}
+
+/// The state of one verification: the records, and their claimed positions parsed once, on demand.
+private struct ChainWalk {
+    let records: [JournalRecord]
+    let knownVersion: Int64
+    /// The `position` each record claims, `nil` while not yet read; `.some(nil)` when it has none.
+    private var claims: [Int?]?
+
+    init(records: [JournalRecord], knownVersion: Int64) {
+        self.records = records
+        self.knownVersion = knownVersion
+    }
+
+    /// Parses record `index`, checks its version, envelope and own hash.
+    mutating func envelope(at index: Int, reportedAs position: Int) throws(JournalFault) -> Envelope {
+        func unparseable(_ message: String) -> JournalFault {
+            JournalFault(kind: .unparseable, position: position, message: message)
+        }
+        guard let text = String(validating: records[index].bytes, as: UTF8.self) else {
+            throw unparseable("the record is not UTF-8 text")
+        }
+        let value: JSONValue
+        do throws(JSONParsingError) {
+            value = try JSONValue(parsing: text)
+        } catch {
+            throw unparseable("the record is not JSON: \(error)")
+        }
+        guard case .object(let members) = value else {
+            throw unparseable("the record is JSON \(value.kindName), not an entry object")
+        }
+        guard case .integer(let version)? = members["version"], version >= 1 else {
+            throw unparseable("the entry has no integer 'version' of 1 or more")
+        }
+        guard version <= knownVersion else {
+            throw JournalFault(
+                kind: .unknownVersion,
+                position: position,
+                message: "the entry has format version \(version); this reader knows up to \(knownVersion): "
+                    + "read the journal with a newer library"
+            )
+        }
+        guard case .integer(let claimed)? = members["position"], claimed >= 0, claimed <= Int64(Int.max) else {
+            throw unparseable("the entry has no integer 'position' of 0 or more")
+        }
+        guard case .string(let previousText)? = members["previousHash"],
+            let previousHash = SHA256Digest(hex: previousText)
+        else {
+            throw unparseable("the entry's 'previousHash' is not 64 lower-case hexadecimal digits")
+        }
+        guard case .string(let hashText)? = members["hash"], let hash = SHA256Digest(hex: hashText) else {
+            throw unparseable("the entry's 'hash' is not 64 lower-case hexadecimal digits")
+        }
+        let computed = JournalChain.hash(of: members, after: previousHash)
+        guard computed == hash else {
+            throw JournalFault(
+                kind: .altered,
+                position: position,
+                message: "the entry hashes to \(computed), not to its recorded hash \(hash): its content was changed"
+            )
+        }
+        return Envelope(members: members, position: Int(claimed), previousHash: previousHash, hash: hash)
+    }
+
+    /// The fault when record `index`'s claimed position is not `index`, or `nil` when it is.
+    mutating func positionFault(of entry: Envelope, at index: Int) -> JournalFault? {
+        let claimed = entry.position
+        if claimed == index { return nil }
+        if claimed < index {
+            return JournalFault(
+                kind: .inserted,
+                position: claimed,
+                message: "two entries claim position \(claimed) (the second is record \(index)): one was inserted"
+            )
+        }
+        let later = (index + 1)..<records.count
+        if later.contains(where: { claim(at: $0) == index }) {
+            return JournalFault(
+                kind: .reordered,
+                position: index,
+                message: "entry \(index) comes later in the journal, after entry \(claimed): entries were reordered"
+            )
+        }
+        if later.contains(where: { claim(at: $0) == claimed }) {
+            return JournalFault(
+                kind: .inserted,
+                position: index,
+                message: "record \(index) repeats entry \(claimed), which comes again later: a copy was inserted"
+            )
+        }
+        return JournalFault(
+            kind: .removed,
+            position: index,
+            message: "record \(index) claims position \(claimed): "
+                + (claimed - 1 > index ? "entries \(index)…\(claimed - 1) were removed" : "entry \(index) was removed")
+        )
+    }
+
+    /// The position record `index` claims, parsing it the first time, or `nil` when it has none.
+    private mutating func claim(at index: Int) -> Int? {
+        if claims == nil { claims = Array(repeating: nil, count: records.count) }
+        if let known = claims![index] { return known }
+        let text = String(decoding: records[index].bytes, as: UTF8.self)
+        guard let value = try? JSONValue(parsing: text), case .integer(let claimed)? = value["position"],
+            claimed >= 0, claimed <= Int64(Int.max)
+        else { return nil }
+        claims![index] = Int(claimed)
+        return Int(claimed)
+    }
+}

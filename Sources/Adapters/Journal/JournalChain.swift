@@ -1,0 +1,132 @@
+/// The journal's hash chain: turns entries into stored records that each carry the hash of the one before.
+///
+/// An entry is a JSON object made by the layer that defines what a run records; the chain adds four envelope
+/// fields and prints it in the library's exact form (``JSONValue/jsonText(prettyPrinted:)``, which keeps integers
+/// and numbers apart) as the record's bytes:
+/// - `version`: the entry format version (an integer, default ``formatVersion``);
+/// - `position`: the entry's position in its journal, from 0;
+/// - `previousHash`: the hash of the entry before, or the chain's ``genesis`` for the first entry;
+/// - `hash`: SHA-256 over the 32 bytes of `previousHash` followed by the RFC 8785 canonical form
+///   (``JSONValue/canonicalJSONBytes()``) of the entry **without** its `hash` field.
+///
+/// A journal starts from ``SHA256Digest/zero``; a journal forked from another starts from its parent's hash at the
+/// fork point. ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)`` recomputes the chain and names the
+/// first entry altered, removed, inserted or reordered. `Docs/JournalFormat.md` documents the format field by field,
+/// and `Docs/verify_journal.py` checks a journal without this library.
+///
+/// ```swift
+/// var chain = JournalChain()
+/// let record = try chain.append(["kind": "toolCallStarted", "tool": "search"])
+/// try await store.append([record], to: journal, durability: .immediate)
+/// ```
+///
+/// The type is a `Sendable` value holding the head hash and the count; one writer owns it.
+public struct JournalChain: Hashable, Sendable {
+    /// The entry format version this library writes and reads: 1.
+    public static let formatVersion: Int64 = 1
+
+    /// The envelope fields the chain adds; an entry must not carry them itself.
+    public static let envelopeFields: Set<String> = ["version", "position", "previousHash", "hash"]
+
+    /// The hash the first entry chains from: ``SHA256Digest/zero``, or the parent's hash for a forked journal.
+    public let genesis: SHA256Digest
+    /// The hash of the last entry appended, or ``genesis`` when there is none yet.
+    public private(set) var headHash: SHA256Digest
+    /// How many entries the chain holds: the position of the next one.
+    public private(set) var count: Int
+
+    /// Creates an empty chain.
+    ///
+    /// - Parameter genesis: The hash the first entry chains from: ``SHA256Digest/zero`` for a new journal, the
+    ///   parent's hash at the fork point for a forked one.
+    public init(genesis: SHA256Digest = .zero) {
+        self.genesis = genesis
+        headHash = genesis
+        count = 0
+    }
+
+    /// Creates a chain that continues stored records, after verifying them.
+    ///
+    /// - Parameters:
+    ///   - records: The journal's records from position 0, in order.
+    ///   - genesis: The hash the first entry chains from.
+    ///   - knownVersion: The highest entry format version the caller understands.
+    /// - Throws: ``JournalFault`` naming the first bad entry.
+    public init(
+        continuing records: [JournalRecord],
+        genesis: SHA256Digest = .zero,
+        knownVersion: Int64 = JournalChain.formatVersion
+    ) throws(JournalFault) {
+        switch JournalChain.verify(records, genesis: genesis, knownVersion: knownVersion) {
+        case .verified(let count, let headHash):
+            self.genesis = genesis
+            self.headHash = headHash
+            self.count = count
+        case .failed(let fault):
+            throw fault
+        }
+    }
+
+    /// Seals an entry into the chain: adds the envelope fields and returns the record to store.
+    ///
+    /// - Parameters:
+    ///   - entry: The entry, a JSON object without the ``envelopeFields``.
+    ///   - version: The entry format version to write, at least 1.
+    /// - Returns: The record: position ``count`` (before the call) and the entry's stored bytes.
+    /// - Throws: ``JournalChainError`` when `entry` is not an object, carries an envelope field, or `version` is
+    ///   below 1; the chain is then unchanged.
+    public mutating func append(
+        _ entry: JSONValue,
+        version: Int64 = JournalChain.formatVersion
+    ) throws(JournalChainError) -> JournalRecord {
+        guard case .object(var members) = entry else {
+            throw JournalChainError(
+                code: .entryNotAnObject,
+                field: nil,
+                message: "a journal entry is a JSON object, got \(entry.kindName): wrap the value in an object"
+            )
+        }
+        for field in ["version", "position", "previousHash", "hash"] where members[field] != nil {
+            throw JournalChainError(
+                code: .envelopeFieldInEntry,
+                field: field,
+                message: "the entry carries '\(field)', which the chain writes itself: rename the entry's field"
+            )
+        }
+        guard version >= 1 else {
+            throw JournalChainError(
+                code: .invalidVersion,
+                field: "version",
+                message: "entry format version \(version) is below 1: pass 1 or more"
+            )
+        }
+        members["version"] = .integer(version)
+        members["position"] = .integer(Int64(count))
+        members["previousHash"] = .string(headHash.description)
+        let hash = JournalChain.hash(of: members, after: headHash)
+        members["hash"] = .string(hash.description)
+        let record = JournalRecord(position: count, bytes: Array(JSONValue.object(members).jsonText().utf8))
+        headHash = hash
+        count += 1
+        return record
+    }
+
+    /// The chain hash of an entry: SHA-256 over `previous`'s 32 bytes, then the entry's RFC 8785 form without its
+    /// `hash` member.
+    ///
+    /// - Parameters:
+    ///   - members: The entry's members; a `hash` member, if present, is left out.
+    ///   - previous: The hash of the entry before, or the chain's genesis.
+    /// - Returns: The entry's hash.
+    public static func hash(of members: [String: JSONValue], after previous: SHA256Digest) -> SHA256Digest {
+        var hashed = members
+        hashed["hash"] = nil
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(512)
+        JSONValue.object(hashed).appendCanonicalJSON(to: &canonical)
+        var hasher = SHA256()
+        previous.withUnsafeBytes { hasher.update($0) }
+        hasher.update(canonical)
+        return hasher.finalize()
+    }
+}
