@@ -66,15 +66,24 @@ extension JSONValue {
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            for (index, key) in JSONValue.canonicalKeyOrder(members.keys).enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                appendCanonicalString(key, to: &output)
-                output.append(UInt8(ascii: ":"))
-                members[key].unsafelyUnwrapped.appendCanonicalJSON(to: &output)
-            }
-            output.append(UInt8(ascii: "}"))
+            JSONValue.appendCanonicalObject(members.sorted { JSONKeyOrder.utf16Precedes($0.key, $1.key) }, to: &output)
         }
+    }
+
+    /// Appends an object in RFC 8785 form from members already in UTF-16 key order.
+    ///
+    /// - Parameters:
+    ///   - members: The members, sorted by ``canonicalKeyOrder(_:)``'s order, keys unique.
+    ///   - output: The UTF-8 bytes to append to.
+    static func appendCanonicalObject(_ members: [(key: String, value: JSONValue)], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            appendCanonicalString(member.key, to: &output)
+            output.append(UInt8(ascii: ":"))
+            member.value.appendCanonicalJSON(to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
     }
 
     /// The keys in RFC 8785 order: by UTF-16 code units.
@@ -85,57 +94,20 @@ extension JSONValue {
         keys.sorted(by: utf16Precedes)
     }
 
-    /// Whether `lhs` sorts before `rhs` by UTF-16 code units, computed on the UTF-8 bytes.
-    ///
-    /// UTF-8 byte order is code point order, which is UTF-16 order except that U+E000…U+FFFF (UTF-8 lead bytes
-    /// `EE` and `EF`) sort after the supplementary planes (lead bytes `F0`…`F4`, surrogates in UTF-16). Lifting
-    /// `EE` and `EF` above `F4` repairs that; they never occur as continuation bytes, so no other order changes.
+    /// Whether `lhs` sorts before `rhs` by UTF-16 code units (RFC 8785's key order), computed on the UTF-8 bytes.
     ///
     /// - Parameters:
     ///   - lhs: A string.
     ///   - rhs: Another string.
     /// - Returns: Whether `lhs` comes first.
-    package static func utf16Precedes(_ lhs: String, _ rhs: String) -> Bool {
-        @inline(__always) func weight(_ byte: UInt8) -> UInt16 {
-            byte == 0xEE || byte == 0xEF ? UInt16(byte) + 0x10 : UInt16(byte)
-        }
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil): return false
-            case (nil, _): return true
-            case (_, nil): return false
-            case (let a?, let b?):
-                if a != b { return weight(a) < weight(b) }
-            }
-        }
-    }
+    package static func utf16Precedes(_ lhs: String, _ rhs: String) -> Bool { JSONKeyOrder.utf16Precedes(lhs, rhs) }
 }
 
-/// Appends a string in RFC 8785 form (§3.2.2.2): quoted, escaping only `"`, `\` and U+0000…U+001F.
+/// Appends a string in RFC 8785 form (§3.2.2.2): quoted, escaping only `"`, `\` and U+0000…U+001F, lower-case hex.
 ///
 /// - Parameters:
 ///   - string: The string.
 ///   - output: The UTF-8 bytes to append to.
 private func appendCanonicalString(_ string: String, to output: inout [UInt8]) {
-    output.append(UInt8(ascii: "\""))
-    for byte in string.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""): output += #"\""#.utf8
-        case UInt8(ascii: "\\"): output += #"\\"#.utf8
-        case 0x08: output += #"\b"#.utf8
-        case 0x0C: output += #"\f"#.utf8
-        case 0x0A: output += #"\n"#.utf8
-        case 0x0D: output += #"\r"#.utf8
-        case 0x09: output += #"\t"#.utf8
-        case 0x00..<0x20:
-            output += #"\u00"#.utf8
-            output.append(UInt8(ascii: "0") + (byte >> 4))  // 0 or 1
-            let low = byte & 0x0F
-            output.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
-        default: output.append(byte)
-        }
-    }
-    output.append(UInt8(ascii: "\""))
+    JSONStringEscaper.append(string, to: &output, upperCaseHex: false)
 }

@@ -22,8 +22,8 @@ extension JSONValue {
     }
 }
 
-/// Appends canonical JSON text as UTF-8 bytes.
-private struct JSONTextWriter {
+/// Appends the library's exact JSON text as UTF-8 bytes.
+struct JSONTextWriter {
     let prettyPrinted: Bool
     var output: [UInt8] = []
 
@@ -36,7 +36,9 @@ private struct JSONTextWriter {
         switch value {
         case .null: append("null")
         case .bool(let bool): append(bool ? "true" : "false")
-        case .integer(let integer): append(String(integer))
+        case .integer(let integer):
+            if integer < 0 { output.append(UInt8(ascii: "-")) }
+            ECMAScriptNumberFormatter.appendDecimal(integer.magnitude, to: &output)
         case .number(let number): append(number.isFinite ? number.description : "null")
         case .string(let string): writeString(string)
         case .array(let elements):
@@ -50,20 +52,28 @@ private struct JSONTextWriter {
             newline(depth: depth)
             output.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { return append("{}") }
-            output.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (position, key) in keys.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
-                newline(depth: depth + 1)
-                writeString(key)
-                output.append(UInt8(ascii: ":"))
-                if prettyPrinted { output.append(UInt8(ascii: " ")) }
-                write(members[key]!, depth: depth + 1)
-            }
-            newline(depth: depth)
-            output.append(UInt8(ascii: "}"))
+            writeObject(members.sorted { JSONKeyOrder.utf8Precedes($0.key, $1.key) }, depth: depth)
         }
+    }
+
+    /// Writes an object from members already sorted by their keys' UTF-8 bytes.
+    ///
+    /// - Parameters:
+    ///   - members: The members, in UTF-8 key order, keys unique.
+    ///   - depth: The object's nesting depth, for indentation.
+    mutating func writeObject(_ members: [(key: String, value: JSONValue)], depth: Int) {
+        guard !members.isEmpty else { return append("{}") }
+        output.append(UInt8(ascii: "{"))
+        for (position, member) in members.enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            newline(depth: depth + 1)
+            writeString(member.key)
+            output.append(UInt8(ascii: ":"))
+            if prettyPrinted { output.append(UInt8(ascii: " ")) }
+            write(member.value, depth: depth + 1)
+        }
+        newline(depth: depth)
+        output.append(UInt8(ascii: "}"))
     }
 
     private mutating func newline(depth: Int) {
@@ -75,27 +85,6 @@ private struct JSONTextWriter {
     private mutating func append(_ text: String) { output.append(contentsOf: text.utf8) }
 
     private mutating func writeString(_ string: String) {
-        output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x00..<0x20:
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(hexDigit(byte >> 4))
-                output.append(hexDigit(byte & 0x0F))
-            default: output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    private func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
+        JSONStringEscaper.append(string, to: &output, upperCaseHex: true)
     }
 }

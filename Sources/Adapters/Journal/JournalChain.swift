@@ -79,7 +79,7 @@ public struct JournalChain: Hashable, Sendable {
         _ entry: JSONValue,
         version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
-        guard case .object(var members) = entry else {
+        guard case .object(let members) = entry else {
             throw JournalChainError(
                 code: .entryNotAnObject,
                 field: nil,
@@ -100,12 +100,20 @@ public struct JournalChain: Hashable, Sendable {
                 message: "entry format version \(version) is below 1: pass 1 or more"
             )
         }
-        members["version"] = .integer(version)
-        members["position"] = .integer(Int64(count))
-        members["previousHash"] = .string(headHash.description)
-        let hash = JournalChain.hash(of: members, after: headHash)
-        members["hash"] = .string(hash.description)
-        let record = JournalRecord(position: count, bytes: Array(JSONValue.object(members).jsonText().utf8))
+        // Members as pairs, sorted once per key order, rather than a dictionary copied and re-hashed per field.
+        var pairs: [(key: String, value: JSONValue)] = []
+        pairs.reserveCapacity(members.count + 4)
+        pairs.append(contentsOf: members.lazy.map { (key: $0.key, value: $0.value) })
+        pairs.append((key: "version", value: .integer(version)))
+        pairs.append((key: "position", value: .integer(Int64(count))))
+        pairs.append((key: "previousHash", value: .string(headHash.description)))
+        let hash = JournalChain.hash(ofMembersWithoutHash: &pairs, after: headHash)
+        pairs.append((key: "hash", value: .string(hash.description)))
+        pairs.sort { JSONKeyOrder.utf8Precedes($0.key, $1.key) }
+        var writer = JSONTextWriter(prettyPrinted: false)
+        writer.output.reserveCapacity(768)
+        writer.writeObject(pairs, depth: 0)
+        let record = JournalRecord(position: count, bytes: writer.output)
         headHash = hash
         count += 1
         return record
@@ -119,11 +127,19 @@ public struct JournalChain: Hashable, Sendable {
     ///   - previous: The hash of the entry before, or the chain's genesis.
     /// - Returns: The entry's hash.
     public static func hash(of members: [String: JSONValue], after previous: SHA256Digest) -> SHA256Digest {
-        var hashed = members
-        hashed["hash"] = nil
+        var pairs = members.compactMap { $0.key == "hash" ? nil : (key: $0.key, value: $0.value) }
+        return hash(ofMembersWithoutHash: &pairs, after: previous)
+    }
+
+    /// The chain hash of an entry given as members without `hash`; sorts `members` into RFC 8785 order.
+    static func hash(
+        ofMembersWithoutHash members: inout [(key: String, value: JSONValue)],
+        after previous: SHA256Digest
+    ) -> SHA256Digest {
+        members.sort { JSONKeyOrder.utf16Precedes($0.key, $1.key) }
         var canonical: [UInt8] = []
-        canonical.reserveCapacity(512)
-        JSONValue.object(hashed).appendCanonicalJSON(to: &canonical)
+        canonical.reserveCapacity(768)
+        JSONValue.appendCanonicalObject(members, to: &canonical)
         var hasher = SHA256()
         previous.withUnsafeBytes { hasher.update($0) }
         hasher.update(canonical)
