@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4), written in the library so that the journal's hash chain needs no package and no Foundation.
 ///
-/// Feed bytes with ``update(_:)`` in as many pieces as convenient, then read the digest with ``finalize()``; the
+/// Feed bytes with `update(_:)` in as many pieces as convenient, then read the digest with ``finalize()``; the
 /// digest depends only on the concatenated bytes, not on how they were split. ``hash(_:)`` does both for bytes at
 /// hand.
 ///
