@@ -12,7 +12,9 @@ private enum Priority: String, Codable, CaseIterable {
 }
 
 private enum Level: Int, Codable, CaseIterable {
-    case one = 1, two = 2, five = 5
+    case one = 1
+    case two = 2
+    case five = 5
 }
 
 private struct Ticket: Codable, Equatable {
@@ -57,7 +59,9 @@ private var ticketSchema: ToolSchema {
             "counts": ToolSchema.array(of: int64Schema).nullable(),
             "grid": .array(of: .array(of: .boolean())),
         ],
-        required: ["title", "priority", "level", "address", "history", "tags", "extra", "score", "done", "small", "grid"]
+        required: [
+            "title", "priority", "level", "address", "history", "tags", "extra", "score", "done", "small", "grid",
+        ]
     )
 }
 
@@ -361,7 +365,9 @@ struct SchemaDerivationTests {
             "shapes": [["circle": ["radius": 1.5]], ["square": ["side": 2]]],
         ]
         #expect(schema.validate(forest) == nil)
-        let badTree: JSONValue = ["trees": [["name": "oak", "children": [["name": 3, "children": []]]]], "shapes": []]
+        let badTree: JSONValue = [
+            "trees": [["name": "oak", "children": [["name": 3, "children": []]]]], "shapes": [],
+        ]
         #expect(schema.validate(badTree)?.path == "trees[0].children[0].name")
         let badShape: JSONValue = ["trees": [], "shapes": [["triangle": [:]]]]
         #expect(schema.validate(badShape)?.path == "shapes[0]")
@@ -449,7 +455,9 @@ extension Ticket {
             done: Bool.random(using: &generator),
             small: UInt8.random(in: 0...255, using: &generator),
             counts: Bool.random(using: &generator)
-                ? (0..<Int.random(in: 0...3, using: &generator)).map { _ in Int.random(in: .min ... .max, using: &generator) }
+                ? (0..<Int.random(in: 0...3, using: &generator)).map { _ in
+                    Int.random(in: .min ... .max, using: &generator)
+                }
                 : nil,
             grid: [[Bool.random(using: &generator)], []]
         )

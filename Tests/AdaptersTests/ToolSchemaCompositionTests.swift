@@ -48,7 +48,8 @@ struct ToolSchemaCompositionTests {
         #expect(status["examples"] == ["open"])
         // A nullable reference becomes anyOf of the reference and null.
         #expect(
-            composite.properties["parent"]!.jsonSchema.jsonText() == ##"{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}"##
+            composite.properties["parent"]!.jsonSchema.jsonText()
+                == ##"{"anyOf":[{"$ref":"#/$defs/Node"},{"type":"null"}]}"##
         )
         #expect(ToolSchema.any.nullable() == .any)
         #expect(ToolSchema.null.nullable() == .null)
@@ -104,9 +105,15 @@ struct ToolSchemaCompositionTests {
             "id": 7, "status": nil, "weight": nil, "parent": nil,
         ]
         #expect(schema.validate(value) == nil)
-        let deep: JSONValue = ["root": ["name": "a", "children": [["name": "b", "children": [["name": 3]]]]], "id": 7]
+        let deep: JSONValue = [
+            "root": ["name": "a", "children": [["name": "b", "children": [["name": 3]]]]], "id": 7,
+        ]
         #expect(
-            schema.validate(deep) == SchemaViolation(path: "root.children[0].children[0].name", message: "expected string, found integer 3")
+            schema.validate(deep)
+                == SchemaViolation(
+                    path: "root.children[0].children[0].name",
+                    message: "expected string, found integer 3"
+                )
         )
         #expect(schema.validate(["root": ["name": "a"], "id": 1, "parent": ["children": []]])?.path == "parent")
     }

@@ -54,7 +54,9 @@ final class SchemaSlot {
         }
         if let elements {
             var itemSchemas: [ToolSchema] = []
-            for schema in elements.map({ $0.build() }) where !itemSchemas.contains(schema) { itemSchemas.append(schema) }
+            for schema in elements.map({ $0.build() }) where !itemSchemas.contains(schema) {
+                itemSchemas.append(schema)
+            }
             var array = ToolSchema(kind: .array)
             if !itemSchemas.isEmpty { array.items = itemSchemas.count == 1 ? itemSchemas[0] : .anyOf(itemSchemas) }
             variants.append(array)
