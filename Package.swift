@@ -54,6 +54,11 @@ let package = Package(
             path: "Examples/ResearchPipeline"
         ),
         .executableTarget(
+            name: "MCPTools",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentMCPStdio"],
+            path: "Examples/MCPTools"
+        ),
+        .executableTarget(
             name: "Benchmarks",
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
             path: "Benchmarks",
