@@ -1,7 +1,7 @@
 import AgentAdapters
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
+func llvmFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<CInt>,
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
@@ -13,7 +13,7 @@ func LLVMFuzzerRunDriver(
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     var count = argc
     var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+    return llvmFuzzerRunDriver(&count, &arguments) { data, size in
         guard let data else { return 0 }
         let line = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
         if let message = try? MCPMessage(parsing: line) {

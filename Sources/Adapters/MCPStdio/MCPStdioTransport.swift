@@ -25,9 +25,9 @@
     /// reads standard output and frames lines, one writes queued messages to standard input, one keeps the last
     /// bytes of standard error (``standardErrorTail``) for error messages. No Swift concurrency thread ever blocks.
     ///
-    /// When the server exits or crashes, the client gets ``MCPError/Code/connectionClosed`` naming the exit status
+    /// When the server exits or crashes, the client gets `MCPError/Code/connectionClosed` naming the exit status
     /// and the end of its standard error, so pending and later calls fail with it. A line longer than
-    /// ``Configuration/maximumLineBytes`` ends the connection with ``MCPError/Code/messageTooLarge`` and kills the
+    /// ``Configuration/maximumLineBytes`` ends the connection with `MCPError/Code/messageTooLarge` and kills the
     /// server. ``close()`` closes the server's input, sends `SIGTERM`, then `SIGKILL` after
     /// ``Configuration/terminationGrace``, and returns once the process has been reaped.
     ///
@@ -39,11 +39,11 @@
         /// The transport's settings.
         public struct Configuration: Hashable, Sendable {
             /// The longest line accepted from the server, in bytes: 4 MiB by default (the client's default
-            /// ``MCPClient/Configuration/maximumMessageBytes`` too).
+            /// `MCPClient/Configuration/maximumMessageBytes` too).
             public var maximumLineBytes = 4 * 1024 * 1024
             /// How many bytes of the server's standard error are kept for error messages.
             public var standardErrorTailBytes = 4096
-            /// How long ``MCPStdioTransport/close()`` waits after `SIGTERM` before `SIGKILL`.
+            /// How long `MCPStdioTransport/close()` waits after `SIGTERM` before `SIGKILL`.
             public var terminationGrace: Duration = .seconds(2)
 
             /// Creates the default configuration.
@@ -74,7 +74,7 @@
         /// - Parameters:
         ///   - command: The executable (a name searched in `PATH`, or a path) and its arguments.
         ///   - configuration: The transport's settings.
-        /// - Throws: ``MCPError`` with code ``MCPError/Code/transportFailed`` for an empty command.
+        /// - Throws: `MCPError` with code `MCPError/Code/transportFailed` for an empty command.
         public init(command: [String], configuration: Configuration = Configuration()) throws(MCPError) {
             guard let first = command.first, !first.isEmpty else {
                 throw MCPError(code: .transportFailed, message: "the stdio transport needs a command to run")
@@ -91,7 +91,7 @@
         /// Spawns the server and starts its threads.
         ///
         /// - Parameter handler: Receives each line of the server's output, then the end of the connection.
-        /// - Throws: ``MCPError`` with code ``MCPError/Code/transportFailed`` when the command cannot be started
+        /// - Throws: `MCPError` with code `MCPError/Code/transportFailed` when the command cannot be started
         ///   or was opened before.
         public func open(_ handler: @escaping @Sendable (MCPTransportEvent) -> Void) async throws(MCPError) {
             guard state.withLock({ $0.process == nil && !$0.hasEnded }) else {

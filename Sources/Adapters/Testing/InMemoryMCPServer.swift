@@ -1,7 +1,7 @@
 public import AgentAdapters
 import AgentPolicy
 
-/// A fake MCP server in the test's process, connected to an ``MCPClient`` as its transport: it answers
+/// A fake MCP server in the test's process, connected to an `MCPClient` as its transport: it answers
 /// `initialize`, `ping`, `tools/list` (one page per entry of its tool pages, linked by cursors) and `tools/call`
 /// (through a handler), records every message it receives, and lets the test push any line or end the connection.
 ///
@@ -15,7 +15,7 @@ import AgentPolicy
 /// #expect(server.received(method: "tools/list").count == 1)
 /// ```
 ///
-/// Replies go back synchronously, inside the client's ``MCPTransport/send(_:)``, so a test needs no sleeps. A call
+/// Replies go back synchronously, inside the client's `MCPTransport/send(_:)`, so a test needs no sleeps. A call
 /// the handler leaves unanswered (an empty array) stays pending until the test delivers a reply, the connection
 /// ends or the caller cancels it. `Sendable`; every method may be called from any task.
 public final class InMemoryMCPServer: MCPTransport, Sendable {
@@ -161,7 +161,7 @@ public final class InMemoryMCPServer: MCPTransport, Sendable {
     /// - Parameter message: The message.
     public func deliver(_ message: MCPMessage) { deliver(message.jsonText) }
 
-    /// Ends the connection as a crashed server would: the client gets a ``MCPError/Code/connectionClosed`` error.
+    /// Ends the connection as a crashed server would: the client gets a `MCPError/Code/connectionClosed` error.
     ///
     /// - Parameter reason: What the error says.
     public func crash(_ reason: String = "the fake server exited with status 1") {
