@@ -1,30 +1,28 @@
 #!/usr/bin/env bash
-# Builds the fuzz package (Fuzz/) with libFuzzer and AddressSanitizer and runs every executable target it finds
-# for FUZZ_SECONDS (default 20) each, starting from Fuzz/corpus/<Target> when it exists. Fails on any crash.
+# Builds the libFuzzer targets of Fuzz/ (release, fuzzer + address sanitizers, lld) and runs each briefly.
 #
-#   bash .ci/fuzz.sh            # every target
-#   FUZZ_SECONDS=60 bash .ci/fuzz.sh FuzzMCP
+#   bash .ci/fuzz.sh            # every target, FUZZ_SECONDS (default 20) each
+#   bash .ci/fuzz.sh FuzzToolSchema   (or FuzzMCP)
+#
+# A crash, a leak or a failed invariant (fatalError in the target) fails the script; the crashing input is left in
+# Fuzz/.artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
-seconds="${FUZZ_SECONDS:-20}"
 
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | tail -n 3
-bin=$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --show-bin-path)
-targets=("$@")
-if [ "${#targets[@]}" -eq 0 ]; then
-    mapfile -t targets < <(swift package dump-package | python3 -c '
-import json, sys
-for target in json.load(sys.stdin)["targets"]:
-    if target["type"] == "executable":
-        print(target["name"])
-')
+SECONDS_EACH="${FUZZ_SECONDS:-20}"
+TARGETS=("$@")
+if [ ${#TARGETS[@]} -eq 0 ]; then
+    TARGETS=(FuzzToolSchema FuzzMCP)
 fi
-for target in "${targets[@]}"; do
-    corpus="corpus/$target"
-    work=$(mktemp -d)
-    [ -d "$corpus" ] && cp -r "$corpus/." "$work/"
-    echo "=== $target (${seconds}s) ==="
-    "$bin/$target" "$work" -max_total_time="$seconds" -max_len=4096 -timeout=5 -print_final_stats=1 2>&1 | tail -n 4
-    rm -rf "$work"
+
+swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+BIN=$(swift build -c release --show-bin-path)
+mkdir -p .artifacts
+for target in "${TARGETS[@]}"; do
+    corpus=$(mktemp -d)
+    if [ -d "Corpus/$target" ]; then cp -R "Corpus/$target/." "$corpus/"; fi
+    echo "=== $target (${SECONDS_EACH}s) ==="
+    "$BIN/$target" "$corpus" -max_len=2048 -timeout=5 -max_total_time="$SECONDS_EACH" \
+        -artifact_prefix=.artifacts/ -print_final_stats=1 2>&1 | tail -n 12
+    rm -rf "$corpus"
 done
-echo "fuzzing passed: ${targets[*]}"

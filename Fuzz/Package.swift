@@ -1,6 +1,6 @@
 // swift-tools-version: 6.2
-// libFuzzer targets for the code that parses outside bytes (STYLE.md §3). A package of its own, so the unsafe
-// `-parse-as-library` flag stays out of the library's manifest. Build and run with `bash .ci/fuzz.sh`.
+// libFuzzer targets for the code that reads outside bytes. Not part of the library: a package of its own that
+// depends on the project by path. Build and run them with `bash .ci/fuzz.sh` (see STYLE.md §3).
 import PackageDescription
 
 let package = Package(
@@ -8,13 +8,21 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "swift-agent-orchestration", path: "..")],
     targets: [
-        // JSON-RPC line → MCPMessage → line: never traps; a parsed message prints to text that parses back equal.
+        // JSON text → ToolSchema (its JSON Schema form) → validation and re-rendering.
+        .executableTarget(
+            name: "FuzzToolSchema",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzToolSchema",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        // JSON-RPC line → MCPMessage → line: never traps; a parsed message prints to one line that parses back
+        // equal; tool results and tool schemas read from it never trap either.
         .executableTarget(
             name: "FuzzMCP",
             dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
             path: "Sources/FuzzMCP",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        )
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
