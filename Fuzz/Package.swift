@@ -16,7 +16,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         // JSON-RPC line → MCPMessage → line: never traps; a parsed message prints to one line that parses back
-        // equal; tool results and tool schemas read from it never trap either.
+        // equal; tool results and tool schemas read from it, and event-stream framing of the bytes, never trap.
         .executableTarget(
             name: "FuzzMCP",
             dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],

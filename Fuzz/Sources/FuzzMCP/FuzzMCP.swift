@@ -15,7 +15,13 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
     var arguments = argv
     return llvmFuzzerRunDriver(&count, &arguments) { data, size in
         guard let data else { return 0 }
-        let line = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+        let bytes = UnsafeBufferPointer(start: data, count: size)
+        // The same bytes as an HTTP event stream, in two chunks: framing never traps.
+        var parser = MCPEventStreamParser()
+        _ = parser.feed(Array(bytes.prefix(size / 2)))
+        _ = parser.feed(Array(bytes.dropFirst(size / 2)))
+        _ = parser.finish()
+        let line = String(decoding: bytes, as: UTF8.self)
         if let message = try? MCPMessage(parsing: line) {
             let text = message.jsonText
             if text.contains("\n") { fatalError("a printed message spans lines: \(text)") }

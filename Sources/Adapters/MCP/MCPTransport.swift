@@ -2,11 +2,13 @@
 ///
 /// A transport carries whole JSON-RPC messages as text, one per ``send(_:)`` and one per
 /// ``MCPTransportEvent/received(_:)``. The stdio transport (product `AgentMCPStdio`) frames them as lines on a
-/// child process's pipes; a test can connect a client to an in-process fake server.
+/// child process's pipes; ``MCPHTTPTransport`` POSTs them through the injected HTTP seam; a test can connect a
+/// client to an in-process fake server.
 ///
 /// Contract:
 /// - ``open(_:)`` is called once, before any ``send(_:)``; from then on the transport calls the handler for every
-///   message it receives, from any thread, one call at a time, and finally once with ``MCPTransportEvent/closed(_:)``.
+///   message it receives, from any thread (the client accepts concurrent calls), and finally once with
+///   ``MCPTransportEvent/closed(_:)``; nothing after that.
 /// - ``send(_:)`` never blocks or suspends: it queues the text (the client calls it after releasing its lock, also
 ///   from a task's cancellation handler). A failure to deliver ends the connection with
 ///   ``MCPTransportEvent/closed(_:)``.
