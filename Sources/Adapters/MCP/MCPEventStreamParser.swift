@@ -4,9 +4,9 @@
 /// `event:`, `id:`, `retry:` and comment lines are ignored. An event longer than ``maximumEventBytes`` is dropped.
 /// Unlike a browser, a last event not followed by a blank line is kept when the stream ends: a server that closes
 /// right after its answer still gets it through.
-package struct MCPEventStreamParser: Sendable {
+public struct MCPEventStreamParser: Sendable {
     /// The longest event kept, in bytes: 4 MiB.
-    package static let maximumEventBytes = 4 * 1024 * 1024
+    public static let maximumEventBytes = 4 * 1024 * 1024
 
     private var line: [UInt8] = []
     private var data: [UInt8] = []
@@ -15,13 +15,13 @@ package struct MCPEventStreamParser: Sendable {
     private var isOversized = false
 
     /// Creates a parser at the start of a stream.
-    package init() {}
+    public init() {}
 
     /// Reads a chunk; returns the data of the events it completes.
     ///
     /// - Parameter chunk: The next bytes of the stream.
     /// - Returns: Each completed event's data, as text.
-    package mutating func feed(_ chunk: [UInt8]) -> [String] {
+    public mutating func feed(_ chunk: [UInt8]) -> [String] {
         var events: [String] = []
         for byte in chunk {
             if byte == 10 && lastWasCR {
@@ -43,7 +43,7 @@ package struct MCPEventStreamParser: Sendable {
     /// Ends the stream; returns the data of a last event not followed by a blank line.
     ///
     /// - Returns: The last event's data, if any.
-    package mutating func finish() -> [String] {
+    public mutating func finish() -> [String] {
         var events: [String] = []
         if !line.isEmpty, let event = endLine() { events.append(event) }
         if let event = endLine() { events.append(event) }
