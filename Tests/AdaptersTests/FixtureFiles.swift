@@ -4,14 +4,14 @@
     import Darwin
 #endif
 
-/// Reads and writes the test fixtures in `Tests/AdaptersTests/Fixtures`, found beside this source file.
+/// Reads and writes the test fixtures in `Tests/AdaptersTests/FixtureData`, found beside this source file.
 enum FixtureFiles {
     /// The absolute path of the fixture named `name`.
     static func path(_ name: String, filePath: String = #filePath) -> String {
         let directory = filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(
             separator: "/"
         )
-        return directory + "/Fixtures/" + name
+        return directory + "/FixtureData/" + name
     }
 
     /// The bytes of the fixture named `name`, or `nil` when it cannot be read.

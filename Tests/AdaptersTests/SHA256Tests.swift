@@ -62,7 +62,7 @@ struct SHA256Tests {
 
     @Test("The byte-oriented SHAVS short messages (CAVS 21.3, 0 to 64 bytes)")
     func shavsShortMessages() throws {
-        let file = try #require(FixtureFiles.read("SHA256ShortMsg.rsp"), "Fixtures/SHA256ShortMsg.rsp is missing")
+        let file = try #require(FixtureFiles.read("SHA256ShortMsg.rsp"), "FixtureData/SHA256ShortMsg.rsp is missing")
         var message: [UInt8]?
         var length = -1
         var checked = 0
