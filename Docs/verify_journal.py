@@ -2,9 +2,13 @@
 """Recompute a swift-agent-orchestration journal's hash chain from the file alone (Docs/JournalFormat.md).
 
 Usage:
-  verify_journal.py --jsonl FILE [--genesis HEX] [--known-version N] [--expect-count N] [--expect-head HEX]
+  verify_journal.py (--jsonl FILE | --journal FILE) [--genesis HEX] [--known-version N]
+                    [--expect-count N] [--expect-head HEX]
 
-FILE holds one entry's JSON text per line (the stored form: the library's exact JSON, UTF-8). The script prints
+--jsonl FILE holds one entry's JSON text per line (the stored form: the library's exact JSON, UTF-8); --journal FILE
+is a `FileCheckpointStore` file (Docs/FileJournalFormat.md: a 16-byte header, then records of a 4-byte length, a
+CRC-32C and the entry's bytes; a torn tail after the last whole record is ignored, as the store cuts it). The script
+prints
 `verified N entries, head HASH` and exits 0, or prints the first bad entry as `entry P KIND: message` and exits 1
 (exit 2 for usage errors). KIND is one of altered, removed, inserted, reordered, unparseable, unknownVersion,
 genesisMismatch, as JournalChain.verify reports them. Standard library only; Python 3.8 or later.
@@ -179,9 +183,39 @@ def verify(lines, genesis, known_version, expect_count, expect_head):
     return count, hash_at(count)
 
 
+def crc32c(data, crc=0xFFFFFFFF):
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+def read_file_journal(data):
+    """The whole records of a file-store journal (Docs/FileJournalFormat.md, version 1)."""
+    if len(data) < 16 or data[:8] != b"AGJRNL\r\n" or crc32c(data[:12]) != int.from_bytes(data[12:16], "little"):
+        raise ValueError("not a journal file: bad magic or header checksum")
+    version = int.from_bytes(data[8:12], "little")
+    if version != 1:
+        raise ValueError("file format version %d; this script reads version 1" % version)
+    records, offset = [], 16
+    while len(data) - offset >= 8:
+        length = int.from_bytes(data[offset:offset + 4], "little")
+        end = offset + 8 + length
+        if end > len(data) or crc32c(data[offset:offset + 4] + data[offset + 8:end]) != int.from_bytes(
+            data[offset + 4:offset + 8], "little"
+        ):
+            break  # the torn tail (or damage, which the store refuses; the chain check names what is missing)
+        records.append(data[offset + 8:end])
+        offset = end
+    return records
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--jsonl", required=True, metavar="FILE", help="one entry's JSON text per line")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--jsonl", metavar="FILE", help="one entry's JSON text per line")
+    source.add_argument("--journal", metavar="FILE", help="a FileCheckpointStore journal file")
     parser.add_argument("--genesis", default=ZERO, help="hash the first entry chains from (a fork: its parent's)")
     parser.add_argument("--known-version", type=int, default=FORMAT_VERSION)
     parser.add_argument("--expect-count", type=int, help="entry count of an earlier verification")
@@ -189,10 +223,18 @@ def main():
     args = parser.parse_args()
     if not is_hash(args.genesis) or (args.expect_head is not None and not is_hash(args.expect_head)):
         parser.error("hashes are 64 lower-case hex digits")
-    with open(args.jsonl, "rb") as file:
-        lines = file.read().split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
+    with open(args.jsonl or args.journal, "rb") as file:
+        data = file.read()
+    if args.journal:
+        try:
+            lines = read_file_journal(data)
+        except ValueError as error:
+            print("not verified: %s" % error)
+            return 1
+    else:
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
     try:
         count, head = verify(lines, args.genesis, args.known_version, args.expect_count, args.expect_head)
     except Fault as fault:
