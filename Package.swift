@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AgentOrchestration", targets: ["AgentOrchestration"]),
         .library(name: "AgentTaskGraph", targets: ["AgentTaskGraph"]),
         .library(name: "AgentTesting", targets: ["AgentTesting"]),
+        .library(name: "AgentFileJournal", targets: ["AgentFileJournal"]),
     ],
     targets: [
         .target(name: "AgentPolicy", path: "Sources/Policy"),
@@ -18,13 +19,19 @@ let package = Package(
             name: "AgentAdapters",
             dependencies: ["AgentPolicy"],
             path: "Sources/Adapters",
-            exclude: ["Testing"]
+            exclude: ["Testing", "FileJournal"]
         ),
         // Test doubles (ManualClock, ScriptedAgent): tests, examples and benchmarks link them; production code never.
         .target(
             name: "AgentTesting",
             dependencies: ["AgentAdapters", "AgentPolicy"],
             path: "Sources/Adapters/Testing"
+        ),
+        // The file journal store: the one product that does file I/O (POSIX calls, no Foundation).
+        .target(
+            name: "AgentFileJournal",
+            dependencies: ["AgentAdapters", "AgentPolicy"],
+            path: "Sources/Adapters/FileJournal"
         ),
         .target(
             name: "AgentOrchestration",
@@ -57,6 +64,11 @@ let package = Package(
             name: "AgentAdaptersTests",
             dependencies: ["AgentAdapters", "AgentPolicy", "AgentTesting"],
             path: "Tests/AdaptersTests"
+        ),
+        .testTarget(
+            name: "AgentFileJournalTests",
+            dependencies: ["AgentFileJournal", "AgentAdapters", "AgentPolicy"],
+            path: "Tests/FileJournalTests"
         ),
         .testTarget(
             name: "AgentOrchestrationTests",
