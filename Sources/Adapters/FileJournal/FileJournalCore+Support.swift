@@ -8,9 +8,20 @@ extension FileJournalCore {
     /// - Parameters:
     ///   - descriptor: The file's descriptor.
     ///   - journal: The journal whose pending writes this sync covers, if it is open.
+    /// - Throws: The failed system call.
     func syncFile(_ descriptor: Int32, of journal: JournalID?) throws(FileJournalSystem.Failure) {
         try FileJournalSystem.sync(descriptor, path: journal.map(path(of:)) ?? "descriptor \(descriptor)")
         table.withLock { $0.recordFileSync(of: journal) }
+    }
+
+    /// Syncs a directory: the one place the store syncs one, counted in
+    /// ``FileJournalStatistics/directorySyncs``.
+    ///
+    /// - Parameter path: The directory.
+    /// - Throws: The failed system call.
+    func syncDirectory(_ path: String) throws(FileJournalSystem.Failure) {
+        try FileJournalSystem.syncDirectory(path)
+        table.withLock { $0.recordDirectorySync() }
     }
 
     /// Makes the directory if it does not exist (once per store); a new directory's name is synced in its parent.
@@ -18,8 +29,7 @@ extension FileJournalCore {
         guard !table.withLock({ $0.hasDirectory }) else { return }
         do throws(FileJournalSystem.Failure) {
             if try FileJournalSystem.makeDirectory(directory) {
-                try FileJournalSystem.syncDirectory(Self.parent(of: directory))
-                table.withLock { $0.recordDirectorySync() }
+                try syncDirectory(Self.parent(of: directory))
             }
         } catch {
             throw directoryError(error)

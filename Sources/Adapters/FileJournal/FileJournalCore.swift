@@ -102,8 +102,7 @@ final class FileJournalCore: Sendable {
                 try FileJournalSystem.write(descriptor, FileJournalFormat.header, at: 0, path: path)
                 table.withLock { $0.recordHeaderWrite(bytes: FileJournalFormat.headerSize) }
                 try syncFile(descriptor, of: nil)
-                try FileJournalSystem.syncDirectory(directory)
-                table.withLock { $0.recordDirectorySync() }
+                try syncDirectory(directory)
                 kept = Int64(FileJournalFormat.headerSize)
             } else if kept < length {
                 try FileJournalSystem.truncate(descriptor, to: kept, path: path)
