@@ -19,11 +19,12 @@ folder_of() {
         AgentOrchestration) echo "Sources/Orchestrator" ;;
         AgentTaskGraph) echo "Sources/DAG" ;;
         AgentTesting) echo "Sources/Adapters/Testing" ;;
+        AgentFileJournal) echo "Sources/Adapters/FileJournal" ;;
         *) echo "docc.sh: unknown module $1" >&2; return 1 ;;
     esac
 }
 
-MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting)
+MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting AgentFileJournal)
 if [ -d "Sources/DAG/AgentTaskGraph.docc" ]; then
     MODULES+=(AgentTaskGraph)
 fi

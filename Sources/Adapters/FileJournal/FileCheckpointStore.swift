@@ -1,7 +1,7 @@
 public import AgentAdapters
 import AgentPolicy
 
-/// A ``CheckpointStore`` that keeps each journal in a file of its own: append-only, every record length-prefixed and
+/// A `CheckpointStore` that keeps each journal in a file of its own: append-only, every record length-prefixed and
 /// checksummed, synced to disk as configured, its torn tail cut off when reopened, one writer per journal.
 ///
 /// ```swift
@@ -11,7 +11,7 @@ import AgentPolicy
 /// try await store.close()
 /// ```
 ///
-/// **Files.** Journal `run-1` lives in `<directory>/run-1.journal` (``JournalID`` admits only letters, digits, `-`,
+/// **Files.** Journal `run-1` lives in `<directory>/run-1.journal` (`JournalID` admits only letters, digits, `-`,
 /// `_` and `.`, so every id is a valid file name). The directory is made (one level) on first use. The byte format
 /// is documented field by field in `Docs/FileJournalFormat.md`.
 ///
