@@ -1,0 +1,41 @@
+// swift-tools-version: 6.2
+// libFuzzer targets for the code that parses outside bytes. Built and run by `.ci/fuzz.sh`:
+//   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+// Each target is one file defining `<Target>_main`, which hands over to libFuzzer's driver (see STYLE.md §3).
+import PackageDescription
+
+let fuzzSettings: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
+let package = Package(
+    name: "Fuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "swift-agent-orchestration", path: "..")],
+    targets: [
+        // JSON text → ToolSchema (its JSON Schema form) → validation and re-rendering.
+        .executableTarget(
+            name: "FuzzToolSchema",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzToolSchema",
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzJSON",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzJSON",
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzSSE",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzSSE",
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzModelStream",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzModelStream",
+            swiftSettings: fuzzSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
