@@ -36,6 +36,16 @@ let package = Package(
             path: "Sources/FuzzModelStream",
             swiftSettings: fuzzSettings
         ),
+        // Any bytes read as a journal file → the whole records and the damaged tail (AgentFileJournal).
+        .executableTarget(
+            name: "FuzzFileJournal",
+            dependencies: [
+                .product(name: "AgentAdapters", package: "swift-agent-orchestration"),
+                .product(name: "AgentFileJournal", package: "swift-agent-orchestration"),
+            ],
+            path: "Sources/FuzzFileJournal",
+            swiftSettings: fuzzSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

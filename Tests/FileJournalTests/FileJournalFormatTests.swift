@@ -93,3 +93,29 @@ struct FileJournalFormatTests {
         #expect(throws: FileJournalScan.Failure.unsupportedVersion(2)) { try FileJournalScan.scan(version) }
     }
 }
+
+@Suite("File journal contents")
+struct FileJournalContentsTests {
+    @Test("encoded records decode back; a torn copy decodes to its whole records")
+    func roundTrip() throws {
+        let run = journalID("copied")
+        let stored = records(["{\"kind\":\"a\"}", "", "third"])
+        let bytes = FileJournalContents.encode(stored)
+        let contents = try FileJournalContents(decoding: bytes, of: run)
+        #expect(contents.records == stored && contents.wholeLength == bytes.count && contents.damage == nil)
+        let torn = try FileJournalContents(decoding: Array(bytes.dropLast(2)), of: run)
+        #expect(torn.records == Array(stored.prefix(2)) && torn.damage == .shortRecord)
+        #expect(torn.wholeLength == FileJournalContents.encode(Array(stored.prefix(2))).count)
+        #expect(try FileJournalContents(decoding: [], of: run).records.isEmpty)
+    }
+
+    @Test("bytes that are not a journal are refused as corrupt, naming the journal")
+    func refusesOtherBytes() {
+        #expect {
+            try FileJournalContents(decoding: Array("not a journal file".utf8), of: journalID("other"))
+        } throws: { error in
+            guard let error = error as? CheckpointStoreError else { return false }
+            return error.code == .corrupt && error.journal == journalID("other")
+        }
+    }
+}

@@ -100,6 +100,19 @@ extension FileJournalCore {
 
     /// A file the scan refused, as the store's error.
     func corruptError(_ failure: FileJournalScan.Failure, _ journal: JournalID, path: String) -> CheckpointStoreError {
+        Self.corruptError(failure, journal, path: path)
+    }
+
+    /// A file the scan refused, as the store's error.
+    ///
+    /// - Parameters:
+    ///   - failure: Why the scan refused it.
+    ///   - journal: The journal.
+    ///   - path: The file, as named in the message.
+    /// - Returns: A `corrupt` error.
+    static func corruptError(_ failure: FileJournalScan.Failure, _ journal: JournalID, path: String)
+        -> CheckpointStoreError
+    {
         let message: String
         switch failure {
         case .notAJournal:
