@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "AgentTaskGraph", targets: ["AgentTaskGraph"]),
         .library(name: "AgentTesting", targets: ["AgentTesting"]),
         .library(name: "AgentFileJournal", targets: ["AgentFileJournal"]),
+        .library(name: "AgentMCPStdio", targets: ["AgentMCPStdio"]),
     ],
     targets: [
         .target(name: "AgentPolicy", path: "Sources/Policy"),
@@ -19,7 +20,13 @@ let package = Package(
             name: "AgentAdapters",
             dependencies: ["AgentPolicy"],
             path: "Sources/Adapters",
-            exclude: ["Testing", "FileJournal"]
+            exclude: ["Testing", "FileJournal", "MCPStdio"]
+        ),
+        // The MCP stdio transport: an optional I/O product (POSIX processes and pipes, no Foundation).
+        .target(
+            name: "AgentMCPStdio",
+            dependencies: ["AgentAdapters", "AgentPolicy"],
+            path: "Sources/Adapters/MCPStdio"
         ),
         // Test doubles (ManualClock, ScriptedAgent): tests, examples and benchmarks link them; production code never.
         .target(
@@ -54,10 +61,20 @@ let package = Package(
             path: "Examples/ResearchPipeline"
         ),
         .executableTarget(
+            name: "MCPTools",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentMCPStdio"],
+            path: "Examples/MCPTools"
+        ),
+        .executableTarget(
             name: "Benchmarks",
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
             path: "Benchmarks",
             exclude: ["Data"]
+        ),
+        .testTarget(
+            name: "AgentMCPStdioTests",
+            dependencies: ["AgentMCPStdio", "AgentAdapters", "AgentPolicy"],
+            path: "Tests/MCPStdioTests"
         ),
         .testTarget(name: "AgentPolicyTests", dependencies: ["AgentPolicy"], path: "Tests/PolicyTests"),
         .testTarget(

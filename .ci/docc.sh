@@ -20,11 +20,12 @@ folder_of() {
         AgentTaskGraph) echo "Sources/DAG" ;;
         AgentTesting) echo "Sources/Adapters/Testing" ;;
         AgentFileJournal) echo "Sources/Adapters/FileJournal" ;;
+        AgentMCPStdio) echo "Sources/Adapters/MCPStdio" ;;
         *) echo "docc.sh: unknown module $1" >&2; return 1 ;;
     esac
 }
 
-MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting AgentFileJournal)
+MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting AgentFileJournal AgentMCPStdio)
 if [ -d "Sources/DAG/AgentTaskGraph.docc" ]; then
     MODULES+=(AgentTaskGraph)
 fi

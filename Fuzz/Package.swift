@@ -46,6 +46,14 @@ let package = Package(
             path: "Sources/FuzzFileJournal",
             swiftSettings: fuzzSettings
         ),
+        // JSON-RPC line → MCPMessage → line: never traps; a parsed message prints to one line that parses back
+        // equal; tool results and tool schemas read from it, and event-stream framing of the bytes, never trap.
+        .executableTarget(
+            name: "FuzzMCP",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzMCP",
+            swiftSettings: fuzzSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -76,6 +76,8 @@ public struct EventCounts: Hashable, Codable, Sendable {
         case .usageRecorded: usageRecorded += 1
         case .policyViolation: policyViolation += 1
         case .runFinished: runFinished += 1
+        case .toolProgress:
+            break  // counted in `emitted` only: a tool may report progress any number of times
         case .nodeStarted, .nodeRetrying, .nodeWaitingForSlot, .nodeFinished, .graphFinished:
             // Graph-level events belong to the graph run, never to one agent run's counts.
             break
