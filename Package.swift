@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AgentOrchestration", targets: ["AgentOrchestration"]),
         .library(name: "AgentTaskGraph", targets: ["AgentTaskGraph"]),
         .library(name: "AgentTesting", targets: ["AgentTesting"]),
+        .library(name: "AgentFileJournal", targets: ["AgentFileJournal"]),
         .library(name: "AgentMCPStdio", targets: ["AgentMCPStdio"]),
     ],
     targets: [
@@ -19,7 +20,7 @@ let package = Package(
             name: "AgentAdapters",
             dependencies: ["AgentPolicy"],
             path: "Sources/Adapters",
-            exclude: ["Testing", "MCPStdio"]
+            exclude: ["Testing", "FileJournal", "MCPStdio"]
         ),
         // The MCP stdio transport: an optional I/O product (POSIX processes and pipes, no Foundation).
         .target(
@@ -32,6 +33,12 @@ let package = Package(
             name: "AgentTesting",
             dependencies: ["AgentAdapters", "AgentPolicy"],
             path: "Sources/Adapters/Testing"
+        ),
+        // The file journal store: the one product that does file I/O (POSIX calls, no Foundation).
+        .target(
+            name: "AgentFileJournal",
+            dependencies: ["AgentAdapters", "AgentPolicy"],
+            path: "Sources/Adapters/FileJournal"
         ),
         .target(
             name: "AgentOrchestration",
@@ -75,6 +82,11 @@ let package = Package(
             dependencies: ["AgentAdapters", "AgentPolicy", "AgentTesting"],
             path: "Tests/AdaptersTests",
             exclude: ["FixtureData"]
+        ),
+        .testTarget(
+            name: "AgentFileJournalTests",
+            dependencies: ["AgentFileJournal", "AgentAdapters", "AgentPolicy"],
+            path: "Tests/FileJournalTests"
         ),
         .testTarget(
             name: "AgentOrchestrationTests",

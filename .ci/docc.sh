@@ -19,12 +19,13 @@ folder_of() {
         AgentOrchestration) echo "Sources/Orchestrator" ;;
         AgentTaskGraph) echo "Sources/DAG" ;;
         AgentTesting) echo "Sources/Adapters/Testing" ;;
+        AgentFileJournal) echo "Sources/Adapters/FileJournal" ;;
         AgentMCPStdio) echo "Sources/Adapters/MCPStdio" ;;
         *) echo "docc.sh: unknown module $1" >&2; return 1 ;;
     esac
 }
 
-MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting AgentMCPStdio)
+MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting AgentFileJournal AgentMCPStdio)
 if [ -d "Sources/DAG/AgentTaskGraph.docc" ]; then
     MODULES+=(AgentTaskGraph)
 fi

@@ -55,6 +55,7 @@ fi
 # quote in it the declaration each platform branch follows.
 allowed=(
     "Sources/Policy/Platform/ThreadPrimitives.swift" # the library's threads, mutex and condition variable
+    "Sources/Adapters/FileJournal/FileJournalSystem.swift" # AgentFileJournal's POSIX file calls (optional product)
     "Benchmarks/Support.swift"                       # the benchmark's file reader and peak-memory probe
     "Sources/Adapters/MCPStdio/MCPStdioProcess.swift"   # AgentMCPStdio: posix_spawn, pipes, read/write, waitpid
     "Sources/Adapters/MCPStdio/MCPStdioTransport.swift" # AgentMCPStdio: signals and the transport's threads

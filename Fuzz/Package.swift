@@ -36,6 +36,16 @@ let package = Package(
             path: "Sources/FuzzModelStream",
             swiftSettings: fuzzSettings
         ),
+        // Any bytes read as a journal file → the whole records and the damaged tail (AgentFileJournal).
+        .executableTarget(
+            name: "FuzzFileJournal",
+            dependencies: [
+                .product(name: "AgentAdapters", package: "swift-agent-orchestration"),
+                .product(name: "AgentFileJournal", package: "swift-agent-orchestration"),
+            ],
+            path: "Sources/FuzzFileJournal",
+            swiftSettings: fuzzSettings
+        ),
         // JSON-RPC line → MCPMessage → line: never traps; a parsed message prints to one line that parses back
         // equal; tool results and tool schemas read from it, and event-stream framing of the bytes, never trap.
         .executableTarget(
