@@ -68,9 +68,23 @@ func typeName(_ type: Any.Type) -> String {
     {
         name.removeSubrange(start.lowerBound..<end.upperBound)
     }
-    // Drop the leading module name of a qualified name (`Module.Type`), but not of a bare one (`Int`).
-    if let dot = name.firstIndex(of: "."), !name[..<dot].contains("<") {
-        name = String(name[name.index(after: dot)...])
+    // Drop the leading module name of each qualified name (`Module.Type`, also inside generic arguments:
+    // `Array<Module.Node>` as `Array<Node>`), but not of a bare one (`Int`).
+    var result = ""
+    var token = ""
+    func flush() {
+        if let dot = token.firstIndex(of: ".") { token = String(token[token.index(after: dot)...]) }
+        result += token
+        token = ""
     }
-    return name
+    for character in name {
+        if "<>,[]:? ".contains(character) {
+            flush()
+            result.append(character)
+        } else {
+            token.append(character)
+        }
+    }
+    flush()
+    return result
 }

@@ -15,12 +15,22 @@ package struct RegisteredTool: Sendable {
     /// Wraps `tool`, checking at once that its schema and its `Arguments` type agree.
     ///
     /// - Parameter tool: The tool.
-    /// - Throws: ``ToolError`` with code ``ToolError/Code/schemaMismatch`` when the smallest arguments the schema
-    ///   accepts do not decode into the tool's `Arguments` type.
+    /// - Throws: ``ToolError`` with code ``ToolError/Code/schemaDerivationFailed`` when the tool declares no
+    ///   parameters and its `Arguments` schema cannot be derived; ``ToolError/Code/schemaMismatch`` when the smallest
+    ///   arguments the schema accepts do not decode into the tool's `Arguments` type.
     package init<T: Tool>(_ tool: T) throws(ToolError) {
         let name = tool.name
         description = ToolDescription(name: name, description: tool.description, parameters: tool.parameters)
         argumentsType = typeName(T.Arguments.self)
+        if let failure = description.parameters.derivationFailure {
+            throw ToolError(
+                code: .schemaDerivationFailed,
+                tool: name,
+                field: failure.field,
+                message: "tool \"\(name)\" declares no parameters, and the schema of its Arguments type "
+                    + "\(argumentsType) cannot be derived: \(failure.message); or declare the tool's `parameters`"
+            )
+        }
         if T.Arguments.self == JSONValue.self, T.Output.self == JSONValue.self {
             body = { arguments in
                 // Both casts succeed: the types were just compared.

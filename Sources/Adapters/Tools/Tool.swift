@@ -5,12 +5,15 @@
 /// into ``Arguments`` with ``JSONValueDecoder``; arguments that fail either check are refused before ``call(arguments:)``
 /// runs. The result is encoded back into a ``JSONValue`` with ``JSONValueEncoder``.
 ///
+/// A tool with typed ``Arguments`` need not write ``parameters``: by default they are derived from the type (see
+/// ``ToolSchema/init(deriving:)``), so the schema and the type cannot drift apart.
+///
 /// ```swift
 /// struct Weather: Tool {
 ///     struct Arguments: Decodable, Sendable { var city: String }
 ///     let name = "weather"
 ///     let description = "Current temperature in a city, in °C."
-///     let parameters = ToolSchema.object(properties: ["city": .string()], required: ["city"])
+///     // parameters: derived, {"properties":{"city":{"type":"string"}},"required":["city"],"type":"object"}
 ///     func call(arguments: Arguments) async throws -> Int { arguments.city == "Oslo" ? 3 : 20 }
 /// }
 /// ```
@@ -32,6 +35,10 @@ public protocol Tool<Arguments, Output>: Sendable {
     /// What the tool does, in words a model can act on.
     var description: String { get }
     /// The schema the arguments must satisfy before the tool is called.
+    ///
+    /// The default derives it from ``Arguments`` (``ToolSchema/any`` when ``Arguments`` is ``JSONValue``). A
+    /// declared schema is kept as it is, even when ``Arguments`` is typed: declare one to add what a type cannot
+    /// say (descriptions, bounds, lengths); registration then checks that it and the type agree.
     var parameters: ToolSchema { get }
 
     /// Performs the tool's work.
@@ -43,8 +50,14 @@ public protocol Tool<Arguments, Output>: Sendable {
 }
 
 extension Tool {
-    /// No constraint on the arguments: ``ToolSchema/any``.
-    public var parameters: ToolSchema { .any }
+    /// The schema derived from ``Arguments`` with ``ToolSchema/init(deriving:)`` (cached per type), or
+    /// ``ToolSchema/any`` when ``Arguments`` is ``JSONValue``.
+    ///
+    /// When ``Arguments`` cannot be derived (a dictionary, an enum with associated values, a recursive type, a type
+    /// whose `init(from:)` refuses the probe value), the schema returned refuses every value, and registering the
+    /// tool fails with ``ToolError/Code/schemaDerivationFailed`` naming the tool and the type: declare
+    /// ``parameters``, or conform the type to ``ToolSchemaProviding``. It never falls back to accepting anything.
+    public var parameters: ToolSchema { ToolSchema.parameters(for: Arguments.self) }
 }
 
 /// A tool described for an agent or a model: its name, description and parameter schema, without its body.

@@ -32,6 +32,10 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
         /// the type (at a call, or for the schema's smallest sample at registration). The tool did not run; the
         /// fault is the tool's, not the caller's. ``ToolError/field`` names the member, the message the type.
         public static let schemaMismatch = Code(rawValue: "schemaMismatch")
+        /// The tool declares no ``Tool/parameters`` and the schema of its typed ``Tool/Arguments`` cannot be derived
+        /// (see ``ToolSchema/init(deriving:)``); found at registration. The message names the tool, the type and
+        /// why; declare `parameters` or conform the type to ``ToolSchemaProviding``.
+        public static let schemaDerivationFailed = Code(rawValue: "schemaDerivationFailed")
         /// The tool ran, but its output does not decode into the type the caller asked for in
         /// ``AgentContext/callTool(_:arguments:returning:)``; ``ToolError/field`` names the member, the message the
         /// type. The tool call counts as made.

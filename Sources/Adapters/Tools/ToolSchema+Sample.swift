@@ -5,20 +5,35 @@ extension ToolSchema {
     ///
     /// Objects get their ``required`` members only; arrays are empty; strings are `minLength` letters; numbers are
     /// 0, else the minimum, else the maximum; ``allowedValues`` give their first entry; ``Kind/any`` members are
-    /// `null`.
+    /// `null`; a ``reference`` gives its definition's sample and ``anyOf`` the first alternative's that validates.
     var minimalSample: JSONValue? {
-        guard kind != .any, let sample = sample(), validate(sample) == nil else { return nil }
+        guard kind != .any || anyOf != nil || reference != nil, let sample = sample(root: self, depth: 0),
+            validate(sample) == nil
+        else { return nil }
         return sample
     }
 
-    private func sample() -> JSONValue? {
+    private func sample(root: ToolSchema, depth: Int) -> JSONValue? {
+        guard depth < 32 else { return nil }
         if let first = allowedValues?.first { return first }
+        if let reference {
+            return root.definitions[reference]?.sample(root: root, depth: depth + 1)
+        }
+        if let anyOf {
+            for alternative in anyOf {
+                guard let candidate = alternative.sample(root: root, depth: depth + 1) else { continue }
+                var scoped = alternative
+                scoped.definitions = root.definitions
+                if scoped.validate(candidate) == nil { return candidate }
+            }
+            return nil
+        }
         switch kind {
         case .object:
             var members: [String: JSONValue] = [:]
             for name in required {
                 // A required name without a property schema may be anything: `null` stands for it.
-                let member = properties[name].map { $0.sample() } ?? .null
+                let member = properties[name].map { $0.sample(root: root, depth: depth + 1) } ?? .null
                 guard let member else { return nil }
                 members[name] = member
             }

@@ -3,8 +3,9 @@
 /// A schema has a ``kind`` (object, array, string, integer, number, boolean, null, or any), an optional
 /// ``description``, and the rules that apply to its kind: ``properties``, ``required`` and
 /// ``allowsAdditionalProperties`` for objects; ``items`` for arrays; ``minimum`` and ``maximum`` for numbers;
-/// ``minLength`` and ``maxLength`` (in Unicode scalars) for strings; and ``allowedValues`` (JSON Schema `enum`) for
-/// any kind.
+/// ``minLength`` and ``maxLength`` (in Unicode scalars) for strings; and, for any kind, ``allowedValues`` (JSON
+/// Schema `enum`), ``isNullable`` (`null` is accepted too), ``anyOf`` (the value must match one of several schemas),
+/// ``reference`` (JSON Schema `$ref` to one of the root's ``definitions``, `$defs`) and ``examples``.
 ///
 /// ```swift
 /// let schema = ToolSchema.object(
@@ -23,6 +24,9 @@
 ///
 /// `Codable` uses the standard JSON Schema form of ``jsonSchema``; decoding accepts that form (other keywords are
 /// ignored). The type is a `Sendable` value.
+///
+/// A schema for a `Decodable` type can be derived rather than written: see ``init(deriving:)`` and
+/// <doc:DerivingSchemas>.
 public struct ToolSchema: Sendable, Hashable {
     /// The JSON kind a schema accepts; new kinds may be added without breaking clients.
     public struct Kind: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
@@ -75,6 +79,32 @@ public struct ToolSchema: Sendable, Hashable {
     public var minLength: Int?
     /// The longest string accepted, in Unicode scalars.
     public var maxLength: Int?
+    /// Whether `null` is accepted as well as values of ``kind``; `false` by default.
+    ///
+    /// A nullable schema accepts `null` before any other rule is checked. In JSON Schema form a nullable schema of
+    /// a concrete kind is written with a type list, `"type": ["string", "null"]` (the form OpenAI's structured
+    /// outputs document for optional fields), and `null` is appended to its `enum` when it has one. Setting it on
+    /// ``Kind/any`` or ``Kind/null`` changes nothing that ``jsonSchema`` can express except for ``anyOf`` and
+    /// ``reference``; use ``nullable()``, which normalises those cases, rather than setting it by hand.
+    public var isNullable = false
+    /// Alternatives of which the value must match at least one (JSON Schema `anyOf`), or `nil` for none.
+    ///
+    /// The other rules of this schema apply as well; an alternative is checked with the same root (its
+    /// ``reference``s resolve against the root's ``definitions``). An empty list accepts no value.
+    public var anyOf: [ToolSchema]?
+    /// Named schemas that ``reference``s point to (JSON Schema `$defs`); meaningful on the root schema only.
+    ///
+    /// ``validate(_:)`` resolves every ``reference`` against the definitions of the schema it was called on.
+    public var definitions: [String: ToolSchema] = [:]
+    /// The name of a definition in the root's ``definitions`` that the value must also match (JSON Schema
+    /// `"$ref": "#/$defs/<name>"`), or `nil`.
+    public var reference: String?
+    /// Example values (JSON Schema `examples`), shown to models; schema derivation decodes them to get a sample
+    /// instance of a type that provides its own schema (see ``ToolSchemaProviding``).
+    public var examples: [JSONValue]?
+    /// Set on the schema that ``Tool/parameters`` returns by default when the tool's `Arguments` schema could not
+    /// be derived: such a schema refuses every value, and registering the tool fails with the error.
+    var derivationFailure: SchemaDerivationError?
     private var itemStorage: [ToolSchema] = []
 
     /// The schema of every array element, or `nil` to accept any elements.
@@ -194,131 +224,4 @@ extension ToolSchema {
 
     /// A schema that accepts any JSON value.
     public static var any: ToolSchema { ToolSchema(kind: .any) }
-}
-
-extension ToolSchema {
-    /// Checks `value` against the schema and returns the first violation, or `nil` when it conforms.
-    ///
-    /// The order is deterministic: the kind first, then ``allowedValues``, then the kind's rules; for objects the
-    /// ``required`` members in their listed order, then the known properties in sorted key order, then (when
-    /// additional properties are not allowed) the first unknown member in sorted order; arrays element by element.
-    ///
-    /// - Parameter value: The value to check, typically a tool call's arguments.
-    /// - Returns: The first violation, with its ``SchemaViolation/path``, or `nil`.
-    public func validate(_ value: JSONValue) -> SchemaViolation? {
-        check(value, path: "")
-    }
-
-    private func check(_ value: JSONValue, path: String) -> SchemaViolation? {
-        if let mismatch = kindMismatch(value) {
-            return SchemaViolation(path: path, message: mismatch)
-        }
-        if let allowedValues, !allowedValues.contains(where: { equivalent($0, value) }) {
-            let list = allowedValues.map { $0.jsonText() }.joined(separator: ", ")
-            return SchemaViolation(path: path, message: "\(value.jsonText()) is not one of [\(list)]")
-        }
-        switch value {
-        case .integer, .number:
-            if let minimum, let order = compareNumbers(value, minimum), order < 0 {
-                return SchemaViolation(path: path, message: "value \(value) is below minimum \(minimum)")
-            }
-            if let maximum, let order = compareNumbers(value, maximum), order > 0 {
-                return SchemaViolation(path: path, message: "value \(value) is above maximum \(maximum)")
-            }
-        case .string(let string):
-            let length = string.unicodeScalars.count
-            if let minLength, length < minLength {
-                return SchemaViolation(
-                    path: path,
-                    message: "string of length \(length) is shorter than minimum length \(minLength)"
-                )
-            }
-            if let maxLength, length > maxLength {
-                return SchemaViolation(
-                    path: path,
-                    message: "string of length \(length) is longer than maximum length \(maxLength)"
-                )
-            }
-        case .array(let elements):
-            if let items {
-                for (index, element) in elements.enumerated() {
-                    if let violation = items.check(element, path: "\(path)[\(index)]") { return violation }
-                }
-            }
-        case .object(let members):
-            return checkMembers(members, path: path)
-        case .null, .bool:
-            break
-        }
-        return nil
-    }
-
-    private func checkMembers(_ members: [String: JSONValue], path: String) -> SchemaViolation? {
-        for name in required where members[name] == nil {
-            return SchemaViolation(path: memberPath(path, name), message: "missing required property \"\(name)\"")
-        }
-        for name in properties.keys.sorted(by: utf8Precedes) {
-            guard let member = members[name] else { continue }
-            if let violation = properties[name]!.check(member, path: memberPath(path, name)) { return violation }
-        }
-        if !allowsAdditionalProperties {
-            for name in members.keys.sorted(by: utf8Precedes) where properties[name] == nil {
-                return SchemaViolation(path: memberPath(path, name), message: "unexpected property \"\(name)\"")
-            }
-        }
-        return nil
-    }
-
-    /// A message when `value` is not of ``kind``, or `nil`.
-    private func kindMismatch(_ value: JSONValue) -> String? {
-        let matches: Bool
-        switch kind {
-        case .any: matches = true
-        case .integer: matches = value.integerValue != nil
-        case .number: matches = value.doubleValue != nil
-        case .string: matches = value.stringValue != nil
-        case .boolean: matches = value.boolValue != nil
-        case .null: matches = value.isNull
-        case .array: matches = value.arrayValue != nil
-        case .object: matches = value.objectValue != nil
-        default: matches = false
-        }
-        return matches ? nil : "expected \(kind), found \(summary(of: value))"
-    }
-}
-
-/// `a` sorts before `b` by UTF-8 bytes.
-func utf8Precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
-
-/// Equality for `enum` checks: numbers by value, everything else structurally.
-private func equivalent(_ a: JSONValue, _ b: JSONValue) -> Bool {
-    if let order = compareNumbers(a, b) { return order == 0 }
-    return a == b
-}
-
-/// The path of member `name` under `path`.
-func memberPath(_ path: String, _ name: String) -> String {
-    let isIdentifier =
-        !name.isEmpty
-        && name.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
-        }
-        && !(name.utf8.first! >= UInt8(ascii: "0") && name.utf8.first! <= UInt8(ascii: "9"))
-    if !isIdentifier { return "\(path)[\(JSONValue.string(name).jsonText())]" }
-    return path.isEmpty ? name : "\(path).\(name)"
-}
-
-/// A short description of a value for messages: kind plus the value for scalars, strings cut at 40 scalars.
-private func summary(of value: JSONValue) -> String {
-    switch value {
-    case .null: return "null"
-    case .array, .object: return value.kindName
-    case .string(let string) where string.unicodeScalars.count > 40:
-        var prefix = String.UnicodeScalarView()
-        prefix.append(contentsOf: string.unicodeScalars.prefix(40))
-        return "string \(JSONValue.string(String(prefix)).jsonText())…"
-    default: return "\(value.kindName) \(value.jsonText())"
-    }
 }
