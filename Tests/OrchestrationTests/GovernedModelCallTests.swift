@@ -128,7 +128,9 @@ struct GovernedModelCallTests {
         #expect(model.callCount == 3)
         #expect(report.finalOutput == nil)
         #expect(report.violations.first?.limit == .maxModelCalls)
-        #expect(report.ledger.first { $0.budget == "modelCalls" } == BudgetLine(budget: "modelCalls", limit: 3, used: 3))
+        #expect(
+            report.ledger.first { $0.budget == "modelCalls" } == BudgetLine(budget: "modelCalls", limit: 3, used: 3)
+        )
     }
 
     @Test("Events: started, deltas, finished, in order, counted in the report")
