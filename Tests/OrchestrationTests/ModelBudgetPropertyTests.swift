@@ -148,6 +148,40 @@ struct ModelCallAllowanceTests {
         }
     }
 
+    @Test("The worked example of the Governing model calls article")
+    func workedExample() throws {
+        let model = ModelDescriptor(
+            name: "example",
+            contextWindowTokens: 128_000,
+            maximumOutputTokens: 8_192,
+            pricing: ModelPricing(inputPerMillionTokens: 400_000, outputPerMillionTokens: 1_600_000)
+        )
+        let first = try ModelCallAllowance.compute(
+            input: 2_400,
+            descriptor: model,
+            requested: nil,
+            perCall: 4_096,
+            remaining: RemainingBudget([.tokens: 3_000, .outputTokens: 300, .cost: 3_000]),
+            limit: { kind in [BudgetKind.tokens: 10_000, .outputTokens: 2_000, .cost: 15_000][kind] ?? 0 }
+        )
+        #expect(first.maximumOutputTokens == 300)
+        #expect(first.estimate == ModelUsage(inputTokens: 2_400, outputTokens: 300, cost: 1_440))
+        #expect(model.pricing?.cost(inputTokens: 2_310, outputTokens: 120) == 1_116)
+        let refused = try #require(throws: PolicyViolation.self) {
+            try ModelCallAllowance.compute(
+                input: 2_400,
+                descriptor: model,
+                requested: nil,
+                perCall: 4_096,
+                remaining: RemainingBudget([.tokens: 570, .outputTokens: 180, .cost: 1_884]),
+                limit: { kind in [BudgetKind.tokens: 10_000, .outputTokens: 2_000, .cost: 15_000][kind] ?? 0 }
+            )
+        }
+        #expect(refused.limit == .maxTokens)
+        #expect(refused.limitValue == 10_000)
+        #expect(refused.attempted == 11_831)
+    }
+
     @Test("A per-call maximum of zero refuses every call")
     func zeroPerCall() {
         #expect(throws: PolicyViolation.self) { try Self.allowance(perCall: 0) }
