@@ -27,11 +27,11 @@ public import AgentPolicy
 /// ``ToolSchema/init(deriving:)``, as the request's ``ModelRequest/responseSchema``. An answer that is not JSON,
 /// violates the schema or does not decode goes back to the model with the problem, at most ``maxOutputRepairs``
 /// times; then the run fails with ``ModelOutputError`` naming the type and the first problem. The step's output is
-/// the answer's JSON, so ``finalOutput`` decodes back into `Output`. `ModelAgent<String>` (the initialiser without
+/// the answer's JSON, so the report's final output decodes back into `Output`. `ModelAgent<String>` (the initialiser without
 /// `output:`) returns the answer's text.
 ///
 /// Every limit of the run applies: steps (one per model turn), model calls, tokens, cost, tool calls (a batch
-/// beyond the budget follows the policy's ``StrictPolicy/toolBatchOverflow``), time.
+/// beyond the budget follows the policy's `StrictPolicy/toolBatchOverflow`), time.
 public struct ModelAgent<Output: Decodable>: Agent {
     /// Which of the orchestrator's tools (those the run's policy allows) the model is offered and may call.
     public enum ToolAccess: Hashable, Sendable {

@@ -28,7 +28,7 @@ extension AgentContext {
     /// - Parameters:
     ///   - model: The model to call.
     ///   - request: The request; its ``ModelOptions/maximumOutputTokens``, if set, is one more upper bound.
-    ///   - retry: How transient failures are retried; ``RetryPolicy/modelCalls`` by default.
+    ///   - retry: How transient failures are retried; `RetryPolicy.modelCalls` by default.
     ///   - tokenCounter: The estimate used when the model cannot count its input.
     /// - Returns: The model's response.
     /// - Throws: ``ModelError`` (context window, or the model's last error); `PolicyViolation` when the budget
@@ -48,15 +48,15 @@ extension AgentContext {
     /// order, before any runs; the reserved ones run concurrently; the rest are refused without running.
     ///
     /// With 10 tool calls left and 20 asked, exactly the first 10 affordable calls run. What happens to the
-    /// refused ones follows the policy's ``StrictPolicy/toolBatchOverflow``: with
-    /// ``ToolBatchOverflow/tellModel`` they come back as refused outcomes the model can read; with
-    /// ``ToolBatchOverflow/stopRun`` the run stops with the first refusal's violation once the reserved calls have
+    /// refused ones follows the policy's `StrictPolicy/toolBatchOverflow`: with
+    /// `ToolBatchOverflow/tellModel` they come back as refused outcomes the model can read; with
+    /// `ToolBatchOverflow/stopRun` the run stops with the first refusal's violation once the reserved calls have
     /// finished, and this method throws it. Unknown tools and invalid arguments are refused outcomes too (they
     /// count toward `maxRefusedToolCalls`, as with ``callTool(_:arguments:)``); tool errors are failed outcomes.
     ///
     /// - Parameter calls: The tool calls of one model response, in order.
     /// - Returns: One outcome per call, in the order of `calls`.
-    /// - Throws: `PolicyViolation` when the run stops (``ToolBatchOverflow/stopRun``, or `maxRefusedToolCalls`
+    /// - Throws: `PolicyViolation` when the run stops (`ToolBatchOverflow/stopRun`, or `maxRefusedToolCalls`
     ///   passed); ``ToolError`` with code ``ToolError/Code/runEnded`` once the run has ended; `CancellationError`
     ///   when only the calling task is cancelled.
     public func callTools(_ calls: [ModelToolCall]) async throws -> [ToolCallOutcome] {

@@ -1,7 +1,7 @@
 public import AgentAdapters
 import AgentPolicy
 
-/// A ``ChatModel`` test double that plays a script of turns: answers (optionally streamed as deltas), failures on
+/// A `ChatModel` test double that plays a script of turns: answers (optionally streamed as deltas), failures on
 /// cue, or a hang until the calling task is cancelled.
 ///
 /// ```swift
@@ -12,10 +12,10 @@ import AgentPolicy
 /// ```
 ///
 /// Like a provider, it **honours the maximum output tokens it is asked for**: a turn whose answer is longer than
-/// ``ModelOptions/maximumOutputTokens`` is cut to fit (text first, then whole tool calls while they fit), its finish
-/// reason becomes ``FinishReason/length`` and its usage reports the tokens kept. An answer's length is its turn's
+/// `ModelOptions.maximumOutputTokens` is cut to fit (text first, then whole tool calls while they fit), its finish
+/// reason becomes `FinishReason.length` and its usage reports the tokens kept. An answer's length is its turn's
 /// scripted output tokens, or else one token per three UTF-8 bytes of its text and tool calls. The input tokens it
-/// reports are the turn's, or else ``ConservativeTokenCounter``'s estimate of the request (the governed call's
+/// reports are the turn's, or else `ConservativeTokenCounter`'s estimate of the request (the governed call's
 /// default estimate, so a reservation and its true-up agree).
 ///
 /// Every request is recorded (``requests``), thread-safely, before the turn plays. When the script runs out, the
@@ -106,7 +106,7 @@ public final class ScriptedModel: ChatModel {
     public enum Exhaustion: Hashable, Sendable {
         /// Plays the last turn again.
         case repeatLast
-        /// Throws a non-retryable ``ModelError`` with code ``ModelError/Code/invalidRequest``.
+        /// Throws a non-retryable `ModelError` with code `ModelError.Code.invalidRequest`.
         case fail
     }
 
@@ -165,8 +165,8 @@ public final class ScriptedModel: ChatModel {
     ///   - request: The request; recorded before the turn plays.
     ///   - sink: Where a streamed turn's deltas go.
     /// - Returns: The turn's response, cut to the maximum output tokens asked for.
-    /// - Throws: The turn's ``ModelError``; `CancellationError` for a hang once cancelled; ``ModelError`` with code
-    ///   ``ModelError/Code/invalidRequest`` when the script is exhausted.
+    /// - Throws: The turn's `ModelError`; `CancellationError` for a hang once cancelled; `ModelError` with code
+    ///   `ModelError.Code.invalidRequest` when the script is exhausted.
     public func respond(to request: ModelRequest, streamingInto sink: ModelDeltaSink) async throws -> ModelResponse {
         let index = state.withLock { state in
             state.requests.append(request)

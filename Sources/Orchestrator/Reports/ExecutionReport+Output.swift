@@ -1,7 +1,7 @@
 import AgentAdapters
 
 extension ExecutionReport {
-    /// Decodes the run's final output into a type: the typed output of a ``ModelAgent``, or any agent's JSON.
+    /// Decodes the run's final output into a type: the typed output of a `ModelAgent`, or any agent's JSON.
     ///
     /// ```swift
     /// let report = await orchestrator.run(triage, task: "The app crashes on launch")

@@ -65,7 +65,7 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// Governed model calls made outside any step (in PLAN or REVIEW), one record per attempt; left out of the
     /// JSON when empty.
     public var modelCallsOutsideSteps: [ModelCallRecord] = []
-    /// The run's model transcript (``AgentContext/modelTranscript``), oldest first: empty, and left out of the
+    /// The run's model transcript (`AgentContext.modelTranscript`), oldest first: empty, and left out of the
     /// JSON, when the run kept none.
     public var modelTranscript: [ModelMessage] = []
 

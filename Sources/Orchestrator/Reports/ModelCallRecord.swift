@@ -3,23 +3,23 @@ public import AgentPolicy
 
 /// One governed model call (one attempt): what was reserved before it, what it used, how it ended and when.
 ///
-/// Every call made through ``AgentContext/respond(using:to:retry:tokenCounter:)`` has a record, in the step that
+/// Every call made through `AgentContext.respond(using:to:retry:tokenCounter:)` has a record, in the step that
 /// made it (``StepRecord/modelCalls``) or, outside steps, in ``ExecutionReport/modelCallsOutsideSteps``. A retried
 /// call has one record per attempt, numbered from 1.
 ///
 /// ``reservedUsage`` is what the call held against the budget while it ran: the input estimate, the most output
 /// tokens it was allowed (``maximumOutputTokens``) and the cost of both. ``usage`` is what it was billed: the
-/// provider's reported tokens priced with the model's ``ModelDescriptor/pricing``, or, when the provider reported
+/// provider's reported tokens priced with the model's `ModelDescriptor.pricing`, or, when the provider reported
 /// none, the reservation itself (``usageEstimated`` is then `true`). A failed, cancelled or refused call is billed
 /// nothing; its reservation was given back.
 public struct ModelCallRecord: Hashable, Codable, Sendable {
-    /// The model's name (``ModelDescriptor/name``).
+    /// The model's name (`ModelDescriptor.name`).
     public var model: String
     /// The attempt number, from 1; retries of one call count up.
     public var attempt: Int
     /// How the call ended.
     public var status: ModelCallStatus
-    /// The most output tokens the call asked for (``ModelOptions/maximumOutputTokens`` as sent); `nil` when it was
+    /// The most output tokens the call asked for (`ModelOptions.maximumOutputTokens` as sent); `nil` when it was
     /// refused before a maximum was computed.
     public var maximumOutputTokens: Int64?
     /// What the call reserved before it was made: input estimate, maximum output and their cost.
@@ -88,7 +88,7 @@ public struct ModelCallRecord: Hashable, Codable, Sendable {
 public enum ModelCallStatus: String, Hashable, Codable, Sendable, CaseIterable, CustomStringConvertible {
     /// The model answered.
     case succeeded
-    /// The model threw (a ``ModelError``, retryable or not).
+    /// The model threw (a `ModelError`, retryable or not).
     case failed
     /// The call was refused before it was made: the context window, or no output token affordable.
     case refused
