@@ -41,9 +41,38 @@ package struct ModelCallAllowance: Hashable, Sendable {
         remaining: RemainingBudget,
         limit: (BudgetKind) -> Int64
     ) throws(PolicyViolation) -> ModelCallAllowance {
+        try compute(
+            input: input,
+            descriptor: descriptor,
+            requested: requested,
+            perCall: perCall,
+            left: { remaining[$0] },
+            limit: limit
+        )
+    }
+
+    /// Computes the allowance from what is left of each kind, read one kind at a time.
+    ///
+    /// - Parameters:
+    ///   - input: The input estimate, in tokens.
+    ///   - descriptor: The model's descriptor.
+    ///   - requested: The request's own maximum, if any.
+    ///   - perCall: The policy's per-call maximum.
+    ///   - left: What is left of a kind (the tighter of every budget), or `nil` where nothing limits it.
+    ///   - limit: The binding budget's limit of a kind, for the violation.
+    /// - Returns: The allowance.
+    /// - Throws: ``PolicyViolation`` naming the limit that leaves less than one output token.
+    package static func compute(
+        input: Int64,
+        descriptor: ModelDescriptor,
+        requested: Int64?,
+        perCall: Int64,
+        left: (BudgetKind) -> Int64?,
+        limit: (BudgetKind) -> Int64
+    ) throws(PolicyViolation) -> ModelCallAllowance {
         let model = descriptor.name
         let inputCost = descriptor.pricing?.inputCost(input) ?? 0
-        if let left = remaining[.inputTokens], left < input {
+        if let left = left(.inputTokens), left < input {
             let value = limit(.inputTokens)
             throw PolicyViolation(
                 limit: .maxInputTokens,
@@ -64,9 +93,11 @@ package struct ModelCallAllowance: Hashable, Sendable {
         if let requested, requested >= 1 { consider(requested, .maxOutputTokensPerModelCall) }
         if let own = descriptor.maximumOutputTokens, own >= 1 { consider(own, .maxOutputTokensPerModelCall) }
         consider(max(0, descriptor.contextWindowTokens - input), .maxOutputTokensPerModelCall)
-        if let left = remaining[.outputTokens] { consider(left, .maxOutputTokens) }
-        if let left = remaining[.tokens] { consider(max(0, left - input), .maxTokens) }
-        if let left = remaining[.cost], let pricing = descriptor.pricing {
+        let tokensLeft = left(.tokens)
+        let costLeft = left(.cost)
+        if let left = left(.outputTokens) { consider(left, .maxOutputTokens) }
+        if let left = tokensLeft { consider(max(0, left - input), .maxTokens) }
+        if let left = costLeft, let pricing = descriptor.pricing {
             let affordable = left < inputCost ? 0 : pricing.outputTokens(affordableWith: left - inputCost)
             consider(affordable, .maxCost)
         }
@@ -77,7 +108,15 @@ package struct ModelCallAllowance: Hashable, Sendable {
                 maximumOutputTokens: maximum
             )
         }
-        throw refusal(binding, model: model, input: input, inputCost: inputCost, descriptor, remaining, limit)
+        throw refusal(
+            binding,
+            model: model,
+            input: input,
+            inputCost: inputCost,
+            descriptor,
+            RemainingBudget([.tokens: tokensLeft ?? 0, .cost: costLeft ?? 0]),
+            limit
+        )
     }
 
     private static func refusal(

@@ -104,7 +104,7 @@ extension RunRuntime {
                     descriptor: descriptor,
                     requested: request.options.maximumOutputTokens,
                     perCall: policy.maxOutputTokensPerModelCall,
-                    remaining: budget.remaining,
+                    left: budget.left,
                     limit: bindingLimit
                 )
             } catch {
