@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AgentOrchestration", targets: ["AgentOrchestration"]),
         .library(name: "AgentTaskGraph", targets: ["AgentTaskGraph"]),
         .library(name: "AgentTesting", targets: ["AgentTesting"]),
+        .library(name: "AgentMCPStdio", targets: ["AgentMCPStdio"]),
     ],
     targets: [
         .target(name: "AgentPolicy", path: "Sources/Policy"),
@@ -18,7 +19,13 @@ let package = Package(
             name: "AgentAdapters",
             dependencies: ["AgentPolicy"],
             path: "Sources/Adapters",
-            exclude: ["Testing"]
+            exclude: ["Testing", "MCPStdio"]
+        ),
+        // The MCP stdio transport: an optional I/O product (POSIX processes and pipes, no Foundation).
+        .target(
+            name: "AgentMCPStdio",
+            dependencies: ["AgentAdapters", "AgentPolicy"],
+            path: "Sources/Adapters/MCPStdio"
         ),
         // Test doubles (ManualClock, ScriptedAgent): tests, examples and benchmarks link them; production code never.
         .target(
@@ -47,10 +54,20 @@ let package = Package(
             path: "Examples/ResearchPipeline"
         ),
         .executableTarget(
+            name: "MCPTools",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentMCPStdio"],
+            path: "Examples/MCPTools"
+        ),
+        .executableTarget(
             name: "Benchmarks",
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
             path: "Benchmarks",
             exclude: ["Data"]
+        ),
+        .testTarget(
+            name: "AgentMCPStdioTests",
+            dependencies: ["AgentMCPStdio", "AgentAdapters", "AgentPolicy"],
+            path: "Tests/MCPStdioTests"
         ),
         .testTarget(name: "AgentPolicyTests", dependencies: ["AgentPolicy"], path: "Tests/PolicyTests"),
         .testTarget(

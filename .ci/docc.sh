@@ -19,11 +19,12 @@ folder_of() {
         AgentOrchestration) echo "Sources/Orchestrator" ;;
         AgentTaskGraph) echo "Sources/DAG" ;;
         AgentTesting) echo "Sources/Adapters/Testing" ;;
+        AgentMCPStdio) echo "Sources/Adapters/MCPStdio" ;;
         *) echo "docc.sh: unknown module $1" >&2; return 1 ;;
     esac
 }
 
-MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting)
+MODULES=(AgentPolicy AgentAdapters AgentOrchestration AgentTesting AgentMCPStdio)
 if [ -d "Sources/DAG/AgentTaskGraph.docc" ]; then
     MODULES+=(AgentTaskGraph)
 fi

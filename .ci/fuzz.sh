@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of Fuzz/ (release, fuzzer + address sanitizers, lld) and runs each briefly.
+# Builds the Fuzz package with libFuzzer and AddressSanitizer and runs every target briefly.
 #
-#   bash .ci/fuzz.sh            # every target, FUZZ_SECONDS (default 20) each
-#   bash .ci/fuzz.sh FuzzToolSchema
+#   bash .ci/fuzz.sh              # each target for 20 s
+#   FUZZ_SECONDS=60 bash .ci/fuzz.sh
 #
-# A crash, a leak or a failed invariant (fatalError in the target) fails the script; the crashing input is left in
-# Fuzz/.artifacts/.
+# Targets are the folders under Fuzz/Sources. Each runs on a scratch copy of its seed corpus
+# (Fuzz/Corpus/<Target>), so new inputs the fuzzer finds are not written into the repository; a crash leaves its
+# input as Fuzz/.build/artifacts/<Target>/crash-* and fails the script.
 set -euo pipefail
-cd "$(dirname "$0")/../Fuzz"
+cd "$(dirname "$0")/.."
 
-SECONDS_EACH="${FUZZ_SECONDS:-20}"
-TARGETS=("$@")
-if [ ${#TARGETS[@]} -eq 0 ]; then
-    TARGETS=(FuzzToolSchema)
-fi
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
 
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
-BIN=$(swift build -c release --show-bin-path)
-mkdir -p .artifacts
-for target in "${TARGETS[@]}"; do
-    corpus=$(mktemp -d)
-    if [ -d "Corpus/$target" ]; then cp -R "Corpus/$target/." "$corpus/"; fi
-    echo "=== $target (${SECONDS_EACH}s) ==="
-    "$BIN/$target" "$corpus" -max_len=2048 -timeout=5 -max_total_time="$SECONDS_EACH" \
-        -artifact_prefix=.artifacts/ -print_final_stats=1 2>&1 | tail -n 12
-    rm -rf "$corpus"
+swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | tail -n 3
+bin="$(swift build -c release --package-path Fuzz --show-bin-path)"
+
+targets=()
+for dir in Fuzz/Sources/*/; do
+    targets+=("$(basename "$dir")")
 done
+echo "fuzz: ${#targets[@]} targets × ${SECONDS_PER_TARGET} s"
+
+for target in "${targets[@]}"; do
+    scratch="$(mktemp -d)"
+    artifacts="Fuzz/.build/artifacts/$target"
+    mkdir -p "$artifacts"
+    seeds=()
+    [ -d "Fuzz/Corpus/$target" ] && seeds+=("Fuzz/Corpus/$target")
+    echo "--- $target"
+    if ! "$bin/$target" "$scratch" "${seeds[@]}" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -timeout=5 \
+        -artifact_prefix="$artifacts/" -print_final_stats=1 > "$scratch.log" 2>&1; then
+        tail -n 40 "$scratch.log"
+        echo "fuzz target $target failed; the input is in $artifacts/" >&2
+        exit 1
+    fi
+    grep -E '^stat::number_of_executed_units|^Done [0-9]+ runs' "$scratch.log" || tail -n 2 "$scratch.log"
+    rm -rf "$scratch" "$scratch.log"
+done
+echo "fuzz: ok"

@@ -56,6 +56,9 @@ fi
 allowed=(
     "Sources/Policy/Platform/ThreadPrimitives.swift" # the library's threads, mutex and condition variable
     "Benchmarks/Support.swift"                       # the benchmark's file reader and peak-memory probe
+    "Sources/Adapters/MCPStdio/MCPStdioProcess.swift"   # AgentMCPStdio: posix_spawn, pipes, read/write, waitpid
+    "Sources/Adapters/MCPStdio/MCPStdioTransport.swift" # AgentMCPStdio: signals and the transport's threads
+    "Examples/MCPTools/Exit.swift"                      # the MCPTools example's exit status and standard error
 )
 modules='Glibc|Musl|Darwin|WinSDK|ucrt|Android|Bionic'
 # An import of one of those modules (any access level, attribute or kind: `@preconcurrency public import

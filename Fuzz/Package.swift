@@ -1,10 +1,13 @@
 // swift-tools-version: 6.2
-// libFuzzer targets for the code that reads outside bytes. Not part of the library: a package of its own that
-// depends on the project by path. Build and run them with `bash .ci/fuzz.sh` (see STYLE.md §3).
+// libFuzzer targets for the code that parses outside bytes. Built and run by `.ci/fuzz.sh`:
+//   swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+// Each target is one file defining `<Target>_main`, which hands over to libFuzzer's driver (see STYLE.md §3).
 import PackageDescription
 
+let fuzzSettings: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
 let package = Package(
-    name: "swift-agent-orchestration-fuzz",
+    name: "Fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "swift-agent-orchestration", path: "..")],
     targets: [
@@ -13,8 +16,34 @@ let package = Package(
             name: "FuzzToolSchema",
             dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
             path: "Sources/FuzzToolSchema",
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        )
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzJSON",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzJSON",
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzSSE",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzSSE",
+            swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzModelStream",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzModelStream",
+            swiftSettings: fuzzSettings
+        ),
+        // JSON-RPC line → MCPMessage → line: never traps; a parsed message prints to one line that parses back
+        // equal; tool results and tool schemas read from it, and event-stream framing of the bytes, never trap.
+        .executableTarget(
+            name: "FuzzMCP",
+            dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzMCP",
+            swiftSettings: fuzzSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

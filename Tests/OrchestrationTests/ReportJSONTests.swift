@@ -93,6 +93,7 @@ struct ReportJSONTests {
             .stepStarted(index: 0, revision: 1), .stepFinished(index: 0, status: .interrupted),
             .toolCallStarted(tool: "echo", arguments: ["a": [1, 2.5, nil]]),
             .toolCallFinished(tool: "echo", status: .refused), .toolCallRefused(tool: "x", reason: "unknown"),
+            .toolProgress(tool: "fetch", progress: 2, total: 4.5, message: "half"),
             .usageRecorded(ModelUsage(inputTokens: 3, outputTokens: 4, cost: 5)), .policyViolation(violation),
             .runFinished(report), .nodeStarted(attempt: 2),
             .nodeRetrying(failedAttempt: 1, delayNanoseconds: Nanoseconds(.milliseconds(100))),

@@ -39,6 +39,9 @@ public struct ModelError: Error, Hashable, Codable, Sendable, CustomStringConver
         public static let invalidResponse = Code(rawValue: "invalidResponse")
         /// A streamed response ended before the provider said it was complete; retryable.
         public static let truncatedStream = Code(rawValue: "truncatedStream")
+        /// The account's quota or credit is used up (OpenAI's `insufficient_quota`, Anthropic's `billing_error`), even
+        /// when the status is 429; not retryable: waiting does not help, topping up does.
+        public static let quotaExceeded = Code(rawValue: "quotaExceeded")
         /// Any other HTTP 4xx; not retryable.
         public static let requestFailed = Code(rawValue: "requestFailed")
 

@@ -9,7 +9,7 @@ public struct ModelResponse: Hashable, Codable, Sendable {
     /// The tool calls the model asks for, in order.
     public var toolCalls: [ModelToolCall]
     /// The tokens the provider says the call used, or `nil` when it reports none (the governed call then counts its
-    /// reservation as used and marks the usage as estimated). Its `ModelUsage/cost` is ignored: the library prices
+    /// reservation as used and marks the usage as estimated). Its `ModelUsage.cost` is ignored: the library prices
     /// calls from ``ModelDescriptor/pricing``.
     public var usage: ModelUsage?
     /// Why the model stopped.

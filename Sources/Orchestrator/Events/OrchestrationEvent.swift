@@ -31,6 +31,8 @@ public struct OrchestrationEvent: Hashable, Sendable {
         case toolCallFinished(tool: String, status: ToolCallStatus)
         /// A tool call was refused before it ran.
         case toolCallRefused(tool: String, reason: String)
+        /// A running tool reported progress (through `ToolInvocation`; an MCP server's `notifications/progress`).
+        case toolProgress(tool: String, progress: Double, total: Double?, message: String?)
         /// Model usage was recorded.
         case usageRecorded(ModelUsage)
         /// A policy limit refused work or was passed.
@@ -63,8 +65,8 @@ public struct OrchestrationEvent: Hashable, Sendable {
         /// Every kind's stable name, as ``name`` and the JSON `kind` give it.
         public static let allNames = [
             "runStarted", "stateEntered", "stepStarted", "stepFinished", "toolCallStarted", "toolCallFinished",
-            "toolCallRefused", "usageRecorded", "policyViolation", "runFinished", "nodeStarted", "nodeRetrying",
-            "nodeWaitingForSlot", "nodeFinished", "graphFinished", "modelCallStarted", "modelDelta",
+            "toolCallRefused", "toolProgress", "usageRecorded", "policyViolation", "runFinished", "nodeStarted",
+            "nodeRetrying", "nodeWaitingForSlot", "nodeFinished", "graphFinished", "modelCallStarted", "modelDelta",
             "modelCallFinished", "modelCallRetrying",
         ]
 
@@ -78,6 +80,7 @@ public struct OrchestrationEvent: Hashable, Sendable {
             case .toolCallStarted: "toolCallStarted"
             case .toolCallFinished: "toolCallFinished"
             case .toolCallRefused: "toolCallRefused"
+            case .toolProgress: "toolProgress"
             case .usageRecorded: "usageRecorded"
             case .policyViolation: "policyViolation"
             case .runFinished: "runFinished"
@@ -187,6 +190,13 @@ extension OrchestrationEvent.Kind: Codable {
         case "toolCallStarted": self = .toolCallStarted(tool: try field("tool"), arguments: try field("arguments"))
         case "toolCallFinished": self = .toolCallFinished(tool: try field("tool"), status: try field("status"))
         case "toolCallRefused": self = .toolCallRefused(tool: try field("tool"), reason: try field("reason"))
+        case "toolProgress":
+            self = .toolProgress(
+                tool: try field("tool"),
+                progress: try field("progress"),
+                total: try container.decodeIfPresent(Double.self, forKey: FlatKey("total")),
+                message: try container.decodeIfPresent(String.self, forKey: FlatKey("message"))
+            )
         case "usageRecorded": self = .usageRecorded(try ModelUsage(from: decoder))
         case "policyViolation": self = .policyViolation(try PolicyViolation(from: decoder))
         case "runFinished": self = .runFinished(try field("report"))
@@ -252,6 +262,11 @@ extension OrchestrationEvent.Kind: Codable {
         case .toolCallRefused(let tool, let reason):
             try field(tool, "tool")
             try field(reason, "reason")
+        case .toolProgress(let tool, let progress, let total, let message):
+            try field(tool, "tool")
+            try field(progress, "progress")
+            try container.encodeIfPresent(total, forKey: FlatKey("total"))
+            try container.encodeIfPresent(message, forKey: FlatKey("message"))
         case .usageRecorded(let usage): try usage.encode(to: encoder)
         case .policyViolation(let violation): try violation.encode(to: encoder)
         case .runFinished(let report): try field(report, "report")

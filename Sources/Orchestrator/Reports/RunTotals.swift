@@ -112,6 +112,8 @@ public struct EventCounts: Hashable, Codable, Sendable {
         case .modelCallRetrying: modelCallRetrying += 1
         case .modelDelta: modelDelta += 1
         case .runFinished: runFinished += 1
+        case .toolProgress:
+            break  // counted in `emitted` only: a tool may report progress any number of times
         case .nodeStarted, .nodeRetrying, .nodeWaitingForSlot, .nodeFinished, .graphFinished:
             // Graph-level events belong to the graph run, never to one agent run's counts.
             break

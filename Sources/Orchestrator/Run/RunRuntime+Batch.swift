@@ -118,10 +118,10 @@ extension RunRuntime {
 
     /// Runs the bodies, concurrently when there are several; results by position in `calls`.
     private func runBodies(_ calls: [AdmittedCall]) async -> [(Int, Result<JSONValue, any Error>)] {
-        if calls.count == 1 { return [(0, await Self.body(calls[0]))] }
+        if calls.count == 1 { return [(0, await body(calls[0]))] }
         return await withTaskGroup(of: (Int, Result<JSONValue, any Error>).self) { group in
             for (index, call) in calls.enumerated() {
-                group.addTask { (index, await Self.body(call)) }
+                group.addTask { (index, await self.body(call)) }
             }
             var results: [(Int, Result<JSONValue, any Error>)] = []
             results.reserveCapacity(calls.count)
@@ -130,9 +130,19 @@ extension RunRuntime {
         }
     }
 
-    private static func body(_ call: AdmittedCall) async -> Result<JSONValue, any Error> {
+    /// Runs one body with the task-local ``ToolInvocation`` set, as ``callTool(_:arguments:)`` does, so the tool's
+    /// progress reports become run events.
+    private func body(_ call: AdmittedCall) async -> Result<JSONValue, any Error> {
+        let name = call.call.name
+        let invocation = ToolInvocation(toolName: name) { [weak self] progress, total, message in
+            self?.apply { $0.toolProgress(name, progress: progress, total: total, message: message, at: $1) }
+        }
         do {
-            return .success(try await call.tool.call(call.call.arguments))
+            return .success(
+                try await ToolInvocation.$current.withValue(invocation) {
+                    try await call.tool.call(call.call.arguments)
+                }
+            )
         } catch {
             return .failure(error)
         }

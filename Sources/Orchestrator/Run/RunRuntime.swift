@@ -252,8 +252,12 @@ final class RunRuntime: AgentContextBackend, Sendable {
         else { throw runEnded(name) }
         let result: Result<JSONValue, any Error>
         do {
+            // The tool may report progress through the task-local invocation; it becomes a run event.
+            let invocation = ToolInvocation(toolName: name) { [weak self] progress, total, message in
+                self?.apply { $0.toolProgress(name, progress: progress, total: total, message: message, at: $1) }
+            }
             result = .success(
-                try await tool.call(arguments)
+                try await ToolInvocation.$current.withValue(invocation) { try await tool.call(arguments) }
             )
         } catch {
             result = .failure(error)

@@ -83,6 +83,19 @@ extension RunStateMachine {
         return effects()
     }
 
+    /// A running tool reported progress; ignored once the run has ended.
+    package mutating func toolProgress(
+        _ tool: String,
+        progress: Double,
+        total: Double?,
+        message: String?,
+        at time: Nanoseconds
+    ) -> RunEffects {
+        guard !isTerminated else { return RunEffects() }
+        emit(.toolProgress(tool: tool, progress: progress, total: total, message: message), at: time)
+        return effects()
+    }
+
     /// Model usage was reported; recorded unless the run has ended.
     package mutating func usageReported(_ actual: ModelUsage, at time: Nanoseconds) -> RunEffects {
         guard !isTerminated else { return RunEffects() }
