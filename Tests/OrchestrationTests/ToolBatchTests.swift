@@ -86,6 +86,24 @@ struct ToolBatchTests {
         #expect(contents.last == #"{"n":1}"#)
     }
 
+    @Test("Batch bodies run with the task-local invocation: their progress becomes run events")
+    func progress() async throws {
+        let tool = ClosureTool(name: "slow", description: "Reports progress.", parameters: .any) { arguments in
+            ToolInvocation.current?.reportProgress(1, total: 2, message: "half")
+            return arguments
+        }
+        let handle = try makeOrchestrator(tools: [tool]).start(Self.batch(Self.calls(2, tool: "slow")), task: nil)
+        let report = await handle.report
+        var progress: [OrchestrationEvent.Kind] = []
+        for await event in handle.events {
+            if case .toolProgress = event.kind { progress.append(event.kind) }
+        }
+        #expect(report.status == .succeeded)
+        #expect(
+            progress == Array(repeating: .toolProgress(tool: "slow", progress: 1, total: 2, message: "half"), count: 2)
+        )
+    }
+
     @Test("A result message is the output's JSON text, or an error the model can read")
     func resultMessages() {
         let call = ModelToolCall(id: "c1", name: "t", arguments: [:])
