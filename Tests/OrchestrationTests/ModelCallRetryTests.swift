@@ -16,7 +16,11 @@ struct ModelCallRetryTests {
             let clock = ManualClock()
             let model = ScriptedModel(turns: [Self.transient(.rateLimited, retryAfter: .seconds(2)), .text("ok")])
             let retry = RetryPolicy.exponential(maxAttempts: 3, initialDelay: .seconds(1), maxDelay: .seconds(10))
-            let handle = try makeOrchestrator(clock: clock).start(oneCall(model, retry: retry), task: nil)
+            // Room for one call's maximum and a bit: had the failed call kept its reservation, the retry would get
+            // only the bit.
+            let policy = try StrictPolicy(maxOutputTokens: 5_000)
+            let handle = try makeOrchestrator(clock: clock)
+                .start(oneCall(model, retry: retry), task: nil, policy: policy)
             await clock.waitForSleepers(count: 2)  // the run's deadline and the retry's wait
             clock.advance(by: .seconds(1))
             #expect(model.callCount == 1, "retried before the provider's retry-after")
@@ -38,6 +42,10 @@ struct ModelCallRetryTests {
                 ]
             )
             #expect(report.durationNanoseconds == Nanoseconds(.seconds(2)))
+            #expect(
+                model.requests.map(\.options.maximumOutputTokens) == [4_096, 4_096],
+                "the failed attempt's reservation was not given back"
+            )
             #expect(report.ledger.first { $0.budget == "modelCalls" }?.used == 2, "each attempt is a model call")
             #expect(report.ledger.first { $0.budget == "repeatedToolCalls" }?.used == 0, "a retry is not a loop")
         }
