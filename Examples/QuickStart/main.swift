@@ -1,4 +1,5 @@
-// QuickStart: a scripted agent calls a tool under a policy; the report is printed as JSON.
+// QuickStart: a scripted agent calls a tool under a policy; the report is printed as JSON. Then a model-driven
+// agent answers the same question on a scripted model, and its model calls are listed.
 // Runs offline: no network, no API key. `swift run QuickStart`
 import AgentAdapters
 import AgentOrchestration
@@ -59,3 +60,51 @@ print(report.jsonText(prettyPrinted: true))
 print(
     "\nstatus: \(report.status.rawValue), stop reason: \(report.stopReason), final output: \(report.finalOutput ?? .null)"
 )
+
+// The same question put to a model-driven agent. `ScriptedModel` stands in for a provider (no network, no key): it
+// asks for both prices in one response (a batch of two tool calls, reserved before either runs), then for the sum,
+// then answers with JSON that decodes into `Total`. Every model call is reserved before it is made (one model call,
+// the input estimate and the most output the budget allows) and billed from the model's prices.
+struct Total: Decodable {
+    var cents: Int
+}
+
+let model = ScriptedModel(
+    descriptor: ModelDescriptor(
+        name: "scripted-shopper",
+        contextWindowTokens: 8_192,
+        pricing: ModelPricing(inputPerMillionTokens: 400_000, outputPerMillionTokens: 1_600_000)
+    ),
+    turns: [
+        .toolCalls([
+            ModelToolCall(id: "a", name: "lookup_price", arguments: ["item": "apple"]),
+            ModelToolCall(id: "p", name: "lookup_price", arguments: ["item": "pear"]),
+        ]),
+        .toolCalls([ModelToolCall(id: "s", name: "sum", arguments: ["numbers": [120, 95]])]),
+        .text(#"{"cents": 215}"#),
+    ]
+)
+let modelAgent = ModelAgent(
+    name: "model-shopper",
+    instructions: "Answer with the total price in cents as JSON.",
+    model: model,
+    tools: .named(["lookup_*", "sum"]),
+    output: Total.self
+)
+let modelPolicy = try StrictPolicy(maxTokens: 20_000, maxToolCalls: 10, timeout: .seconds(10), maxModelCalls: 5)
+let modelReport = await orchestrator.run(
+    modelAgent,
+    task: "What do an apple and a pear cost together?",
+    policy: modelPolicy
+)
+print(
+    "\nmodel-driven agent: \(modelReport.status.rawValue), total: \(try modelReport.output(as: Total.self).cents) cents"
+)
+for step in modelReport.steps {
+    for call in step.modelCalls {
+        print(
+            "  step \(step.index), attempt \(call.attempt): at most \(call.maximumOutputTokens ?? 0) output tokens;",
+            "reserved \(call.reservedUsage); used \(call.usage)"
+        )
+    }
+}

@@ -1,4 +1,5 @@
 import AgentOrchestration
+import AgentTesting
 import Testing
 
 // The README's usage examples, verbatim apart from printing (each `print` becomes an expectation), with the README's
@@ -49,5 +50,53 @@ struct ReadmeExampleTests {
         #expect(late.stopReason == .shutdown)
         #expect("\(late.stopReason)" == "the orchestrator was shutting down")
         #expect(late.steps.isEmpty)
+    }
+}
+
+// The README's "A model-driven agent" example, verbatim apart from printing (its types are namespaced here: other
+// tests declare a `Weather` too).
+private enum ReadmeModelExample {
+    struct Weather: Tool {
+        struct Arguments: Decodable, Sendable { var city: String }
+        let name = "weather"
+        let description = "Current temperature in a city, in °C."
+        func call(arguments: Arguments) async throws -> Int { arguments.city == "Oslo" ? 3 : 20 }
+    }
+    struct Clothing: Tool {
+        struct Arguments: Decodable, Sendable { var celsius: Int }
+        let name = "clothing"
+        let description = "What to wear at a temperature."
+        func call(arguments: Arguments) async throws -> String { arguments.celsius < 10 ? "a coat" : "a shirt" }
+    }
+    struct Advice: Decodable {
+        var city: String
+        var wear: String
+    }
+}
+
+@Suite("README model-driven agent example")
+struct ReadmeModelAgentTests {
+    @Test("Two typed tools and a typed output; every model call shows reserved and used tokens")
+    func modelAgentExample() async throws {
+        typealias Weather = ReadmeModelExample.Weather
+        typealias Clothing = ReadmeModelExample.Clothing
+        typealias Advice = ReadmeModelExample.Advice
+        let model = ScriptedModel(turns: [
+            .toolCalls([ModelToolCall(id: "1", name: "weather", arguments: ["city": "Oslo"])]),
+            .toolCalls([ModelToolCall(id: "2", name: "clothing", arguments: ["celsius": 3])]),
+            .text(#"{"city": "Oslo", "wear": "a coat"}"#),
+        ])
+        let advisor = ModelAgent(
+            name: "advisor",
+            instructions: "Advise on clothing.",
+            model: model,
+            output: Advice.self
+        )
+        let advice = try await Orchestrator(tools: [Weather(), Clothing()]).run(advisor, task: "Oslo today?")
+        #expect(try advice.output(as: Advice.self).wear == "a coat")
+        let calls = advice.steps.flatMap(\.modelCalls)
+        #expect(calls.count == 3)
+        #expect(calls.allSatisfy { $0.reservedUsage.outputTokens == 4_096 && $0.usage.outputTokens > 0 })
+        #expect(advice.totals.toolCalls == 2)
     }
 }

@@ -98,7 +98,44 @@ struct ReportJSONTests {
             .runFinished(report), .nodeStarted(attempt: 2),
             .nodeRetrying(failedAttempt: 1, delayNanoseconds: Nanoseconds(.milliseconds(100))),
             .nodeWaitingForSlot(agent: "writer"), .nodeFinished(status: .skipped), .graphFinished(graphReport),
+            .modelCallStarted(model: "m", attempt: 2, maximumOutputTokens: 512),
+            .modelDelta(.toolCallFragment(index: 0, id: "c1", name: "echo", arguments: "{\"a\"")),
+            .modelCallFinished(
+                model: "m",
+                attempt: 1,
+                status: .succeeded,
+                usage: ModelUsage(inputTokens: 10, outputTokens: 3, cost: 7)
+            ),
+            .modelCallRetrying(model: "m", failedAttempt: 1, delayNanoseconds: Nanoseconds(.seconds(2))),
         ]
+    }
+
+    @Test("Model-call events encode flat: the delta nests under \"delta\", usage under \"usage\"")
+    func modelEventsAreFlat() throws {
+        let delta = try JSONValue(encoding: OrchestrationEvent.Kind.modelDelta(.response("Hel")))
+        #expect(delta == ["kind": "modelDelta", "delta": ["kind": "response", "text": "Hel"]])
+        let finished = try JSONValue(
+            encoding: OrchestrationEvent.Kind.modelCallFinished(
+                model: "m",
+                attempt: 1,
+                status: .refused,
+                usage: .zero
+            )
+        )
+        #expect(finished["status"] == "refused")
+        #expect(finished["usage"]?["outputTokens"] == 0)
+        let retrying = try JSONValue(
+            encoding: OrchestrationEvent.Kind.modelCallRetrying(
+                model: "m",
+                failedAttempt: 2,
+                delayNanoseconds: Nanoseconds(.seconds(1))
+            )
+        )
+        #expect(
+            retrying == [
+                "kind": "modelCallRetrying", "model": "m", "failedAttempt": 2, "delayNanoseconds": 1_000_000_000,
+            ]
+        )
     }
 
     @Test("Events encode flat, with the kind's fields beside the event's, and round-trip")

@@ -163,11 +163,20 @@ struct SharedBudgetRefundTests {
         #expect(parent.ledger.used(.refusedToolCalls) == 0)
     }
 
+    @Test("Model calls")
+    func modelCalls() throws {
+        let (parent, child) = Self.child(under: try BudgetLimits(maxModelCalls: 0))
+        let violation = try #require(throws: PolicyViolation.self) { try child.reserve(.modelCalls) }
+        #expect(violation.limit == .maxModelCalls)
+        #expect(child.ledger.used(.modelCalls) == 0, "the child's model call was not refunded")
+        #expect(parent.ledger.used(.modelCalls) == 0)
+    }
+
     @Test("Every kind of the table is covered by a refund test above")
     func everyKindCovered() {
         let covered: Set<BudgetKind> = [
             .steps, .tokens, .inputTokens, .outputTokens, .cost, .toolCalls, .repeatedToolCalls, .revisions,
-            .refusedToolCalls,
+            .refusedToolCalls, .modelCalls,
         ]
         #expect(Set(BudgetKind.allCases) == covered, "a new budget kind needs a refund test here")
     }

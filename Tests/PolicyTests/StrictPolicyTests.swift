@@ -15,6 +15,9 @@ struct StrictPolicyTests {
         #expect(policy.maxCost == 10_000_000)
         #expect(policy.timeout == .seconds(300))
         #expect(policy.maxRevisions == 3)
+        #expect(policy.maxModelCalls == 50)
+        #expect(policy.maxOutputTokensPerModelCall == 4_096)
+        #expect(policy.toolBatchOverflow == .tellModel)
         #expect(policy.allowedTools.isEmpty && policy.deniedTools.isEmpty)
     }
 
@@ -29,6 +32,8 @@ struct StrictPolicyTests {
         case "maxRepeatedToolCalls": try StrictPolicy(maxRepeatedToolCalls: -1)
         case "maxCost": try StrictPolicy(maxCost: -1)
         case "maxRefusedToolCalls": try StrictPolicy(maxRefusedToolCalls: -1)
+        case "maxModelCalls": try StrictPolicy(maxModelCalls: -1)
+        case "maxOutputTokensPerModelCall": try StrictPolicy(maxOutputTokensPerModelCall: -1)
         default: try StrictPolicy(maxRevisions: -1)
         }
     }
@@ -37,7 +42,8 @@ struct StrictPolicyTests {
         "A negative limit is rejected, naming the field",
         arguments: [
             "maxSteps", "maxTokens", "maxInputTokens", "maxOutputTokens", "maxToolCalls", "maxCallsPerTool[\"search\"]",
-            "maxRepeatedToolCalls", "maxCost", "maxRevisions", "maxRefusedToolCalls",
+            "maxRepeatedToolCalls", "maxCost", "maxRevisions", "maxRefusedToolCalls", "maxModelCalls",
+            "maxOutputTokensPerModelCall",
         ]
     )
     func negativeLimit(field: String) throws {
@@ -179,6 +185,8 @@ struct StrictPolicyDecodingTests {
             (#"{"allowedTools": ["ok", "a**b"]}"#, "allowedTools[1]"),
             (#"{"deniedTools": [""]}"#, "deniedTools[0]"),
             (#"{"timeoutNanoseconds": 0}"#, "timeout"),
+            (#"{"maxModelCalls": -1}"#, "maxModelCalls"),
+            (#"{"maxOutputTokensPerModelCall": -1}"#, "maxOutputTokensPerModelCall"),
         ]
     )
     func invalidValues(json: String, field: String) throws {
@@ -201,5 +209,31 @@ struct StrictPolicyDecodingTests {
         let text = try jsonText(policy)
         #expect(text.contains(#""timeoutNanoseconds":1500000000"#))
         #expect(try decode(StrictPolicy.self, from: text) == policy)
+    }
+
+    @Test("The model-call fields decode with their defaults, round-trip, and tighten")
+    func modelCallFields() throws {
+        let defaults = try decode(StrictPolicy.self, from: "{}")
+        #expect(defaults.maxModelCalls == 50)
+        #expect(defaults.maxOutputTokensPerModelCall == 4_096)
+        #expect(defaults.toolBatchOverflow == .tellModel)
+        let policy = try decode(
+            StrictPolicy.self,
+            from: #"{"maxModelCalls": 7, "maxOutputTokensPerModelCall": 300, "toolBatchOverflow": "stopRun"}"#
+        )
+        #expect(policy.maxModelCalls == 7)
+        #expect(policy.maxOutputTokensPerModelCall == 300)
+        #expect(policy.toolBatchOverflow == .stopRun)
+        let text = try jsonText(policy)
+        #expect(text.contains(#""toolBatchOverflow":"stopRun""#))
+        #expect(text.contains(#""maxOutputTokensPerModelCall":300"#))
+        #expect(try decode(StrictPolicy.self, from: text) == policy)
+        let tightened = StrictPolicy().tightened(by: policy)
+        #expect(tightened.maxOutputTokensPerModelCall == 300)
+        #expect(tightened.toolBatchOverflow == .stopRun)
+        #expect(tightened.maxModelCalls == 7)
+        #expect(throws: DecodingError.self) {
+            try decode(StrictPolicy.self, from: #"{"toolBatchOverflow": "ignore"}"#)
+        }
     }
 }

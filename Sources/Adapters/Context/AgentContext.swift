@@ -34,7 +34,7 @@ public struct AgentContext: Sendable {
     public let tools: [ToolDescription]
     /// The id of the graph node this run belongs to, if it is part of a graph run.
     public let nodeID: String?
-    private let backend: any AgentContextBackend
+    let backend: any AgentContextBackend
 
     /// Creates a context over a backend; the orchestrator makes these.
     package init(
@@ -198,4 +198,18 @@ package protocol AgentContextBackend: Sendable {
     var completedStepOutputs: [JSONValue] { get }
     /// Sleeps on the orchestrator's clock.
     func sleep(for duration: Duration) async throws
+    /// Makes a governed model call; backs ``AgentContext/respond(using:to:retry:tokenCounter:)``.
+    func respond(
+        using model: any ChatModel,
+        to request: ModelRequest,
+        retry: RetryPolicy,
+        tokenCounter: any TokenCounter
+    ) async throws -> ModelResponse
+    /// Checks and reserves a batch of tool calls before running the reserved ones; backs
+    /// ``AgentContext/callTools(_:)``.
+    func callTools(_ calls: [ModelToolCall]) async throws -> [ToolCallOutcome]
+    /// The run's model transcript.
+    var modelTranscript: [ModelMessage] { get }
+    /// Appends to the run's model transcript.
+    func appendToModelTranscript(_ messages: [ModelMessage])
 }

@@ -37,6 +37,18 @@ public struct OrchestrationEvent: Hashable, Sendable {
         case usageRecorded(ModelUsage)
         /// A policy limit refused work or was passed.
         case policyViolation(PolicyViolation)
+        /// A governed model call was reserved and is being made: the model, the attempt (from 1) and the most output
+        /// tokens it was asked for. JSON: `{"kind": "modelCallStarted", "model": …, "attempt": 1,
+        /// "maximumOutputTokens": 512}`.
+        case modelCallStarted(model: String, attempt: Int, maximumOutputTokens: Int64)
+        /// A piece of a streamed model response. JSON: `{"kind": "modelDelta", "delta": {"kind": "response", …}}`.
+        case modelDelta(ModelDelta)
+        /// A governed model call ended (or was refused before it was made): how, and the usage it was billed.
+        /// JSON: `{"kind": "modelCallFinished", "model": …, "attempt": 1, "status": "succeeded", "usage": {…}}`.
+        case modelCallFinished(model: String, attempt: Int, status: ModelCallStatus, usage: ModelUsage)
+        /// A model call failed with a transient error and will be tried again after the delay, on the run's clock.
+        /// JSON: `{"kind": "modelCallRetrying", "model": …, "failedAttempt": 1, "delayNanoseconds": …}`.
+        case modelCallRetrying(model: String, failedAttempt: Int, delayNanoseconds: Nanoseconds)
         /// The run ended; the report is complete.
         case runFinished(ExecutionReport)
         /// A graph node's attempt started (graph runs; the event's ``OrchestrationEvent/nodeID`` names the node).
@@ -54,8 +66,8 @@ public struct OrchestrationEvent: Hashable, Sendable {
         public static let allNames = [
             "runStarted", "stateEntered", "stepStarted", "stepFinished", "toolCallStarted", "toolCallFinished",
             "toolCallRefused", "toolProgress", "usageRecorded", "policyViolation", "runFinished", "nodeStarted",
-            "nodeRetrying",
-            "nodeWaitingForSlot", "nodeFinished", "graphFinished",
+            "nodeRetrying", "nodeWaitingForSlot", "nodeFinished", "graphFinished", "modelCallStarted", "modelDelta",
+            "modelCallFinished", "modelCallRetrying",
         ]
 
         /// The kind's stable name, such as `toolCallStarted`: the JSON `kind`.
@@ -77,6 +89,10 @@ public struct OrchestrationEvent: Hashable, Sendable {
             case .nodeWaitingForSlot: "nodeWaitingForSlot"
             case .nodeFinished: "nodeFinished"
             case .graphFinished: "graphFinished"
+            case .modelCallStarted: "modelCallStarted"
+            case .modelDelta: "modelDelta"
+            case .modelCallFinished: "modelCallFinished"
+            case .modelCallRetrying: "modelCallRetrying"
             }
         }
     }
@@ -193,6 +209,26 @@ extension OrchestrationEvent.Kind: Codable {
         case "nodeWaitingForSlot": self = .nodeWaitingForSlot(agent: try field("agent"))
         case "nodeFinished": self = .nodeFinished(status: try field("status"))
         case "graphFinished": self = .graphFinished(try field("report"))
+        case "modelCallStarted":
+            self = .modelCallStarted(
+                model: try field("model"),
+                attempt: try field("attempt"),
+                maximumOutputTokens: try field("maximumOutputTokens")
+            )
+        case "modelDelta": self = .modelDelta(try field("delta"))
+        case "modelCallFinished":
+            self = .modelCallFinished(
+                model: try field("model"),
+                attempt: try field("attempt"),
+                status: try field("status"),
+                usage: try field("usage")
+            )
+        case "modelCallRetrying":
+            self = .modelCallRetrying(
+                model: try field("model"),
+                failedAttempt: try field("failedAttempt"),
+                delayNanoseconds: try field("delayNanoseconds")
+            )
         default: throw FlatKind.unknown(kind, of: "OrchestrationEvent.Kind", known: Self.allNames, in: container)
         }
     }
@@ -241,6 +277,20 @@ extension OrchestrationEvent.Kind: Codable {
         case .nodeWaitingForSlot(let agent): try field(agent, "agent")
         case .nodeFinished(let status): try field(status, "status")
         case .graphFinished(let report): try field(report, "report")
+        case .modelCallStarted(let model, let attempt, let maximum):
+            try field(model, "model")
+            try field(attempt, "attempt")
+            try field(maximum, "maximumOutputTokens")
+        case .modelDelta(let delta): try field(delta, "delta")
+        case .modelCallFinished(let model, let attempt, let status, let usage):
+            try field(model, "model")
+            try field(attempt, "attempt")
+            try field(status, "status")
+            try field(usage, "usage")
+        case .modelCallRetrying(let model, let failedAttempt, let delay):
+            try field(model, "model")
+            try field(failedAttempt, "failedAttempt")
+            try field(delay, "delayNanoseconds")
         }
     }
 }

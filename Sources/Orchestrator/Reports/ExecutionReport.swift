@@ -62,6 +62,12 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     public var agentStopped: Bool
     /// The run's length on the orchestrator's clock.
     public var durationNanoseconds: Nanoseconds
+    /// Governed model calls made outside any step (in PLAN or REVIEW), one record per attempt; left out of the
+    /// JSON when empty.
+    public var modelCallsOutsideSteps: [ModelCallRecord] = []
+    /// The run's model transcript (`AgentContext.modelTranscript`), oldest first: empty, and left out of the
+    /// JSON, when the run kept none.
+    public var modelTranscript: [ModelMessage] = []
 
     /// Encodes the report as JSON text with sorted keys: byte-identical for identical reports.
     ///
@@ -73,6 +79,12 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
 }
 
 extension ExecutionReport {
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, executionID, agentName, nodeID, task, metadata, status, stopReason, finalOutput
+        case stepOutputs, steps, toolCallsOutsideSteps, totals, ledger, sharedLedger, history, violations, events
+        case agentStopped, durationNanoseconds, modelCallsOutsideSteps, modelTranscript
+    }
+
     /// Reads a report from the JSON text that ``jsonText(prettyPrinted:)`` writes.
     ///
     /// The text is parsed and decoded with the library's own JSON parser and decoder (no Foundation), so the
@@ -118,5 +130,41 @@ extension ExecutionReport {
         events = try container.decode(EventCounts.self, forKey: .events)
         agentStopped = try container.decode(Bool.self, forKey: .agentStopped)
         durationNanoseconds = try container.decode(Nanoseconds.self, forKey: .durationNanoseconds)
+        modelCallsOutsideSteps =
+            try container.decodeIfPresent([ModelCallRecord].self, forKey: .modelCallsOutsideSteps) ?? []
+        modelTranscript = try container.decodeIfPresent([ModelMessage].self, forKey: .modelTranscript) ?? []
+    }
+
+    /// Encodes the report; `modelCallsOutsideSteps` and `modelTranscript` only when not empty, so runs without
+    /// model calls write what they always wrote.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's error.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(executionID, forKey: .executionID)
+        try container.encode(agentName, forKey: .agentName)
+        try container.encodeIfPresent(nodeID, forKey: .nodeID)
+        try container.encode(task, forKey: .task)
+        try container.encode(metadata, forKey: .metadata)
+        try container.encode(status, forKey: .status)
+        try container.encode(stopReason, forKey: .stopReason)
+        try container.encodeIfPresent(finalOutput, forKey: .finalOutput)
+        try container.encode(stepOutputs, forKey: .stepOutputs)
+        try container.encode(steps, forKey: .steps)
+        try container.encode(toolCallsOutsideSteps, forKey: .toolCallsOutsideSteps)
+        try container.encode(totals, forKey: .totals)
+        try container.encode(ledger, forKey: .ledger)
+        try container.encodeIfPresent(sharedLedger, forKey: .sharedLedger)
+        try container.encode(history, forKey: .history)
+        try container.encode(violations, forKey: .violations)
+        try container.encode(events, forKey: .events)
+        try container.encode(agentStopped, forKey: .agentStopped)
+        try container.encode(durationNanoseconds, forKey: .durationNanoseconds)
+        if !modelCallsOutsideSteps.isEmpty {
+            try container.encode(modelCallsOutsideSteps, forKey: .modelCallsOutsideSteps)
+        }
+        if !modelTranscript.isEmpty { try container.encode(modelTranscript, forKey: .modelTranscript) }
     }
 }

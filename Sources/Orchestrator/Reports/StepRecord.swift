@@ -25,6 +25,56 @@ public struct StepRecord: Hashable, Codable, Sendable {
     public var toolCalls: [ToolCallRecord]
     /// The model usage the step reported.
     public var usage: ModelUsage
+    /// The governed model calls the step made, one record per attempt, in the order they started; left out of
+    /// the JSON when empty.
+    public var modelCalls: [ModelCallRecord] = []
+}
+
+extension StepRecord {
+    private enum CodingKeys: String, CodingKey {
+        case index, revision, label, input, status, output, error, startNanoseconds, endNanoseconds, toolCalls, usage
+        case modelCalls
+    }
+
+    /// Decodes a step; `modelCalls` is optional (reports of runs without model calls leave it out).
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: The errors of missing or mistyped fields.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        index = try container.decode(Int.self, forKey: .index)
+        revision = try container.decode(Int.self, forKey: .revision)
+        label = try container.decodeIfPresent(String.self, forKey: .label)
+        input = try container.decode(JSONValue.self, forKey: .input)
+        status = try container.decode(StepStatus.self, forKey: .status)
+        output = try container.decodeIfPresent(JSONValue.self, forKey: .output)
+        error = try container.decodeIfPresent(ErrorRecord.self, forKey: .error)
+        startNanoseconds = try container.decode(Nanoseconds.self, forKey: .startNanoseconds)
+        endNanoseconds = try container.decode(Nanoseconds.self, forKey: .endNanoseconds)
+        toolCalls = try container.decode([ToolCallRecord].self, forKey: .toolCalls)
+        usage = try container.decode(ModelUsage.self, forKey: .usage)
+        modelCalls = try container.decodeIfPresent([ModelCallRecord].self, forKey: .modelCalls) ?? []
+    }
+
+    /// Encodes the step; `modelCalls` only when the step made any.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's error.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(revision, forKey: .revision)
+        try container.encodeIfPresent(label, forKey: .label)
+        try container.encode(input, forKey: .input)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(output, forKey: .output)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encode(startNanoseconds, forKey: .startNanoseconds)
+        try container.encode(endNanoseconds, forKey: .endNanoseconds)
+        try container.encode(toolCalls, forKey: .toolCalls)
+        try container.encode(usage, forKey: .usage)
+        if !modelCalls.isEmpty { try container.encode(modelCalls, forKey: .modelCalls) }
+    }
 }
 
 /// One tool call: arguments, outcome and timings.

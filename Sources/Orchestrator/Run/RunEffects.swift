@@ -10,6 +10,8 @@ package struct RunEffects: Sendable {
         case revision
         /// A reserved tool call: the run ended before its body started.
         case toolCall(tool: String, argumentsKey: String)
+        /// A reserved model call (its `modelCalls` unit and usage reservation): the run ended before it was made.
+        case modelCall(UsageReservation)
     }
 
     /// Events to deliver, in order, when this caller is the run's deliverer; `nil` otherwise.

@@ -15,7 +15,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     let start: Duration
     let deadline: Duration
     private let route: EventRoute
-    private let state: LockedState<RunStateMachine>
+    let state: LockedState<RunStateMachine>
 
     init(
         identity: RunStateMachine.Identity,
@@ -49,14 +49,14 @@ final class RunRuntime: AgentContextBackend, Sendable {
     ///
     /// The clock is read first, outside the lock: the machine takes the reading as a value, and no other lock
     /// (a manual clock has one) is ever taken while the run's is held.
-    private func update<Value>(_ transition: (inout RunStateMachine, Nanoseconds) -> (Value, RunEffects)) -> Value {
+    func update<Value>(_ transition: (inout RunStateMachine, Nanoseconds) -> (Value, RunEffects)) -> Value {
         let now = offset
         let (value, effects) = state.withLock { machine in transition(&machine, now) }
         perform(effects)
         return value
     }
 
-    private func apply(_ transition: (inout RunStateMachine, Nanoseconds) -> RunEffects) {
+    func apply(_ transition: (inout RunStateMachine, Nanoseconds) -> RunEffects) {
         let now = offset
         perform(state.withLock { machine in transition(&machine, now) })
     }
@@ -68,6 +68,9 @@ final class RunRuntime: AgentContextBackend, Sendable {
             case .step: budget.refund(.steps)
             case .revision: budget.refund(.revisions)
             case .toolCall(let tool, let key): budget.refundToolCall(tool, argumentsKey: key)
+            case .modelCall(let reservation):
+                budget.refund(.modelCalls)
+                budget.release(reservation)
             }
         }
         if var batch = effects.events {
@@ -189,17 +192,17 @@ final class RunRuntime: AgentContextBackend, Sendable {
 
     // MARK: AgentContextBackend
 
-    private func runEnded(_ tool: String) -> ToolError {
+    func runEnded(_ tool: String) -> ToolError {
         ToolError(code: .runEnded, tool: tool, message: "the run has ended; no more tools run in it")
     }
 
     /// Throws ``ToolError/Code/runEnded`` once the run has ended, `CancellationError` if only the task was cancelled.
-    private func checkRunning(_ what: String) throws {
+    func checkRunning(_ what: String) throws {
         if isTerminated { throw runEnded(what) }
         try Task.checkCancellation()
     }
 
-    private func refuse(_ tool: String, _ arguments: JSONValue, _ error: any Error) -> Int {
+    func refuse(_ tool: String, _ arguments: JSONValue, _ error: any Error) -> Int {
         update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: $1) }
     }
 

@@ -43,7 +43,8 @@ extension RunStateMachine {
                 refusedToolCalls: refusedToolCalls,
                 failedToolCalls: failedToolCalls,
                 usage: usage,
-                revisions: lifecycle.revision
+                revisions: lifecycle.revision,
+                modelCalls: modelCallCount
             ),
             ledger: lines,
             sharedLedger: sharedLedger,
@@ -51,7 +52,9 @@ extension RunStateMachine {
             violations: violations,
             events: counts,
             agentStopped: agentStopped,
-            durationNanoseconds: duration
+            durationNanoseconds: duration,
+            modelCallsOutsideSteps: modelCallsOutsideSteps,
+            modelTranscript: modelTranscript
         )
     }
 }

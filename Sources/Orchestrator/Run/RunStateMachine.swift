@@ -61,6 +61,14 @@ package struct RunStateMachine: Sendable {
     package private(set) var agentStopped = false
     /// When the run ended, if it has.
     package private(set) var endTime: Nanoseconds?
+    /// Governed model calls made outside steps.
+    package internal(set) var modelCallsOutsideSteps: [ModelCallRecord] = []
+    /// The run's model transcript, oldest first.
+    package internal(set) var modelTranscript: [ModelMessage] = []
+    /// Governed model calls made (each attempt; refusals not counted).
+    package internal(set) var modelCallCount = 0
+    /// Where the model calls still in flight have their records.
+    var inFlightModelCalls: [ModelCallPosition] = []
     private var currentStep: Int?
     private var sequence: Int64 = 0
     private var outbox = EventOutbox()
@@ -257,6 +265,7 @@ package struct RunStateMachine: Sendable {
         for call in toolCallsOutsideSteps.indices where toolCallsOutsideSteps[call].status == .interrupted {
             toolCallsOutsideSteps[call].endNanoseconds = time
         }
+        cancelModelCallsInFlight(at: time)
         agentStopped = agentEnded
         endTime = time
         enter(.terminated, at: time)
@@ -326,6 +335,17 @@ package struct RunStateMachine: Sendable {
         } else {
             update(&toolCallsOutsideSteps[position.call])
         }
+    }
+
+    /// The step being executed, if any.
+    var currentStepIndex: Int? { currentStep }
+
+    mutating func appendModelCallToStep(_ step: Int, _ call: ModelCallRecord) { steps[step].modelCalls.append(call) }
+
+    func modelCallCount(inStep step: Int) -> Int { steps[step].modelCalls.count }
+
+    mutating func updateModelCallInStep(_ step: Int, _ call: Int, _ update: (inout ModelCallRecord) -> Void) {
+        update(&steps[step].modelCalls[call])
     }
 
     mutating func countToolBody() { toolBodies += 1 }

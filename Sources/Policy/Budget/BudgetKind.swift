@@ -101,11 +101,18 @@ public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
     /// Such calls run nothing and are not billed, so without this bound an agent looping on them would only stop at
     /// its timeout.
     public static let refusedToolCalls = BudgetKind(8, "refusedToolCalls", limit: .maxRefusedToolCalls, default: 25)
+    /// Model calls made through the governed call (`AgentContext.respond(using:to:retry:tokenCounter:)`); 50 by
+    /// default.
+    ///
+    /// Each attempt is one unit, reserved before the call is made: a retried call reserves again, and a call that
+    /// failed still counts (it was made). A call refused before it was made (context window, budget) gives its unit
+    /// back.
+    public static let modelCalls = BudgetKind(9, "modelCalls", limit: .maxModelCalls, default: 50)
 
     /// Every kind, in the order of a ledger's lines.
     public static let allCases: [BudgetKind] = [
         .steps, .tokens, .inputTokens, .outputTokens, .toolCalls, .repeatedToolCalls, .cost, .revisions,
-        .refusedToolCalls,
+        .refusedToolCalls, .modelCalls,
     ]
 
     /// The kind's ledger name.

@@ -237,6 +237,16 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         return nil
     }
 
+    /// What is left of one kind after outstanding reservations, or `nil` when this ledger does not limit it: one
+    /// entry of ``remaining``, without building the table.
+    ///
+    /// - Parameter kind: The kind of limit.
+    /// - Returns: What is left, at least zero, or `nil`.
+    package func left(_ kind: BudgetKind) -> Int64? {
+        guard tracks(kind), let limit = limits[kind] else { return nil }
+        return max(0, limit - committed(kind))
+    }
+
     /// What is left of every limited kind this ledger tracks, after outstanding reservations.
     public var remaining: RemainingBudget {
         var left: [BudgetKind: Int64] = [:]

@@ -47,6 +47,7 @@ public struct BudgetLimits: Hashable, Sendable {
     ///   - maxRefusedToolCalls: Tool calls refused for an unknown tool or invalid arguments.
     ///   - maxCost: Cost in integer units.
     ///   - maxRevisions: REVIEW → PLAN revisions.
+    ///   - maxModelCalls: Governed model calls, each attempt counted.
     /// - Throws: ``PolicyError`` naming the first negative limit or invalid tool name.
     public init(
         maxSteps: Int64? = nil,
@@ -58,12 +59,14 @@ public struct BudgetLimits: Hashable, Sendable {
         maxRepeatedToolCalls: Int64? = nil,
         maxRefusedToolCalls: Int64? = nil,
         maxCost: Int64? = nil,
-        maxRevisions: Int64? = nil
+        maxRevisions: Int64? = nil,
+        maxModelCalls: Int64? = nil
     ) throws(PolicyError) {
         let named: [(BudgetKind, Int64?)] = [
             (.steps, maxSteps), (.tokens, maxTokens), (.inputTokens, maxInputTokens),
             (.outputTokens, maxOutputTokens), (.toolCalls, maxToolCalls), (.repeatedToolCalls, maxRepeatedToolCalls),
             (.refusedToolCalls, maxRefusedToolCalls), (.cost, maxCost), (.revisions, maxRevisions),
+            (.modelCalls, maxModelCalls),
         ]
         var values: [BudgetKind: Int64] = [:]
         for case (let kind, let value?) in named { values[kind] = value }

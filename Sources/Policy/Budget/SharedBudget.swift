@@ -51,6 +51,17 @@ public final class SharedBudget: Sendable {
         return own.tightened(by: parent.remaining)
     }
 
+    /// What is left of one kind, tightened by every ancestor: one entry of ``remaining``, without building the
+    /// table (the governed model call reads four kinds per call).
+    ///
+    /// - Parameter kind: The kind of limit.
+    /// - Returns: What is left, or `nil` when no budget of the chain limits it.
+    package func left(_ kind: BudgetKind) -> Int64? {
+        let own = state.withLock { $0.ledger.left(kind) }
+        guard let inherited = parent?.left(kind) else { return own }
+        return own.map { min($0, inherited) } ?? inherited
+    }
+
     /// Reserves one unit of a counted kind (a step, a revision, a refused tool call) here and in every ancestor.
     ///
     /// - Parameters:

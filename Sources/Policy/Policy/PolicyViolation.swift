@@ -36,6 +36,11 @@ public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringC
         /// ``StrictPolicy/maxRefusedToolCalls``: calls refused for an unknown tool or invalid arguments
         /// (shareable between runs, like every limit that is not per run).
         public static let maxRefusedToolCalls = Limit(rawValue: "maxRefusedToolCalls")
+        /// ``StrictPolicy/maxModelCalls``: governed model calls (each attempt counts).
+        public static let maxModelCalls = Limit(rawValue: "maxModelCalls")
+        /// ``StrictPolicy/maxOutputTokensPerModelCall``: the most output tokens one model call may ask for; met when
+        /// it is zero, since a call is never sent with a maximum of zero.
+        public static let maxOutputTokensPerModelCall = Limit(rawValue: "maxOutputTokensPerModelCall")
         /// ``StrictPolicy/allowedTools``: the tool matches no allow pattern.
         public static let toolNotAllowed = Limit(rawValue: "toolNotAllowed")
         /// ``StrictPolicy/deniedTools``: the tool matches a deny pattern.

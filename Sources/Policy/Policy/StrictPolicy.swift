@@ -46,6 +46,12 @@ public struct StrictPolicy: Hashable, Sendable {
         public static let timeout: Duration = .seconds(300)
         /// Three REVIEW → PLAN revisions.
         public static let maxRevisions: Int64 = BudgetKind.revisions.defaultLimit!
+        /// 50 governed model calls (each attempt counted).
+        public static let maxModelCalls: Int64 = BudgetKind.modelCalls.defaultLimit!
+        /// 4,096 output tokens asked of the model in one call, so that one run cannot reserve a whole shared budget.
+        public static let maxOutputTokensPerModelCall: Int64 = 4_096
+        /// Tool calls beyond the budget in one model response go back to the model as readable refusals.
+        public static let toolBatchOverflow: ToolBatchOverflow = .tellModel
     }
 
     /// The countable limits of this policy, for a run's own ledger: every kind with a default is limited.
@@ -56,6 +62,11 @@ public struct StrictPolicy: Hashable, Sendable {
     public private(set) var deniedTools: [ToolPattern]
     /// The wall-clock time a run may take, measured on the orchestrator's clock.
     public private(set) var timeout: Duration
+    /// The most output tokens one governed model call may ask for; the call asks for less when the budget has less
+    /// left. Not a ledger line: it caps each call, not the run.
+    public private(set) var maxOutputTokensPerModelCall: Int64
+    /// What happens to the tool calls of one model response beyond the tool-call budget.
+    public private(set) var toolBatchOverflow: ToolBatchOverflow
     /// Further allow lists a tool must also match; set only by ``tightened(by:)``.
     private var additionalAllowLists: [[ToolPattern]] = []
 
@@ -65,6 +76,8 @@ public struct StrictPolicy: Hashable, Sendable {
         allowedTools = []
         deniedTools = []
         timeout = Defaults.timeout
+        maxOutputTokensPerModelCall = Defaults.maxOutputTokensPerModelCall
+        toolBatchOverflow = Defaults.toolBatchOverflow
     }
 
     /// Creates a policy from budget limits, checking every field.
@@ -76,12 +89,16 @@ public struct StrictPolicy: Hashable, Sendable {
     ///   - allowedTools: Patterns (with `*` wildcards) of the tools that may be called; empty allows all.
     ///   - deniedTools: Patterns of tools that may not be called; deny wins over allow.
     ///   - timeout: The wall-clock time a run may take; must be positive.
+    ///   - maxOutputTokensPerModelCall: The most output tokens one model call may ask for; not negative.
+    ///   - toolBatchOverflow: What happens to a model response's tool calls beyond the tool-call budget.
     /// - Throws: ``PolicyError`` naming the first invalid field.
     public init(
         budget: BudgetLimits,
         allowedTools: [String] = [],
         deniedTools: [String] = [],
-        timeout: Duration = Defaults.timeout
+        timeout: Duration = Defaults.timeout,
+        maxOutputTokensPerModelCall: Int64 = Defaults.maxOutputTokensPerModelCall,
+        toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow
     ) throws(PolicyError) {
         guard timeout > .zero else {
             throw PolicyError(
@@ -107,6 +124,9 @@ public struct StrictPolicy: Hashable, Sendable {
         self.allowedTools = allowed
         self.deniedTools = denied
         self.timeout = timeout
+        try PolicyError.check(maxOutputTokensPerModelCall, "maxOutputTokensPerModelCall")
+        self.maxOutputTokensPerModelCall = maxOutputTokensPerModelCall
+        self.toolBatchOverflow = toolBatchOverflow
     }
 
     /// Creates a policy, checking every field.
@@ -125,8 +145,11 @@ public struct StrictPolicy: Hashable, Sendable {
     ///   - maxCost: The most cost, in integer units.
     ///   - timeout: The wall-clock time a run may take; must be positive.
     ///   - maxRevisions: The most REVIEW → PLAN revisions.
+    ///   - maxModelCalls: The most governed model calls, each attempt counted.
+    ///   - maxOutputTokensPerModelCall: The most output tokens one model call may ask for.
+    ///   - toolBatchOverflow: What happens to a model response's tool calls beyond the tool-call budget.
     /// - Throws: ``PolicyError`` naming the first invalid field: limits first, in the order of
-    ///   ``BudgetKind/allCases``, then the timeout and the tool patterns.
+    ///   ``BudgetKind/allCases``, then the timeout and the tool patterns, then the per-call output maximum.
     public init(
         maxSteps: Int64 = Defaults.maxSteps,
         maxTokens: Int64 = Defaults.maxTokens,
@@ -140,7 +163,10 @@ public struct StrictPolicy: Hashable, Sendable {
         maxRefusedToolCalls: Int64 = Defaults.maxRefusedToolCalls,
         maxCost: Int64 = Defaults.maxCost,
         timeout: Duration = Defaults.timeout,
-        maxRevisions: Int64 = Defaults.maxRevisions
+        maxRevisions: Int64 = Defaults.maxRevisions,
+        maxModelCalls: Int64 = Defaults.maxModelCalls,
+        maxOutputTokensPerModelCall: Int64 = Defaults.maxOutputTokensPerModelCall,
+        toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow
     ) throws(PolicyError) {
         let budget = try BudgetLimits(
             maxSteps: maxSteps,
@@ -152,9 +178,17 @@ public struct StrictPolicy: Hashable, Sendable {
             maxRepeatedToolCalls: maxRepeatedToolCalls,
             maxRefusedToolCalls: maxRefusedToolCalls,
             maxCost: maxCost,
-            maxRevisions: maxRevisions
+            maxRevisions: maxRevisions,
+            maxModelCalls: maxModelCalls
         )
-        try self.init(budget: budget, allowedTools: allowedTools, deniedTools: deniedTools, timeout: timeout)
+        try self.init(
+            budget: budget,
+            allowedTools: allowedTools,
+            deniedTools: deniedTools,
+            timeout: timeout,
+            maxOutputTokensPerModelCall: maxOutputTokensPerModelCall,
+            toolBatchOverflow: toolBatchOverflow
+        )
     }
 
     /// The limit of `kind`, or `nil` where the policy sets none (only kinds without a default).
@@ -188,6 +222,8 @@ public struct StrictPolicy: Hashable, Sendable {
     public var maxCost: Int64 { finite(.cost) }
     /// The most times REVIEW may send the run back to PLAN.
     public var maxRevisions: Int64 { finite(.revisions) }
+    /// The most governed model calls; each attempt of a retried call counts.
+    public var maxModelCalls: Int64 { finite(.modelCalls) }
 
     /// Checks that the policy lets `tool` be called at all: not denied, and allowed if there is an allow list.
     ///
@@ -206,7 +242,8 @@ public struct StrictPolicy: Hashable, Sendable {
     }
 
     /// Returns a policy at least as strict as both `self` and `other`: the smaller of every limit and timeout,
-    /// both deny lists, and both allow lists (a tool must then match each of them).
+    /// both deny lists, and both allow lists (a tool must then match each of them); the smaller per-call output
+    /// maximum, and ``ToolBatchOverflow/stopRun`` if either stops the run on a batch overflow.
     ///
     /// Use it to let a part of a run (a graph node, say) carry its own policy that can only tighten the run's.
     ///
@@ -216,6 +253,8 @@ public struct StrictPolicy: Hashable, Sendable {
         var result = self
         result.budgetLimits = budgetLimits.tightened(by: other.budgetLimits)
         result.timeout = min(timeout, other.timeout)
+        result.maxOutputTokensPerModelCall = min(maxOutputTokensPerModelCall, other.maxOutputTokensPerModelCall)
+        if other.toolBatchOverflow == .stopRun { result.toolBatchOverflow = .stopRun }
         result.deniedTools = deniedTools + other.deniedTools.filter { !deniedTools.contains($0) }
         let lists = ([allowedTools] + additionalAllowLists + [other.allowedTools] + other.additionalAllowLists)
             .filter { !$0.isEmpty }
@@ -232,11 +271,14 @@ extension StrictPolicy: Codable {
     private static let additionalAllowListsKey = BudgetLimits.FieldKey("additionalAllowLists")
     private static let deniedToolsKey = BudgetLimits.FieldKey("deniedTools")
     private static let timeoutKey = BudgetLimits.FieldKey("timeoutNanoseconds")
+    private static let perCallOutputKey = BudgetLimits.FieldKey("maxOutputTokensPerModelCall")
+    private static let batchOverflowKey = BudgetLimits.FieldKey("toolBatchOverflow")
 
     /// Decodes a policy and checks it as the initialiser does.
     ///
     /// Every key is optional: a missing key (or `null`) takes the initialiser's default. Limits use their policy
-    /// field names (`maxSteps`, …, `maxCallsPerTool`); the timeout is read from integer `timeoutNanoseconds`. An
+    /// field names (`maxSteps`, …, `maxCallsPerTool`); the timeout is read from integer `timeoutNanoseconds`;
+    /// `maxOutputTokensPerModelCall` is an integer and `toolBatchOverflow` is `"tellModel"` or `"stopRun"`. An
     /// invalid value throws the same ``PolicyError`` as the initialiser, naming the field: `{"maxSteps": -3}` throws
     /// ``PolicyError/Code/negativeLimit`` for `maxSteps`.
     ///
@@ -250,7 +292,11 @@ extension StrictPolicy: Codable {
             budget: budget,
             allowedTools: c.decodeIfPresent([String].self, forKey: Self.allowedToolsKey) ?? [],
             deniedTools: c.decodeIfPresent([String].self, forKey: Self.deniedToolsKey) ?? [],
-            timeout: timeout ?? Defaults.timeout
+            timeout: timeout ?? Defaults.timeout,
+            maxOutputTokensPerModelCall: c.decodeIfPresent(Int64.self, forKey: Self.perCallOutputKey)
+                ?? Defaults.maxOutputTokensPerModelCall,
+            toolBatchOverflow: c.decodeIfPresent(ToolBatchOverflow.self, forKey: Self.batchOverflowKey)
+                ?? Defaults.toolBatchOverflow
         )
         additionalAllowLists = try c.decodeIfPresent([[ToolPattern]].self, forKey: Self.additionalAllowListsKey) ?? []
     }
@@ -266,5 +312,7 @@ extension StrictPolicy: Codable {
         if !additionalAllowLists.isEmpty { try c.encode(additionalAllowLists, forKey: Self.additionalAllowListsKey) }
         try c.encode(deniedTools, forKey: Self.deniedToolsKey)
         try c.encode(Nanoseconds(timeout).rawValue, forKey: Self.timeoutKey)
+        try c.encode(maxOutputTokensPerModelCall, forKey: Self.perCallOutputKey)
+        try c.encode(toolBatchOverflow, forKey: Self.batchOverflowKey)
     }
 }

@@ -1,0 +1,297 @@
+public import AgentPolicy
+
+/// An agent driven by a ``ChatModel``: one governed model call per step, the tool calls it asks for run as a
+/// governed batch, and a text answer (or a typed `Output`) ends the run.
+///
+/// ```swift
+/// struct Ticket: Decodable { var title: String; var priority: Int }
+/// let agent = ModelAgent(
+///     name: "triage",
+///     instructions: "File a ticket for the user's problem.",
+///     model: model,
+///     tools: .named(["search_*"]),
+///     output: Ticket.self
+/// )
+/// let report = await orchestrator.run(agent, task: "The app crashes on launch")
+/// let ticket = try report.output(as: Ticket.self)
+/// ```
+///
+/// The loop: the run's task becomes a user message of the run's transcript (``AgentContext/modelTranscript``);
+/// each step asks the model once through ``AgentContext/respond(using:to:retry:tokenCounter:)`` (reserved,
+/// recorded, retried under ``retry``), appends its answer, and, when the answer asks for tools, runs them through
+/// ``AgentContext/callTools(_:)``, appends the results (refusals and errors included, readable by the model) and
+/// returns a follow-up step for the next turn. The transcript is kept by the run, never in this value (one agent
+/// serves many runs) and never in step inputs (a follow-up step's input is only its turn number).
+///
+/// A typed `Output` (anything `Decodable` but `String`) sends its JSON Schema, derived with
+/// ``ToolSchema/init(deriving:)``, as the request's ``ModelRequest/responseSchema``. An answer that is not JSON,
+/// violates the schema or does not decode goes back to the model with the problem, at most ``maxOutputRepairs``
+/// times; then the run fails with ``ModelOutputError`` naming the type and the first problem. The step's output is
+/// the answer's JSON, so the report's final output decodes back into `Output`. `ModelAgent<String>` (the initialiser without
+/// `output:`) returns the answer's text.
+///
+/// Every limit of the run applies: steps (one per model turn), model calls, tokens, cost, tool calls (a batch
+/// beyond the budget follows the policy's `StrictPolicy/toolBatchOverflow`), time.
+public struct ModelAgent<Output: Decodable>: Agent {
+    /// Which of the orchestrator's tools (those the run's policy allows) the model is offered and may call.
+    public enum ToolAccess: Hashable, Sendable {
+        /// Every tool the run may call.
+        case all
+        /// No tool.
+        case none
+        /// The tools whose names match one of these patterns (`*` matches any run of characters).
+        case named([String])
+
+        func allows(_ tool: String) -> Bool {
+            switch self {
+            case .all: true
+            case .none: false
+            case .named(let patterns): patterns.contains { glob($0, matches: tool) }
+            }
+        }
+    }
+
+    /// The agent's name.
+    public let name: String
+    /// The system instructions sent with every request.
+    public var instructions: String?
+    /// The model.
+    public let model: any ChatModel
+    /// The tools the model may call.
+    public var tools: ToolAccess
+    /// How transient model failures are retried.
+    public var retry: RetryPolicy
+    /// The input estimate used when the model cannot count its input.
+    public var tokenCounter: any TokenCounter
+    /// How many times an answer that does not fit `Output` is sent back before the run fails; 2 by default.
+    public var maxOutputRepairs: Int
+    /// Generation options sent with every request (the governed call sets the maximum output tokens).
+    public var options: ModelOptions
+    private let schema: Result<ToolSchema, SchemaDerivationError>?
+
+    /// Creates an agent with a typed output.
+    ///
+    /// - Parameters:
+    ///   - name: The agent's name.
+    ///   - instructions: The system instructions.
+    ///   - model: The model.
+    ///   - tools: The tools the model may call; all by default.
+    ///   - output: The output type; its schema is derived once, here.
+    ///   - retry: How transient model failures are retried.
+    ///   - tokenCounter: The input estimate when the model cannot count.
+    ///   - maxOutputRepairs: How many times a non-conforming answer is sent back.
+    ///   - options: Generation options.
+    public init(
+        name: String,
+        instructions: String? = nil,
+        model: some ChatModel,
+        tools: ToolAccess = .all,
+        output: Output.Type,
+        retry: RetryPolicy = .modelCalls,
+        tokenCounter: any TokenCounter = ConservativeTokenCounter(),
+        maxOutputRepairs: Int = 2,
+        options: ModelOptions = ModelOptions()
+    ) {
+        self.name = name
+        self.instructions = instructions
+        self.model = model
+        self.tools = tools
+        self.retry = retry
+        self.tokenCounter = tokenCounter
+        self.maxOutputRepairs = max(0, maxOutputRepairs)
+        self.options = options
+        if Output.self == String.self {
+            schema = nil
+        } else {
+            do throws(SchemaDerivationError) {
+                schema = .success(try ToolSchema(deriving: Output.self))
+            } catch {
+                schema = .failure(error)
+            }
+        }
+    }
+
+    /// The label of the follow-up steps the loop adds, one per model turn after the first.
+    public static var turnLabel: String { "model turn" }
+
+    /// Runs one model turn.
+    ///
+    /// - Parameters:
+    ///   - step: The task (first step, or a revision's plan) or a follow-up turn.
+    ///   - context: The run's governed context.
+    /// - Returns: The answer (text, or `Output`'s JSON), or a tool summary with a follow-up step.
+    /// - Throws: ``ModelOutputError`` after the last repair; the context's errors (`PolicyViolation`,
+    ///   ``ModelError``, ``ToolError``).
+    public func execute(_ step: AgentStep, context: AgentContext) async throws -> StepResult {
+        let turn = step.label == Self.turnLabel ? step.input["turn"]?.integerValue ?? 1 : 0
+        var repairs = step.label == Self.turnLabel ? step.input["repairs"]?.integerValue ?? 0 : 0
+        if step.label != Self.turnLabel {
+            let text: String
+            if case .string(let task) = step.input { text = task } else { text = step.input.jsonText() }
+            context.appendToModelTranscript([.user(text)])
+        }
+        let schema = try self.schema.map { result throws(ModelOutputError) in
+            switch result {
+            case .success(let schema): return schema
+            case .failure(let error):
+                throw ModelOutputError(
+                    code: .underivableOutput,
+                    type: error.type,
+                    field: "",
+                    attempts: 0,
+                    message: "the output type's schema cannot be derived: \(error.message)"
+                )
+            }
+        }
+        let offered = context.tools.filter { tools.allows($0.name) }
+        let request = ModelRequest(
+            instructions: instructions,
+            messages: context.modelTranscript,
+            tools: offered,
+            responseSchema: schema,
+            options: options
+        )
+        let response = try await context.respond(using: model, to: request, retry: retry, tokenCounter: tokenCounter)
+        context.appendToModelTranscript([.assistant(response.text, toolCalls: response.toolCalls)])
+        if !response.toolCalls.isEmpty {
+            let outcomes = try await callTools(response.toolCalls, context: context)
+            context.appendToModelTranscript(outcomes.map(\.resultMessage))
+            let ran = outcomes.filter { $0.status != .refused }.count
+            return StepResult(
+                output: ["toolCalls": .integer(Int64(outcomes.count)), "ran": .integer(Int64(ran))],
+                followUpSteps: [next(turn + 1, repairs: repairs)]
+            )
+        }
+        guard let schema else { return StepResult(output: .string(response.text)) }
+        switch check(response.text, against: schema) {
+        case .success(let value):
+            return StepResult(output: value)
+        case .failure(let problem):
+            guard repairs < Int64(maxOutputRepairs) else {
+                throw ModelOutputError(
+                    code: .invalidOutput,
+                    type: typeName(Output.self),
+                    field: problem.field,
+                    attempts: Int(repairs) + 1,
+                    message: "the model's answer does not fit \(typeName(Output.self)) after \(repairs) "
+                        + "repair(s): \(problem.summary); make the instructions clearer or raise maxOutputRepairs"
+                )
+            }
+            repairs += 1
+            context.appendToModelTranscript([
+                .user(
+                    "Your answer does not fit the required output (\(typeName(Output.self))): \(problem.summary). "
+                        + "Answer again with only a JSON value that satisfies the response schema."
+                )
+            ])
+            return StepResult(output: ["repair": .integer(repairs)], followUpSteps: [next(turn + 1, repairs: repairs)])
+        }
+    }
+
+    private func next(_ turn: Int64, repairs: Int64) -> AgentStep {
+        AgentStep(["turn": .integer(turn), "repairs": .integer(repairs)], label: Self.turnLabel)
+    }
+
+    /// Runs the calls the agent may make as one governed batch; the others are refused here, as unknown tools.
+    private func callTools(_ calls: [ModelToolCall], context: AgentContext) async throws -> [ToolCallOutcome] {
+        guard tools != .all else { return try await context.callTools(calls) }
+        let allowed = calls.filter { tools.allows($0.name) }
+        var ran = try await context.callTools(allowed)[...]
+        return calls.map { call in
+            guard tools.allows(call.name) else {
+                let error = ToolError(
+                    code: .unknownTool,
+                    tool: call.name,
+                    message: "agent \"\(name)\" may not call tool \"\(call.name)\"; use one of the tools offered"
+                )
+                return ToolCallOutcome(call: call, status: .refused, error: ErrorRecord(error))
+            }
+            return ran.popFirst() ?? ToolCallOutcome(call: call, status: .refused)
+        }
+    }
+
+    /// A problem with an answer: where, and what.
+    struct OutputProblem: Error {
+        var field: String
+        var reason: String
+        var summary: String { field.isEmpty ? reason : "field \"\(field)\": \(reason)" }
+    }
+
+    /// Parses, validates and decodes an answer; the JSON value when it fits.
+    private func check(_ text: String, against schema: ToolSchema) -> Result<JSONValue, OutputProblem> {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: Self.unfenced(text))
+        } catch {
+            return .failure(OutputProblem(field: "", reason: "the answer is not JSON (\(error))"))
+        }
+        if let violation = schema.validate(value) {
+            return .failure(OutputProblem(field: violation.path, reason: violation.message))
+        }
+        do {
+            _ = try JSONValueDecoder().decode(Output.self, from: value)
+        } catch {
+            let problem = CodingProblem(error)
+            return .failure(OutputProblem(field: problem.field, reason: problem.reason))
+        }
+        return .success(value)
+    }
+
+    /// The text inside a Markdown code fence, if the whole answer is one; else the text.
+    static func unfenced(_ text: String) -> String {
+        var body = Substring(text).trimmingPrefix(while: \.isWhitespace)
+        while let last = body.last, last.isWhitespace { body.removeLast() }
+        guard body.hasPrefix("```"), body.hasSuffix("```"), body.count >= 6 else { return String(body) }
+        body = body.dropFirst(3).dropLast(3)
+        if let newline = body.firstIndex(of: "\n") { body = body[body.index(after: newline)...] }
+        return String(body)
+    }
+}
+
+extension ModelAgent where Output == String {
+    /// Creates an agent whose output is the model's text answer.
+    ///
+    /// - Parameters:
+    ///   - name: The agent's name.
+    ///   - instructions: The system instructions.
+    ///   - model: The model.
+    ///   - tools: The tools the model may call; all by default.
+    ///   - retry: How transient model failures are retried.
+    ///   - tokenCounter: The input estimate when the model cannot count.
+    ///   - options: Generation options.
+    public init(
+        name: String,
+        instructions: String? = nil,
+        model: some ChatModel,
+        tools: ToolAccess = .all,
+        retry: RetryPolicy = .modelCalls,
+        tokenCounter: any TokenCounter = ConservativeTokenCounter(),
+        options: ModelOptions = ModelOptions()
+    ) {
+        self.init(
+            name: name,
+            instructions: instructions,
+            model: model,
+            tools: tools,
+            output: String.self,
+            retry: retry,
+            tokenCounter: tokenCounter,
+            options: options
+        )
+    }
+}
+
+/// Whether `pattern` (with `*` matching any run of characters) matches all of `name`.
+private func glob(_ pattern: String, matches name: String) -> Bool {
+    let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)
+    guard parts.count > 1 else { return pattern == name }
+    var rest = Substring(name)
+    guard rest.hasPrefix(parts[0]) else { return false }
+    rest = rest.dropFirst(parts[0].count)
+    for part in parts.dropFirst().dropLast() where !part.isEmpty {
+        guard let range = rest.firstRange(of: part) else { return false }
+        rest = rest[range.upperBound...]
+    }
+    let last = parts[parts.count - 1]
+    return rest.count >= last.count && rest.hasSuffix(last)
+}
