@@ -65,6 +65,12 @@ let package = Package(
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentMCPStdio"],
             path: "Examples/MCPTools"
         ),
+        // Talks to any OpenAI-compatible server through a URLSession transport written in the example (Foundation).
+        .executableTarget(
+            name: "LiveModel",
+            dependencies: ["AgentOrchestration"],
+            path: "Examples/LiveModel"
+        ),
         .executableTarget(
             name: "Benchmarks",
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
