@@ -128,6 +128,22 @@ struct DurableRunTests {
         #expect(error.code == "policyMismatch")
     }
 
+    @Test("a tool call's intent is stored before the tool body runs")
+    func intentStoredBeforeBody() async throws {
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "intent")!
+        let lastKinds = LockedState<[JSONValue?]>([])
+        let probe = ClosureTool(name: "work", description: "Looks at the journal.") { _ in
+            let last = store.records(of: id, from: 0).last
+            lastKinds.withLock { $0.append(try? last.map { try JournalChain.readEntry($0)["kind"] } ?? nil) }
+            return "ok"
+        }
+        let orchestrator = try makeOrchestrator(tools: [probe])
+        let report = await orchestrator.run(threeSteps, task: "go", journal: RunJournal(store: store, id: id))
+        #expect(report.status == .succeeded)
+        #expect(lastKinds.withLock { $0 } == Array(repeating: "toolCallStarted", count: 3))
+    }
+
     @Test("entries of an unknown future version are refused with a typed error")
     func futureVersionRefused() async throws {
         let store = InMemoryCheckpointStore()

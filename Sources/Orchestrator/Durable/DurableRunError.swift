@@ -28,6 +28,9 @@ public struct DurableRunError: Error, Hashable, Sendable, CustomStringConvertibl
         case invalidFork
         /// The store failed to read or write the journal.
         case storeFailed
+        /// The run asked for something format version 1 cannot journal yet (a governed model call, a batch of
+        /// tool calls, reported model usage): the run stops rather than run it unjournaled.
+        case unsupported
     }
 
     /// What went wrong.

@@ -310,6 +310,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
+        if recorder != nil { throw refuseUnjournaled("model usage") }
         if isTerminated { throw runEnded("model") }
         let reservation: UsageReservation
         do {
@@ -326,6 +327,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation?) throws {
+        if recorder != nil { throw refuseUnjournaled("model usage") }
         var violation: PolicyViolation?
         do {
             if let reservation {
