@@ -28,6 +28,8 @@ struct ReportJSONTests {
         ),
         .nodeFailed(node: "polish"), .shutdown,
         .invalidPolicy(error: ErrorRecord(type: "ToolError", message: "unknown tool", code: "unknownTool")),
+        .awaitingApproval(tool: "payments.send", callID: "pay#9"),
+        .journalFailed(error: ErrorRecord(type: "DurableRunError", message: "store down", code: "storeFailed")),
     ]
 
     @Test("Stop reasons encode flat: a kind and the payload's fields beside it")

@@ -13,6 +13,7 @@ extension RunRuntime {
     /// Checks and reserves every call of a model response, in order, before any runs; runs the reserved ones
     /// concurrently; refuses the rest without running them (see ``AgentContext/callTools(_:)``).
     func callTools(_ calls: [ModelToolCall]) async throws -> [ToolCallOutcome] {
+        if recorder != nil { throw refuseUnjournaled("a batch of tool calls") }
         try checkRunning(calls.first?.name ?? "tools")
         var outcomes: [ToolCallOutcome?] = Array(repeating: nil, count: calls.count)
         var admitted: [AdmittedCall] = []

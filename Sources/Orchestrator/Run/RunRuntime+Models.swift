@@ -15,6 +15,7 @@ extension RunRuntime {
     ) async throws -> ModelResponse {
         let descriptor = model.descriptor
         let name = descriptor.name
+        if recorder != nil { throw refuseUnjournaled("model call to \"\(name)\"") }
         try checkRunning(name)
         let counted = try? await model.countInputTokens(of: request)
         let input = max(1, (counted ?? nil) ?? tokenCounter.inputTokens(of: request))
