@@ -179,17 +179,23 @@ extension CanonicalJSONWriter {
     static func sorted(_ members: [String: JSONValue], without excluded: String?) -> [SortedMember] {
         var sorted: [SortedMember] = []
         sorted.reserveCapacity(members.count)
-        for (key, value) in members where key != excluded {
-            insert((sortPrefix(key), key, value), into: &sorted)
+        for (key, value) in members where key != excluded { sorted.append((sortPrefix(key), key, value)) }
+        guard sorted.count > 1 else { return sorted }
+        if sorted.count > 16 {
+            sorted.sort(by: precedes)
+            return sorted
+        }
+        // Insertion sort by swaps: objects are small, and swapping moves members without retaining them.
+        sorted.withUnsafeMutableBufferPointer { buffer in
+            for end in 1..<buffer.count {
+                var index = end
+                while index > 0, precedes(buffer[index], buffer[index - 1]) {
+                    buffer.swapAt(index, index - 1)
+                    index -= 1
+                }
+            }
         }
         return sorted
-    }
-
-    /// Inserts `member` at its place in `sorted` (insertion sort: objects are small, and this keeps prefixes hot).
-    static func insert(_ member: SortedMember, into sorted: inout [SortedMember]) {
-        var index = sorted.count
-        while index > 0, precedes(member, sorted[index - 1]) { index -= 1 }
-        sorted.insert(member, at: index)
     }
 
     /// Whether `lhs` sorts before `rhs` by UTF-16 code units.

@@ -20,13 +20,13 @@ extension JournalChain {
     /// (``CanonicalJSONWriter`` lists them: numbers, integers beyond 2⁵³, `\u00xx` escapes). Only when an object's
     /// keys sort differently by UTF-8 and UTF-16 is the stored form written in a second walk.
     ///
-    /// - Returns: The stored bytes and the entry's hash.
+    /// - Returns: The stored bytes and the entry's hash, or `nil` when the entry carries an envelope field.
     static func seal(
         _ members: [String: JSONValue],
         version: Int64,
         position: Int,
         after previous: SHA256Digest
-    ) -> (bytes: [UInt8], hash: SHA256Digest) {
+    ) -> (bytes: [UInt8], hash: SHA256Digest)? {
         var output: [UInt8] = []
         output.reserveCapacity(32 + 96 + 48 * members.count)
         previous.appendBytes(to: &output)
@@ -64,10 +64,11 @@ extension JournalChain {
                 writeEnvelope(envelope[next].field)
                 next += 1
             }
-            // A tie on the 8-byte prefix ("previous…"): the full comparison decides.
-            while next < envelope.count, envelope[next].prefix == member.prefix,
-                JSONKeyOrder.utf16Precedes(envelope[next].field.rawValue, member.key)
-            {
+            // A tie on the 8-byte prefix ("previous…"): the full comparison decides, and finds an envelope field
+            // the entry carries itself (the caller then names it).
+            while next < envelope.count, envelope[next].prefix == member.prefix {
+                if member.key == envelope[next].field.rawValue { return nil }
+                guard JSONKeyOrder.utf16Precedes(envelope[next].field.rawValue, member.key) else { break }
                 writeEnvelope(envelope[next].field)
                 next += 1
             }

@@ -89,25 +89,34 @@ public struct JournalChain: Hashable, Sendable {
                 message: "a journal entry is a JSON object, got \(entry.kindName): wrap the value in an object"
             )
         }
-        for field in JournalChain.envelopeFieldNames where members[field] != nil {
-            throw JournalChainError(
-                code: .envelopeFieldInEntry,
-                field: field,
-                message: "the entry carries '\(field)', which the chain writes itself: rename the entry's field"
-            )
-        }
         guard version >= 1 else {
+            try JournalChain.refuseEnvelopeFields(in: members)
             throw JournalChainError(
                 code: .invalidVersion,
                 field: "version",
                 message: "entry format version \(version) is below 1: pass 1 or more"
             )
         }
-        let (bytes, hash) = JournalChain.seal(members, version: version, position: count, after: headHash)
+        // Sealing finds an envelope field on its way (its keys are sorted anyway) and returns nil.
+        guard let (bytes, hash) = JournalChain.seal(members, version: version, position: count, after: headHash) else {
+            try JournalChain.refuseEnvelopeFields(in: members)
+            preconditionFailure("sealing refused an entry without envelope fields")
+        }
         let record = JournalRecord(position: count, bytes: bytes)
         headHash = hash
         count += 1
         return record
+    }
+
+    /// Throws ``JournalChainError/Code/envelopeFieldInEntry`` for the first envelope field `members` carries.
+    private static func refuseEnvelopeFields(in members: [String: JSONValue]) throws(JournalChainError) {
+        for field in envelopeFieldNames where members[field] != nil {
+            throw JournalChainError(
+                code: .envelopeFieldInEntry,
+                field: field,
+                message: "the entry carries '\(field)', which the chain writes itself: rename the entry's field"
+            )
+        }
     }
 
     /// The chain hash of an entry: SHA-256 over `previous`'s 32 bytes, then the entry's RFC 8785 form without its
