@@ -222,6 +222,9 @@ func runAllWorkloads() async throws {
     // W11, W11b, W11c: governed model calls.
     try await runModelWorkloads(options: options, reps: reps)
 
+    // W12a: the journal's hash chain, per entry.
+    try runJournalWorkloads(options: options, reps: reps)
+
     // W9: scaling of random layered DAGs.
     for variant in ["raw", "agents"] {
         await run("W9-scale-\(variant)") {

@@ -19,19 +19,18 @@ public final class InMemoryCheckpointStore: CheckpointStore {
     /// - Throws: ``CheckpointStoreError`` with code ``CheckpointStoreError/Code/positionMismatch``.
     public func append(_ records: [JournalRecord], to journal: JournalID, durability: JournalDurability) throws {
         try state.withLock { journals in
-            var stored = journals[journal] ?? []
-            for record in records {
-                guard record.position == stored.count else {
-                    throw CheckpointStoreError(
-                        code: .positionMismatch,
-                        journal: journal,
-                        message: "record at position \(record.position) appended to a journal of \(stored.count) "
-                            + "records: append records in order, each once"
-                    )
-                }
-                stored.append(record)
+            // Positions are checked before anything is stored, so a refused batch leaves the journal unchanged; the
+            // records are then appended in place through the subscript: no copy of the journal, O(records) per call.
+            let count = journals[journal]?.count ?? 0
+            for (offset, record) in records.enumerated() where record.position != count + offset {
+                throw CheckpointStoreError(
+                    code: .positionMismatch,
+                    journal: journal,
+                    message: "record at position \(record.position) appended to a journal of \(count + offset) "
+                        + "records: append records in order, each once"
+                )
             }
-            journals[journal] = stored
+            journals[journal, default: []].append(contentsOf: records)
         }
     }
 

@@ -28,6 +28,9 @@ public struct JournalChain: Hashable, Sendable {
     /// The envelope fields the chain adds; an entry must not carry them itself.
     public static let envelopeFields: Set<String> = ["version", "position", "previousHash", "hash"]
 
+    /// The envelope fields in a constant array, so that checking an entry allocates nothing.
+    private static let envelopeFieldNames = ["version", "position", "previousHash", "hash"]
+
     /// The hash the first entry chains from: ``SHA256Digest/zero``, or the parent's hash for a forked journal.
     public let genesis: SHA256Digest
     /// The hash of the last entry appended, or ``genesis`` when there is none yet.
@@ -86,37 +89,34 @@ public struct JournalChain: Hashable, Sendable {
                 message: "a journal entry is a JSON object, got \(entry.kindName): wrap the value in an object"
             )
         }
-        for field in ["version", "position", "previousHash", "hash"] where members[field] != nil {
-            throw JournalChainError(
-                code: .envelopeFieldInEntry,
-                field: field,
-                message: "the entry carries '\(field)', which the chain writes itself: rename the entry's field"
-            )
-        }
         guard version >= 1 else {
+            try JournalChain.refuseEnvelopeFields(in: members)
             throw JournalChainError(
                 code: .invalidVersion,
                 field: "version",
                 message: "entry format version \(version) is below 1: pass 1 or more"
             )
         }
-        // Members as pairs, sorted once per key order, rather than a dictionary copied and re-hashed per field.
-        var pairs: [(key: String, value: JSONValue)] = []
-        pairs.reserveCapacity(members.count + 4)
-        pairs.append(contentsOf: members.lazy.map { (key: $0.key, value: $0.value) })
-        pairs.append((key: "version", value: .integer(version)))
-        pairs.append((key: "position", value: .integer(Int64(count))))
-        pairs.append((key: "previousHash", value: .string(headHash.description)))
-        let hash = JournalChain.hash(ofMembersWithoutHash: &pairs, after: headHash)
-        pairs.append((key: "hash", value: .string(hash.description)))
-        pairs.sort { JSONKeyOrder.utf8Precedes($0.key, $1.key) }
-        var writer = JSONTextWriter(prettyPrinted: false)
-        writer.output.reserveCapacity(768)
-        writer.writeObject(pairs, depth: 0)
-        let record = JournalRecord(position: count, bytes: writer.output)
+        // Sealing finds an envelope field on its way (its keys are sorted anyway) and returns nil.
+        guard let (bytes, hash) = JournalChain.seal(members, version: version, position: count, after: headHash) else {
+            try JournalChain.refuseEnvelopeFields(in: members)
+            preconditionFailure("sealing refused an entry without envelope fields")
+        }
+        let record = JournalRecord(position: count, bytes: bytes)
         headHash = hash
         count += 1
         return record
+    }
+
+    /// Throws ``JournalChainError/Code/envelopeFieldInEntry`` for the first envelope field `members` carries.
+    private static func refuseEnvelopeFields(in members: [String: JSONValue]) throws(JournalChainError) {
+        for field in envelopeFieldNames where members[field] != nil {
+            throw JournalChainError(
+                code: .envelopeFieldInEntry,
+                field: field,
+                message: "the entry carries '\(field)', which the chain writes itself: rename the entry's field"
+            )
+        }
     }
 
     /// The chain hash of an entry: SHA-256 over `previous`'s 32 bytes, then the entry's RFC 8785 form without its
@@ -127,22 +127,11 @@ public struct JournalChain: Hashable, Sendable {
     ///   - previous: The hash of the entry before, or the chain's genesis.
     /// - Returns: The entry's hash.
     public static func hash(of members: [String: JSONValue], after previous: SHA256Digest) -> SHA256Digest {
-        var pairs = members.compactMap { $0.key == "hash" ? nil : (key: $0.key, value: $0.value) }
-        return hash(ofMembersWithoutHash: &pairs, after: previous)
-    }
-
-    /// The chain hash of an entry given as members without `hash`; sorts `members` into RFC 8785 order.
-    static func hash(
-        ofMembersWithoutHash members: inout [(key: String, value: JSONValue)],
-        after previous: SHA256Digest
-    ) -> SHA256Digest {
-        members.sort { JSONKeyOrder.utf16Precedes($0.key, $1.key) }
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(768)
-        JSONValue.appendCanonicalObject(members, to: &canonical)
-        var hasher = SHA256()
-        previous.withUnsafeBytes { hasher.update($0) }
-        hasher.update(canonical)
-        return hasher.finalize()
+        var output: [UInt8] = []
+        output.reserveCapacity(32 + 48 * members.count)
+        previous.appendBytes(to: &output)
+        var writer = CanonicalJSONWriter(output: output, recordsPatches: false)
+        writer.writeObject(CanonicalJSONWriter.sorted(members, without: "hash"))
+        return writer.output.withUnsafeBytes { SHA256.hash($0) }
     }
 }

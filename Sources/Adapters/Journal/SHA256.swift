@@ -66,10 +66,11 @@ public struct SHA256: Sendable {
             withUnsafeBytes(of: buffer) { block in SHA256.compress(&state, block.baseAddress!) }
             bufferCount = 0
         }
-        while remaining >= 64 {
-            SHA256.compress(&state, base)
-            base += 64
-            remaining -= 64
+        let blocks = remaining / 64
+        if blocks > 0 {
+            SHA256.compress(&state, base, count: blocks)
+            base += 64 * blocks
+            remaining -= 64 * blocks
         }
         if remaining > 0 {
             let count = remaining

@@ -20,44 +20,77 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
     /// - Parameter bytes: The digest's bytes, in order.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        var values: [UInt64] = [0, 0, 0, 0]
-        for (index, byte) in bytes.enumerated() {
-            values[index / 8] = values[index / 8] << 8 | UInt64(byte)
-        }
-        words = (values[0], values[1], values[2], values[3])
+        var words: [UInt64] = [0, 0, 0, 0]
+        for (index, byte) in bytes.enumerated() { words[index / 8] = words[index / 8] << 8 | UInt64(byte) }
+        self.words = (words[0], words[1], words[2], words[3])
     }
 
     /// Parses 64 lower-case hexadecimal digits, or returns `nil` for any other text.
     ///
     /// - Parameter hex: The digest's text, as written by ``description``.
     public init?(hex: some StringProtocol) {
-        var values: [UInt64] = [0, 0, 0, 0]
-        var count = 0
-        for byte in hex.utf8 {
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            default: return nil
+        let parsed =
+            hex.utf8.withContiguousStorageIfAvailable(SHA256Digest.parseHex)
+            ?? Array(hex.utf8).withUnsafeBufferPointer(SHA256Digest.parseHex)
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// Parses exactly 64 lower-case hexadecimal digits.
+    private static func parseHex(_ digits: UnsafeBufferPointer<UInt8>) -> SHA256Digest? {
+        func word(at start: Int) -> UInt64? {
+            var value: UInt64 = 0
+            for offset in start..<(start + 16) {
+                let byte = digits[offset]
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(byte &- UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(byte &- UInt8(ascii: "a") &+ 10)
+                default: return nil
+                }
             }
-            guard count < 64 else { return nil }
-            values[count / 16] = values[count / 16] << 4 | UInt64(nibble)
-            count += 1
+            return value
         }
-        guard count == 64 else { return nil }
-        words = (values[0], values[1], values[2], values[3])
+        guard digits.count == 64, let w0 = word(at: 0), let w1 = word(at: 16), let w2 = word(at: 32),
+            let w3 = word(at: 48)
+        else { return nil }
+        return SHA256Digest(words: (w0, w1, w2, w3))
     }
 
     /// The digest's 32 bytes, in order.
     public var bytes: [UInt8] {
         var result: [UInt8] = []
         result.reserveCapacity(32)
-        for word in [words.0, words.1, words.2, words.3] {
-            for shift in stride(from: 56, through: 0, by: -8) {
-                result.append(UInt8(truncatingIfNeeded: word >> shift))
+        appendBytes(to: &result)
+        return result
+    }
+
+    /// Appends the digest's 32 bytes to `output`.
+    func appendBytes(to output: inout [UInt8]) {
+        self.withUnsafeBytes { output.append(contentsOf: $0) }
+    }
+
+    /// Appends the digest's 64 lower-case hexadecimal digits to `output`.
+    func appendHex(to output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 64))
+        output.withUnsafeMutableBufferPointer { buffer in writeHex(to: buffer.baseAddress! + start) }
+    }
+
+    /// Writes the digest's 64 lower-case hexadecimal digits at `destination`, which must have room for them.
+    func writeHex(to destination: UnsafeMutablePointer<UInt8>) {
+        @inline(__always)
+        func write(_ word: UInt64, at target: UnsafeMutablePointer<UInt8>) {
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: (word >> UInt64(60 - 4 * index)) & 0xF)
+                (target + index).initialize(
+                    to: nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10
+                )
             }
         }
-        return result
+        write(words.0, at: destination)
+        write(words.1, at: destination + 16)
+        write(words.2, at: destination + 32)
+        write(words.3, at: destination + 48)
     }
 
     /// Calls `body` with the digest's 32 bytes, without allocating.
@@ -76,13 +109,10 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
 
     /// The digest as 64 lower-case hexadecimal digits.
     public var description: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for word in [words.0, words.1, words.2, words.3] {
-            for shift in stride(from: 60, through: 0, by: -4) { text.append(digits[Int((word >> shift) & 0xF)]) }
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            writeHex(to: buffer.baseAddress!)
+            return 64
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// Compares the 32 bytes.
