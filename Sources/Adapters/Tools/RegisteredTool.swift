@@ -8,6 +8,8 @@ import AgentPolicy
 package struct RegisteredTool: Sendable {
     /// The tool's name, description and schema.
     package let description: ToolDescription
+    /// Whether the tool declares that every call needs approval (``Tool/requiresApproval``).
+    package let requiresApproval: Bool
     private let body: @Sendable (JSONValue) async throws -> JSONValue
     private let decodeArguments: (@Sendable (JSONValue) throws -> Void)?
     private let argumentsType: String
@@ -20,6 +22,7 @@ package struct RegisteredTool: Sendable {
     ///   arguments the schema accepts do not decode into the tool's `Arguments` type.
     package init<T: Tool>(_ tool: T) throws(ToolError) {
         let name = tool.name
+        requiresApproval = tool.requiresApproval
         description = ToolDescription(name: name, description: tool.description, parameters: tool.parameters)
         argumentsType = typeName(T.Arguments.self)
         if let failure = description.parameters.derivationFailure {

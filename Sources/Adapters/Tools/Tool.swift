@@ -40,6 +40,10 @@ public protocol Tool<Arguments, Output>: Sendable {
     /// declared schema is kept as it is, even when ``Arguments`` is typed: declare one to add what a type cannot
     /// say (descriptions, bounds, lengths); registration then checks that it and the type agree.
     var parameters: ToolSchema { get }
+    /// Whether every call of the tool needs a person's approval first: a journaled run then pauses before the
+    /// call (status `awaitingApproval`) until it is resumed with an approval or a denial. The default is `false`;
+    /// a policy can also ask for approval by pattern (`StrictPolicy.requiresApproval`).
+    var requiresApproval: Bool { get }
 
     /// Performs the tool's work.
     ///
@@ -58,6 +62,9 @@ extension Tool {
     /// tool fails with ``ToolError/Code/schemaDerivationFailed`` naming the tool and the type: declare
     /// ``parameters``, or conform the type to ``ToolSchemaProviding``. It never falls back to accepting anything.
     public var parameters: ToolSchema { ToolSchema.parameters(for: Arguments.self) }
+
+    /// `false`: calls run without approval unless the policy asks for it.
+    public var requiresApproval: Bool { false }
 }
 
 /// A tool described for an agent or a model: its name, description and parameter schema, without its body.

@@ -48,6 +48,12 @@ public struct ToolError: Error, Hashable, Codable, Sendable, CustomStringConvert
         public static let invalidToolName = Code(rawValue: "invalidToolName")
         /// The run has ended (timed out, cancelled or stopped by the policy); no more tools run in it.
         public static let runEnded = Code(rawValue: "runEnded")
+        /// A person denied the call when a paused journaled run was resumed with a denial; the message carries their
+        /// reason. The tool did not run.
+        public static let approvalDenied = Code(rawValue: "approvalDenied")
+        /// The call needs a person's approval (the tool declares it, or the policy's `requiresApproval` matches it)
+        /// and the run keeps no journal to pause in: run it with a journal. The tool did not run.
+        public static let approvalRequired = Code(rawValue: "approvalRequired")
 
         /// The code's stable name.
         public var description: String { rawValue }

@@ -22,15 +22,36 @@ public struct ToolInvocation: Sendable {
 
     /// The name of the tool being called.
     public let toolName: String
+    /// The call's id in its run's journal (`<journal id>#<position of its intent entry>`), or `nil` when the run
+    /// keeps no journal.
+    public let callID: String?
+    /// A key that names this call across every resume of its run: the same when a call journaled as started but
+    /// not finished is called again after a crash, different for every other call; `nil` when the run keeps no
+    /// journal.
+    ///
+    /// A tool whose effect must happen once (a payment, an email, a line in a file) makes itself idempotent with
+    /// it: it stores the key with the effect, in the same transaction or file write, and before acting looks the
+    /// key up; if the key is there, the effect happened, and the tool returns the stored result instead of acting
+    /// again. A remote API that accepts an idempotency key (an `Idempotency-Key` header) can be handed it as is.
+    public let idempotencyKey: String?
     private let progressSink: @Sendable (Double, Double?, String?) -> Void
 
     /// Creates an invocation; the orchestrator does, around each tool body (tests may too).
     ///
     /// - Parameters:
     ///   - toolName: The tool being called.
+    ///   - callID: The call's id in its run's journal, if the run keeps one.
+    ///   - idempotencyKey: The call's idempotency key, if the run keeps a journal.
     ///   - reportProgress: Receives each progress report: progress, total, message.
-    public init(toolName: String, reportProgress: @escaping @Sendable (Double, Double?, String?) -> Void) {
+    public init(
+        toolName: String,
+        callID: String? = nil,
+        idempotencyKey: String? = nil,
+        reportProgress: @escaping @Sendable (Double, Double?, String?) -> Void
+    ) {
         self.toolName = toolName
+        self.callID = callID
+        self.idempotencyKey = idempotencyKey
         self.progressSink = reportProgress
     }
 

@@ -251,11 +251,11 @@ extension Orchestrator {
                     // The orchestrator is shutting down: the whole graph stops, and says why.
                     state.withLock { $0.stop(.shutdown) }
                     throw AgentGraphStop()
-                case .invalidPolicy(let error):
+                case .invalidPolicy(let error), .journalFailed(let error):
                     throw AgentNodeFailure(report: error, isRetryable: false)
                 case .agentFailed(let error), .toolFailed(let error):
                     throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
-                case .timedOut, .rejected, .nodeFailed:
+                case .timedOut, .rejected, .nodeFailed, .awaitingApproval:
                     throw AgentNodeFailure(report: ErrorRecord(type: "StopReason", message: "\(report.stopReason)"))
                 }
             }
@@ -281,7 +281,7 @@ extension Orchestrator {
         case .cancelled: stopReason = recorded.stopReason ?? .cancelled
         case .timedOut: stopReason = .timedOut(timeout: Nanoseconds(policy.timeout))
         case .stopped: stopReason = recorded.stopReason ?? .cancelled
-        case .failed:
+        case .awaitingApproval, .failed:
             let failed = execution.nodes.first { $0.status == .failed || $0.status == .timedOut }
             stopReason = recorded.stopReason ?? .nodeFailed(node: failed?.id ?? "")
         }

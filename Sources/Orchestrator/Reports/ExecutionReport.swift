@@ -68,6 +68,13 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The run's model transcript (`AgentContext.modelTranscript`), oldest first: empty, and left out of the
     /// JSON, when the run kept none.
     public var modelTranscript: [ModelMessage] = []
+    /// The hash of the last entry of the run's journal when the report was made, so a stored report pins its
+    /// journal (`JournalChain.verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)` checks it); `nil`, and
+    /// left out of the JSON, for a run without a journal.
+    public var journalHeadHash: SHA256Digest?
+    /// The tool call a paused run waits on (status ``RunStatus/awaitingApproval``); `nil`, and left out of the JSON,
+    /// otherwise.
+    public var pendingApproval: ApprovalRequest?
 
     /// Encodes the report as JSON text with sorted keys: byte-identical for identical reports.
     ///
@@ -82,7 +89,8 @@ extension ExecutionReport {
     private enum CodingKeys: String, CodingKey {
         case schemaVersion, executionID, agentName, nodeID, task, metadata, status, stopReason, finalOutput
         case stepOutputs, steps, toolCallsOutsideSteps, totals, ledger, sharedLedger, history, violations, events
-        case agentStopped, durationNanoseconds, modelCallsOutsideSteps, modelTranscript
+        case agentStopped, durationNanoseconds, modelCallsOutsideSteps, modelTranscript, journalHeadHash
+        case pendingApproval
     }
 
     /// Reads a report from the JSON text that ``jsonText(prettyPrinted:)`` writes.
@@ -133,6 +141,8 @@ extension ExecutionReport {
         modelCallsOutsideSteps =
             try container.decodeIfPresent([ModelCallRecord].self, forKey: .modelCallsOutsideSteps) ?? []
         modelTranscript = try container.decodeIfPresent([ModelMessage].self, forKey: .modelTranscript) ?? []
+        journalHeadHash = try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash)
+        pendingApproval = try container.decodeIfPresent(ApprovalRequest.self, forKey: .pendingApproval)
     }
 
     /// Encodes the report; `modelCallsOutsideSteps` and `modelTranscript` only when not empty, so runs without
@@ -166,5 +176,7 @@ extension ExecutionReport {
             try container.encode(modelCallsOutsideSteps, forKey: .modelCallsOutsideSteps)
         }
         if !modelTranscript.isEmpty { try container.encode(modelTranscript, forKey: .modelTranscript) }
+        try container.encodeIfPresent(journalHeadHash, forKey: .journalHeadHash)
+        try container.encodeIfPresent(pendingApproval, forKey: .pendingApproval)
     }
 }

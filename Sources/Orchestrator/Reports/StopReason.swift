@@ -37,11 +37,18 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     /// The policy names a tool that is not registered (an exact name in its allow or deny list or per-tool caps);
     /// found before any agent code ran.
     case invalidPolicy(error: ErrorRecord)
+    /// A journaled run paused before a tool call that needs a person's approval: the report's
+    /// ``ExecutionReport/pendingApproval`` names the call; continue with `Orchestrator.resume(_:journal:approving:sharedBudget:)`
+    /// or `Orchestrator.resume(_:journal:denying:reason:sharedBudget:)`.
+    case awaitingApproval(tool: String, callID: String)
+    /// A journaled run stopped because its journal could not be written or did not match the run; `error` names
+    /// the journal and the problem.
+    case journalFailed(error: ErrorRecord)
 
     /// Every reason's stable name, as ``code`` and the JSON `kind` give it.
     public static let allCodes = [
         "completed", "rejected", "policyViolation", "timedOut", "cancelled", "agentFailed", "toolFailed",
-        "nodeFailed", "shutdown", "invalidPolicy",
+        "nodeFailed", "shutdown", "invalidPolicy", "awaitingApproval", "journalFailed",
     ]
 
     /// The reason's stable name, the same as its JSON `kind`: `completed`, `rejected`, `policyViolation`,
@@ -58,6 +65,8 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
         case .nodeFailed: "nodeFailed"
         case .shutdown: "shutdown"
         case .invalidPolicy: "invalidPolicy"
+        case .awaitingApproval: "awaitingApproval"
+        case .journalFailed: "journalFailed"
         }
     }
 
@@ -65,7 +74,9 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     public var status: RunStatus {
         switch self {
         case .completed: .succeeded
-        case .rejected, .policyViolation, .agentFailed, .toolFailed, .nodeFailed, .invalidPolicy: .failed
+        case .rejected, .policyViolation, .agentFailed, .toolFailed, .nodeFailed, .invalidPolicy, .journalFailed:
+            .failed
+        case .awaitingApproval: .awaitingApproval
         case .timedOut: .timedOut
         case .cancelled, .shutdown: .cancelled
         }
@@ -91,6 +102,8 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
         case .nodeFailed(let node): "node \(node) failed"
         case .shutdown: "the orchestrator was shutting down"
         case .invalidPolicy(let error): "invalid policy: \(error.message)"
+        case .awaitingApproval(let tool, let callID): "awaiting approval of tool \(tool) (call \(callID))"
+        case .journalFailed(let error): "journal failed: \(error.message)"
         }
     }
 }
@@ -119,6 +132,12 @@ extension StopReason: Codable {
         case "nodeFailed": self = .nodeFailed(node: try container.decode(String.self, forKey: FlatKey("node")))
         case "shutdown": self = .shutdown
         case "invalidPolicy": self = .invalidPolicy(error: try ErrorRecord(from: decoder))
+        case "awaitingApproval":
+            self = .awaitingApproval(
+                tool: try container.decode(String.self, forKey: FlatKey("tool")),
+                callID: try container.decode(String.self, forKey: FlatKey("callID"))
+            )
+        case "journalFailed": self = .journalFailed(error: try ErrorRecord(from: decoder))
         default: throw FlatKind.unknown(kind, of: "StopReason", known: Self.allCodes, in: container)
         }
     }
@@ -136,7 +155,11 @@ extension StopReason: Codable {
             try violation.encode(to: encoder)
             try container.encodeIfPresent(node, forKey: FlatKey("node"))
         case .timedOut(let timeout): try container.encode(timeout, forKey: FlatKey("timeoutNanoseconds"))
-        case .agentFailed(let error), .toolFailed(let error), .invalidPolicy(let error): try error.encode(to: encoder)
+        case .agentFailed(let error), .toolFailed(let error), .invalidPolicy(let error), .journalFailed(let error):
+            try error.encode(to: encoder)
+        case .awaitingApproval(let tool, let callID):
+            try container.encode(tool, forKey: FlatKey("tool"))
+            try container.encode(callID, forKey: FlatKey("callID"))
         case .nodeFailed(let node): try container.encode(node, forKey: FlatKey("node"))
         }
     }

@@ -67,6 +67,10 @@ public struct StrictPolicy: Hashable, Sendable {
     public private(set) var maxOutputTokensPerModelCall: Int64
     /// What happens to the tool calls of one model response beyond the tool-call budget.
     public private(set) var toolBatchOverflow: ToolBatchOverflow
+    /// Patterns of the tools whose every call needs a person's approval: a journaled run pauses before such a
+    /// call until it is resumed with an approval or a denial (a run without a journal refuses the call). Empty by
+    /// default. Part of the policy, so an approval is bound to the policy it was given under.
+    public private(set) var requiresApproval: [ToolPattern] = []
     /// Further allow lists a tool must also match; set only by ``tightened(by:)``.
     private var additionalAllowLists: [[ToolPattern]] = []
 
@@ -91,6 +95,7 @@ public struct StrictPolicy: Hashable, Sendable {
     ///   - timeout: The wall-clock time a run may take; must be positive.
     ///   - maxOutputTokensPerModelCall: The most output tokens one model call may ask for; not negative.
     ///   - toolBatchOverflow: What happens to a model response's tool calls beyond the tool-call budget.
+    ///   - requiresApproval: Patterns of the tools whose calls need a person's approval.
     /// - Throws: ``PolicyError`` naming the first invalid field.
     public init(
         budget: BudgetLimits,
@@ -98,7 +103,8 @@ public struct StrictPolicy: Hashable, Sendable {
         deniedTools: [String] = [],
         timeout: Duration = Defaults.timeout,
         maxOutputTokensPerModelCall: Int64 = Defaults.maxOutputTokensPerModelCall,
-        toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow
+        toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow,
+        requiresApproval: [String] = []
     ) throws(PolicyError) {
         guard timeout > .zero else {
             throw PolicyError(
@@ -127,6 +133,9 @@ public struct StrictPolicy: Hashable, Sendable {
         try PolicyError.check(maxOutputTokensPerModelCall, "maxOutputTokensPerModelCall")
         self.maxOutputTokensPerModelCall = maxOutputTokensPerModelCall
         self.toolBatchOverflow = toolBatchOverflow
+        for (index, text) in requiresApproval.enumerated() {
+            self.requiresApproval.append(try ToolPattern(text, field: "requiresApproval[\(index)]"))
+        }
     }
 
     /// Creates a policy, checking every field.
@@ -148,6 +157,7 @@ public struct StrictPolicy: Hashable, Sendable {
     ///   - maxModelCalls: The most governed model calls, each attempt counted.
     ///   - maxOutputTokensPerModelCall: The most output tokens one model call may ask for.
     ///   - toolBatchOverflow: What happens to a model response's tool calls beyond the tool-call budget.
+    ///   - requiresApproval: Patterns of the tools whose calls need a person's approval.
     /// - Throws: ``PolicyError`` naming the first invalid field: limits first, in the order of
     ///   ``BudgetKind/allCases``, then the timeout and the tool patterns, then the per-call output maximum.
     public init(
@@ -166,7 +176,8 @@ public struct StrictPolicy: Hashable, Sendable {
         maxRevisions: Int64 = Defaults.maxRevisions,
         maxModelCalls: Int64 = Defaults.maxModelCalls,
         maxOutputTokensPerModelCall: Int64 = Defaults.maxOutputTokensPerModelCall,
-        toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow
+        toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow,
+        requiresApproval: [String] = []
     ) throws(PolicyError) {
         let budget = try BudgetLimits(
             maxSteps: maxSteps,
@@ -187,7 +198,8 @@ public struct StrictPolicy: Hashable, Sendable {
             deniedTools: deniedTools,
             timeout: timeout,
             maxOutputTokensPerModelCall: maxOutputTokensPerModelCall,
-            toolBatchOverflow: toolBatchOverflow
+            toolBatchOverflow: toolBatchOverflow,
+            requiresApproval: requiresApproval
         )
     }
 
@@ -241,6 +253,14 @@ public struct StrictPolicy: Hashable, Sendable {
         }
     }
 
+    /// Whether a call of `tool` needs a person's approval under this policy (a tool may also declare it itself).
+    ///
+    /// - Parameter tool: The tool's name.
+    /// - Returns: Whether a pattern of ``requiresApproval`` matches it.
+    public func requiresApproval(toCall tool: String) -> Bool {
+        requiresApproval.contains { $0.matches(tool) }
+    }
+
     /// Returns a policy at least as strict as both `self` and `other`: the smaller of every limit and timeout,
     /// both deny lists, and both allow lists (a tool must then match each of them); the smaller per-call output
     /// maximum, and ``ToolBatchOverflow/stopRun`` if either stops the run on a batch overflow.
@@ -256,6 +276,8 @@ public struct StrictPolicy: Hashable, Sendable {
         result.maxOutputTokensPerModelCall = min(maxOutputTokensPerModelCall, other.maxOutputTokensPerModelCall)
         if other.toolBatchOverflow == .stopRun { result.toolBatchOverflow = .stopRun }
         result.deniedTools = deniedTools + other.deniedTools.filter { !deniedTools.contains($0) }
+        result.requiresApproval =
+            requiresApproval + other.requiresApproval.filter { !requiresApproval.contains($0) }
         let lists = ([allowedTools] + additionalAllowLists + [other.allowedTools] + other.additionalAllowLists)
             .filter { !$0.isEmpty }
         var unique: [[ToolPattern]] = []
@@ -273,6 +295,7 @@ extension StrictPolicy: Codable {
     private static let timeoutKey = BudgetLimits.FieldKey("timeoutNanoseconds")
     private static let perCallOutputKey = BudgetLimits.FieldKey("maxOutputTokensPerModelCall")
     private static let batchOverflowKey = BudgetLimits.FieldKey("toolBatchOverflow")
+    private static let requiresApprovalKey = BudgetLimits.FieldKey("requiresApproval")
 
     /// Decodes a policy and checks it as the initialiser does.
     ///
@@ -296,7 +319,8 @@ extension StrictPolicy: Codable {
             maxOutputTokensPerModelCall: c.decodeIfPresent(Int64.self, forKey: Self.perCallOutputKey)
                 ?? Defaults.maxOutputTokensPerModelCall,
             toolBatchOverflow: c.decodeIfPresent(ToolBatchOverflow.self, forKey: Self.batchOverflowKey)
-                ?? Defaults.toolBatchOverflow
+                ?? Defaults.toolBatchOverflow,
+            requiresApproval: c.decodeIfPresent([String].self, forKey: Self.requiresApprovalKey) ?? []
         )
         additionalAllowLists = try c.decodeIfPresent([[ToolPattern]].self, forKey: Self.additionalAllowListsKey) ?? []
     }
@@ -314,5 +338,6 @@ extension StrictPolicy: Codable {
         try c.encode(Nanoseconds(timeout).rawValue, forKey: Self.timeoutKey)
         try c.encode(maxOutputTokensPerModelCall, forKey: Self.perCallOutputKey)
         try c.encode(toolBatchOverflow, forKey: Self.batchOverflowKey)
+        if !requiresApproval.isEmpty { try c.encode(requiresApproval, forKey: Self.requiresApprovalKey) }
     }
 }

@@ -17,6 +17,9 @@ public enum RunStatus: String, Hashable, Codable, Sendable, CaseIterable, Custom
     /// A task-graph node asked the whole graph to stop: nodes in flight were cancelled and unstarted nodes skipped.
     /// Agent runs never report it.
     case stopped
+    /// A journaled agent run paused before a tool call that needs a person's approval; it holds no thread and no
+    /// reservation, and continues when its journal is resumed with an approval or a denial.
+    case awaitingApproval
 
     /// The case name.
     public var description: String { rawValue }
