@@ -5,7 +5,7 @@
 #   bash .ci/durable-kill.sh
 #
 # DurableRun runs a ten-step agent whose tool sleeps ~100 ms per call and appends one line per call,
-# "<idempotency key> step <n>", to <journal>.effects, skipping a key already there. Each round starts on a fresh
+# "step <n> key <idempotency key>", to <journal>.effects, skipping a key already there. Each round starts on a fresh
 # journal in a temporary directory, kills the process with SIGKILL after each delay of the round (spread over the
 # ~1 s run, some landing inside a tool call, some between the effect and its result entry), then runs it unkilled
 # (bounded by a timeout) until it prints its report. Then, per round:
@@ -80,8 +80,8 @@ for index in "${!rounds[@]}"; do
     fi
     effects="$journal.effects"
     lines=$(wc -l < "$effects")
-    keys=$(cut -d ' ' -f 1 "$effects" | sort -u | wc -l)
-    steps=$(awk '{ print $3 }' "$effects" | sort -n | uniq | tr '\n' ' ')
+    keys=$(sed 's/^step [0-9]* key //' "$effects" | sort -u | wc -l)
+    steps=$(awk '{ print $2 }' "$effects" | sort -n | uniq | tr '\n' ' ')
     if [ "$lines" -ne 10 ] || [ "$keys" -ne 10 ] || [ "$steps" != "1 2 3 4 5 6 7 8 9 10 " ]; then
         cat "$effects" >&2
         fail_round "$round" "the effects file has $lines lines, $keys distinct keys, steps [$steps]: want each of the" \
