@@ -164,7 +164,7 @@ extension Orchestrator {
     /// task is made here, in a nonisolated function, so it never runs on an actor; it is cancelled when the run
     /// ends and is released when the agent's code returns.
     @concurrent
-    private static func superviseAgent(
+    static func superviseAgent(
         _ agent: some Agent,
         _ runtime: RunRuntime,
         on threads: AgentThreadPool?

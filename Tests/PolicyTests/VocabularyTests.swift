@@ -126,7 +126,11 @@ struct ErrorRecordTests {
 struct RunStatusTests {
     @Test("Statuses encode and print as their case names")
     func names() throws {
-        #expect(RunStatus.allCases.map(\.description) == ["succeeded", "failed", "timedOut", "cancelled", "stopped"])
+        #expect(
+            RunStatus.allCases.map(\.description) == [
+                "succeeded", "failed", "timedOut", "cancelled", "stopped", "awaitingApproval",
+            ]
+        )
         let json = String(decoding: try JSONEncoder().encode([RunStatus.stopped]), as: UTF8.self)
         #expect(json == #"["stopped"]"#)
     }

@@ -9,14 +9,65 @@ extension Orchestrator {
         journal: RunJournal,
         sharedBudget: SharedBudget?
     ) async -> ExecutionReport {
-        // Skeleton: journaling not wired yet.
-        await run(
-            agent,
-            task: start.task,
-            policy: start.policy,
-            sharedBudget: sharedBudget,
-            metadata: start.metadata
-        )
+        let policyJSON = RunJournalEntry.encode(start.policy)
+        let policyHash = SHA256.hash(policyJSON.canonicalJSONBytes())
+        do throws(DurableRunError) {
+            let loaded = try await Self.load(journal)
+            if !loaded.entries.isEmpty {
+                if loaded.entries[0].string("policyHash") != policyHash.description {
+                    throw DurableRunError(
+                        code: .policyMismatch,
+                        journal: journal.id,
+                        position: 0,
+                        expected: loaded.entries[0].string("policyHash"),
+                        got: policyHash.description,
+                        message: "the journal was written under another policy; a resume uses the journaled policy: "
+                            + "pass the same policy, or fork the journal to change it"
+                    )
+                }
+                return try await continueJournaled(
+                    agent,
+                    journal: journal,
+                    mode: .resume(nil),
+                    sharedBudget: sharedBudget
+                )
+            }
+            let executionID = ids.next()
+            let entry = RunJournalEntry(
+                .runStarted,
+                at: .zero,
+                [
+                    "executionID": .string(executionID), "agentName": .string(agent.name), "task": start.task,
+                    "metadata": .object(start.metadata), "policy": policyJSON,
+                    "policyHash": .string(policyHash.description),
+                ]
+            )
+            let recorder = RunRecorder(
+                journal: journal,
+                entries: [],
+                chain: loaded.chain,
+                isReplay: false,
+                policyHash: policyHash,
+                decision: nil
+            )
+            let runtime = makeJournaledRuntime(agent, entry, start.policy, sharedBudget, recorder, resumedAt: .zero)
+            return await performJournaled(agent, runtime, start: entry)
+        } catch {
+            let runtime = makeRuntime(
+                agent,
+                task: start.task,
+                policy: start.policy,
+                sharedBudget: nil,
+                metadata: start.metadata,
+                nodeID: nil,
+                deadline: nil
+            )
+            let record = ErrorRecord(type: "DurableRunError", message: error.description, code: error.code.rawValue)
+            runtime.begin()
+            runtime.terminate(.journalFailed(error: record), agentEnded: true)
+            runtime.agentWorkEnded()
+            return runtime.makeReport()
+        }
     }
 
     /// Resumes or replays a journal.
@@ -26,7 +77,201 @@ extension Orchestrator {
         mode: DurableMode,
         sharedBudget: SharedBudget?
     ) async throws(DurableRunError) -> ExecutionReport {
-        throw DurableRunError(code: .storeFailed, journal: journal.id, message: "not implemented yet (skeleton)")
+        let loaded = try await Self.load(journal)
+        guard let first = loaded.entries.first, first.kind == .runStarted else {
+            throw DurableRunError(
+                code: .emptyJournal,
+                journal: journal.id,
+                message: "the journal holds no run: start one with run(_:task:policy:journal:metadata:sharedBudget:)"
+            )
+        }
+        let policy: StrictPolicy
+        do {
+            policy = try first.decode(StrictPolicy.self, "policy")
+        } catch {
+            throw DurableRunError(code: .corruptJournal, journal: journal.id, position: 0, message: error.message)
+        }
+        let policyHash = SHA256.hash(RunJournalEntry.encode(policy).canonicalJSONBytes())
+        var decision: ApprovalDecision?
+        if case .resume(let given) = mode {
+            decision = given
+            try Self.checkApproval(given, loaded.entries, journal: journal.id)
+        }
+        let recorder = RunRecorder(
+            journal: journal,
+            entries: loaded.entries,
+            chain: loaded.chain,
+            isReplay: { if case .replay = mode { true } else { false } }(),
+            policyHash: policyHash,
+            decision: decision
+        )
+        let runtime = makeJournaledRuntime(
+            agent,
+            first,
+            policy,
+            sharedBudget,
+            recorder,
+            resumedAt: loaded.entries.last?.at ?? .zero
+        )
+        let report = await performJournaled(agent, runtime, start: RunJournalEntry(.runStarted, at: .zero))
+        if let failure = recorder.failure {
+            if failure.code == .divergence, sharedBudget != nil, failure.got?.contains("policyViolation") == true {
+                var refused = failure
+                refused.code = .sharedBudgetExceeded
+                refused.message = "the shared budget cannot take the run's journaled consumption (\(failure.message))"
+                throw refused
+            }
+            throw failure
+        }
+        return report
+    }
+
+    /// Refuses a decision that does not match the journal's pending call, and a resume without one of a paused run.
+    private static func checkApproval(
+        _ decision: ApprovalDecision?,
+        _ entries: [RunJournalEntry],
+        journal: JournalID
+    ) throws(DurableRunError) {
+        let last = entries.last
+        let paused = last?.kind == .terminated && last?.string("reasonKind") == "awaitingApproval"
+        let pending = paused ? entries.last { $0.kind == .approvalRequested } : nil
+        guard let decision else {
+            if let pending {
+                throw DurableRunError(
+                    code: .awaitingApproval,
+                    journal: journal,
+                    position: entries.count - 1,
+                    message: "the run is paused awaiting approval of \(pending.string("tool") ?? "a tool") "
+                        + "(\(pending.string("callID") ?? "")): resume it with approving: or denying:"
+                )
+            }
+            return
+        }
+        guard let pending else {
+            throw DurableRunError(
+                code: .noPendingApproval,
+                journal: journal,
+                message: "no call awaits approval in this journal (the decision may be journaled already): "
+                    + "resume without a decision"
+            )
+        }
+        let expected =
+            "\(pending.string("tool") ?? "") \(pending.string("argumentsHash") ?? "") "
+            + "\(pending.string("policyHash") ?? "") \(pending.string("callID") ?? "")"
+        let request = decision.request
+        let got = "\(request.tool) \(request.argumentsHash) \(request.policyHash) \(request.callID)"
+        guard expected == got else {
+            throw DurableRunError(
+                code: .approvalMismatch,
+                journal: journal,
+                position: entries.lastIndex { $0.kind == .approvalRequested },
+                expected: expected,
+                got: got,
+                message: "the decision is for another call or policy than the pending one (tool, arguments hash, "
+                    + "policy hash, call id): ask for an approval of the pending call"
+            )
+        }
+    }
+
+    nonisolated func makeJournaledRuntime(
+        _ agent: some Agent,
+        _ start: RunJournalEntry,
+        _ policy: StrictPolicy,
+        _ sharedBudget: SharedBudget?,
+        _ recorder: RunRecorder,
+        resumedAt: Nanoseconds
+    ) -> RunRuntime {
+        var metadata: [String: JSONValue] = [:]
+        if case .object(let members)? = start.fields["metadata"] { metadata = members }
+        return RunRuntime(
+            identity: RunStateMachine.Identity(
+                executionID: start.string("executionID") ?? "",
+                agentName: start.string("agentName") ?? agent.name,
+                nodeID: nil,
+                task: start.fields["task"] ?? .null,
+                metadata: metadata
+            ),
+            policy: policy,
+            sharedBudget: sharedBudget,
+            tools: tools,
+            time: time,
+            route: EventRoute(hub: hub, listeners: []),
+            deadline: nil,
+            recorder: recorder,
+            resumedAt: resumedAt
+        )
+    }
+
+    /// ``perform(_:_:)`` for a journaled run: journals the start, stores every entry before the report, and puts
+    /// the journal's head hash in it.
+    @concurrent
+    nonisolated func performJournaled(
+        _ agent: some Agent,
+        _ runtime: RunRuntime,
+        start: RunJournalEntry
+    ) async -> ExecutionReport {
+        var probe = start
+        probe.fields = ["agentName": .string(agent.name)]
+        runtime.journaledBegin(probe, live: start.fields)
+        let admitted = await admit(runtime)
+        if !admitted {
+            runtime.terminate(.shutdown, agentEnded: true)
+            runtime.agentWorkEnded()
+        } else {
+            await Self.superviseAgent(agent, runtime, on: agentThreads)
+        }
+        runtime.finishFeeding()
+        await runtime.flushJournal()
+        var report = runtime.makeReport()
+        report.journalHeadHash = runtime.recorder?.headHash
+        runtime.publishFinished(report)
+        if admitted { await retire(runtime) }
+        return report
+    }
+
+    /// A journal's records, verified, and its entries.
+    static func load(
+        _ journal: RunJournal
+    ) async throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
+        let records: [JournalRecord]
+        do {
+            records = try await journal.store.records(of: journal.id, from: 0)
+        } catch {
+            throw DurableRunError(code: .storeFailed, journal: journal.id, message: "cannot read the journal: \(error)")
+        }
+        let chain: JournalChain
+        var entries: [RunJournalEntry] = []
+        do {
+            chain = try JournalChain(continuing: records)
+        } catch {
+            throw DurableRunError(
+                code: error.kind == .unknownVersion ? .unsupportedVersion : .corruptJournal,
+                journal: journal.id,
+                position: error.position,
+                message: "\(error.description): this library reads entry format version \(JournalChain.formatVersion)"
+            )
+        }
+        for record in records {
+            do {
+                let members = try JournalChain.readEntry(record)
+                entries.append(try RunJournalEntry(members: members, position: record.position))
+            } catch let error as RunJournalEntry.EntryReadError {
+                throw DurableRunError(
+                    code: .corruptJournal,
+                    journal: journal.id,
+                    position: record.position,
+                    message: error.message
+                )
+            } catch {
+                throw DurableRunError(
+                    code: .unsupportedVersion,
+                    journal: journal.id,
+                    position: record.position,
+                    message: "\(error)"
+                )
+            }
+        }
+        return (chain, entries)
     }
 
     /// Forks a journal.
@@ -38,6 +283,41 @@ extension Orchestrator {
         policy: StrictPolicy?,
         sharedBudget: SharedBudget?
     ) async throws(DurableRunError) -> ExecutionReport {
-        throw DurableRunError(code: .invalidFork, journal: journal.id, message: "not implemented yet (skeleton)")
+        let parent = try await Self.load(journal)
+        let target = try await Self.load(into)
+        guard position >= 1, position <= parent.entries.count, target.entries.isEmpty else {
+            throw DurableRunError(
+                code: .invalidFork,
+                journal: into.id,
+                position: position,
+                message: "fork at \(position) of a journal of \(parent.entries.count) entries into a journal of "
+                    + "\(target.entries.count): the position must be 1...\(parent.entries.count) and the target empty"
+            )
+        }
+        var first = parent.entries[0]
+        if let policy {
+            let json = RunJournalEntry.encode(policy)
+            first.fields["policy"] = json
+            first.fields["policyHash"] = .string(SHA256.hash(json.canonicalJSONBytes()).description)
+        }
+        var origin = JournalChain()
+        for entry in parent.entries[..<position] { _ = try? origin.append(entry.jsonValue) }
+        first.fields["executionID"] = .string(ids.next())
+        first.fields["forkedFrom"] = [
+            "journal": .string(journal.id.rawValue), "position": .integer(Int64(position)),
+            "headHash": .string(origin.headHash.description),
+        ]
+        var chain = JournalChain()
+        var records: [JournalRecord] = []
+        for entry in [first] + parent.entries[1..<position] {
+            guard let record = try? chain.append(entry.jsonValue) else { continue }
+            records.append(record)
+        }
+        do {
+            try await into.store.append(records, to: into.id, durability: .immediate)
+        } catch {
+            throw DurableRunError(code: .storeFailed, journal: into.id, message: "cannot write the fork: \(error)")
+        }
+        return try await continueJournaled(agent, journal: into, mode: .resume(nil), sharedBudget: sharedBudget)
     }
 }

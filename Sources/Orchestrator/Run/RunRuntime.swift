@@ -16,6 +16,8 @@ final class RunRuntime: AgentContextBackend, Sendable {
     let deadline: Duration
     private let route: EventRoute
     let state: LockedState<RunStateMachine>
+    /// The run's journal, or `nil` for a run without one (nothing is built for it then).
+    let recorder: RunRecorder?
 
     init(
         identity: RunStateMachine.Identity,
@@ -24,7 +26,9 @@ final class RunRuntime: AgentContextBackend, Sendable {
         tools: ToolRegistry,
         time: TimeSource,
         route: EventRoute,
-        deadline: Duration? = nil
+        deadline: Duration? = nil,
+        recorder: RunRecorder? = nil,
+        resumedAt: Nanoseconds = .zero
     ) {
         self.identity = identity
         self.policy = policy
@@ -32,10 +36,14 @@ final class RunRuntime: AgentContextBackend, Sendable {
         self.tools = tools
         self.time = time
         self.route = route
-        let start = time.now()
+        // A resumed run's clock continues from its last journaled reading: time while it was down is not counted.
+        let start = time.now() - .nanoseconds(resumedAt.rawValue)
         self.start = start
+        self.recorder = recorder
         self.deadline = deadline.map { min(start + policy.timeout, $0) } ?? start + policy.timeout
-        self.state = LockedState(RunStateMachine(identity: identity, emitsEvents: route.isListenedTo))
+        var machine = RunStateMachine(identity: identity, emitsEvents: route.isListenedTo)
+        machine.journal.isEnabled = recorder != nil
+        self.state = LockedState(machine)
     }
 
     /// The clock reading, as the machine takes it: time since the run started.
@@ -62,7 +70,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     /// Delivers events (and whatever is queued meanwhile), gives back budget, then resumes waiters.
-    private func perform(_ effects: RunEffects) {
+    func perform(_ effects: RunEffects) {
         for refund in effects.refunds {
             switch refund {
             case .step: budget.refund(.steps)
@@ -87,9 +95,15 @@ final class RunRuntime: AgentContextBackend, Sendable {
 
     func begin() { apply { $0.begin(at: $1) } }
 
-    func startLifecycle() -> LifecycleMachine.Action? { update { $0.start(at: $1) } }
+    func startLifecycle() -> LifecycleMachine.Action? {
+        if recorder != nil { return journaledStart() }
+        return update { $0.start(at: $1) }
+    }
 
-    func planReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? { update { $0.planReady(plan, at: $1) } }
+    func planReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? {
+        if recorder != nil { return journaledPlanReady(plan) }
+        return update { $0.planReady(plan, at: $1) }
+    }
 
     /// Reserves the step and records its start; `false` if refused (the run has then stopped) or already over.
     func beginStep(_ step: AgentStep) -> Bool {
@@ -100,11 +114,13 @@ final class RunRuntime: AgentContextBackend, Sendable {
             terminate(.policyViolation(violation: error), violation: error, agentEnded: true)
             return false
         }
+        if recorder != nil { return journaledStepStarted(step) }
         return update { $0.stepStarted(step, at: $1) }
     }
 
     func stepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
-        update { $0.stepFinished(result, at: $1) }
+        if recorder != nil { return journaledStepFinished(result) }
+        return update { $0.stepFinished(result, at: $1) }
     }
 
     func reviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
@@ -116,11 +132,15 @@ final class RunRuntime: AgentContextBackend, Sendable {
                 return nil
             }
         }
+        if recorder != nil { return journaledReviewed(decision) }
         return update { $0.reviewed(decision, at: $1) }
     }
 
     /// Ends the run because the agent threw `error` in the current phase.
-    func agentThrew(_ error: any Error) { apply { $0.agentThrew(error, at: $1) } }
+    func agentThrew(_ error: any Error) {
+        if recorder != nil { return journaledAgentThrew(error) }
+        apply { $0.agentThrew(error, at: $1) }
+    }
 
     /// Ends the run with `reason` unless it has ended already; the first reason wins.
     ///
@@ -138,7 +158,15 @@ final class RunRuntime: AgentContextBackend, Sendable {
         agentEnded: Bool = false,
         at instant: Duration? = nil
     ) -> Bool {
-        update { machine, now in
+        if recorder != nil {
+            return journaledTerminate(
+                reason,
+                violation: violation,
+                agentEnded: agentEnded,
+                at: instant.map { Nanoseconds($0) }
+            )
+        }
+        return update { machine, now in
             machine.terminate(
                 reason,
                 violation: violation,
@@ -203,10 +231,12 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     func refuse(_ tool: String, _ arguments: JSONValue, _ error: any Error) -> Int {
-        update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: $1) }
+        if recorder != nil { return journaledRefuse(tool, arguments, error) }
+        return update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: $1) }
     }
 
     func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue {
+        if recorder != nil { return try await journaledCallTool(name, arguments: arguments) }
         try checkRunning(name)
         do {
             try policy.checkPermission(toCall: name)
@@ -229,6 +259,14 @@ final class RunRuntime: AgentContextBackend, Sendable {
                 )
             }
             try tool.check(arguments)
+            if tool.requiresApproval || policy.requiresApproval(toCall: name) {
+                throw ToolError(
+                    code: .approvalRequired,
+                    tool: name,
+                    message: "tool \"\(name)\" needs a person's approval before each call, and this run keeps no "
+                        + "journal to pause in: run it with `run(_:task:policy:journal:metadata:sharedBudget:)`"
+                )
+            }
         } catch {
             _ = refuse(name, arguments, error)
             // Refusals are a ledger line like any other: beyond the limit (the run's or a shared one) the run stops.

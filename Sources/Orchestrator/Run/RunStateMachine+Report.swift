@@ -54,7 +54,8 @@ extension RunStateMachine {
             agentStopped: agentStopped,
             durationNanoseconds: duration,
             modelCallsOutsideSteps: modelCallsOutsideSteps,
-            modelTranscript: modelTranscript
+            modelTranscript: modelTranscript,
+            pendingApproval: reason.status == .awaitingApproval ? journal.pendingApproval : nil
         )
     }
 }

@@ -67,6 +67,8 @@ package struct RunStateMachine: Sendable {
     package internal(set) var modelTranscript: [ModelMessage] = []
     /// Governed model calls made (each attempt; refusals not counted).
     package internal(set) var modelCallCount = 0
+    /// The run's journal entries waiting to be stored (disabled for runs without a journal).
+    package var journal = JournalOutbox()
     /// Where the model calls still in flight have their records.
     var inFlightModelCalls: [ModelCallPosition] = []
     private var currentStep: Int?
@@ -176,7 +178,8 @@ package struct RunStateMachine: Sendable {
             currentStep = nil
         }
         let reason: StopReason =
-            error is ToolError ? .toolFailed(error: ErrorRecord(error)) : .agentFailed(error: ErrorRecord(error))
+            error is ToolError || (error as? JournaledFailure)?.isToolError == true
+            ? .toolFailed(error: ErrorRecord(error)) : .agentFailed(error: ErrorRecord(error))
         return terminate(reason, agentEnded: true, at: time).1
     }
 

@@ -56,6 +56,10 @@ public struct ErrorRecord: Hashable, Codable, Sendable, CustomStringConvertible 
     ///
     /// - Parameter error: The error to record.
     public init(_ error: any Error) {
+        if let recorded = error as? any ErrorRecordConvertible {
+            self = recorded.errorRecord
+            return
+        }
         self.init(type: String(reflecting: Swift.type(of: error)), message: String(describing: error))
         if let coded = error as? any CodedError {
             code = coded.errorCode
@@ -72,4 +76,11 @@ public struct ErrorRecord: Hashable, Codable, Sendable, CustomStringConvertible 
 
     /// The type and the message.
     public var description: String { "\(type): \(message)" }
+}
+
+/// An error that carries the record it was made from: a journaled run feeds recorded errors back through it, so
+/// ``ErrorRecord/init(_:)`` gives back exactly the recorded record.
+package protocol ErrorRecordConvertible: Error {
+    /// The recorded error.
+    var errorRecord: ErrorRecord { get }
 }

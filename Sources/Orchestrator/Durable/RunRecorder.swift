@@ -1,0 +1,144 @@
+import AgentAdapters
+import AgentPolicy
+
+/// A journaled run's link to its journal: the entries to feed back (resume, replay) and the hash chain that seals
+/// new ones.
+///
+/// Feeding is driven by the run's one driver task (the agent's code), so its cursor has a lock of its own, never
+/// taken while the run's lock is held; sealing and storing happen in ``RunRuntime/flushJournal()``, by one
+/// appender at a time.
+final class RunRecorder: Sendable {
+    /// What feeding the next entry gave.
+    enum Fed {
+        /// The journal holds no more: the run continues live and records.
+        case live
+        /// The journal's entry for this transition.
+        case entry(RunJournalEntry)
+        /// A journaled termination came first (and was applied): the transition does not happen.
+        case ended
+    }
+
+    struct Feed {
+        var entries: [RunJournalEntry]
+        var cursor = 0
+        var failure: DurableRunError?
+    }
+
+    let journal: RunJournal
+    let isReplay: Bool
+    let policyHash: SHA256Digest
+    let decision: ApprovalDecision?
+    private let feed: LockedState<Feed>
+    private let chain: LockedState<JournalChain>
+
+    init(
+        journal: RunJournal,
+        entries: [RunJournalEntry],
+        chain: JournalChain,
+        isReplay: Bool,
+        policyHash: SHA256Digest,
+        decision: ApprovalDecision?
+    ) {
+        self.journal = journal
+        self.isReplay = isReplay
+        self.policyHash = policyHash
+        self.decision = decision
+        self.feed = LockedState(Feed(entries: entries))
+        self.chain = LockedState(chain)
+    }
+
+    /// The first failure (divergence, store error), if any.
+    var failure: DurableRunError? { feed.withLock { $0.failure } }
+
+    /// Records the first failure.
+    func fail(_ error: DurableRunError) { feed.withLock { if $0.failure == nil { $0.failure = error } } }
+
+    /// Whether entries remain to be fed.
+    var isFeeding: Bool { feed.withLock { $0.cursor < $0.entries.count } }
+
+    /// The entries not fed yet.
+    var remaining: [RunJournalEntry] { feed.withLock { Array($0.entries[$0.cursor...]) } }
+
+    /// The next entry for `probe`: its kind and every field of `probe` must match; passive entries before it
+    /// (progress, asynchronous terminations) are handed to `apply` first, in order.
+    func next(_ probe: RunJournalEntry, apply: (RunJournalEntry) -> Void) throws(DurableRunError) -> Fed {
+        while true {
+            let (entry, position) = feed.withLock { feed -> (RunJournalEntry?, Int) in
+                guard feed.cursor < feed.entries.count else { return (nil, feed.cursor) }
+                return (feed.entries[feed.cursor], feed.cursor)
+            }
+            guard let entry else {
+                if isReplay {
+                    throw divergence(at: position, expected: "the end of the journal", got: probe.summary)
+                }
+                return .live
+            }
+            if entry.kind == probe.kind, probe.fields.allSatisfy({ entry.fields[$0.key] == $0.value }) {
+                advance()
+                return .entry(entry)
+            }
+            switch entry.kind {
+            case .toolProgress:
+                advance()
+                apply(entry)
+            case .terminated where probe.kind != .terminated:
+                advance()
+                if skipsPause(entry) { continue }
+                apply(entry)
+                return .ended
+            default:
+                throw divergence(at: position, expected: entry.summary, got: probe.summary)
+            }
+        }
+    }
+
+    /// Whether a journaled pause is passed over: a decision follows it, or this resume brings one.
+    func skipsPause(_ entry: RunJournalEntry) -> Bool {
+        guard entry.string("reasonKind") == "awaitingApproval", !isReplay else { return false }
+        let following = feed.withLock { $0.cursor < $0.entries.count ? $0.entries[$0.cursor] : nil }
+        if let following { return following.kind == .approvalDecided }
+        return decision != nil
+    }
+
+    private func advance() { feed.withLock { $0.cursor += 1 } }
+
+    private func divergence(at position: Int, expected: String, got: String) -> DurableRunError {
+        DurableRunError(
+            code: .divergence,
+            journal: journal.id,
+            position: position,
+            expected: expected,
+            got: got,
+            message: "the agent code asked for \(got) where the journal holds \(expected) at entry \(position): "
+                + "the code changed since the journal was written; fork the journal before this entry to continue "
+                + "with the new code"
+        )
+    }
+
+    /// Seals `entries` into the chain and appends them to the store, in one append.
+    func store(_ entries: [(RunJournalEntry, JournalDurability)]) async throws(DurableRunError) {
+        let records: [JournalRecord]
+        do {
+            records = try chain.withLock { chain throws(JournalChainError) in
+                try entries.map { entry throws(JournalChainError) in try chain.append(entry.0.jsonValue) }
+            }
+        } catch {
+            throw DurableRunError(code: .corruptJournal, journal: journal.id, message: "cannot seal an entry: \(error)")
+        }
+        let durability: JournalDurability = entries.contains { $0.1 == .immediate } ? .immediate : .deferred
+        do {
+            try await journal.store.append(records, to: journal.id, durability: durability)
+        } catch {
+            throw DurableRunError(
+                code: .storeFailed,
+                journal: journal.id,
+                position: records.first?.position,
+                message: "the store refused entries from \(records.first?.position ?? 0): \(error); the run stopped "
+                    + "before anything else ran; resume it once the store works"
+            )
+        }
+    }
+
+    /// The chain's head hash.
+    var headHash: SHA256Digest { chain.withLock { $0.headHash } }
+}

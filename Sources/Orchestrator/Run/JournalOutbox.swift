@@ -1,0 +1,54 @@
+import AgentAdapters
+
+/// A journaled run's entries waiting to be sealed and stored, in the order the state machine took them, with one
+/// appender at a time (the shape of ``EventOutbox``).
+///
+/// Entries are queued under the run's lock, so their order is the machine's; they are sealed into the hash chain
+/// and appended to the store after the lock is released, by whichever caller finds no appender at work.
+package struct JournalOutbox: Sendable {
+    /// Whether the run keeps a journal at all.
+    package var isEnabled = false
+    /// The position the next entry gets: entries fed from the journal plus those queued.
+    package private(set) var nextPosition = 0
+    /// The tool call awaiting approval, if the run paused for one.
+    package var pendingApproval: ApprovalRequest?
+    private var queued: [(RunJournalEntry, JournalDurability)] = []
+    private(set) var isAppending = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Queues an entry; returns its position.
+    @discardableResult
+    package mutating func record(_ entry: RunJournalEntry, durability: JournalDurability = .deferred) -> Int {
+        queued.append((entry, durability))
+        defer { nextPosition += 1 }
+        return nextPosition
+    }
+
+    /// Counts an entry fed back from the journal (it is stored already).
+    package mutating func countFed() { nextPosition += 1 }
+
+    /// The queued entries, if nobody is appending; the caller becomes the appender.
+    mutating func take() -> [(RunJournalEntry, JournalDurability)]? {
+        guard !isAppending, !queued.isEmpty else { return nil }
+        isAppending = true
+        defer { queued = [] }
+        return queued
+    }
+
+    /// The appender finished; returns the waiters to resume.
+    mutating func finishAppend() -> [CheckedContinuation<Void, Never>] {
+        isAppending = false
+        defer { waiters = [] }
+        return waiters
+    }
+
+    /// Waits for the appender at work, or returns `false` (caller resumes `waiter` at once) when there is none.
+    mutating func wait(_ waiter: CheckedContinuation<Void, Never>) -> Bool {
+        guard isAppending else { return false }
+        waiters.append(waiter)
+        return true
+    }
+
+    /// Whether entries wait to be appended or an append is under way.
+    var isIdle: Bool { !isAppending && queued.isEmpty }
+}

@@ -1,0 +1,248 @@
+import AgentAdapters
+import AgentPolicy
+
+extension RunRuntime {
+    /// Feeds one transition from the journal or, live, applies it and queues its entry.
+    ///
+    /// - Parameters:
+    ///   - probe: The entry's kind and the fields the agent code determines (a fed entry must match them).
+    ///   - durability: The live entry's durability.
+    ///   - instant: The live entry's clock reading; the clock's when `nil`.
+    ///   - ended: The value when the run ended before the transition.
+    ///   - transition: Applies the transition at the given time, with the journal's entry when feeding and the
+    ///     entry's position. Returns
+    ///     the value, the effects, and the fields the live entry adds (`nil`: record nothing).
+    /// - Returns: The value, and the entry's position (fed or recorded), if there is one.
+    func journaled<Value>(
+        _ probe: RunJournalEntry,
+        durability: JournalDurability = .deferred,
+        at instant: Nanoseconds? = nil,
+        ended: Value,
+        _ transition: (inout RunStateMachine, Nanoseconds, RunJournalEntry?, Int) -> (
+            Value, RunEffects, [String: JSONValue]?
+        )
+    ) -> (Value, Int?) {
+        guard let recorder else { preconditionFailure("journaled transition without a journal") }
+        let fed: RunRecorder.Fed
+        do {
+            fed = try recorder.next(probe) { applyFed($0) }
+        } catch {
+            fail(error)
+            return (ended, nil)
+        }
+        switch fed {
+        case .ended:
+            return (ended, nil)
+        case .entry(let entry):
+            let (value, effects, position) = state.withLock { machine in
+                let position = machine.journal.nextPosition
+                machine.journal.countFed()
+                let (value, effects, _) = transition(&machine, entry.at, entry, position)
+                return (value, effects, position)
+            }
+            perform(effects)
+            return (value, position)
+        case .live:
+            let now = instant ?? liveOffset
+            let (value, effects, position) = state.withLock { machine in
+                let wasRunning = !machine.isTerminated
+                let (value, effects, fields) = transition(&machine, now, nil, machine.journal.nextPosition)
+                guard wasRunning || probe.kind == .terminated, let fields else { return (value, effects, Int?.none) }
+                var entry = probe
+                entry.at = now
+                entry.fields.merge(fields) { $1 }
+                return (value, effects, machine.journal.record(entry, durability: durability))
+            }
+            perform(effects)
+            return (value, position)
+        }
+    }
+
+    /// Applies an entry fed back without being asked for: progress, or a termination that came from outside the
+    /// agent's code (timeout, cancellation, a pause).
+    func applyFed(_ entry: RunJournalEntry) {
+        let effects = state.withLock { machine -> RunEffects in
+            machine.journal.countFed()
+            switch entry.kind {
+            case .toolProgress:
+                return machine.toolProgress(
+                    entry.string("tool") ?? "",
+                    progress: (try? entry.decode(Double.self, "progress")) ?? 0,
+                    total: try? entry.decode(Double?.self, "total"),
+                    message: entry.string("message"),
+                    at: entry.at
+                )
+            case .terminated:
+                return Self.applyTermination(entry, to: &machine).1
+            default:
+                return RunEffects()
+            }
+        }
+        perform(effects)
+    }
+
+    /// Applies a journaled termination.
+    static func applyTermination(_ entry: RunJournalEntry, to machine: inout RunStateMachine) -> (Bool, RunEffects) {
+        guard let reason = try? entry.decode(StopReason.self, "reason") else { return (false, RunEffects()) }
+        return machine.terminate(
+            reason,
+            violation: try? entry.decode(PolicyViolation?.self, "violation"),
+            agentEnded: entry.bool("agentEnded"),
+            at: entry.at
+        )
+    }
+
+    /// Stops the run on a journal failure (not journaled: the journal is what failed).
+    func fail(_ error: DurableRunError) {
+        recorder?.fail(error)
+        let record = ErrorRecord(
+            type: "DurableRunError",
+            message: error.description,
+            code: error.code.rawValue
+        )
+        _ = update { machine, now in machine.terminate(.journalFailed(error: record), at: now) }
+    }
+
+    /// Seals and stores every queued entry; returns when they (and any appended meanwhile) are stored.
+    func flushJournal() async {
+        guard let recorder else { return }
+        while true {
+            if let batch = state.withLock({ $0.journal.take() }) {
+                var failure: DurableRunError?
+                if recorder.failure == nil {
+                    do { try await recorder.store(batch) } catch { failure = error }
+                }
+                let waiters = state.withLock { $0.journal.finishAppend() }
+                for waiter in waiters { waiter.resume() }
+                if let failure { fail(failure) }
+                continue
+            }
+            let idle = state.withLock { $0.journal.isIdle }
+            if idle { return }
+            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                let waits = state.withLock { $0.journal.wait(waiter) }
+                if !waits { waiter.resume() }
+            }
+        }
+    }
+
+    // MARK: Lifecycle transitions
+
+    func journaledBegin(_ probe: RunJournalEntry, live fields: [String: JSONValue]) {
+        _ = journaled(probe, ended: ()) { machine, time, _, _ in ((), machine.begin(at: time), fields) }
+    }
+
+    /// After the agent's code: applies the journaled entries that came from outside it (a timeout, a cancellation,
+    /// progress); anything else left is a divergence.
+    func finishFeeding() {
+        guard let recorder, recorder.failure == nil else { return }
+        for entry in recorder.remaining {
+            switch entry.kind {
+            case .toolProgress, .terminated:
+                if entry.kind == .terminated, recorder.skipsPause(entry) { continue }
+                applyFed(entry)
+            default:
+                recorder.fail(
+                    DurableRunError(
+                        code: .divergence,
+                        journal: recorder.journal.id,
+                        expected: entry.summary,
+                        got: "the end of the agent's code",
+                        message: "the agent's code ended where the journal holds \(entry.summary): the code "
+                            + "changed since the journal was written"
+                    )
+                )
+                return
+            }
+        }
+    }
+
+    func journaledStart() -> LifecycleMachine.Action? {
+        journaled(RunJournalEntry(.lifecycleStarted, at: .zero), ended: nil) { machine, time, _, _ in
+            let (action, effects) = machine.start(at: time)
+            return (action, effects, [:])
+        }.0
+    }
+
+    func journaledPlanReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? {
+        let probe = RunJournalEntry(.planned, at: .zero, ["steps": RunJournalEntry.encode(plan)])
+        return journaled(probe, ended: nil) { machine, time, _, _ in
+            let (action, effects) = machine.planReady(plan, at: time)
+            return (action, effects, [:])
+        }.0
+    }
+
+    func journaledStepStarted(_ step: AgentStep) -> Bool {
+        let probe = RunJournalEntry(
+            .stepStarted,
+            at: .zero,
+            ["index": .integer(Int64(step.index)), "revision": .integer(Int64(step.revision))]
+        )
+        return journaled(probe, ended: false) { machine, time, _, _ in
+            let (started, effects) = machine.stepStarted(step, at: time)
+            return (started, effects, [:])
+        }.0
+    }
+
+    func journaledStepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
+        let probe = RunJournalEntry(.stepFinished, at: .zero, ["result": RunJournalEntry.encode(result)])
+        return journaled(probe, ended: nil) { machine, time, _, _ in
+            let (action, effects) = machine.stepFinished(result, at: time)
+            return (action, effects, [:])
+        }.0
+    }
+
+    func journaledReviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
+        let probe = RunJournalEntry(.reviewed, at: .zero, ["decision": RunJournalEntry.encode(decision)])
+        return journaled(probe, ended: nil) { machine, time, _, _ in
+            let (action, effects) = machine.reviewed(decision, at: time)
+            return (action, effects, [:])
+        }.0
+    }
+
+    func journaledAgentThrew(_ error: any Error) {
+        _ = journaled(RunJournalEntry(.agentThrew, at: .zero), ended: ()) { machine, time, fed, _ in
+            // Fed: the journal's record decides the stop reason, whatever the code throws this time.
+            let recorded = (try? fed?.decode(ErrorRecord.self, "error")) ?? ErrorRecord(error)
+            let thrown: any Error = fed == nil ? error : JournaledFailure(recorded, isToolError: fed!.bool("toolError"))
+            return (
+                (), machine.agentThrew(thrown, at: time),
+                ["error": RunJournalEntry.encode(recorded), "toolError": .bool(error is ToolError)]
+            )
+        }
+    }
+
+    func journaledTerminate(
+        _ reason: StopReason,
+        violation: PolicyViolation?,
+        agentEnded: Bool,
+        at instant: Nanoseconds?
+    ) -> Bool {
+        let probe = RunJournalEntry(.terminated, at: .zero, ["reasonKind": .string(reason.code)])
+        return journaled(probe, at: instant, ended: false) { machine, now, fed, _ in
+            if let fed {
+                let (ended, effects) = Self.applyTermination(fed, to: &machine)
+                return (ended, effects, nil)
+            }
+            let (ended, effects) = machine.terminate(reason, violation: violation, agentEnded: agentEnded, at: now)
+            var fields: [String: JSONValue] = [
+                "reason": RunJournalEntry.encode(reason), "agentEnded": .bool(agentEnded),
+            ]
+            if let violation { fields["violation"] = RunJournalEntry.encode(violation) }
+            return (ended, effects, ended ? fields : nil)
+        }.0
+    }
+
+    /// The live clock reading (time since the run started, active time only).
+    var liveOffset: Nanoseconds { Nanoseconds(time.now() - start) }
+}
+
+/// An agent failure fed back from the journal, so the stop reason is the recorded one.
+struct JournaledFailure: Error, ErrorRecordConvertible {
+    let errorRecord: ErrorRecord
+    let isToolError: Bool
+    init(_ record: ErrorRecord, isToolError: Bool) {
+        errorRecord = record
+        self.isToolError = isToolError
+    }
+}
