@@ -72,6 +72,16 @@ let package = Package(
             path: "Examples/LiveModel"
         ),
         .executableTarget(
+            name: "DurableRun",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentFileJournal"],
+            path: "Examples/DurableRun"
+        ),
+        .executableTarget(
+            name: "Approval",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy"],
+            path: "Examples/Approval"
+        ),
+        .executableTarget(
             name: "Benchmarks",
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
             path: "Benchmarks",

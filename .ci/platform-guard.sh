@@ -60,6 +60,7 @@ allowed=(
     "Sources/Adapters/MCPStdio/MCPStdioProcess.swift"   # AgentMCPStdio: posix_spawn, pipes, read/write, waitpid
     "Sources/Adapters/MCPStdio/MCPStdioTransport.swift" # AgentMCPStdio: signals and the transport's threads
     "Examples/MCPTools/Exit.swift"                      # the MCPTools example's exit status and standard error
+    "Examples/DurableRun/EffectsFile.swift"             # the DurableRun example's effects file, exit status, stderr
 )
 modules='Glibc|Musl|Darwin|WinSDK|ucrt|Android|Bionic'
 # An import of one of those modules (any access level, attribute or kind: `@preconcurrency public import
