@@ -37,6 +37,22 @@ package struct RunJournalEntry: Hashable, Sendable {
         case approvalRequested
         /// A person approved or denied the pending call.
         case approvalDecided
+        /// A governed model call was asked for: the model, the request's hash, the input tokens estimated.
+        case modelCallRequested
+        /// A model call was refused before it was made (context window, budget).
+        case modelCallRefused
+        /// A model call's attempt was reserved and is about to be made: its allowance and reservation.
+        case modelCallStarted
+        /// A model call's attempt ended: the full response and the usage billed, or the error.
+        case modelCallFinished
+        /// A failed attempt will be tried again after a delay.
+        case modelCallRetrying
+        /// The raw usage API reserved an estimate.
+        case usageReserved
+        /// The raw usage API reported usage (settling a reservation, or without one).
+        case usageReported
+        /// The raw usage API released a reservation unused.
+        case usageReleased
     }
 
     /// What the entry records.

@@ -100,6 +100,17 @@ final class RunRecorder: Sendable {
         return decision != nil
     }
 
+    /// The next entry to feed after the progress entries before it (handed to `apply`, in order), without
+    /// taking it; `nil` when the journal holds no more.
+    func peek(apply: (RunJournalEntry) -> Void) -> RunJournalEntry? {
+        while true {
+            let entry = feed.withLock { $0.cursor < $0.entries.count ? $0.entries[$0.cursor] : nil }
+            guard let entry, entry.kind == .toolProgress else { return entry }
+            advance()
+            apply(entry)
+        }
+    }
+
     private func advance() { feed.withLock { $0.cursor += 1 } }
 
     private func divergence(at position: Int, expected: String, got: String) -> DurableRunError {

@@ -3,7 +3,7 @@ import AgentPolicy
 
 extension RunRuntime {
     /// A call of a batch that passed every check and holds its reservation.
-    private struct AdmittedCall: Sendable {
+    struct AdmittedCall: Sendable {
         var index: Int
         var tool: RegisteredTool
         var call: ModelToolCall
@@ -13,7 +13,7 @@ extension RunRuntime {
     /// Checks and reserves every call of a model response, in order, before any runs; runs the reserved ones
     /// concurrently; refuses the rest without running them (see ``AgentContext/callTools(_:)``).
     func callTools(_ calls: [ModelToolCall]) async throws -> [ToolCallOutcome] {
-        if recorder != nil { throw refuseUnjournaled("a batch of tool calls") }
+        if recorder != nil { return try await journaledCallTools(calls) }
         try checkRunning(calls.first?.name ?? "tools")
         var outcomes: [ToolCallOutcome?] = Array(repeating: nil, count: calls.count)
         var admitted: [AdmittedCall] = []
@@ -64,13 +64,13 @@ extension RunRuntime {
     }
 
     /// A call refused for an unknown tool or invalid arguments: the model is told; the run goes on.
-    private struct RefusedCall: Error {
+    struct RefusedCall: Error {
         var error: any Error
     }
 
     /// Checks one call and reserves it; throws a `PolicyViolation` (policy or budget refusal), a ``RefusedCall``
     /// (unknown tool, invalid arguments), or the violation of `maxRefusedToolCalls` after stopping the run.
-    private func admit(_ call: ModelToolCall, at index: Int) throws -> AdmittedCall {
+    func admit(_ call: ModelToolCall, at index: Int) throws -> AdmittedCall {
         let name = call.name
         let arguments = call.arguments
         do {
@@ -113,7 +113,7 @@ extension RunRuntime {
     }
 
     /// The run stopped on a refusal limit: rethrown to the agent as the violation.
-    private struct StopRun: Error {
+    struct StopRun: Error {
         var violation: PolicyViolation
     }
 

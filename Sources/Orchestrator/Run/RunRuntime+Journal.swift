@@ -233,20 +233,6 @@ extension RunRuntime {
         }.0
     }
 
-    /// Stops a journaled run that asks for `what`, which the journal cannot record yet.
-    func refuseUnjournaled(_ what: String) -> ToolError {
-        if let recorder {
-            fail(
-                DurableRunError(
-                    code: .unsupported,
-                    journal: recorder.journal.id,
-                    message: "\(what) is not journaled yet (format version 1): run this agent without a journal"
-                )
-            )
-        }
-        return runEnded(what)
-    }
-
     /// The live clock reading (time since the run started, active time only).
     var liveOffset: Nanoseconds { Nanoseconds(time.now() - start) }
 }

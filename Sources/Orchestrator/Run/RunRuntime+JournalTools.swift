@@ -3,7 +3,7 @@ import AgentPolicy
 
 extension RunRuntime {
     /// How a journaled tool call's finish went.
-    private enum Finish {
+    enum Finish {
         case result(Result<JSONValue, any Error>)
         case needsBody
         case ended
@@ -102,7 +102,7 @@ extension RunRuntime {
         return try result.get()
     }
 
-    private func finishToolCall(
+    func finishToolCall(
         _ callID: String,
         _ name: String,
         at position: RunStateMachine.ToolCallPosition,
@@ -147,7 +147,7 @@ extension RunRuntime {
 
     /// Asks for approval of a call: pauses the run (journaled) unless the journal or this resume holds a decision;
     /// throws ``ToolError/Code/approvalDenied`` for a denial.
-    private func awaitApproval(_ name: String, arguments: JSONValue) throws {
+    func awaitApproval(_ name: String, arguments: JSONValue) throws {
         guard let recorder else { return }
         let argumentsHash = SHA256.hash(arguments.canonicalJSONBytes())
         let probe = RunJournalEntry(

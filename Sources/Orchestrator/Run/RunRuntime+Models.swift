@@ -15,7 +15,9 @@ extension RunRuntime {
     ) async throws -> ModelResponse {
         let descriptor = model.descriptor
         let name = descriptor.name
-        if recorder != nil { throw refuseUnjournaled("model call to \"\(name)\"") }
+        if recorder != nil {
+            return try await journaledRespond(using: model, to: request, retry: retry, tokenCounter: tokenCounter)
+        }
         try checkRunning(name)
         let counted = try? await model.countInputTokens(of: request)
         let input = max(1, (counted ?? nil) ?? tokenCounter.inputTokens(of: request))
@@ -82,7 +84,7 @@ extension RunRuntime {
     }
 
     /// Reserves one `modelCalls` unit and the call's usage; refusals end the run with the violation.
-    private func reserveModelCall(
+    func reserveModelCall(
         _ descriptor: ModelDescriptor,
         request: ModelRequest,
         input: Int64,
@@ -127,7 +129,11 @@ extension RunRuntime {
     }
 
     private func refuseModelCall(_ model: String, _ attempt: Int, _ violation: PolicyViolation) {
-        apply { $0.modelCallRefused(model: model, attempt: attempt, error: violation, at: $1) }
+        if recorder != nil {
+            journaledModelCallRefused(model, attempt, violation)
+        } else {
+            apply { $0.modelCallRefused(model: model, attempt: attempt, error: violation, at: $1) }
+        }
         terminate(.policyViolation(violation: violation), violation: violation)
     }
 
@@ -153,18 +159,7 @@ extension RunRuntime {
         reservation: UsageReservation,
         at position: RunStateMachine.ModelCallPosition
     ) throws -> ModelResponse {
-        let used: ModelUsage
-        let estimated: Bool
-        if let reported = response.usage {
-            let input = max(0, reported.inputTokens)
-            let output = max(0, reported.outputTokens)
-            let cost = descriptor.pricing?.cost(inputTokens: input, outputTokens: output) ?? 0
-            used = ModelUsage(inputTokens: input, outputTokens: output, cost: cost)
-            estimated = false
-        } else {
-            used = reservation.estimate
-            estimated = true
-        }
+        let (used, estimated) = Self.billing(response, of: descriptor, reservation: reservation)
         var violation: PolicyViolation?
         do { try budget.settle(reservation, actual: used) } catch { violation = error }
         let outcome = RunStateMachine.ModelCallOutcome.succeeded(
@@ -180,6 +175,20 @@ extension RunRuntime {
         }
         if isTerminated { throw runEnded(descriptor.name) }
         return response
+    }
+
+    /// What a successful call is billed: the reported tokens at the descriptor's prices, or the reservation (then
+    /// `estimated` is `true`) when the provider reported none.
+    static func billing(
+        _ response: ModelResponse,
+        of descriptor: ModelDescriptor,
+        reservation: UsageReservation
+    ) -> (usage: ModelUsage, estimated: Bool) {
+        guard let reported = response.usage else { return (reservation.estimate, true) }
+        let input = max(0, reported.inputTokens)
+        let output = max(0, reported.outputTokens)
+        let cost = descriptor.pricing?.cost(inputTokens: input, outputTokens: output) ?? 0
+        return (ModelUsage(inputTokens: input, outputTokens: output, cost: cost), false)
     }
 
     /// The run's model transcript.

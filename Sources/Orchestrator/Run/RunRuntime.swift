@@ -310,7 +310,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
-        if recorder != nil { throw refuseUnjournaled("model usage") }
+        if recorder != nil { return try journaledReserveUsage(estimate) }
         if isTerminated { throw runEnded("model") }
         let reservation: UsageReservation
         do {
@@ -327,7 +327,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation?) throws {
-        if recorder != nil { throw refuseUnjournaled("model usage") }
+        if recorder != nil { return try journaledReportUsage(actual, for: reservation) }
         var violation: PolicyViolation?
         do {
             if let reservation {
@@ -348,7 +348,10 @@ final class RunRuntime: AgentContextBackend, Sendable {
         }
     }
 
-    func releaseUsage(_ reservation: UsageReservation) { budget.release(reservation) }
+    func releaseUsage(_ reservation: UsageReservation) {
+        budget.release(reservation)
+        if recorder != nil { journaledReleaseUsage(reservation) }
+    }
 
     var remainingBudget: RemainingBudget { budget.remaining }
 

@@ -1,0 +1,224 @@
+import AgentAdapters
+import AgentOrchestration
+import AgentPolicy
+import AgentTesting
+import Testing
+
+/// Tool bodies by idempotency key.
+private final class Bodies: Sendable {
+    private let state = LockedState<[String]>([])
+    func add(_ key: String) { state.withLock { $0.append(key) } }
+    var keys: [String] { state.withLock { $0 } }
+}
+
+private func workTool(_ bodies: Bodies, clock: ManualClock) -> ClosureTool {
+    ClosureTool(name: "work", description: "Does one unit of work.", parameters: .any) { arguments in
+        bodies.add(ToolInvocation.current?.idempotencyKey ?? "none")
+        // Only the lone call takes time: a batch's bodies run concurrently, so their clock readings would depend
+        // on scheduling, in the original run as in a resumed one.
+        if arguments == ["n": 3] { clock.advance(by: .milliseconds(3)) }
+        return ["done": arguments]
+    }
+}
+
+/// A model whose answer depends on the conversation so far (not on how often it was asked): a fresh one on resume
+/// answers each request as the original did.
+private func scriptedModel(final: String = "done") -> ScriptedModel {
+    ScriptedModel { _, request in
+        switch request.messages.count {
+        case 1:
+            .toolCalls([
+                ModelToolCall(id: "c1", name: "work", arguments: ["n": 1]),
+                ModelToolCall(id: "c2", name: "work", arguments: ["n": 2]),
+            ])
+        case 4: .toolCalls([ModelToolCall(id: "c3", name: "work", arguments: ["n": 3])])
+        default: .text(final)
+        }
+    }
+}
+
+private func agent(_ model: ScriptedModel, instructions: String = "Work.") -> ModelAgent<String> {
+    ModelAgent(name: "worker", instructions: instructions, model: model, retry: .none)
+}
+
+private func kinds(_ records: some Collection<JournalRecord>) throws -> [String] {
+    try records.map { record in
+        guard case .string(let kind)? = try JournalChain.readEntry(record)["kind"] else { return "?" }
+        return kind
+    }
+}
+
+@Suite("Durable runs: model calls, tool batches, usage")
+struct DurableModelTests {
+    @Test("a ModelAgent run with a tool batch: kill and resume at every entry boundary never calls twice")
+    func modelAgentResumeAtEveryBoundary() async throws {
+        let clock = ManualClock()
+        let bodies = Bodies()
+        let model = scriptedModel()
+        let orchestrator = try makeOrchestrator(tools: [workTool(bodies, clock: clock)], clock: clock)
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "m")!
+        let full = await orchestrator.run(agent(model), task: "go", journal: RunJournal(store: store, id: id))
+        #expect(full.status == .succeeded)
+        #expect(full.finalOutput == "done")
+        #expect(model.callCount == 3)
+        #expect(bodies.keys.count == 3)
+        #expect(full.totals.modelCalls == 3)
+        let records = store.records(of: id, from: 0)
+        let allKinds = try kinds(records)
+        #expect(allKinds.filter { $0 == "modelCallFinished" }.count == 3)
+        for cut in 1..<records.count {
+            let resumeClock = ManualClock()
+            let resumeBodies = Bodies()
+            let resumeModel = scriptedModel()
+            let resumer = try makeOrchestrator(tools: [workTool(resumeBodies, clock: resumeClock)], clock: resumeClock)
+            let cutStore = InMemoryCheckpointStore()
+            try cutStore.append(Array(records[..<cut]), to: id, durability: .immediate)
+            let resumed = try await resumer.resume(agent(resumeModel), journal: RunJournal(store: cutStore, id: id))
+            #expect(resumed.jsonText() == full.jsonText(), "cut after \(cut) entries")
+            let prefix = try kinds(records[..<cut])
+            let modelFinished = prefix.filter { $0 == "modelCallFinished" }.count
+            let toolsFinished = prefix.filter { $0 == "toolCallFinished" }.count
+            #expect(resumeModel.callCount == 3 - modelFinished, "a journaled response is never requested again")
+            #expect(resumeBodies.keys.count == 3 - toolsFinished, "cut after \(cut) entries")
+            #expect(Set(resumeBodies.keys).isSubset(of: Set(bodies.keys)), "same idempotency keys")
+        }
+    }
+
+    @Test("replay of a ModelAgent run is byte-identical with no model request and no tool body")
+    func modelAgentReplay() async throws {
+        let clock = ManualClock()
+        let bodies = Bodies()
+        let model = scriptedModel()
+        let orchestrator = try makeOrchestrator(tools: [workTool(bodies, clock: clock)], clock: clock)
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "r")!
+        let full = await orchestrator.run(agent(model), task: "go", journal: RunJournal(store: store, id: id))
+        let replayModel = scriptedModel()
+        let replayed = try await orchestrator.replay(agent(replayModel), journal: RunJournal(store: store, id: id))
+        #expect(replayed.jsonText() == full.jsonText())
+        #expect(replayModel.callCount == 0)
+        #expect(bodies.keys.count == 3)
+    }
+
+    @Test("changed instructions or another model diverge at the model call; a changed script continues live")
+    func modelDivergence() async throws {
+        let clock = ManualClock()
+        let bodies = Bodies()
+        let orchestrator = try makeOrchestrator(tools: [workTool(bodies, clock: clock)], clock: clock)
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "d")!
+        let full = await orchestrator.run(agent(scriptedModel()), task: "go", journal: RunJournal(store: store, id: id))
+        let records = store.records(of: id, from: 0)
+        let firstRequest = try #require(try kinds(records).firstIndex(of: "modelCallRequested"))
+        let changed = await #expect(throws: DurableRunError.self) {
+            _ = try await orchestrator.replay(
+                agent(scriptedModel(), instructions: "Work harder."),
+                journal: RunJournal(store: store, id: id)
+            )
+        }
+        #expect(changed?.code == .divergence)
+        #expect(changed?.position == firstRequest)
+        #expect(changed?.got?.contains("requestHash") == true)
+        let other = ScriptedModel(
+            descriptor: ModelDescriptor(name: "other", contextWindowTokens: 128_000),
+            turns: [.text("x")]
+        )
+        let renamed = await #expect(throws: DurableRunError.self) {
+            _ = try await orchestrator.replay(agent(other), journal: RunJournal(store: store, id: id))
+        }
+        #expect(renamed?.code == .divergence)
+        #expect(renamed?.position == firstRequest)
+        #expect(other.callCount == 0)
+        // A changed script is not code: the journaled answers are fed back, and only unjournaled calls see it.
+        let lastRequest = try #require(try kinds(records).lastIndex(of: "modelCallRequested"))
+        let cutStore = InMemoryCheckpointStore()
+        try cutStore.append(Array(records[...lastRequest]), to: id, durability: .immediate)
+        let resumed = try await orchestrator.resume(
+            agent(scriptedModel(final: "changed")),
+            journal: RunJournal(store: cutStore, id: id)
+        )
+        #expect(full.finalOutput == "done")
+        #expect(resumed.finalOutput == "changed")
+    }
+
+    @Test("a failed model call and its retry are journaled; replay calls nothing and matches")
+    func retryJournaled() async throws {
+        let model = ScriptedModel(turns: [
+            .failure(ModelError(code: .overloaded, model: "scripted", retryAfter: .zero, message: "busy")),
+            .text("ok"),
+        ])
+        let retrying = ModelAgent(name: "retry", model: model, retry: .modelCalls)
+        let orchestrator = try makeOrchestrator()
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "retry")!
+        let full = await orchestrator.run(retrying, task: "go", journal: RunJournal(store: store, id: id))
+        #expect(full.status == .succeeded)
+        #expect(model.callCount == 2)
+        let allKinds = try kinds(store.records(of: id, from: 0))
+        #expect(allKinds.contains("modelCallRetrying"))
+        let replayModel = ScriptedModel(turns: [.text("never")])
+        let replayed = try await orchestrator.replay(
+            ModelAgent(name: "retry", model: replayModel, retry: .modelCalls),
+            journal: RunJournal(store: store, id: id)
+        )
+        #expect(replayed.jsonText() == full.jsonText())
+        #expect(replayModel.callCount == 0)
+    }
+
+    @Test("a batch's intents are all stored before any of its bodies runs")
+    func batchIntentsBeforeBodies() async throws {
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "batch")!
+        let seen = LockedState<[Int]>([])
+        let probe = ClosureTool(name: "work", description: "Looks at the journal.", parameters: .any) { _ in
+            let started = try kinds(store.records(of: id, from: 0)).filter { $0 == "toolCallStarted" }.count
+            seen.withLock { $0.append(started) }
+            return "ok"
+        }
+        let orchestrator = try makeOrchestrator(tools: [probe])
+        let report = await orchestrator.run(
+            agent(scriptedModel()),
+            task: "go",
+            journal: RunJournal(store: store, id: id)
+        )
+        #expect(report.status == .succeeded)
+        // The first batch has two calls: both intents are stored before either body looks.
+        #expect(seen.withLock { $0 }.prefix(2) == [2, 2])
+    }
+
+    @Test("the raw usage API is journaled: resume at every boundary and replay rebuild the ledger exactly")
+    func usageJournaled() async throws {
+        let usage = ScriptedAgent(
+            name: "usage",
+            steps: [
+                [
+                    .useModel(
+                        estimate: ModelUsage(inputTokens: 10, outputTokens: 20),
+                        actual: ModelUsage(inputTokens: 8)
+                    )
+                ],
+                [.reportUsage(ModelUsage(inputTokens: 5, outputTokens: 5, cost: 3))],
+                [.output("ok")],
+            ]
+        )
+        let orchestrator = try makeOrchestrator()
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "u")!
+        let full = await orchestrator.run(usage, task: "go", journal: RunJournal(store: store, id: id))
+        #expect(full.status == .succeeded)
+        #expect(full.totals.usage == ModelUsage(inputTokens: 13, outputTokens: 5, cost: 3))
+        let records = store.records(of: id, from: 0)
+        let allKinds = try kinds(records)
+        #expect(allKinds.contains("usageReserved"))
+        #expect(allKinds.filter { $0 == "usageReported" }.count == 2)
+        for cut in 1..<records.count {
+            let cutStore = InMemoryCheckpointStore()
+            try cutStore.append(Array(records[..<cut]), to: id, durability: .immediate)
+            let resumed = try await makeOrchestrator().resume(usage, journal: RunJournal(store: cutStore, id: id))
+            #expect(resumed.jsonText() == full.jsonText(), "cut after \(cut) entries")
+        }
+        let replayed = try await orchestrator.replay(usage, journal: RunJournal(store: store, id: id))
+        #expect(replayed.jsonText() == full.jsonText())
+    }
+}
