@@ -221,4 +221,35 @@ struct DurableModelTests {
         let replayed = try await orchestrator.replay(usage, journal: RunJournal(store: store, id: id))
         #expect(replayed.jsonText() == full.jsonText())
     }
+
+    @Test("a call of a batch that needs approval pauses the run before any body of the batch runs")
+    func approvalInBatch() async throws {
+        let clock = ManualClock()
+        let bodies = Bodies()
+        let payment = ClosureTool(name: "payments.send", description: "Pays.", parameters: .any) { arguments in
+            bodies.add("pay:" + (ToolInvocation.current?.idempotencyKey ?? "none"))
+            return arguments
+        }
+        let model = ScriptedModel { _, request in
+            request.messages.count == 1
+                ? .toolCalls([
+                    ModelToolCall(id: "w", name: "work", arguments: ["n": 1]),
+                    ModelToolCall(id: "p", name: "payments.send", arguments: ["amount": 42]),
+                ])
+                : .text("paid")
+        }
+        let policy = try StrictPolicy(requiresApproval: ["payments.*"])
+        let orchestrator = try makeOrchestrator(tools: [workTool(bodies, clock: clock), payment], clock: clock)
+        let journal = RunJournal(store: InMemoryCheckpointStore(), id: JournalID(rawValue: "pb")!)
+        let paused = await orchestrator.run(agent(model), task: "go", policy: policy, journal: journal)
+        #expect(paused.status == .awaitingApproval)
+        #expect(paused.pendingApproval?.tool == "payments.send")
+        #expect(bodies.keys.isEmpty, "no body of the batch runs before the decision")
+        let request = try #require(paused.pendingApproval)
+        let done = try await orchestrator.resume(agent(model), journal: journal, approving: request)
+        #expect(done.status == .succeeded)
+        #expect(done.finalOutput == "paid")
+        #expect(bodies.keys.count == 2)
+        #expect(model.callCount == 2, "the paused call's journaled response is fed back on resume")
+    }
 }

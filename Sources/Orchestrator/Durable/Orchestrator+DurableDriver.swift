@@ -115,6 +115,8 @@ extension Orchestrator {
         )
         let report = await performJournaled(agent, runtime, start: RunJournalEntry(.runStarted, at: .zero))
         if let failure = recorder.failure {
+            // A refused resume keeps nothing of the shared budget: what it re-reserved goes back.
+            runtime.budget.giveBackToAncestors()
             if failure.code == .divergence, sharedBudget != nil, failure.got?.contains("policyViolation") == true {
                 var refused = failure
                 refused.code = .sharedBudgetExceeded
@@ -224,6 +226,9 @@ extension Orchestrator {
         await runtime.flushJournal()
         var report = runtime.makeReport()
         report.journalHeadHash = runtime.recorder?.headHash
+        // A paused run holds nothing of a shared budget: its consumption goes back until it resumes, when the
+        // journal re-reserves it.
+        if report.status == .awaitingApproval { runtime.budget.giveBackToAncestors() }
         runtime.publishFinished(report)
         if admitted { await retire(runtime) }
         return report

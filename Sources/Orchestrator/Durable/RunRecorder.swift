@@ -53,6 +53,11 @@ final class RunRecorder: Sendable {
     /// Records the first failure.
     func fail(_ error: DurableRunError) { feed.withLock { if $0.failure == nil { $0.failure = error } } }
 
+    /// Replaces a divergence with `error`: a shared budget refused work the journal holds.
+    func replaceDivergence(with error: DurableRunError) {
+        feed.withLock { if $0.failure?.code == .divergence { $0.failure = error } }
+    }
+
     /// Whether entries remain to be fed.
     var isFeeding: Bool { feed.withLock { $0.cursor < $0.entries.count } }
 
@@ -152,4 +157,20 @@ final class RunRecorder: Sendable {
 
     /// The chain's head hash.
     var headHash: SHA256Digest { chain.withLock { $0.headHash } }
+}
+
+extension RunRecorder {
+    /// A violation while resuming with a shared budget made the run diverge from its journal: the run's own ledger
+    /// is rebuilt in journal order and refuses nothing the original run was granted, so the shared budget refused.
+    func sharedBudgetRefused(_ violation: PolicyViolation?) {
+        guard !isReplay, let violation else { return }
+        replaceDivergence(
+            with: DurableRunError(
+                code: .sharedBudgetExceeded,
+                journal: journal.id,
+                message: "the shared budget cannot take the run's journaled consumption (\(violation)): resume with "
+                    + "a shared budget that has room for it; nothing stays reserved"
+            )
+        )
+    }
 }

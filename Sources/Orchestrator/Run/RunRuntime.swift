@@ -158,13 +158,15 @@ final class RunRuntime: AgentContextBackend, Sendable {
         agentEnded: Bool = false,
         at instant: Duration? = nil
     ) -> Bool {
-        if recorder != nil {
-            return journaledTerminate(
+        if let recorder {
+            let ended = journaledTerminate(
                 reason,
                 violation: violation,
                 agentEnded: agentEnded,
                 at: instant.map { Nanoseconds($0) }
             )
+            if violation != nil, budget.parent != nil { recorder.sharedBudgetRefused(violation) }
+            return ended
         }
         return update { machine, now in
             machine.terminate(

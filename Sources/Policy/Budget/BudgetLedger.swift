@@ -217,6 +217,23 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         reservedUsage = .zero
     }
 
+    /// Takes out everything `run` counted (its counted kinds, tool calls per tool and settled usage): for a paused
+    /// run that gives its consumption back to a shared budget, or a resume rolled back. The run re-reserves it
+    /// when it resumes.
+    ///
+    /// - Parameter run: The ledger of a run whose work this ledger also counted.
+    package mutating func giveBack(_ run: BudgetLedger) {
+        for kind in BudgetKind.allCases where tracks(kind) && kind != .repeatedToolCalls {
+            guard case .count = kind.measure else { continue }
+            counts[kind] = max(0, counts[kind] - run.counts[kind])
+        }
+        for (tool, calls) in run.callsPerTool {
+            let left = (callsPerTool[tool] ?? 0) - calls
+            callsPerTool[tool] = left > 0 ? left : nil
+        }
+        usage = usage - run.usage
+    }
+
     /// Records usage that was not reserved beforehand.
     ///
     /// - Parameter actual: The usage the work reported; negative parts count as zero.

@@ -121,6 +121,17 @@ public final class SharedBudget: Sendable {
         state.withLock { $0.ledger.forgiveRepeat(tool, argumentsKey: argumentsKey) }
     }
 
+    /// Gives back to every ancestor what this budget counted (see ``BudgetLedger/giveBack(_:)``); this budget's
+    /// own ledger is unchanged. Outstanding reservations are released separately (``releaseAll()``).
+    package func giveBackToAncestors() {
+        let own = ledger
+        var current = parent
+        while let budget = current {
+            budget.state.withLock { $0.ledger.giveBack(own) }
+            current = budget.parent
+        }
+    }
+
     /// Reserves a model-usage estimate here and in every ancestor.
     ///
     /// - Parameter estimate: The most the work may use.
