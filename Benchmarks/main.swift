@@ -225,6 +225,9 @@ func runAllWorkloads() async throws {
     // W12a: the journal's hash chain, per entry.
     try runJournalWorkloads(options: options, reps: reps)
 
+    // W12: W1 with a journal attached, and replay.
+    try await runRunJournalWorkloads(options: options, reps: reps)
+
     // W9: scaling of random layered DAGs.
     for variant in ["raw", "agents"] {
         await run("W9-scale-\(variant)") {
