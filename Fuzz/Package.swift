@@ -62,6 +62,14 @@ let package = Package(
             path: "Sources/FuzzCanonical",
             swiftSettings: fuzzSettings
         ),
+        // Any bytes read as a run journal (stored records, and lines sealed into a fresh chain) → run entries and
+        // their typed fields, or a typed DurableRunError inside the journal; never a trap.
+        .executableTarget(
+            name: "FuzzRunJournal",
+            dependencies: [.product(name: "AgentOrchestration", package: "swift-agent-orchestration")],
+            path: "Sources/FuzzRunJournal",
+            swiftSettings: fuzzSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -252,4 +252,21 @@ struct DurableModelTests {
         #expect(bodies.keys.count == 2)
         #expect(model.callCount == 2, "the paused call's journaled response is fed back on resume")
     }
+
+    @Test("RunJournal.entryKinds reads a recorded journal and names the first entry it cannot read")
+    func publicReader() async throws {
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "read")!
+        let orchestrator = try makeOrchestrator(tools: [workTool(Bodies(), clock: ManualClock())])
+        _ = await orchestrator.run(agent(scriptedModel()), task: "go", journal: RunJournal(store: store, id: id))
+        let records = store.records(of: id, from: 0)
+        let read = try RunJournal.entryKinds(of: records, id: id)
+        #expect(read == (try kinds(records)))
+        #expect(read.contains("modelCallFinished"))
+        var chain = JournalChain()
+        let bad = try chain.append(["kind": "modelCallFinished", "at": 1, "response": ["text": 3]])
+        let error = #expect(throws: DurableRunError.self) { _ = try RunJournal.entryKinds(of: [bad], id: id) }
+        #expect(error?.code == .corruptJournal)
+        #expect(error?.position == 0)
+    }
 }

@@ -244,39 +244,7 @@ extension Orchestrator {
         } catch {
             throw DurableRunError(code: .storeFailed, journal: journal.id, message: "cannot read the journal: \(error)")
         }
-        let chain: JournalChain
-        var entries: [RunJournalEntry] = []
-        do {
-            chain = try JournalChain(continuing: records)
-        } catch {
-            throw DurableRunError(
-                code: error.kind == .unknownVersion ? .unsupportedVersion : .corruptJournal,
-                journal: journal.id,
-                position: error.position,
-                message: "\(error.description): this library reads entry format version \(JournalChain.formatVersion)"
-            )
-        }
-        for record in records {
-            do {
-                let members = try JournalChain.readEntry(record)
-                entries.append(try RunJournalEntry(members: members, position: record.position))
-            } catch let error as RunJournalEntry.EntryReadError {
-                throw DurableRunError(
-                    code: .corruptJournal,
-                    journal: journal.id,
-                    position: record.position,
-                    message: error.message
-                )
-            } catch {
-                throw DurableRunError(
-                    code: .unsupportedVersion,
-                    journal: journal.id,
-                    position: record.position,
-                    message: "\(error)"
-                )
-            }
-        }
-        return (chain, entries)
+        return try RunJournal.read(records, of: journal.id)
     }
 
     /// Forks a journal.

@@ -1,0 +1,104 @@
+public import AgentAdapters
+import AgentPolicy
+
+extension RunJournal {
+    /// Reads stored records as a run journal, as resume and replay do, and returns each entry's kind, in order.
+    ///
+    /// The records' hash chain is checked (versions, positions, hashes), then each entry is read as a run entry
+    /// (`Docs/JournalFormat.md` lists the kinds) and the typed fields that resume and replay feed back (policy,
+    /// plans, results, model responses, errors, usage, stop reasons) are decoded. This is the reader's public entry
+    /// point, for tools that inspect journals and for the `FuzzRunJournal` fuzz target: it never traps, whatever
+    /// the bytes.
+    ///
+    /// - Parameters:
+    ///   - records: The journal's records, from position 0.
+    ///   - id: The journal's identity, named in errors.
+    /// - Returns: Each entry's kind (for example `"runStarted"`, `"toolCallFinished"`), in order.
+    /// - Throws: ``DurableRunError`` with code ``DurableRunError/Code/unsupportedVersion`` for an entry of a
+    ///   future format version, ``DurableRunError/Code/corruptJournal`` for a broken chain, an unknown kind or a
+    ///   field that does not decode; the error names the entry's position.
+    public static func entryKinds(of records: [JournalRecord], id: JournalID) throws(DurableRunError) -> [String] {
+        let entries = try read(records, of: id).entries
+        for (position, entry) in entries.enumerated() {
+            do {
+                try entry.decodeTypedFields()
+            } catch {
+                throw DurableRunError(code: .corruptJournal, journal: id, position: position, message: error.message)
+            }
+        }
+        return entries.map(\.kind.rawValue)
+    }
+
+    /// The chain that continues `records`, and their entries.
+    static func read(
+        _ records: [JournalRecord],
+        of id: JournalID
+    ) throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
+        let chain: JournalChain
+        var entries: [RunJournalEntry] = []
+        do {
+            chain = try JournalChain(continuing: records)
+        } catch {
+            throw DurableRunError(
+                code: error.kind == .unknownVersion ? .unsupportedVersion : .corruptJournal,
+                journal: id,
+                position: error.position,
+                message: "\(error.description): this library reads entry format version \(JournalChain.formatVersion)"
+            )
+        }
+        for record in records {
+            do {
+                let members = try JournalChain.readEntry(record)
+                entries.append(try RunJournalEntry(members: members, position: record.position))
+            } catch let error as RunJournalEntry.EntryReadError {
+                throw DurableRunError(
+                    code: .corruptJournal,
+                    journal: id,
+                    position: record.position,
+                    message: error.message
+                )
+            } catch {
+                throw DurableRunError(
+                    code: .unsupportedVersion,
+                    journal: id,
+                    position: record.position,
+                    message: "\(error)"
+                )
+            }
+        }
+        return (chain, entries)
+    }
+}
+
+extension RunJournalEntry {
+    /// Decodes the typed fields of the entry's kind that are present, as feeding them back would.
+    func decodeTypedFields() throws(EntryReadError) {
+        func present<T: Decodable>(_ type: T.Type, _ field: String) throws(EntryReadError) {
+            if fields[field] != nil { _ = try decode(type, field) }
+        }
+        switch kind {
+        case .runStarted: try present(StrictPolicy.self, "policy")
+        case .planned: try present([AgentStep].self, "steps")
+        case .stepFinished: try present(StepResult.self, "result")
+        case .reviewed: try present(ReviewDecision.self, "decision")
+        case .agentThrew, .toolCallRefused, .modelCallRefused: try present(ErrorRecord.self, "error")
+        case .terminated:
+            try present(StopReason.self, "reason")
+            try present(PolicyViolation?.self, "violation")
+        case .toolCallFinished: try present(ErrorRecord.self, "error")
+        case .modelCallStarted: try present(ModelUsage.self, "reserved")
+        case .modelCallFinished:
+            try present(ModelResponse.self, "response")
+            try present(ModelUsage.self, "usage")
+            try present(ModelError.self, "modelError")
+            try present(ErrorRecord.self, "error")
+        case .usageReserved, .usageReleased: try present(ModelUsage.self, "estimate")
+        case .usageReported:
+            try present(ModelUsage.self, "actual")
+            try present(ModelUsage.self, "reserved")
+        case .lifecycleStarted, .stepStarted, .toolCallStarted, .toolProgress, .approvalRequested, .approvalDecided,
+            .modelCallRequested, .modelCallRetrying:
+            break
+        }
+    }
+}
