@@ -7,7 +7,7 @@ extension Orchestrator {
     ///
     /// Each entry (a clock reading with what happened: a step's start and result, a tool call's intent and result,
     /// a model response, a stop) is sealed into the journal's hash chain and appended to its store, in order, by one
-    /// appender per run; a tool call's intent is stored with ``JournalDurability/immediate`` before the tool runs.
+    /// appender per run; a tool call's intent is stored with `JournalDurability/immediate` before the tool runs.
     /// The report's ``ExecutionReport/journalHeadHash`` pins the journal.
     ///
     /// When the journal already has entries this is ``resume(_:journal:sharedBudget:)``: the journaled task,
@@ -48,7 +48,7 @@ extension Orchestrator {
     /// inputs, so the resumed run can never spend more than the original budget; a `sharedBudget` gets the
     /// journaled consumption reserved again, and the resume is refused if it does not fit. The run's timeout
     /// counts active run time only: the clock continues from the last journaled reading. A tool call journaled as
-    /// started but not finished is called again with the same ``ToolInvocation/idempotencyKey``. A run that had
+    /// started but not finished is called again with the same `ToolInvocation/idempotencyKey`. A run that had
     /// ended returns its report again, byte-identical.
     ///
     /// - Parameters:
@@ -96,7 +96,7 @@ extension Orchestrator {
     }
 
     /// Continues a run paused awaiting approval, denying the pending call: the agent's call throws a
-    /// ``ToolError`` with code ``ToolError/Code/approvalDenied`` carrying `reason`, and the run goes on.
+    /// `ToolError` with code `ToolError/Code/approvalDenied` carrying `reason`, and the run goes on.
     ///
     /// - Parameters:
     ///   - agent: The agent, the same code that wrote the journal.

@@ -1,6 +1,6 @@
 public import AgentAdapters
 
-/// Where a journaled run keeps its journal: a ``CheckpointStore`` and the id of one journal in it.
+/// Where a journaled run keeps its journal: a `CheckpointStore` and the id of one journal in it.
 ///
 /// Pass it to `Orchestrator.run(_:task:policy:journal:metadata:sharedBudget:)` to record a run, then to
 /// `resume`, `replay` or `fork` to continue, re-run or branch it. One journal holds one run; one writer at a time.
@@ -40,7 +40,7 @@ public struct ApprovalRequest: Hashable, Codable, Sendable {
     public var argumentsHash: SHA256Digest
     /// SHA-256 of the run policy's RFC 8785 canonical JSON bytes.
     public var policyHash: SHA256Digest
-    /// The call's id in the journal (`<journal id>#<position>`); also the call's ``ToolInvocation/callID``.
+    /// The call's id in the journal (`<journal id>#<position>`); also the call's `ToolInvocation/callID`.
     public var callID: String
 
     /// Creates a request.

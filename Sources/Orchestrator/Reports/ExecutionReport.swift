@@ -72,7 +72,7 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// journal (`JournalChain.verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)` checks it); `nil`, and
     /// left out of the JSON, for a run without a journal.
     public var journalHeadHash: SHA256Digest?
-    /// The tool call a paused run waits on (status ``RunStatus/awaitingApproval``); `nil`, and left out of the JSON,
+    /// The tool call a paused run waits on (status `RunStatus/awaitingApproval`); `nil`, and left out of the JSON,
     /// otherwise.
     public var pendingApproval: ApprovalRequest?
 
