@@ -169,20 +169,32 @@ public struct ModelAgent<Output: Decodable>: Agent {
                 )
             }
         }
-        let offered = context.tools.filter { tools.allows($0.name) }
-        let request = ModelRequest(
-            instructions: instructions,
-            messages: context.modelTranscript,
-            tools: offered,
-            responseSchema: schema,
-            options: options
+        // `.all` hands the context's own array over (no per-turn copy). The request is a temporary: once the call
+        // returns nothing here shares the run's transcript, so the appends below need not copy it (a model that
+        // keeps its requests, as ScriptedModel does, still shares it).
+        let offered: [ToolDescription]
+        if case .all = tools {
+            offered = context.tools
+        } else {
+            offered = context.tools.filter { tools.allows($0.name) }
+        }
+        let response = try await context.respond(
+            using: model,
+            to: ModelRequest(
+                instructions: instructions,
+                messages: context.modelTranscript,
+                tools: offered,
+                responseSchema: schema,
+                options: options
+            ),
+            retry: retry,
+            tokenCounter: tokenCounter
         )
-        let response = try await context.respond(using: model, to: request, retry: retry, tokenCounter: tokenCounter)
         context.appendToModelTranscript([.assistant(response.text, toolCalls: response.toolCalls)])
         if !response.toolCalls.isEmpty {
             let outcomes = try await callTools(response.toolCalls, context: context)
             context.appendToModelTranscript(outcomes.map(\.resultMessage))
-            let ran = outcomes.filter { $0.status != .refused }.count
+            let ran = outcomes.count { $0.status != .refused }
             return StepResult(
                 output: ["toolCalls": .integer(Int64(outcomes.count)), "ran": .integer(Int64(ran))],
                 followUpSteps: [next(turn + 1, repairs: repairs)]
