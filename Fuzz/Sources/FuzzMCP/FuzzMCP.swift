@@ -30,12 +30,17 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
     return llvmFuzzerRunDriver(&count, &arguments) { data, size in
         guard let data else { return 0 }
         let bytes = UnsafeBufferPointer(start: data, count: size)
-        // The same bytes as an HTTP event stream, decoded as MCPHTTPTransport does (its event limit, then two line
+        // The same bytes as an HTTP event stream, decoded as MCPHTTPTransport does (an event limit, then two line
         // feeds that dispatch a last event left without its blank line), in two chunks or whole: framing never
         // traps, the split changes nothing, and each event's data read as a message never traps.
         let split = eventStreamMessages([Array(bytes.prefix(size / 2)), Array(bytes.dropFirst(size / 2))])
         let whole = eventStreamMessages([Array(bytes)])
-        if split != whole { fatalError("splitting the event stream changed its messages: \(split) vs \(whole)") }
+        if split != whole {
+            fatalError(
+                "splitting the event stream changed its messages: "
+                    + "\(String(describing: split)) vs \(String(describing: whole))"
+            )
+        }
         for data in whole ?? [] { _ = try? MCPMessage(parsing: data) }
         let line = String(decoding: bytes, as: UTF8.self)
         if let message = try? MCPMessage(parsing: line) {
