@@ -61,6 +61,7 @@ allowed=(
     "Sources/Adapters/MCPStdio/MCPStdioTransport.swift" # AgentMCPStdio: signals and the transport's threads
     "Examples/MCPTools/Exit.swift"                      # the MCPTools example's exit status and standard error
     "Examples/DurableRun/EffectsFile.swift"             # the DurableRun example's effects file, exit status, stderr
+    "Tests/AdaptersTests/FixtureFiles.swift"            # test fixtures read and written with C stdio (fopen, getenv)
 )
 modules='Glibc|Musl|Darwin|WinSDK|ucrt|Android|Bionic'
 # An import of one of those modules (any access level, attribute or kind: `@preconcurrency public import

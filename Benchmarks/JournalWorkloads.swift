@@ -3,14 +3,6 @@
 // in-memory store append, and verifying the journal, per entry.
 import AgentAdapters
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Runs the journal workloads that `options` selects.
 func runJournalWorkloads(options: Options, reps: Int) throws {
     let id = "W12a-journal-chain"
@@ -113,13 +105,6 @@ func measureCPU(reps: Int, _ body: () throws -> Void) throws -> [Timing] {
         times.append(Timing(wall: seconds(clock.now - start), cpu: threadCPUSeconds() - cpuStart))
     }
     return times
-}
-
-/// The calling thread's CPU time, in seconds.
-func threadCPUSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 /// The median of `values` (the mean of the middle two for an even count).

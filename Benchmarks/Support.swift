@@ -139,3 +139,11 @@ func peakRSSMegabytes() -> Double {
         return Double(usage.ru_maxrss) / 1024  // KiB on Linux
     #endif
 }
+
+/// The calling thread's CPU time, in seconds: `clock_gettime(CLOCK_THREAD_CPUTIME_ID, _:)`, declared alike in Glibc
+/// and Darwin (macOS 10.12 and later).
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}

@@ -47,7 +47,8 @@ let package = Package(
             swiftSettings: fuzzSettings
         ),
         // JSON-RPC line → MCPMessage → line: never traps; a parsed message prints to one line that parses back
-        // equal; tool results and tool schemas read from it, and event-stream framing of the bytes, never trap.
+        // equal; tool results and tool schemas read from it never trap; the bytes as an event stream, decoded with
+        // ServerSentEventDecoder as MCPHTTPTransport does, never trap and do not depend on chunking.
         .executableTarget(
             name: "FuzzMCP",
             dependencies: [.product(name: "AgentAdapters", package: "swift-agent-orchestration")],

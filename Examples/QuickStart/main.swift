@@ -88,7 +88,7 @@ let modelAgent = ModelAgent(
     name: "model-shopper",
     instructions: "Answer with the total price in cents as JSON.",
     model: model,
-    tools: .named(["lookup_*", "sum"]),
+    tools: try .named(["lookup_*", "sum"]),
     output: Total.self
 )
 let modelPolicy = try StrictPolicy(maxTokens: 20_000, maxToolCalls: 10, timeout: .seconds(10), maxModelCalls: 5)

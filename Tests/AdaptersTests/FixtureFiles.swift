@@ -1,3 +1,5 @@
+// C stdio on both platforms: `fopen(_:_:) -> UnsafeMutablePointer<FILE>?`, `fread`/`fwrite(…) -> Int` (size_t),
+// `getenv(_:) -> UnsafeMutablePointer<CChar>?`, the same declarations in Glibc and Darwin.
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -65,7 +65,7 @@ struct ModelAgentTests {
             ]),
             .text("ok"),
         ])
-        let agent = ModelAgent(name: "picky", model: model, tools: .named(["ec*"]), retry: .none)
+        let agent = ModelAgent(name: "picky", model: model, tools: try .named(["ec*"]), retry: .none)
         let report = try await makeOrchestrator(tools: [Self.echo, countingTool("count", counter)]).run(
             agent,
             task: "t"

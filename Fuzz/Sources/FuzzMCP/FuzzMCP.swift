@@ -7,6 +7,20 @@ func llvmFuzzerRunDriver(
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 ) -> CInt
 
+/// The data of the events in `chunks`, decoded as ``MCPHTTPTransport`` decodes an event-stream answer; `nil` when an
+/// event passed the limit (the transport then fails the request).
+func eventStreamMessages(_ chunks: [[UInt8]]) -> [String]? {
+    var decoder = ServerSentEventDecoder(maximumEventBytes: 1024)
+    var messages: [String] = []
+    do {
+        for chunk in chunks { messages += try decoder.feed(chunk).map(\.data) }
+        messages += try decoder.feed([0x0A, 0x0A]).map(\.data)
+    } catch {
+        return nil
+    }
+    return messages
+}
+
 /// One input: a line from a server, as the client reads it. Parsing must never trap, and a message that parses must
 /// print to one line that parses back to the same message. The client's state machine then takes the same line.
 @_cdecl("FuzzMCP_main")
@@ -16,11 +30,18 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
     return llvmFuzzerRunDriver(&count, &arguments) { data, size in
         guard let data else { return 0 }
         let bytes = UnsafeBufferPointer(start: data, count: size)
-        // The same bytes as an HTTP event stream, in two chunks: framing never traps.
-        var parser = MCPEventStreamParser()
-        _ = parser.feed(Array(bytes.prefix(size / 2)))
-        _ = parser.feed(Array(bytes.dropFirst(size / 2)))
-        _ = parser.finish()
+        // The same bytes as an HTTP event stream, decoded as MCPHTTPTransport does (an event limit, then two line
+        // feeds that dispatch a last event left without its blank line), in two chunks or whole: framing never
+        // traps, the split changes nothing, and each event's data read as a message never traps.
+        let split = eventStreamMessages([Array(bytes.prefix(size / 2)), Array(bytes.dropFirst(size / 2))])
+        let whole = eventStreamMessages([Array(bytes)])
+        if split != whole {
+            fatalError(
+                "splitting the event stream changed its messages: "
+                    + "\(String(describing: split)) vs \(String(describing: whole))"
+            )
+        }
+        for data in whole ?? [] { _ = try? MCPMessage(parsing: data) }
         let line = String(decoding: bytes, as: UTF8.self)
         if let message = try? MCPMessage(parsing: line) {
             let text = message.jsonText

@@ -9,7 +9,7 @@ public import AgentPolicy
 ///     name: "triage",
 ///     instructions: "File a ticket for the user's problem.",
 ///     model: model,
-///     tools: .named(["search_*"]),
+///     tools: try .named(["search_*"]),
 ///     output: Ticket.self
 /// )
 /// let report = await orchestrator.run(agent, task: "The app crashes on launch")
@@ -34,19 +34,45 @@ public import AgentPolicy
 /// beyond the budget follows the policy's `StrictPolicy/toolBatchOverflow`), time.
 public struct ModelAgent<Output: Decodable>: Agent {
     /// Which of the orchestrator's tools (those the run's policy allows) the model is offered and may call.
+    ///
+    /// Patterns are AgentPolicy's `ToolPattern`s, the patterns of the policy's allow and deny lists, so a pattern
+    /// means the same here as there and is checked by the same rules: `*` matches any run of characters (also an
+    /// empty one); a pattern is non-empty, uses only letters, digits, `_`, `-`, `.`, `:`, `/` and `*`, and never
+    /// `**`. Write `try .named(["search_*", "calculator"])`, which checks the texts, or `.named(patterns)` with
+    /// patterns made by `try ToolPattern(text)`.
     public enum ToolAccess: Hashable, Sendable {
         /// Every tool the run may call.
         case all
         /// No tool.
         case none
-        /// The tools whose names match one of these patterns (`*` matches any run of characters).
-        case named([String])
+        /// The tools whose names match one of these patterns.
+        case named([ToolPattern])
 
-        func allows(_ tool: String) -> Bool {
+        /// The tools whose names match one of these patterns, checked as the policy checks its allow list.
+        ///
+        /// - Parameter patterns: Tool-name patterns, such as `search_*`.
+        /// - Returns: ``named(_:)-swift.enum.case`` with the checked patterns.
+        /// - Throws: `PolicyError` with code `malformedPattern`, naming the pattern and its field (`tools[1]`), for
+        ///   the first pattern that is empty, contains `**` or a character other than letters, digits,
+        ///   `_ - . : /` and `*`.
+        public static func named(_ patterns: [String]) throws(PolicyError) -> ToolAccess {
+            var checked: [ToolPattern] = []
+            for (index, text) in patterns.enumerated() {
+                checked.append(try ToolPattern(text, field: "tools[\(index)]"))
+            }
+            return .named(checked)
+        }
+
+        /// Whether the model is offered, and may call, the tool named `tool` (if the run's policy allows it too).
+        ///
+        /// - Parameter tool: A tool name.
+        /// - Returns: `true` for ``all``, `false` for ``none``, and for ``named(_:)-swift.enum.case`` whether one of
+        ///   the patterns matches.
+        public func allows(_ tool: String) -> Bool {
             switch self {
             case .all: true
             case .none: false
-            case .named(let patterns): patterns.contains { glob($0, matches: tool) }
+            case .named(let patterns): patterns.contains { $0.matches(tool) }
             }
         }
     }
@@ -143,20 +169,32 @@ public struct ModelAgent<Output: Decodable>: Agent {
                 )
             }
         }
-        let offered = context.tools.filter { tools.allows($0.name) }
-        let request = ModelRequest(
-            instructions: instructions,
-            messages: context.modelTranscript,
-            tools: offered,
-            responseSchema: schema,
-            options: options
+        // `.all` hands the context's own array over (no per-turn copy). The request is a temporary: once the call
+        // returns nothing here shares the run's transcript, so the appends below need not copy it (a model that
+        // keeps its requests, as ScriptedModel does, still shares it).
+        let offered: [ToolDescription]
+        if case .all = tools {
+            offered = context.tools
+        } else {
+            offered = context.tools.filter { tools.allows($0.name) }
+        }
+        let response = try await context.respond(
+            using: model,
+            to: ModelRequest(
+                instructions: instructions,
+                messages: context.modelTranscript,
+                tools: offered,
+                responseSchema: schema,
+                options: options
+            ),
+            retry: retry,
+            tokenCounter: tokenCounter
         )
-        let response = try await context.respond(using: model, to: request, retry: retry, tokenCounter: tokenCounter)
         context.appendToModelTranscript([.assistant(response.text, toolCalls: response.toolCalls)])
         if !response.toolCalls.isEmpty {
             let outcomes = try await callTools(response.toolCalls, context: context)
             context.appendToModelTranscript(outcomes.map(\.resultMessage))
-            let ran = outcomes.filter { $0.status != .refused }.count
+            let ran = outcomes.count { $0.status != .refused }
             return StepResult(
                 output: ["toolCalls": .integer(Int64(outcomes.count)), "ran": .integer(Int64(ran))],
                 followUpSteps: [next(turn + 1, repairs: repairs)]
@@ -279,19 +317,4 @@ extension ModelAgent where Output == String {
             options: options
         )
     }
-}
-
-/// Whether `pattern` (with `*` matching any run of characters) matches all of `name`.
-private func glob(_ pattern: String, matches name: String) -> Bool {
-    let parts = pattern.split(separator: "*", omittingEmptySubsequences: false)
-    guard parts.count > 1 else { return pattern == name }
-    var rest = Substring(name)
-    guard rest.hasPrefix(parts[0]) else { return false }
-    rest = rest.dropFirst(parts[0].count)
-    for part in parts.dropFirst().dropLast() where !part.isEmpty {
-        guard let range = rest.firstRange(of: part) else { return false }
-        rest = rest[range.upperBound...]
-    }
-    let last = parts[parts.count - 1]
-    return rest.count >= last.count && rest.hasSuffix(last)
 }

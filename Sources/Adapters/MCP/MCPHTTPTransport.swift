@@ -22,6 +22,11 @@ import AgentPolicy
 /// error for that request (naming the status), so the waiting call fails with ``MCPError/Code/serverError``; a
 /// `404` once a session exists ends the connection (the session expired). Requests run concurrently, so a long tool
 /// call never holds up a `ping` or a cancellation; their messages may reach the client from concurrent tasks.
+///
+/// An event-stream answer is decoded with ``ServerSentEventDecoder``, the decoder the model codecs use: the data of
+/// each event is one message, whatever the event's type. Unlike a browser, the transport keeps a last event that
+/// the server closed the stream on without its blank line. An event larger than ``maximumEventBytes`` fails the
+/// request it answers.
 public final class MCPHTTPTransport: MCPTransport, Sendable {
     private struct State: Sendable {
         var handler: (@Sendable (MCPTransportEvent) -> Void)?
@@ -30,10 +35,18 @@ public final class MCPHTTPTransport: MCPTransport, Sendable {
         var isClosed = false
     }
 
+    /// The default limit on one server-sent event of an event-stream answer: 4 MiB.
+    public static let defaultMaximumEventBytes = 4 << 20
+
     /// The server's MCP endpoint.
     public let endpoint: String
     /// Headers sent with every request (for example `Authorization`).
     public let headers: [TransportHeader]
+    /// The most bytes one server-sent event of an event-stream answer may hold.
+    ///
+    /// A larger event fails the request it answers (its caller gets ``MCPError/Code/serverError`` naming the limit),
+    /// and the rest of that answer is not read.
+    public let maximumEventBytes: Int
     private let http: any ModelTransport
     private let outbox: AsyncStream<String>
     private let outboxContinuation: AsyncStream<String>.Continuation
@@ -45,10 +58,17 @@ public final class MCPHTTPTransport: MCPTransport, Sendable {
     ///   - endpoint: The server's MCP endpoint URL.
     ///   - transport: The HTTP seam that performs requests.
     ///   - headers: Headers for every request.
-    public init(endpoint: String, transport: some ModelTransport, headers: [TransportHeader] = []) {
+    ///   - maximumEventBytes: The most bytes one server-sent event may hold; at least 1.
+    public init(
+        endpoint: String,
+        transport: some ModelTransport,
+        headers: [TransportHeader] = [],
+        maximumEventBytes: Int = MCPHTTPTransport.defaultMaximumEventBytes
+    ) {
         self.endpoint = endpoint
         self.http = transport
         self.headers = headers
+        self.maximumEventBytes = max(1, maximumEventBytes)
         (outbox, outboxContinuation) = AsyncStream.makeStream(of: String.self)
     }
 
@@ -94,6 +114,9 @@ public final class MCPHTTPTransport: MCPTransport, Sendable {
     }
 
     // MARK: Requests
+
+    /// Fed after the last chunk of an event stream, so that a last event without its blank line is dispatched.
+    private static let endOfEvent: [UInt8] = [0x0A, 0x0A]
 
     private func end(_ error: MCPError?) {
         let handler: (@Sendable (MCPTransportEvent) -> Void)? = state.withLock { state in
@@ -150,11 +173,13 @@ public final class MCPHTTPTransport: MCPTransport, Sendable {
             }
             let type = response.header("Content-Type") ?? ""
             if type.hasPrefix("text/event-stream") {
-                var parser = MCPEventStreamParser()
+                var decoder = ServerSentEventDecoder(maximumEventBytes: maximumEventBytes)
                 for try await chunk in response.chunks {
-                    for data in parser.feed(chunk) { received(data, initialize: isInitialize) }
+                    for event in try decoder.feed(chunk) { received(event.data, initialize: isInitialize) }
                 }
-                for data in parser.finish() { received(data, initialize: isInitialize) }
+                // Unlike a browser, keep a last event that the server closed without its blank line: two line
+                // feeds end a pending line (or the LF of a CR LF pair), then dispatch the pending event.
+                for event in try decoder.feed(Self.endOfEvent) { received(event.data, initialize: isInitialize) }
             } else {
                 var body: [UInt8] = []
                 for try await chunk in response.chunks { body += chunk }

@@ -142,6 +142,10 @@ public struct ModelMessage: Hashable, Codable, Sendable {
 }
 
 /// A tool call a model asks for: an id the result must quote, the tool's name and its arguments.
+///
+/// The call keeps the length of its arguments' JSON text, worked out when it is made and again whenever
+/// ``arguments`` changes, so that ``ConservativeTokenCounter`` can estimate a transcript's earlier calls on every
+/// model call without printing them again.
 public struct ModelToolCall: Hashable, Codable, Sendable {
     /// The provider's id for the call; the tool result names it.
     public var id: String
@@ -149,7 +153,15 @@ public struct ModelToolCall: Hashable, Codable, Sendable {
     public var name: String
     /// The arguments. A provider's arguments text that is not valid JSON arrives as a ``JSONValue/string(_:)``,
     /// which the tool's schema check refuses and the model is told.
-    public var arguments: JSONValue
+    public var arguments: JSONValue {
+        didSet { argumentsTextBytes = arguments.jsonText().utf8.count }
+    }
+    /// The UTF-8 length of `arguments.jsonText()`, kept in step with ``arguments``.
+    private(set) var argumentsTextBytes: Int
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, arguments
+    }
 
     /// Creates a tool call.
     ///
@@ -161,5 +173,19 @@ public struct ModelToolCall: Hashable, Codable, Sendable {
         self.id = id
         self.name = name
         self.arguments = arguments
+        self.argumentsTextBytes = arguments.jsonText().utf8.count
+    }
+
+    /// Decodes a call: `id`, `name` and `arguments`.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError` when a field is missing or malformed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id),
+            name: try container.decode(String.self, forKey: .name),
+            arguments: try container.decode(JSONValue.self, forKey: .arguments)
+        )
     }
 }

@@ -44,14 +44,14 @@ public struct ConservativeTokenCounter: TokenCounter {
         for message in request.messages {
             bytes += Int64(message.content.utf8.count)
             for call in message.toolCalls {
-                bytes += Int64(call.id.utf8.count + call.name.utf8.count + call.arguments.jsonText().utf8.count)
+                bytes += Int64(call.id.utf8.count + call.name.utf8.count + call.argumentsTextBytes)
             }
             bytes += Int64(message.toolCallID?.utf8.count ?? 0)
             overhead += perMessageOverhead
         }
         for tool in request.tools {
-            bytes += Int64(tool.name.utf8.count + tool.description.utf8.count)
-            bytes += Int64(tool.parameters.jsonSchema.jsonText().utf8.count)
+            // The schema's text length is kept by the description (set when it is made or its schema changes).
+            bytes += Int64(tool.name.utf8.count + tool.description.utf8.count + tool.parametersTextBytes)
             overhead += perToolOverhead
         }
         if let schema = request.responseSchema { bytes += Int64(schema.jsonSchema.jsonText().utf8.count) }

@@ -68,13 +68,25 @@ extension Tool {
 }
 
 /// A tool described for an agent or a model: its name, description and parameter schema, without its body.
+///
+/// The description keeps the length of its schema's JSON text, worked out when the description is made and again
+/// whenever ``parameters`` changes, so that ``ConservativeTokenCounter`` can estimate a request's tools on every
+/// model call without printing their schemas again.
 public struct ToolDescription: Hashable, Codable, Sendable {
     /// The tool's name.
     public var name: String
     /// What the tool does.
     public var description: String
     /// The schema the arguments must satisfy.
-    public var parameters: ToolSchema
+    public var parameters: ToolSchema {
+        didSet { parametersTextBytes = Self.textBytes(of: parameters) }
+    }
+    /// The UTF-8 length of `parameters.jsonSchema.jsonText()`, kept in step with ``parameters``.
+    private(set) var parametersTextBytes: Int
+
+    private enum CodingKeys: String, CodingKey {
+        case name, description, parameters
+    }
 
     /// Creates a description.
     ///
@@ -86,5 +98,21 @@ public struct ToolDescription: Hashable, Codable, Sendable {
         self.name = name
         self.description = description
         self.parameters = parameters
+        self.parametersTextBytes = Self.textBytes(of: parameters)
     }
+
+    /// Decodes a description: `name`, `description` and `parameters` (a JSON Schema).
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError` when a field is missing or malformed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            description: try container.decode(String.self, forKey: .description),
+            parameters: try container.decode(ToolSchema.self, forKey: .parameters)
+        )
+    }
+
+    private static func textBytes(of schema: ToolSchema) -> Int { schema.jsonSchema.jsonText().utf8.count }
 }

@@ -145,7 +145,7 @@ extension Orchestrator {
     }
 
     /// Validates everything a graph run needs before any agent runs.
-    private nonisolated func prepare(
+    nonisolated func prepare(
         _ graph: AgentGraph,
         policy: StrictPolicy,
         configuration: GraphConfiguration,
@@ -158,19 +158,23 @@ extension Orchestrator {
         return plans
     }
 
+    /// Runs a validated graph; `durable` journals it (node runs in node journals) or feeds it from its journal.
     @concurrent
-    private nonisolated func runGraph(
+    nonisolated func runGraph(
         _ graph: AgentGraph,
         plans: [String: NodePlan],
         task: JSONValue,
         policy: StrictPolicy,
         configuration: GraphConfiguration,
         sharedBudget: SharedBudget?,
-        events: GraphEventEmitter
+        events: GraphEventEmitter,
+        durable: GraphRecorder? = nil
     ) async throws(OrchestrationError) -> AgentGraphReport {
         let metadata = events.metadata
         let runBudget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
-        let start = time.now()
+        // A resumed graph's clock continues from its last journaled reading: time while it was down is not counted.
+        let resumedAt = Duration.nanoseconds(durable?.resumedAt.rawValue ?? 0)
+        let start = time.now() - resumedAt
         let deadline = start + policy.timeout
         let state = LockedState(GraphRunState())
         let time = self.time
@@ -193,10 +197,13 @@ extension Orchestrator {
                 maxConcurrency: configuration.maxConcurrency,
                 failureMode: configuration.failureMode,
                 // The deadline also covers what happens between node runs: backoff sleeps, waiting for a slot.
-                runTimeout: policy.timeout,
+                runTimeout: max(.zero, policy.timeout - resumedAt),
                 nodeRetryPolicies: retryPolicies,
                 outputNode: graph.outputNode,
-                onEvent: { events.emit($0) }
+                onEvent: { event in
+                    events.emit(event)
+                    durable?.observe(event)
+                }
             ),
             clock: clock
         )
@@ -213,6 +220,12 @@ extension Orchestrator {
                 let candidate = plan.pick(attempt: invocation.attempt, attemptsPerAgent: attemptsPerAgent)
                 if let slots = candidate.slots, !slots.hasFreeSlot {
                     events.emit(.nodeWaitingForSlot(agent: candidate.agent.name), node: invocation.node)
+                    durable?.record(
+                        .slotWaited,
+                        node: invocation.node,
+                        attempt: invocation.attempt,
+                        ["agent": .string(candidate.agent.name)]
+                    )
                 }
                 let lease = try await candidate.slots?.acquire()
                 defer { lease?.release() }
@@ -220,19 +233,40 @@ extension Orchestrator {
                     plan.node.task?(task, invocation.dependencyOutputs)
                     ?? .object(["input": task, "dependencies": .object(invocation.dependencyOutputs)])
                 let nodePolicy = plan.node.policy.map { policy.tightened(by: $0) } ?? policy
-                let report = await self.perform(
-                    candidate.agent,
-                    self.makeRuntime(
-                        candidate.agent,
+                let report: ExecutionReport
+                if let durable {
+                    let run = DurableNodeRun(
+                        // Derived from the journaled graph id, so a resumed graph gives a node the id it had.
+                        executionID: "\(events.executionID).\(invocation.node).\(invocation.attempt)",
+                        node: invocation.node,
+                        attempt: invocation.attempt,
                         task: nodeTask,
                         policy: nodePolicy,
                         sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
                         metadata: metadata,
-                        nodeID: invocation.node,
                         deadline: deadline,
                         route: events.route
                     )
-                )
+                    // A journal failure (a divergence, a store error) is recorded in `durable`; the graph stops.
+                    guard let journaled = await self.performDurableNode(candidate.agent, run, graph: durable) else {
+                        throw AgentGraphStop()
+                    }
+                    report = journaled
+                } else {
+                    report = await self.perform(
+                        candidate.agent,
+                        self.makeRuntime(
+                            candidate.agent,
+                            task: nodeTask,
+                            policy: nodePolicy,
+                            sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
+                            metadata: metadata,
+                            nodeID: invocation.node,
+                            deadline: deadline,
+                            route: events.route
+                        )
+                    )
+                }
                 state.withLock { $0.record(report, node: invocation.node) }
                 switch report.stopReason {
                 case .completed:
@@ -285,7 +319,7 @@ extension Orchestrator {
             let failed = execution.nodes.first { $0.status == .failed || $0.status == .timedOut }
             stopReason = recorded.stopReason ?? .nodeFailed(node: failed?.id ?? "")
         }
-        let report = AgentGraphReport(
+        var report = AgentGraphReport(
             executionID: events.executionID,
             status: stopReason.status,
             stopReason: stopReason,
@@ -303,6 +337,11 @@ extension Orchestrator {
             execution: execution,
             ledger: ledger
         )
+        if let durable {
+            durable.record(.graphFinished, node: nil, attempt: nil, ["stopReason": RunJournalEntry.encode(stopReason)])
+            await durable.flush()
+            report.journalHeadHash = durable.headHash
+        }
         events.emit(.graphFinished(report), node: nil)
         return report
     }

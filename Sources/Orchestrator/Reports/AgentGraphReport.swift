@@ -43,6 +43,9 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
     public var execution: TaskGraphReport<JSONValue>
     /// The run-level budget: limit beside use across all nodes, with `timeNanoseconds`.
     public var ledger: [BudgetLine]
+    /// The head hash of the graph journal of a journaled run (absent otherwise): it pins the graph journal, whose
+    /// `nodeAttemptFinished` entries pin each node journal's head.
+    public var journalHeadHash: SHA256Digest?
 
     /// The final output as one value: the designated output node's output, or an object of the sinks' outputs
     /// keyed by node id; `nil` unless every node it is built from succeeded.
@@ -100,5 +103,6 @@ extension AgentGraphReport {
         nodes = try container.decode([NodeRecord].self, forKey: .nodes)
         execution = try container.inferred(.execution)
         ledger = try container.decode([BudgetLine].self, forKey: .ledger)
+        journalHeadHash = try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash)
     }
 }

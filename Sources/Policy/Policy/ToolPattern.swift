@@ -3,6 +3,10 @@
 /// `search_*` matches `search_web` and `search_` but not `research`; `*` alone matches every tool. Patterns are
 /// checked when created: a pattern must be non-empty, may only contain letters, digits, `_`, `-`, `.`, `:`, `/` and
 /// `*`, and may not contain `**`.
+///
+/// The same patterns serve the policy's allow and deny lists (``StrictPolicy/allowedTools``,
+/// ``StrictPolicy/deniedTools``) and the tools a model agent is offered (`ModelAgent.ToolAccess.named` in
+/// AgentAdapters), so a pattern means the same, and is checked the same way, everywhere.
 public struct ToolPattern: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The pattern as written.
     public let text: String

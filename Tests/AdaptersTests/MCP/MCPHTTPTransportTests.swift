@@ -107,12 +107,96 @@ struct MCPHTTPTransportTests {
     }
 
     @Test("Event-stream framing: CR, LF and CRLF lines, multi-line data, comments, a last event without a blank line")
-    func eventStreamFraming() {
-        var parser = MCPEventStreamParser()
-        var events = parser.feed(Array("data: a\r\ndata: b\r\n\r\n: c\rdata:x\r\r".utf8))
-        events += parser.feed(Array("event: e\nid: 1\ndata: tail".utf8))
-        events += parser.finish()
-        #expect(events == ["a\nb", "x", "tail"])
+    func eventStreamFraming() async throws {
+        let received = try await messages(
+            answering: ["data: a\r\ndata: b\r\n\r\n: c\rdata:x\r\r", "event: e\nid: 1\ndata: tail"],
+            count: 3
+        )
+        #expect(received == ["a\nb", "x", "tail"])
+    }
+
+    @Test(
+        "A last event is delivered once, however the stream ends after its data line",
+        arguments: ["data: z", "data: z\n", "data: z\r", "data: z\r\n", "data: z\n\n", "data: z\r\n\r\n"]
+    )
+    func lastEvent(ending: String) async throws {
+        // The second message is the sentinel that the first is never delivered twice.
+        let received = try await messages(answering: [ending], then: "data: next\n\n", count: 2)
+        #expect(received == ["z", "next"])
+    }
+
+    @Test("A CR LF pair split between chunks is one line break, and a BOM at the start is skipped")
+    func splitLineBreak() async throws {
+        let received = try await messages(answering: ["\u{FEFF}data: a\r", "\ndata: b\r", "\n\r", "\n"], count: 1)
+        #expect(received == ["a\nb"])
+    }
+
+    @Test("An event past maximumEventBytes fails its request with an error naming the limit")
+    func oversizedEvent() async throws {
+        let big = String(repeating: "x", count: 40)
+        let received = try await messages(
+            answering: ["data: ok\n\n", "data: \(big)\n\n", "data: lost\n\n"],
+            count: 2,
+            limit: 32
+        )
+        #expect(received.first == "ok")
+        let error = try #require(received.dropFirst().first.map { try MCPMessage(parsing: $0) })
+        guard case .error(let id, let object) = error else {
+            Issue.record("expected a JSON-RPC error, got \(error)")
+            return
+        }
+        #expect(id == .number(7))
+        #expect(object.message.contains("eventTooLarge") && object.message.contains("32 bytes"))
+    }
+
+    /// Sends one request through a transport whose server answers with `chunks` (then, as a second response to a
+    /// second request sent after the first answer's messages arrived, `then`), and returns the first `count`
+    /// messages the client's handler gets.
+    private func messages(
+        answering chunks: [String],
+        then second: String? = nil,
+        count: Int,
+        limit: Int = MCPHTTPTransport.defaultMaximumEventBytes
+    ) async throws -> [String] {
+        let server = EventStreamServer(answers: [chunks] + (second.map { [[$0]] } ?? []))
+        let http = MCPHTTPTransport(endpoint: "https://example.com/mcp", transport: server, maximumEventBytes: limit)
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        try await http.open { event in
+            if case .received(let text) = event { continuation.yield(text) }
+        }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await http.run() }
+            http.send(#"{"jsonrpc":"2.0","id":7,"method":"tools/list"}"#)
+            var received: [String] = []
+            for await text in stream {
+                received.append(text)
+                if received.count == count - (second == nil ? 0 : 1), second != nil {
+                    // Everything of the first answer has arrived; its stream has ended, so anything it still
+                    // delivered would come before the second answer's message.
+                    http.send(#"{"jsonrpc":"2.0","id":8,"method":"tools/list"}"#)
+                }
+                if received.count == count { break }
+            }
+            await http.close()
+            return received
+        }
+    }
+}
+
+/// An HTTP seam answering each request, in order, with the next event stream of `answers`, chunk by chunk.
+final class EventStreamServer: ModelTransport {
+    let answers: LockedState<[[String]]>
+
+    init(answers: [[String]]) { self.answers = LockedState(answers) }
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        Issue.record("the MCP transport streams every request")
+        return TransportResponse(status: 500)
+    }
+
+    func stream(_ request: TransportRequest) async throws -> TransportStream {
+        let chunks = answers.withLock { $0.isEmpty ? [] : $0.removeFirst() }
+        return FakeMCPHTTPServer.response(status: 200, type: "text/event-stream", chunks: chunks.map { Array($0.utf8) })
     }
 }
 

@@ -1,0 +1,171 @@
+import AgentAdapters
+import AgentPolicy
+
+/// What a journaled graph's node attempt runs with.
+struct DurableNodeRun: Sendable {
+    /// The node run's execution id, derived from the graph's: `<graph execution id>.<node id>.<attempt>`.
+    var executionID: String
+    var node: String
+    var attempt: Int
+    var task: JSONValue
+    var policy: StrictPolicy
+    var sharedBudget: SharedBudget
+    var metadata: [String: JSONValue]
+    var deadline: Duration
+    var route: EventRoute
+}
+
+extension Orchestrator {
+    /// Runs one attempt of a journaled graph's node in its node journal: live when the journal is empty, fed from
+    /// it when not (a run that had ended gives its report again, nothing executed), replayed in a replay.
+    ///
+    /// Returns `nil` after recording a failure in `graph` (a divergence, a journal that cannot be read): the
+    /// graph stops.
+    nonisolated func performDurableNode(
+        _ agent: some Agent,
+        _ run: DurableNodeRun,
+        graph: GraphRecorder
+    ) async -> ExecutionReport? {
+        guard let journal = graph.nodeJournal(run.node, attempt: run.attempt) else {
+            graph.fail(
+                DurableRunError(
+                    code: .unsupported,
+                    journal: graph.journal.id,
+                    message: "node '\(run.node)' attempt \(run.attempt) cannot name a node journal"
+                )
+            )
+            return nil
+        }
+        if graph.isReplay, !graph.holds(.nodeStarted, node: run.node, attempt: run.attempt) {
+            graph.fail(
+                DurableRunError(
+                    code: .divergence,
+                    journal: graph.journal.id,
+                    expected: "no attempt \(run.attempt) of node '\(run.node)'",
+                    got: "attempt \(run.attempt) of node '\(run.node)' by agent '\(agent.name)'",
+                    message: "the graph asked for a node attempt its journal does not hold: the graph or its agents "
+                        + "changed since the journal was written"
+                )
+            )
+            return nil
+        }
+        graph.record(
+            .nodeStarted,
+            node: run.node,
+            attempt: run.attempt,
+            ["agent": .string(agent.name), "journal": .string(journal.id.rawValue)]
+        )
+        await graph.flush()
+        let loaded: (chain: JournalChain, entries: [RunJournalEntry])
+        do {
+            loaded = try await Self.load(journal)
+        } catch {
+            graph.fail(error)
+            return nil
+        }
+        let recorder: RunRecorder
+        let runtime: RunRuntime
+        let start: RunJournalEntry
+        if let first = loaded.entries.first {
+            let policy: StrictPolicy
+            do {
+                policy = try first.decode(StrictPolicy.self, "policy")
+            } catch {
+                graph.fail(
+                    DurableRunError(code: .corruptJournal, journal: journal.id, position: 0, message: error.message)
+                )
+                return nil
+            }
+            recorder = RunRecorder(
+                journal: journal,
+                entries: loaded.entries,
+                chain: loaded.chain,
+                isReplay: graph.isReplay,
+                policyHash: SHA256.hash(RunJournalEntry.encode(policy).canonicalJSONBytes()),
+                decision: nil
+            )
+            runtime = makeNodeRuntime(agent, first, policy, run, recorder, resumedAt: loaded.entries.last?.at ?? .zero)
+            start = RunJournalEntry(.runStarted, at: .zero)
+        } else {
+            if graph.isReplay {
+                graph.fail(
+                    DurableRunError(
+                        code: .divergence,
+                        journal: journal.id,
+                        position: 0,
+                        expected: "the end of the journal",
+                        got: "a run of agent '\(agent.name)'",
+                        message: "the node journal is empty: the graph journal and its node journals do not match"
+                    )
+                )
+                return nil
+            }
+            let policyJSON = RunJournalEntry.encode(run.policy)
+            let policyHash = SHA256.hash(policyJSON.canonicalJSONBytes())
+            start = RunJournalEntry(
+                .runStarted,
+                at: .zero,
+                [
+                    "executionID": .string(run.executionID), "agentName": .string(agent.name), "task": run.task,
+                    "metadata": .object(run.metadata), "policy": policyJSON,
+                    "policyHash": .string(policyHash.description),
+                ]
+            )
+            recorder = RunRecorder(
+                journal: journal,
+                entries: [],
+                chain: loaded.chain,
+                isReplay: false,
+                policyHash: policyHash,
+                decision: nil
+            )
+            runtime = makeNodeRuntime(agent, start, run.policy, run, recorder, resumedAt: .zero)
+        }
+        let report = await performJournaled(agent, runtime, start: start)
+        if let failure = recorder.failure {
+            graph.fail(failure)
+            return nil
+        }
+        graph.record(
+            .nodeAttemptFinished,
+            node: run.node,
+            attempt: run.attempt,
+            [
+                "stopReason": RunJournalEntry.encode(report.stopReason),
+                "journalHeadHash": .string(report.journalHeadHash?.description ?? ""),
+            ]
+        )
+        await graph.flush()
+        return report
+    }
+
+    /// A node attempt's runtime: the journaled identity, with the node's id, the graph's budget and deadline.
+    private nonisolated func makeNodeRuntime(
+        _ agent: some Agent,
+        _ start: RunJournalEntry,
+        _ policy: StrictPolicy,
+        _ run: DurableNodeRun,
+        _ recorder: RunRecorder,
+        resumedAt: Nanoseconds
+    ) -> RunRuntime {
+        var metadata: [String: JSONValue] = [:]
+        if case .object(let members)? = start.fields["metadata"] { metadata = members }
+        return RunRuntime(
+            identity: RunStateMachine.Identity(
+                executionID: start.string("executionID") ?? "",
+                agentName: start.string("agentName") ?? agent.name,
+                nodeID: run.node,
+                task: start.fields["task"] ?? .null,
+                metadata: metadata
+            ),
+            policy: policy,
+            sharedBudget: run.sharedBudget,
+            tools: tools,
+            time: time,
+            route: run.route,
+            deadline: run.deadline,
+            recorder: recorder,
+            resumedAt: resumedAt
+        )
+    }
+}

@@ -1,0 +1,208 @@
+import AgentAdapters
+import AgentOrchestration
+import AgentPolicy
+import AgentTesting
+import Testing
+
+/// Tool calls by idempotency key.
+private final class GraphEffects: Sendable {
+    private let state = LockedState<[String]>([])
+    func add(_ key: String) { state.withLock { $0.append(key) } }
+    var keys: [String] { state.withLock { $0 } }
+}
+
+/// A store that remembers the order of every append across journals: cutting that log after k records is a
+/// process that died after its k-th durable record.
+private final class OrderedStore: CheckpointStore {
+    let inner = InMemoryCheckpointStore()
+    private let log = LockedState<[(JournalID, JournalRecord)]>([])
+
+    var appended: [(JournalID, JournalRecord)] { log.withLock { $0 } }
+
+    func append(_ records: [JournalRecord], to journal: JournalID, durability: JournalDurability) throws {
+        try inner.append(records, to: journal, durability: durability)
+        log.withLock { $0 += records.map { (journal, $0) } }
+    }
+
+    func records(of journal: JournalID, from position: Int) -> [JournalRecord] {
+        inner.records(of: journal, from: position)
+    }
+
+    func journals() -> [JournalID] { inner.journals() }
+}
+
+private func countingTool(_ effects: GraphEffects) -> ClosureTool {
+    ClosureTool(name: "work", description: "Does one unit of work.") { arguments in
+        effects.add(ToolInvocation.current?.idempotencyKey ?? "none")
+        return ["done": arguments]
+    }
+}
+
+private func worker(_ name: String, steps: Int = 2) -> ScriptedAgent {
+    ScriptedAgent(
+        name: name,
+        steps: (1...steps).map { n in [.callTool("work", arguments: ["by": .string(name), "n": .integer(Int64(n))])] }
+    )
+}
+
+/// a → (b, c) → d: one fan-out, one fan-in.
+private func diamond(b: ScriptedAgent = worker("b")) -> AgentGraph {
+    var graph = AgentGraph()
+    graph.add("a", agent: worker("a"))
+    graph.add("b", agent: b, dependsOn: ["a"])
+    graph.add("c", agent: worker("c", steps: 1), dependsOn: ["a"])
+    graph.add("d", agent: worker("d"), dependsOn: ["b", "c"])
+    return graph
+}
+
+private let serial = Orchestrator.GraphConfiguration(maxConcurrency: 1)
+private let graphID = JournalID(rawValue: "g")!
+
+@Suite("Durable graphs")
+struct DurableGraphTests {
+    @Test("a journaled graph records its decisions, node runs keep node journals, and the report pins the journal")
+    func recordsGraph() async throws {
+        let effects = GraphEffects()
+        let orchestrator = try makeOrchestrator(tools: [countingTool(effects)])
+        let store = InMemoryCheckpointStore()
+        let report = try await orchestrator.run(
+            diamond(),
+            task: "go",
+            journal: RunJournal(store: store, id: graphID),
+            configuration: serial
+        )
+        #expect(report.status == .succeeded)
+        #expect(effects.keys.count == 7)
+        #expect(store.journals().map(\.rawValue) == ["g", "g.a.1", "g.b.1", "g.c.1", "g.d.1"])
+        let records = store.records(of: graphID, from: 0)
+        guard case .verified(_, let head) = JournalChain.verify(records, expectedHeadHash: report.journalHeadHash)
+        else {
+            Issue.record("the graph journal does not verify")
+            return
+        }
+        #expect(head == report.journalHeadHash)
+        let kinds = try records.map { try JournalChain.readEntry($0)["kind"] }
+        #expect(kinds.first == "graphStarted")
+        #expect(kinds.last == "graphFinished")
+        #expect(kinds.filter { $0 == "nodeAttemptFinished" }.count == 4)
+        // Each node's report pins its node journal.
+        for node in ["a", "b", "c", "d"] {
+            let nodeRecords = store.records(of: JournalID(rawValue: "g.\(node).1")!, from: 0)
+            let attempt = try #require(report.node(node)?.attempts.first)
+            #expect(JournalChain.verify(nodeRecords, expectedHeadHash: attempt.journalHeadHash).isVerified)
+        }
+        let decoded = try AgentGraphReport(jsonText: report.jsonText())
+        #expect(decoded == report)
+    }
+
+    @Test("resume after a crash at every record boundary gives the uninterrupted report; finished work is not redone")
+    func resumeAtEveryBoundary() async throws {
+        let effects = GraphEffects()
+        let orchestrator = try makeOrchestrator(tools: [countingTool(effects)])
+        let store = OrderedStore()
+        let full = try await orchestrator.run(
+            diamond(),
+            task: "go",
+            journal: RunJournal(store: store, id: graphID),
+            configuration: serial
+        )
+        #expect(full.status == .succeeded)
+        let log = store.appended
+        #expect(log.count > 30)
+        for cut in 0...log.count {
+            let cutStore = InMemoryCheckpointStore()
+            for (journal, record) in log[..<cut] { try cutStore.append([record], to: journal, durability: .immediate) }
+            let resumeEffects = GraphEffects()
+            let resumer = try makeOrchestrator(tools: [countingTool(resumeEffects)])
+            let resumed = try await resumer.run(
+                diamond(),
+                task: "go",
+                journal: RunJournal(store: cutStore, id: graphID),
+                configuration: serial
+            )
+            #expect(resumed.jsonText() == full.jsonText(), "cut after \(cut) records")
+            // A tool call with a journaled result never runs again; one journaled as started runs with its key.
+            let prefix = log[..<cut].filter { $0.0 != graphID }
+            let finishedCalls = try prefix.filter { try JournalChain.readEntry($0.1)["kind"] == "toolCallFinished" }
+            #expect(resumeEffects.keys.count == 7 - finishedCalls.count, "cut after \(cut) records")
+            // A node whose run ended before the crash runs nothing again.
+            let ended = try log[..<cut].filter { $0.0 == graphID }.compactMap { entry -> String? in
+                let members = try JournalChain.readEntry(entry.1)
+                guard members["kind"] == "nodeAttemptFinished", case .string(let node)? = members["node"] else {
+                    return nil
+                }
+                return "g.\(node).1#"
+            }
+            for key in resumeEffects.keys {
+                #expect(!ended.contains { key.hasPrefix($0) }, "cut after \(cut): \(key) ran again")
+            }
+            let records = cutStore.records(of: graphID, from: 0)
+            #expect(JournalChain.verify(records, expectedHeadHash: full.journalHeadHash).isVerified)
+        }
+    }
+
+    @Test("replay gives the byte-identical report with no tool called, and stops when a node's agent changed")
+    func replay() async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool(GraphEffects())])
+        let store = InMemoryCheckpointStore()
+        let journal = RunJournal(store: store, id: graphID)
+        let full = try await orchestrator.run(diamond(), task: "go", journal: journal, configuration: serial)
+        let effects = GraphEffects()
+        let replayer = try makeOrchestrator(tools: [countingTool(effects)])
+        let replayed = try await replayer.replay(diamond(), journal: journal, configuration: serial)
+        #expect(replayed.jsonText() == full.jsonText())
+        #expect(effects.keys.isEmpty)
+
+        let changed = ScriptedAgent(
+            name: "b",
+            steps: [[.callTool("work", arguments: ["by": "b", "n": 99])]]
+        )
+        do {
+            _ = try await replayer.replay(diamond(b: changed), journal: journal, configuration: serial)
+            Issue.record("a changed agent replayed without a divergence")
+        } catch {
+            guard case .journal(let failure) = error else {
+                Issue.record("expected a journal error, got \(error)")
+                return
+            }
+            #expect(failure.code == .divergence)
+            #expect(failure.journal.rawValue == "g.b.1")
+            #expect(failure.position != nil)
+        }
+        #expect(effects.keys.isEmpty)
+    }
+
+    @Test("a graph journal refuses another policy, and node ids that cannot name a journal")
+    func refusals() async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool(GraphEffects())])
+        let store = InMemoryCheckpointStore()
+        let journal = RunJournal(store: store, id: graphID)
+        _ = try await orchestrator.run(diamond(), task: "go", journal: journal, configuration: serial)
+        await #expect(throws: DurableGraphError.self) {
+            _ = try await orchestrator.run(
+                diamond(),
+                task: "go",
+                policy: StrictPolicy(maxSteps: 3),
+                journal: journal,
+                configuration: serial
+            )
+        }
+        var bad = AgentGraph()
+        bad.add("no spaces", agent: worker("x"))
+        await #expect(throws: DurableGraphError.self) {
+            _ = try await orchestrator.run(
+                bad,
+                task: "go",
+                journal: RunJournal(store: store, id: JournalID(rawValue: "h")!)
+            )
+        }
+        #expect(!store.journals().contains(JournalID(rawValue: "h")!))
+    }
+}
+
+extension JournalVerification {
+    fileprivate var isVerified: Bool {
+        if case .verified = self { return true }
+        return false
+    }
+}
