@@ -81,17 +81,7 @@ extension RunRuntime {
         }
         let tool: RegisteredTool
         do {
-            tool = try tools.tool(named: name)
-            if arguments.nestingDepth() > JSONValue.maximumParsingDepth {
-                throw ToolError(
-                    code: .invalidArguments,
-                    tool: name,
-                    field: "",
-                    message:
-                        "arguments for \"\(name)\" are nested more than \(JSONValue.maximumParsingDepth) levels deep"
-                )
-            }
-            try tool.check(arguments)
+            tool = try checkedTool(name, arguments: arguments)
         } catch {
             _ = refuse(name, arguments, error)
             do {

@@ -237,6 +237,24 @@ final class RunRuntime: AgentContextBackend, Sendable {
         return update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: $1) }
     }
 
+    /// The registered tool `name`, once `arguments` pass its checks: nesting depth (checked without recursion first,
+    /// since everything after, the schema, the loop-detection key and the report, walks the value), then its schema.
+    ///
+    /// - Throws: ``ToolError`` for an unknown tool or refused arguments.
+    func checkedTool(_ name: String, arguments: JSONValue) throws -> RegisteredTool {
+        let tool = try tools.tool(named: name)
+        if arguments.nestingDepth() > JSONValue.maximumParsingDepth {
+            throw ToolError(
+                code: .invalidArguments,
+                tool: name,
+                field: "",
+                message: "arguments for \"\(name)\" are nested more than \(JSONValue.maximumParsingDepth) levels deep"
+            )
+        }
+        try tool.check(arguments)
+        return tool
+    }
+
     func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue {
         if recorder != nil { return try await journaledCallTool(name, arguments: arguments) }
         try checkRunning(name)
@@ -249,18 +267,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         }
         let tool: RegisteredTool
         do {
-            tool = try tools.tool(named: name)
-            // Checked without recursion first: everything after (schema, loop-detection key, report) walks the value.
-            if arguments.nestingDepth() > JSONValue.maximumParsingDepth {
-                throw ToolError(
-                    code: .invalidArguments,
-                    tool: name,
-                    field: "",
-                    message:
-                        "arguments for \"\(name)\" are nested more than \(JSONValue.maximumParsingDepth) levels deep"
-                )
-            }
-            try tool.check(arguments)
+            tool = try checkedTool(name, arguments: arguments)
             if tool.requiresApproval || policy.requiresApproval(toCall: name) {
                 throw ToolError(
                     code: .approvalRequired,
