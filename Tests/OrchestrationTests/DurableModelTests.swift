@@ -75,7 +75,19 @@ struct DurableModelTests {
             let cutStore = InMemoryCheckpointStore()
             try cutStore.append(Array(records[..<cut]), to: id, durability: .immediate)
             let resumed = try await resumer.resume(agent(resumeModel), journal: RunJournal(store: cutStore, id: id))
-            #expect(resumed.jsonText() == full.jsonText(), "cut after \(cut) entries")
+            // The first turn's two tool bodies run concurrently and their results are journaled as they finish, so
+            // the journal's order (and with it the head hash) may differ between two runs; everything else of the
+            // report must not. Each journal still verifies to its own head.
+            var resumedWithoutHash = resumed
+            resumedWithoutHash.journalHeadHash = nil
+            var fullWithoutHash = full
+            fullWithoutHash.journalHeadHash = nil
+            #expect(resumedWithoutHash.jsonText() == fullWithoutHash.jsonText(), "cut after \(cut) entries")
+            if case .verified(_, let head) = JournalChain.verify(cutStore.records(of: id, from: 0)) {
+                #expect(head == resumed.journalHeadHash, "cut after \(cut) entries")
+            } else {
+                Issue.record("the resumed journal does not verify (cut after \(cut) entries)")
+            }
             let prefix = try kinds(records[..<cut])
             let modelFinished = prefix.filter { $0 == "modelCallFinished" }.count
             let toolsFinished = prefix.filter { $0 == "toolCallFinished" }.count
@@ -216,7 +228,19 @@ struct DurableModelTests {
             let cutStore = InMemoryCheckpointStore()
             try cutStore.append(Array(records[..<cut]), to: id, durability: .immediate)
             let resumed = try await makeOrchestrator().resume(usage, journal: RunJournal(store: cutStore, id: id))
-            #expect(resumed.jsonText() == full.jsonText(), "cut after \(cut) entries")
+            // The first turn's two tool bodies run concurrently and their results are journaled as they finish, so
+            // the journal's order (and with it the head hash) may differ between two runs; everything else of the
+            // report must not. Each journal still verifies to its own head.
+            var resumedWithoutHash = resumed
+            resumedWithoutHash.journalHeadHash = nil
+            var fullWithoutHash = full
+            fullWithoutHash.journalHeadHash = nil
+            #expect(resumedWithoutHash.jsonText() == fullWithoutHash.jsonText(), "cut after \(cut) entries")
+            if case .verified(_, let head) = JournalChain.verify(cutStore.records(of: id, from: 0)) {
+                #expect(head == resumed.journalHeadHash, "cut after \(cut) entries")
+            } else {
+                Issue.record("the resumed journal does not verify (cut after \(cut) entries)")
+            }
         }
         let replayed = try await orchestrator.replay(usage, journal: RunJournal(store: store, id: id))
         #expect(replayed.jsonText() == full.jsonText())
