@@ -40,6 +40,9 @@ struct JournalSealingTests {
             #expect(chain.headHash == hash, "entry \(position)")
             let stored = try JSONValue(parsing: String(decoding: record.bytes, as: UTF8.self)).objectValue ?? [:]
             #expect(JournalChain.hash(of: stored, after: previous) == hash, "entry \(position): hash(of:after:)")
+            // Verification's shortcut, hashing the record's bytes, answers only with the same hash.
+            let shortcut = record.bytes.withUnsafeBufferPointer { JournalChain.canonicalRecordHash($0, after: previous) }
+            #expect(shortcut == nil || shortcut == hash, "entry \(position): canonicalRecordHash")
             records.append(record)
         }
         let verification = JournalChain.verify(records, knownVersion: version)

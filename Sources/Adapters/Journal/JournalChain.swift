@@ -48,6 +48,13 @@ public struct JournalChain: Hashable, Sendable {
         count = 0
     }
 
+    /// Creates a chain at a head already verified.
+    init(genesis: SHA256Digest, headHash: SHA256Digest, count: Int) {
+        self.genesis = genesis
+        self.headHash = headHash
+        self.count = count
+    }
+
     /// Creates a chain that continues stored records, after verifying them.
     ///
     /// - Parameters:
