@@ -11,7 +11,9 @@ import AgentTesting
 /// runs, then the same 2,000 runs journaled, alternately, and `us_per_entry` is
 /// (journaled − plain) / entries per run from the two medians (Docs/Performance.md states the definition).
 func runRunJournalWorkloads(options: Options, reps: Int) async throws {
-    guard options.selects("W12-journal") else { return }
+    // `--only W12-journal-replay` runs the replay part alone (for profiling it).
+    let replayOnly = options.only?.contains("W12-journal-replay") == true
+    guard options.selects("W12-journal") || replayOnly else { return }
     note("running W12-journal…")
     let bodies = BodyCounter()
     let noop = ClosureTool(name: "noop", description: "Does nothing.") { arguments in
@@ -52,12 +54,14 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
         return checks
     }
     // A warm-up of each, then the two alternately.
-    _ = await sequentialRuns(size, on: orchestrator, policy: policy)
-    _ = await journaledRuns()
+    if !replayOnly {
+        _ = await sequentialRuns(size, on: orchestrator, policy: policy)
+        _ = await journaledRuns()
+    }
     var plainTimes: [Double] = []
     var times: [Double] = []
     var runChecks = Checks()
-    for _ in 0..<reps {
+    for _ in 0..<(replayOnly ? 0 : reps) {
         let (plain, plainTime) = await timed { await sequentialRuns(size, on: orchestrator, policy: policy) }
         plainChecks = plain
         plainTimes.append(plainTime)

@@ -115,6 +115,40 @@ public struct JournalChain: Hashable, Sendable {
         return record
     }
 
+    /// Seals the entry made of `members` with `extra` set in it, as ``append(_:version:)`` seals
+    /// `.object(members)` after `members[key] = value` for each of `extra`, without building that dictionary (a run
+    /// adds its entry's `kind` and `at` to the kind's fields this way).
+    ///
+    /// - Parameters:
+    ///   - members: The entry's members, without the ``envelopeFields``.
+    ///   - extra: Members to set in the entry, replacing any of the same name; their keys must differ.
+    ///   - version: The entry format version to write, at least 1.
+    /// - Returns: The record.
+    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
+    package mutating func append(
+        _ members: [String: JSONValue],
+        adding extra: [(key: String, value: JSONValue)],
+        version: Int64 = JournalChain.formatVersion
+    ) throws(JournalChainError) -> JournalRecord {
+        guard version >= 1,
+            let (bytes, hash) = JournalChain.seal(
+                members,
+                adding: extra,
+                version: version,
+                position: count,
+                after: headHash
+            )
+        else {
+            var merged = members
+            for (key, value) in extra { merged[key] = value }
+            return try append(.object(merged), version: version)
+        }
+        let record = JournalRecord(position: count, bytes: bytes)
+        headHash = hash
+        count += 1
+        return record
+    }
+
     /// Throws ``JournalChainError/Code/envelopeFieldInEntry`` for the first envelope field `members` carries.
     private static func refuseEnvelopeFields(in members: [String: JSONValue]) throws(JournalChainError) {
         for field in envelopeFieldNames where members[field] != nil {

@@ -78,6 +78,11 @@ package struct RunJournalEntry: Hashable, Sendable {
         return .object(members)
     }
 
+    /// The members the entry adds to its fields when sealed: `kind` and `at` (``jsonValue`` without the dictionary).
+    package var sealedMembers: [(key: String, value: JSONValue)] {
+        [("kind", .string(kind.rawValue)), ("at", .integer(at.rawValue))]
+    }
+
     /// Reads an entry from a record's members (envelope fields are dropped).
     ///
     /// - Throws: A message naming the missing or unknown field.
