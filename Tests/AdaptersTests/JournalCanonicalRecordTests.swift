@@ -31,8 +31,11 @@ struct JournalCanonicalRecordTests {
             ["a": [:], "b": [], "c": .null, "d": true, "e": false, "f": -42],
             ["text": "quote \" backslash \\ newline \n tab \t return \r feed \u{0C} back \u{08} slash /"],
             ["unicode": "café ✓ 𝄞", "nested": [["deep": [["deeper": "x"]]], 1, "two"]],
-            ["limit": .integer(JSONValue.largestCanonicalInteger), "low": .integer(-JSONValue.largestCanonicalInteger)],
-            ["zulu": 1, "alpha": 2, "hasg": 3, "hasi": 4, "has": 5, "hash0": 6] as [String: JSONValue],
+            [
+                "limit": .integer(JSONValue.largestCanonicalInteger),
+                "low": .integer(-JSONValue.largestCanonicalInteger),
+            ],
+            ["zulu": 1, "alpha": 2, "hasg": 3, "hasi": 4, "has": 5, "hash0": 6],
         ] as [[String: JSONValue]]
     )
     func canonicalRecords(entry: [String: JSONValue]) throws {

@@ -41,7 +41,9 @@ struct JournalSealingTests {
             let stored = try JSONValue(parsing: String(decoding: record.bytes, as: UTF8.self)).objectValue ?? [:]
             #expect(JournalChain.hash(of: stored, after: previous) == hash, "entry \(position): hash(of:after:)")
             // Verification's shortcut, hashing the record's bytes, answers only with the same hash.
-            let shortcut = record.bytes.withUnsafeBufferPointer { JournalChain.canonicalRecordHash($0, after: previous) }
+            let shortcut = record.bytes.withUnsafeBufferPointer {
+                JournalChain.canonicalRecordHash($0, after: previous)
+            }
             #expect(shortcut == nil || shortcut == hash, "entry \(position): canonicalRecordHash")
             records.append(record)
         }

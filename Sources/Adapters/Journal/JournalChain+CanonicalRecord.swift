@@ -55,11 +55,7 @@ struct CanonicalRecordScanner {
             guard let key = scanKey(after: previousKey) else { return nil }
             previousKey = key
             guard scanValue(depth: 1) else { return nil }
-            if key.count == 4, bytes[key.lowerBound] == UInt8(ascii: "h"), bytes[key.lowerBound + 1] == UInt8(ascii: "a"),
-                bytes[key.lowerBound + 2] == UInt8(ascii: "s"), bytes[key.lowerBound + 3] == UInt8(ascii: "h")
-            {
-                member = start..<index
-            }
+            if isHash(key) { member = start..<index }
             if current == UInt8(ascii: ",") {
                 index += 1
                 continue
@@ -72,6 +68,12 @@ struct CanonicalRecordScanner {
         if bytes[member.upperBound] == UInt8(ascii: ",") { return member.lowerBound..<(member.upperBound + 1) }
         if bytes[member.lowerBound - 1] == UInt8(ascii: ",") { return (member.lowerBound - 1)..<member.upperBound }
         return member
+    }
+
+    /// Whether the key's bytes are `hash`.
+    private func isHash(_ key: Range<Int>) -> Bool {
+        key.count == 4 && bytes[key.lowerBound] == UInt8(ascii: "h") && bytes[key.lowerBound + 1] == UInt8(ascii: "a")
+            && bytes[key.lowerBound + 2] == UInt8(ascii: "s") && bytes[key.lowerBound + 3] == UInt8(ascii: "h")
     }
 
     /// Scans `"key":`; the key must be ASCII without escapes and sort after `previous`. Returns the key's bytes.
