@@ -123,7 +123,8 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     emit([
         "workload": "W12-journal", "size": .integer(Int64(size)), "reps": .integer(Int64(reps)),
         "us_per_run_plain": .number(usPerPlainRun),
-        "us_per_run": .number(usPerRun), "entries_per_run": .integer(Int64(entriesPerRun)),
+        "us_per_run": .number(usPerRun), "us_per_unit": .number(usPerRun),
+        "entries_per_run": .integer(Int64(entriesPerRun)),
         "us_per_entry": .number((usPerRun - usPerPlainRun) / entries),
         "us_per_entry_whole_run": .number(usPerRun / entries),
         "replay_steps": .integer(Int64(steps)),
