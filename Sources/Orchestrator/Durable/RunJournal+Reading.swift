@@ -35,7 +35,7 @@ extension RunJournal {
         of id: JournalID
     ) throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
         let chain: JournalChain
-        let members: [[String: JSONValue]]
+        var members: [[String: JSONValue]]
         do {
             // One walk verifies the chain and parses each record once; the members are then read as entries.
             (chain, members) = try JournalChain.read(records)
@@ -49,9 +49,13 @@ extension RunJournal {
         }
         var entries: [RunJournalEntry] = []
         entries.reserveCapacity(members.count)
-        for (position, entry) in members.enumerated() {
+        for position in members.indices {
+            // Taken out of the array, the entry's dictionary is the only reference to its storage: dropping the
+            // envelope members then edits it in place instead of copying it.
+            let entry = members[position]
+            members[position] = [:]
             do {
-                entries.append(try RunJournalEntry(members: entry, position: position))
+                entries.append(try RunJournalEntry(members: consume entry, position: position))
             } catch {
                 throw DurableRunError(code: .corruptJournal, journal: id, position: position, message: error.message)
             }
