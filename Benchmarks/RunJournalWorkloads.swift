@@ -6,8 +6,14 @@ import AgentPolicy
 import AgentTesting
 
 /// Runs W12-journal when `options` selects it.
+///
+/// The journaling cost is measured against the plain run in the same sitting: each repetition times 2,000 plain W1
+/// runs, then the same 2,000 runs journaled, alternately, and `us_per_entry` is
+/// (journaled − plain) / entries per run from the two medians (Docs/Performance.md states the definition).
 func runRunJournalWorkloads(options: Options, reps: Int) async throws {
-    guard options.selects("W12-journal") else { return }
+    // `--only W12-journal-replay` runs the replay part alone (for profiling it).
+    let replayOnly = options.only?.contains("W12-journal-replay") == true
+    guard options.selects("W12-journal") || replayOnly else { return }
     note("running W12-journal…")
     let bodies = BodyCounter()
     let noop = ClosureTool(name: "noop", description: "Does nothing.") { arguments in
@@ -17,12 +23,13 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     let orchestrator = try Orchestrator(tools: [noop])
     var checks = Checks()
 
-    // W1's run, journaled: each run appends its entries to its own journal in one in-memory store.
+    // W1's run, plain and journaled: each journaled run appends its entries to its own journal in one store.
     let size = 2_000
     let policy = try StrictPolicy(maxSteps: 5)
     var entriesPerRun = 0
     var round = 0
-    let (times, runChecks) = await measure(reps: reps) {
+    var plainChecks = Checks()
+    func journaledRuns() async -> Checks {
         round += 1
         let store = InMemoryCheckpointStore()
         var succeeded = 0
@@ -46,12 +53,30 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
         if case .verified = verification { checks.record("verified", true) } else { checks.ok = false }
         return checks
     }
+    // A warm-up of each, then the two alternately.
+    if !replayOnly {
+        _ = await sequentialRuns(size, on: orchestrator, policy: policy)
+        _ = await journaledRuns()
+    }
+    var plainTimes: [Double] = []
+    var times: [Double] = []
+    var runChecks = Checks()
+    for _ in 0..<(replayOnly ? 0 : reps) {
+        let (plain, plainTime) = await timed { await sequentialRuns(size, on: orchestrator, policy: policy) }
+        plainChecks = plain
+        plainTimes.append(plainTime)
+        let (journaled, journaledTime) = await timed { await journaledRuns() }
+        runChecks = journaled
+        times.append(journaledTime)
+    }
     checks.values.merge(runChecks.values) { $1 }
-    checks.ok = checks.ok && runChecks.ok
-    let line = throughputLine("W12-journal", size: size, reps: reps, times: times, checks: Checks())
-    let usPerRun = line.objectValue?["us_per_unit"]?.doubleValue ?? 0
+    checks.ok = checks.ok && runChecks.ok && plainChecks.ok
+    checks.record("plain_succeeded_with_right_output", plainChecks.values["succeeded_with_right_output"] ?? .null)
+    let usPerRun = median(times) / Double(size) * 1e6
+    let usPerPlainRun = median(plainTimes) / Double(size) * 1e6
 
-    // A recorded 1,000-step run (one tool call per step), replayed.
+    // A recorded 1,000-step run (one tool call per step), replayed: each replay reads the journal from the store,
+    // verifies its chain, decodes its entries and feeds them to the agent code.
     let steps = 1_000
     let long = ScriptedAgent(
         name: "long",
@@ -62,24 +87,58 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     let journal = RunJournal(store: store, id: JournalID(rawValue: "long")!)
     let recorded = await orchestrator.run(long, task: "go", policy: longPolicy, journal: journal)
     checks.record("recorded_status", .string(recorded.status.rawValue))
+    checks.record("replay_entries", .integer(Int64(store.records(of: journal.id, from: 0).count)))
     let bodiesBefore = bodies.value
-    var identical = true
+    // Only the replay is timed; each replayed report is compared with the recorded one afterwards.
+    var replayed: [ExecutionReport?] = []
     let (replayTimes, _) = await measure(reps: reps) {
-        let replayed = try? await orchestrator.replay(long, journal: journal)
-        if replayed?.jsonText() != recorded.jsonText() { identical = false }
+        replayed.append(try? await orchestrator.replay(long, journal: journal))
         return Checks()
     }
+    let toolCallsDuringReplay = bodies.value - bodiesBefore
+    let recordedText = recorded.jsonText()
+    let identical = replayed.allSatisfy { $0?.jsonText() == recordedText }
     checks.record("replay_byte_identical", .bool(identical))
-    checks.expect("tool_calls_during_replay", bodies.value - bodiesBefore, equals: 0)
+    checks.expect("tool_calls_during_replay", toolCallsDuringReplay, equals: 0)
     checks.record("model_calls_during_replay", 0)
     checks.require(identical)
     let replay = throughputLine("W12-journal-replay", size: steps, reps: reps, times: replayTimes, checks: Checks())
+    // For reference, the same 1,000-step run live without a journal: the floor a replay runs on.
+    let (liveTimes, _) = await measure(reps: reps) {
+        _ = await orchestrator.run(long, task: "go", policy: longPolicy)
+        return Checks()
+    }
+    let live = throughputLine("W12-journal-live", size: steps, reps: reps, times: liveTimes, checks: Checks())
+    // For reference, the replay's reading alone: verifying the chain of the recorded journal's records.
+    let longRecords = store.records(of: journal.id, from: 0)
+    var verifiedLong = false
+    let (verifyTimes, _) = await measure(reps: reps) {
+        let verification = JournalChain.verify(longRecords, expectedHeadHash: recorded.journalHeadHash)
+        if case .verified = verification { verifiedLong = true } else { verifiedLong = false }
+        return Checks()
+    }
+    checks.require(verifiedLong)
+    let verify = throughputLine("W12-journal-verify", size: steps, reps: reps, times: verifyTimes, checks: Checks())
+    let entries = Double(max(1, entriesPerRun))
     emit([
         "workload": "W12-journal", "size": .integer(Int64(size)), "reps": .integer(Int64(reps)),
-        "us_per_run": .number(usPerRun), "entries_per_run": .integer(Int64(entriesPerRun)),
-        "us_per_entry": .number(entriesPerRun > 0 ? usPerRun / Double(entriesPerRun) : 0),
+        "us_per_run_plain": .number(usPerPlainRun),
+        "us_per_run": .number(usPerRun), "us_per_unit": .number(usPerRun),
+        "entries_per_run": .integer(Int64(entriesPerRun)),
+        "us_per_entry": .number((usPerRun - usPerPlainRun) / entries),
+        "us_per_entry_whole_run": .number(usPerRun / entries),
         "replay_steps": .integer(Int64(steps)),
         "replay_us_per_step": replay.objectValue?["us_per_unit"] ?? 0,
+        "plain_run_us_per_step": live.objectValue?["us_per_unit"] ?? 0,
+        "verify_us_per_step": verify.objectValue?["us_per_unit"] ?? 0,
         "checks": .object(checks.values), "ok": .bool(checks.ok),
     ])
+}
+
+/// Times one call of `body`, in seconds.
+func timed<Value>(_ body: () async -> Value) async -> (Value, Double) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let value = await body()
+    return (value, seconds(clock.now - start))
 }

@@ -40,6 +40,11 @@ struct JournalSealingTests {
             #expect(chain.headHash == hash, "entry \(position)")
             let stored = try JSONValue(parsing: String(decoding: record.bytes, as: UTF8.self)).objectValue ?? [:]
             #expect(JournalChain.hash(of: stored, after: previous) == hash, "entry \(position): hash(of:after:)")
+            // Verification's shortcut, hashing the record's bytes, answers only with the same hash.
+            let shortcut = record.bytes.withUnsafeBufferPointer {
+                JournalChain.canonicalRecordHash($0, after: previous)
+            }
+            #expect(shortcut == nil || shortcut == hash, "entry \(position): canonicalRecordHash")
             records.append(record)
         }
         let verification = JournalChain.verify(records, knownVersion: version)
@@ -81,6 +86,30 @@ struct JournalSealingTests {
         var generator = SplitMix64(seed: 0x5EA1)
         let entries = (0..<300).map { _ in Self.randomObject(depth: 0, using: &generator) }
         try Self.checkChain(entries)
+    }
+
+    @Test("Sealing members with extra ones set in them writes what sealing the merged object writes")
+    func membersWithExtras() throws {
+        var generator = SplitMix64(seed: 0xADD5)
+        var merged = JournalChain()
+        var split = JournalChain()
+        for index in 0..<200 {
+            var members = Self.randomObject(depth: 0, using: &generator)
+            // Now and then the entry already holds a member the extras replace.
+            if index % 3 == 0 { members["kind"] = "replaced" }
+            let extra: [(key: String, value: JSONValue)] = [
+                ("kind", .string("k\(index % 7)")), ("at", Self.randomValue(depth: 2, using: &generator)),
+            ]
+            var object = members
+            for (key, value) in extra { object[key] = value }
+            let expected = try merged.append(.object(object))
+            let record = try split.append(members, adding: extra)
+            #expect(record == expected, "entry \(index)")
+            #expect(split.headHash == merged.headHash, "entry \(index)")
+        }
+        #expect(throws: JournalChainError.self) { try split.append(["hash": 1], adding: [("kind", "x")]) }
+        #expect(throws: JournalChainError.self) { try split.append([:], adding: [("position", 1)]) }
+        #expect(split.count == 200)
     }
 
     @Test("An entry carrying an envelope field is refused wherever the field sorts, naming the first one")

@@ -180,6 +180,26 @@ extension CanonicalJSONWriter {
         var sorted: [SortedMember] = []
         sorted.reserveCapacity(members.count)
         for (key, value) in members where key != excluded { sorted.append((sortPrefix(key), key, value)) }
+        return sort(sorted)
+    }
+
+    /// The members and `extra` in RFC 8785 order, as one object in which `extra`'s members replace same-named ones:
+    /// the object `members` with `extra` set in it, without building that dictionary.
+    static func sorted(_ members: [String: JSONValue], adding extra: [(key: String, value: JSONValue)])
+        -> [SortedMember]
+    {
+        var sorted: [SortedMember] = []
+        sorted.reserveCapacity(members.count + extra.count)
+        for (key, value) in members where !extra.contains(where: { $0.key == key }) {
+            sorted.append((sortPrefix(key), key, value))
+        }
+        for (key, value) in extra { sorted.append((sortPrefix(key), key, value)) }
+        return sort(sorted)
+    }
+
+    /// `members` sorted by ``precedes(_:_:)``.
+    private static func sort(_ members: [SortedMember]) -> [SortedMember] {
+        var sorted = members
         guard sorted.count > 1 else { return sorted }
         if sorted.count > 16 {
             sorted.sort(by: precedes)

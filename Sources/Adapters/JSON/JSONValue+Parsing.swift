@@ -51,7 +51,8 @@ struct JSONTextParser {
     private struct Frame {
         var isObject: Bool
         var elements: [JSONValue] = []
-        var members: [String: JSONValue] = [:]
+        /// An object's members in text order; the dictionary is built once, at its final size, when it closes.
+        var members: [(String, JSONValue)] = []
         var key: String = ""
     }
 
@@ -122,7 +123,7 @@ struct JSONTextParser {
                 let top = stack.count - 1
                 let next: UInt8? = index < bytes.count ? bytes[index] : nil
                 if stack[top].isObject {
-                    stack[top].members[stack[top].key] = value
+                    stack[top].members.append((stack[top].key, value))
                     if next == ASCII.comma {
                         index += 1
                         stack[top].key = try parseKey(afterComma: true)
@@ -130,7 +131,8 @@ struct JSONTextParser {
                         continue parsing
                     } else if next == ASCII.closeBrace {
                         index += 1
-                        value = .object(stack.removeLast().members)
+                        // A repeated key: the last value wins.
+                        value = .object(Dictionary(stack.removeLast().members) { _, last in last })
                     } else {
                         throw unexpected(next, expected: "',' or '}' after object member")
                     }

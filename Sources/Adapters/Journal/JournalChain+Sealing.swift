@@ -23,15 +23,18 @@ extension JournalChain {
     /// - Returns: The stored bytes and the entry's hash, or `nil` when the entry carries an envelope field.
     static func seal(
         _ members: [String: JSONValue],
+        adding extra: [(key: String, value: JSONValue)] = [],
         version: Int64,
         position: Int,
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
         var output: [UInt8] = []
-        output.reserveCapacity(32 + 96 + 48 * members.count)
+        output.reserveCapacity(32 + 160 + 48 * members.count)
         previous.appendBytes(to: &output)
         var writer = CanonicalJSONWriter(output: output, recordsPatches: true)
-        let sorted = CanonicalJSONWriter.sorted(members, without: nil)
+        let sorted =
+            extra.isEmpty
+            ? CanonicalJSONWriter.sorted(members, without: nil) : CanonicalJSONWriter.sorted(members, adding: extra)
         var hashOffset = 0
         var hashAfterComma = false
         var written = 0
@@ -87,7 +90,9 @@ extension JournalChain {
 
         let hash = writer.output.withUnsafeBytes { SHA256.hash($0) }
         if writer.keyOrdersDiffer {
-            return (storedBytes(members, version: version, position: position, previous: previous, hash: hash), hash)
+            var merged = members
+            for (key, value) in extra { merged[key] = value }
+            return (storedBytes(merged, version: version, position: position, previous: previous, hash: hash), hash)
         }
         let bytes = assemble(writer, hash: hash, at: hashOffset, afterComma: hashAfterComma)
         return (bytes, hash)

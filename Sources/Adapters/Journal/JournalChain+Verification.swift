@@ -36,6 +36,57 @@ extension JournalChain {
         expectedCount: Int? = nil,
         expectedHeadHash: SHA256Digest? = nil
     ) -> JournalVerification {
+        walk(
+            records,
+            genesis: genesis,
+            knownVersion: knownVersion,
+            expectedCount: expectedCount,
+            expectedHeadHash: expectedHeadHash
+        ) { _, _ in }
+    }
+
+    /// Verifies `records` as ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)`` does and returns each
+    /// entry's members (envelope included) from the same walk: a reader that goes on to use the entries parses each
+    /// record once.
+    ///
+    /// - Parameters:
+    ///   - records: The journal's records from position 0, in stored order.
+    ///   - genesis: The hash the first entry chains from.
+    ///   - knownVersion: The highest entry format version the caller understands.
+    /// - Returns: The chain that continues the records, and each entry's members, in order.
+    /// - Throws: ``JournalFault`` naming the first bad entry.
+    package static func read(
+        _ records: [JournalRecord],
+        genesis: SHA256Digest = .zero,
+        knownVersion: Int64 = JournalChain.formatVersion
+    ) throws(JournalFault) -> (chain: JournalChain, entries: [[String: JSONValue]]) {
+        var entries: [[String: JSONValue]] = []
+        entries.reserveCapacity(records.count)
+        let verification = walk(
+            records,
+            genesis: genesis,
+            knownVersion: knownVersion,
+            expectedCount: nil,
+            expectedHeadHash: nil
+        ) { _, members in entries.append(members) }
+        switch verification {
+        case .verified(let count, let headHash):
+            return (JournalChain(genesis: genesis, headHash: headHash, count: count), entries)
+        case .failed(let fault):
+            throw fault
+        }
+    }
+
+    /// The walk behind ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)``, handing each entry's
+    /// members to `visit` once its hash and position are checked.
+    private static func walk(
+        _ records: [JournalRecord],
+        genesis: SHA256Digest,
+        knownVersion: Int64,
+        expectedCount: Int?,
+        expectedHeadHash: SHA256Digest?,
+        visit: (Int, [String: JSONValue]) -> Void
+    ) -> JournalVerification {
         var walk = ChainWalk(records: records, knownVersion: knownVersion)
         var hashes: [SHA256Digest] = []
         hashes.reserveCapacity(records.count)
@@ -69,6 +120,7 @@ extension JournalChain {
                 )
             }
             hashes.append(entry.hash)
+            visit(index, entry.members)
         }
         let count = records.count
         if let expectedCount, count != expectedCount {
@@ -193,7 +245,11 @@ private struct ChainWalk {
         guard case .string(let hashText)? = members["hash"], let hash = SHA256Digest(hex: hashText) else {
             throw unparseable("the entry's 'hash' is not 64 lower-case hexadecimal digits")
         }
-        let computed = JournalChain.hash(of: members, after: previousHash)
+        // A record in canonical form (every record this library writes without doubles, integers beyond 2⁵³ or
+        // `\u00xx` escapes) hashes straight from its bytes; any other is re-serialised from its parsed members.
+        let computed =
+            records[index].bytes.withUnsafeBufferPointer { JournalChain.canonicalRecordHash($0, after: previousHash) }
+            ?? JournalChain.hash(of: members, after: previousHash)
         guard computed == hash else {
             throw JournalFault(
                 kind: .altered,

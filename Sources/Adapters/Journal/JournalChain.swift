@@ -48,6 +48,13 @@ public struct JournalChain: Hashable, Sendable {
         count = 0
     }
 
+    /// Creates a chain at a head already verified.
+    init(genesis: SHA256Digest, headHash: SHA256Digest, count: Int) {
+        self.genesis = genesis
+        self.headHash = headHash
+        self.count = count
+    }
+
     /// Creates a chain that continues stored records, after verifying them.
     ///
     /// - Parameters:
@@ -101,6 +108,40 @@ public struct JournalChain: Hashable, Sendable {
         guard let (bytes, hash) = JournalChain.seal(members, version: version, position: count, after: headHash) else {
             try JournalChain.refuseEnvelopeFields(in: members)
             preconditionFailure("sealing refused an entry without envelope fields")
+        }
+        let record = JournalRecord(position: count, bytes: bytes)
+        headHash = hash
+        count += 1
+        return record
+    }
+
+    /// Seals the entry made of `members` with `extra` set in it, as ``append(_:version:)`` seals
+    /// `.object(members)` after `members[key] = value` for each of `extra`, without building that dictionary (a run
+    /// adds its entry's `kind` and `at` to the kind's fields this way).
+    ///
+    /// - Parameters:
+    ///   - members: The entry's members, without the ``envelopeFields``.
+    ///   - extra: Members to set in the entry, replacing any of the same name; their keys must differ.
+    ///   - version: The entry format version to write, at least 1.
+    /// - Returns: The record.
+    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
+    package mutating func append(
+        _ members: [String: JSONValue],
+        adding extra: [(key: String, value: JSONValue)],
+        version: Int64 = JournalChain.formatVersion
+    ) throws(JournalChainError) -> JournalRecord {
+        guard version >= 1,
+            let (bytes, hash) = JournalChain.seal(
+                members,
+                adding: extra,
+                version: version,
+                position: count,
+                after: headHash
+            )
+        else {
+            var merged = members
+            for (key, value) in extra { merged[key] = value }
+            return try append(.object(merged), version: version)
         }
         let record = JournalRecord(position: count, bytes: bytes)
         headHash = hash

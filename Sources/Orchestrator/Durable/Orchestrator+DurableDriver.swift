@@ -10,7 +10,7 @@ extension Orchestrator {
         sharedBudget: SharedBudget?
     ) async -> ExecutionReport {
         let policyJSON = RunJournalEntry.encode(start.policy)
-        let policyHash = SHA256.hash(policyJSON.canonicalJSONBytes())
+        let policyHash = RunJournalEntry.policyHash(start.policy)
         do throws(DurableRunError) {
             let loaded = try await Self.load(journal)
             if !loaded.entries.isEmpty {
@@ -91,7 +91,7 @@ extension Orchestrator {
         } catch {
             throw DurableRunError(code: .corruptJournal, journal: journal.id, position: 0, message: error.message)
         }
-        let policyHash = SHA256.hash(RunJournalEntry.encode(policy).canonicalJSONBytes())
+        let policyHash = RunJournalEntry.policyHash(policy)
         var decision: ApprovalDecision?
         if case .resume(let given) = mode {
             decision = given

@@ -35,9 +35,10 @@ extension RunJournal {
         of id: JournalID
     ) throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
         let chain: JournalChain
-        var entries: [RunJournalEntry] = []
+        var members: [[String: JSONValue]]
         do {
-            chain = try JournalChain(continuing: records)
+            // One walk verifies the chain and parses each record once; the members are then read as entries.
+            (chain, members) = try JournalChain.read(records)
         } catch {
             throw DurableRunError(
                 code: error.kind == .unknownVersion ? .unsupportedVersion : .corruptJournal,
@@ -46,24 +47,17 @@ extension RunJournal {
                 message: "\(error.description): this library reads entry format version \(JournalChain.formatVersion)"
             )
         }
-        for record in records {
+        var entries: [RunJournalEntry] = []
+        entries.reserveCapacity(members.count)
+        for position in members.indices {
+            // Taken out of the array, the entry's dictionary is the only reference to its storage: dropping the
+            // envelope members then edits it in place instead of copying it.
+            let entry = members[position]
+            members[position] = [:]
             do {
-                let members = try JournalChain.readEntry(record)
-                entries.append(try RunJournalEntry(members: members, position: record.position))
-            } catch let error as RunJournalEntry.EntryReadError {
-                throw DurableRunError(
-                    code: .corruptJournal,
-                    journal: id,
-                    position: record.position,
-                    message: error.message
-                )
+                entries.append(try RunJournalEntry(members: consume entry, position: position))
             } catch {
-                throw DurableRunError(
-                    code: .unsupportedVersion,
-                    journal: id,
-                    position: record.position,
-                    message: "\(error)"
-                )
+                throw DurableRunError(code: .corruptJournal, journal: id, position: position, message: error.message)
             }
         }
         return (chain, entries)

@@ -72,9 +72,15 @@ package struct RunJournalEntry: Hashable, Sendable {
     /// The entry as the chain seals it.
     package var jsonValue: JSONValue {
         var members = fields
+        members.reserveCapacity(fields.count + 2)
         members["kind"] = .string(kind.rawValue)
         members["at"] = .integer(at.rawValue)
         return .object(members)
+    }
+
+    /// The members the entry adds to its fields when sealed: `kind` and `at` (``jsonValue`` without the dictionary).
+    package var sealedMembers: [(key: String, value: JSONValue)] {
+        [("kind", .string(kind.rawValue)), ("at", .integer(at.rawValue))]
     }
 
     /// Reads an entry from a record's members (envelope fields are dropped).
@@ -95,9 +101,12 @@ package struct RunJournalEntry: Hashable, Sendable {
             throw EntryReadError(position: position, message: "\(text) entry has no integer 'at'")
         }
         var fields = members
-        for key in JournalChain.envelopeFields.union(["kind", "at"]) { fields[key] = nil }
+        for key in Self.nonFieldKeys { fields[key] = nil }
         self.init(kind, at: Nanoseconds(rawValue: at), fields)
     }
+
+    /// The members an entry's `fields` leave out: the envelope, `kind` and `at`.
+    private static let nonFieldKeys = ["version", "position", "previousHash", "hash", "kind", "at"]
 
     /// An entry that could not be read.
     package struct EntryReadError: Error {

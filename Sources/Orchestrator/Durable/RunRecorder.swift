@@ -136,7 +136,9 @@ final class RunRecorder: Sendable {
         let records: [JournalRecord]
         do {
             records = try chain.withLock { chain throws(JournalChainError) in
-                try entries.map { entry throws(JournalChainError) in try chain.append(entry.0.jsonValue) }
+                try entries.map { entry throws(JournalChainError) in
+                    try chain.append(entry.0.fields, adding: entry.0.sealedMembers)
+                }
             }
         } catch {
             throw DurableRunError(code: .corruptJournal, journal: journal.id, message: "cannot seal an entry: \(error)")

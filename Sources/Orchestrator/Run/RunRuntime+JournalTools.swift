@@ -102,7 +102,8 @@ extension RunRuntime {
         return journaled(probe, ended: .ended) { machine, time, fed, _ in
             let result: Result<JSONValue, any Error>
             if let fed {
-                if let error = try? fed.decode(ErrorRecord.self, "error") {
+                // Most calls succeed: look for the field before decoding (a failed decode builds an error text).
+                if fed.fields["error"] != nil, let error = try? fed.decode(ErrorRecord.self, "error") {
                     result = .failure(JournaledError.rethrowable(error))
                 } else {
                     result = .success(fed.fields["output"] ?? .null)

@@ -1,0 +1,87 @@
+import AgentAdapters
+import AgentPolicy
+
+// The hot path of a journaled run encodes a plan, a step result, a review decision and a stop reason per run (a step
+// result per step), and the policy per run. `JSONValueEncoder` goes through `Encoder` containers, boxes and
+// existentials for each (about 3–5 µs apiece); these overloads build the same `JSONValue` directly. Swift picks
+// them over the generic `encode(_:)` wherever the static type matches, so every call site benefits unchanged.
+// `JournalEncodingTests` checks each against `JSONValueEncoder` value for value.
+extension RunJournalEntry {
+    /// A plan as `JSONValueEncoder` encodes it.
+    package static func encode(_ steps: [AgentStep]) -> JSONValue {
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(steps.count)
+        for step in steps { elements.append(encode(step)) }
+        return .array(elements)
+    }
+
+    /// A step as its synthesized `Encodable` conformance writes it: `input`, `label` when present, `index`,
+    /// `revision`.
+    package static func encode(_ step: AgentStep) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        members.reserveCapacity(4)
+        members["input"] = step.input
+        if let label = step.label { members["label"] = .string(label) }
+        members["index"] = .integer(Int64(step.index))
+        members["revision"] = .integer(Int64(step.revision))
+        return .object(members)
+    }
+
+    /// A step result: `output` and `followUpSteps`.
+    package static func encode(_ result: StepResult) -> JSONValue {
+        .object(["output": result.output, "followUpSteps": encode(result.followUpSteps)])
+    }
+
+    /// A review decision as its synthesized `Encodable` conformance writes it: the case name holding an object of
+    /// the case's labelled values (an absent optional left out).
+    package static func encode(_ decision: ReviewDecision) -> JSONValue {
+        switch decision {
+        case .accept(let output):
+            var payload: [String: JSONValue] = [:]
+            if let output { payload["output"] = output }
+            return .object(["accept": .object(payload)])
+        case .revise(let feedback): return .object(["revise": .object(["feedback": feedback])])
+        case .reject(let reason): return .object(["reject": .object(["reason": .string(reason)])])
+        }
+    }
+
+    /// A stop reason: its flat `kind` object; the cases with a nested record take the generic path.
+    package static func encode(_ reason: StopReason) -> JSONValue {
+        switch reason {
+        case .completed, .cancelled, .shutdown: return .object(["kind": .string(reason.code)])
+        case .rejected(let text): return .object(["kind": .string(reason.code), "reason": .string(text)])
+        case .timedOut(let timeout):
+            return .object(["kind": .string(reason.code), "timeoutNanoseconds": .integer(timeout.rawValue)])
+        case .awaitingApproval(let tool, let callID):
+            return .object(["kind": .string(reason.code), "tool": .string(tool), "callID": .string(callID)])
+        case .nodeFailed(let node): return .object(["kind": .string(reason.code), "node": .string(node)])
+        case .policyViolation, .agentFailed, .toolFailed, .invalidPolicy, .journalFailed:
+            return (try? JSONValueEncoder().encode(reason)) ?? .null
+        }
+    }
+
+    /// A policy's JSON, from a one-entry cache: runs under one policy encode it once.
+    package static func encode(_ policy: StrictPolicy) -> JSONValue { PolicyEncoding.of(policy).json }
+
+    /// SHA-256 of a policy's RFC 8785 form, from the same cache.
+    package static func policyHash(_ policy: StrictPolicy) -> SHA256Digest { PolicyEncoding.of(policy).hash }
+}
+
+/// A policy's JSON and hash, computed once for the last policy seen (the cache is keyed on the whole policy value,
+/// so an equal policy gets the same bytes and a different one is encoded afresh).
+struct PolicyEncoding: Sendable {
+    var policy: StrictPolicy
+    var json: JSONValue
+    var hash: SHA256Digest
+
+    private static let last = LockedState<PolicyEncoding?>(nil)
+
+    /// The encoding of `policy`.
+    static func of(_ policy: StrictPolicy) -> PolicyEncoding {
+        if let cached = last.withLock({ $0 }), cached.policy == policy { return cached }
+        let json = (try? JSONValueEncoder().encode(policy)) ?? .null
+        let encoding = PolicyEncoding(policy: policy, json: json, hash: SHA256.hash(json.canonicalJSONBytes()))
+        last.withLock { $0 = encoding }
+        return encoding
+    }
+}
