@@ -290,6 +290,42 @@ func runAllWorkloads() async throws {
         ])
     }
 
+    // W6d: 1,000 concurrent runs, each awaiting a 10 s sleep under a 100 ms timeout; lateness is each run's time
+    // until return beyond its timeout, measured from just before its own call.
+    try await run("W6d-timeout-many") {
+        let size = 1_000
+        let agent = ClosureAgent(name: "sleeper") { _, _ in
+            try await Task.sleep(for: .seconds(10))
+            return "late"
+        }
+        let policy = try StrictPolicy(timeout: .milliseconds(100))
+        let results = await withTaskGroup(of: (RunStatus, Double).self) { group in
+            for _ in 0..<size {
+                group.addTask {
+                    let (report, elapsed) = await timeUntilReturn {
+                        await orchestrator.run(agent, task: nil, policy: policy)
+                    }
+                    return (report.status, elapsed)
+                }
+            }
+            var results: [(RunStatus, Double)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        let lateness = results.map { max(0, $0.1 - 0.1) * 1e3 }.sorted()
+        func percentile(_ p: Double) -> Double { lateness[min(lateness.count - 1, Int(Double(lateness.count) * p))] }
+        var checks = Checks()
+        checks.expect("timed_out", results.filter { $0.0 == .timedOut }.count, equals: size)
+        checks.require(percentile(0.99) <= 10)
+        emit([
+            "workload": "W6d-timeout-many", "size": .integer(Int64(size)), "reps": 1,
+            "lateness_ms": .object([
+                "p50": .number(percentile(0.5)), "p99": .number(percentile(0.99)), "max": .number(lateness.last ?? 0),
+            ]),
+            "checks": .object(checks.values), "ok": .bool(checks.ok),
+        ])
+    }
+
     // W6c (informative): four busy-looping agents at once on a 2-core machine, each under a 100 ms timeout. With
     // agent code on dedicated threads every run still returns at its deadline.
     try await run("W6c-timeout-busy-x4") {

@@ -173,23 +173,23 @@ extension Orchestrator {
             await drive(agent, runtime)
             runtime.agentWorkEnded()
         }
+        if let timer = runtime.time.deadlineTimer, let ticket = timer.schedule(runtime, at: runtime.deadline) {
+            await withTaskCancellationHandler {
+                await runtime.waitForTermination()
+            } onCancel: {
+                runtime.terminate(.cancelled)
+            }
+            timer.cancel(ticket)
+            work.cancel()
+            return
+        }
+        // An injected clock: a sleeper on it until the deadline, beside the wait.
         let time = runtime.time
         let deadline = runtime.deadline
-        let timeout = Nanoseconds(deadline - runtime.start)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 do { try await time.sleepUntil(deadline) } catch { return }
-                // The run ends at its deadline: the report says so whatever the delay in waking this task.
-                let violation = PolicyViolation(
-                    limit: .timeout,
-                    limitValue: timeout.rawValue,
-                    attempted: timeout.rawValue
-                )
-                runtime.terminate(
-                    .timedOut(timeout: timeout),
-                    violation: violation,
-                    at: deadline - runtime.start
-                )
+                runtime.expire()
             }
             await withTaskCancellationHandler {
                 await runtime.waitForTermination()

@@ -53,8 +53,10 @@ public actor Orchestrator {
     nonisolated let ids: ExecutionIDGenerator
     nonisolated let hub = EventHub()
     nonisolated let agentThreads: AgentThreadPool?
-    /// Runs admitted and not yet retired, and whether new runs are admitted (see ``shutdown()``).
-    var runs = RunTable()
+    /// Runs admitted and not yet retired, and whether new runs are admitted (see ``shutdown()``). In a lock rather
+    /// than in the actor's isolation, so that admitting and retiring a run costs no executor hop (two per run, and
+    /// contended when many runs end at once).
+    nonisolated let runs = LockedState(RunTable())
 
     /// Creates an orchestrator.
     ///
@@ -104,25 +106,36 @@ public actor Orchestrator {
     /// until agent code they abandoned (a busy loop that ignores cancellation) has returned, so no work of this
     /// orchestrator outlives the call. Calling it again waits the same way; it never throws.
     public func shutdown() async {
-        let inFlight = runs.beginShutdown()
+        let inFlight = runs.withLock { $0.beginShutdown() }
         for run in inFlight { run.terminate(.shutdown) }
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            runs.waitUntilEmpty(waiter)?.resume()
+            runs.withLock { $0.waitUntilEmpty(waiter) }?.resume()
         }
-        for run in runs.takeAbandoned() { await run.waitForAgentWork() }
+        for run in runs.withLock({ $0.takeAbandoned() }) { await run.waitForAgentWork() }
     }
 
     /// Whether ``shutdown()`` has been called.
-    public var isShutDown: Bool { !runs.acceptsRuns }
+    public var isShutDown: Bool { !runs.withLock { $0.acceptsRuns } }
 
     /// Admits a run unless the orchestrator is shutting down.
-    func admit(_ run: RunRuntime) -> Bool { runs.admit(run) }
+    nonisolated func admit(_ run: RunRuntime) async -> Bool { runs.withLock { $0.admit(run) } }
 
     /// Retires a run whose report is made; keeps it while agent code it abandoned still runs.
-    func retire(_ run: RunRuntime) { runs.retire(run)?.resume() }
+    ///
+    /// Whether agent code has ended is read from each run before the table's lock is taken (the run has a lock of
+    /// its own), and abandoned runs whose code has ended meanwhile are forgotten here.
+    nonisolated func retire(_ run: RunRuntime) async {
+        let ended = run.hasAgentWorkEnded
+        let (waiters, abandoned) = runs.withLock { table in
+            (table.retire(run, agentWorkEnded: ended), table.abandonedRuns)
+        }
+        waiters?.resume()
+        let finished = abandoned.filter(\.hasAgentWorkEnded)
+        if !finished.isEmpty { runs.withLock { $0.forget(finished) } }
+    }
 }
 
-/// The orchestrator's table of runs: a value, so its rules are tested without the actor.
+/// The orchestrator's table of runs: a value, so its rules are tested without the lock.
 struct RunTable: Sendable {
     private(set) var acceptsRuns = true
     private var inFlight: [ObjectIdentifier: RunRuntime] = [:]
@@ -136,13 +149,25 @@ struct RunTable: Sendable {
     }
 
     /// Removes a finished run; returns the waiter to resume when the table became empty during shutdown.
-    mutating func retire(_ run: RunRuntime) -> ResumeAll? {
+    ///
+    /// - Parameters:
+    ///   - run: The run whose report is made.
+    ///   - agentWorkEnded: Whether its agent code has returned; if not, the run is kept as abandoned.
+    /// - Returns: The `shutdown()` callers to resume, if the table became empty during shutdown.
+    mutating func retire(_ run: RunRuntime, agentWorkEnded: Bool) -> ResumeAll? {
         inFlight[ObjectIdentifier(run)] = nil
-        if !run.hasAgentWorkEnded { abandoned[ObjectIdentifier(run)] = run }
-        abandoned = abandoned.filter { !$0.value.hasAgentWorkEnded }
+        if !agentWorkEnded { abandoned[ObjectIdentifier(run)] = run }
         guard inFlight.isEmpty, !emptyWaiters.isEmpty else { return nil }
         defer { emptyWaiters = [] }
         return ResumeAll(emptyWaiters)
+    }
+
+    /// The runs kept because their agent code may still be running.
+    var abandonedRuns: [RunRuntime] { abandoned.isEmpty ? [] : Array(abandoned.values) }
+
+    /// Forgets abandoned runs whose agent code has ended.
+    mutating func forget(_ runs: [RunRuntime]) {
+        for run in runs { abandoned[ObjectIdentifier(run)] = nil }
     }
 
     /// Stops admitting runs; returns the runs in flight.

@@ -182,11 +182,16 @@ struct EventBufferState: Sendable {
         return reader.map { ReaderWakeUp(reader: $0, events: []) }
     }
 
+    /// Hands the buffered events over: the array itself when nothing was dropped from its front (the common case,
+    /// O(1) under the lock, so the reader and the runs delivering contend for as short a time as possible), a copy of
+    /// the unread part otherwise.
     private mutating func takeBuffered() -> [OrchestrationEvent] {
-        defer {
-            buffer.removeAll(keepingCapacity: true)
-            head = 0
+        defer { head = 0 }
+        guard head > 0 else {
+            defer { buffer = [] }
+            return buffer
         }
+        defer { buffer.removeAll(keepingCapacity: true) }
         return Array(buffer[head...])
     }
 }

@@ -178,6 +178,14 @@ final class RunRuntime: AgentContextBackend, Sendable {
         }
     }
 
+    /// Ends the run at its deadline: the report says so whatever the delay in noticing it, the run lasting exactly
+    /// its timeout.
+    func expire() {
+        let timeout = Nanoseconds(deadline - start)
+        let violation = PolicyViolation(limit: .timeout, limitValue: timeout.rawValue, attempted: timeout.rawValue)
+        terminate(.timedOut(timeout: timeout), violation: violation, at: deadline - start)
+    }
+
     /// Suspends until the run has terminated.
     func waitForTermination() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in

@@ -4,10 +4,15 @@
 struct TimeSource: Sendable {
     let now: @Sendable () -> Duration
     let sleepUntil: @Sendable (Duration) async throws -> Void
+    /// The orchestrator's one deadline timer when the clock is a real one (`ContinuousClock`, `SuspendingClock`);
+    /// `nil` for any other clock, whose runs each sleep on it until their deadline.
+    let deadlineTimer: DeadlineTimer?
 
     init<C: Clock<Duration>>(_ clock: C) {
         let reference = clock.now
-        now = { reference.duration(to: clock.now) }
+        let now: @Sendable () -> Duration = { reference.duration(to: clock.now) }
+        self.now = now
         sleepUntil = { offset in try await clock.sleep(until: reference.advanced(by: offset), tolerance: nil) }
+        deadlineTimer = C.self == ContinuousClock.self || C.self == SuspendingClock.self ? DeadlineTimer(now: now) : nil
     }
 }
