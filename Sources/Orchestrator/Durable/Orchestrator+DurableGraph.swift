@@ -247,11 +247,16 @@ extension Orchestrator {
         }
         var metadata: [String: JSONValue] = [:]
         if case .object(let members)? = first.fields["metadata"] { metadata = members }
+        let resumedAt = await GraphRecorder.resumedAt(loaded.entries) { node, attempt in
+            guard let id = JournalID(rawValue: "\(journal.id.rawValue).\(node).\(attempt)") else { return nil }
+            return try? await Self.load(RunJournal(store: journal.store, id: id)).entries.last?.at
+        }
         let recorder = GraphRecorder(
             journal: journal,
             entries: loaded.entries,
             chain: loaded.chain,
             isReplay: isReplay,
+            resumedAt: resumedAt,
             time: time
         )
         let events = GraphEventEmitter(

@@ -201,13 +201,22 @@ extension Orchestrator {
                 nodeRetryPolicies: retryPolicies,
                 outputNode: graph.outputNode,
                 onEvent: { event in
+                    // Journaled first: a listener that reacts to the event finds the decision recorded.
+                    if let durable {
+                        if case .nodeStarted(let node, let attempt, _) = event, let plan = plans[node] {
+                            // The executor announces starts in start order: the journal holds them in that order.
+                            let candidate = plan.pick(attempt: attempt, attemptsPerAgent: max(1, plan.attemptsPerAgent))
+                            durable.recordStart(node: node, attempt: attempt, agent: candidate.agent.name)
+                        } else {
+                            durable.observe(event)
+                        }
+                    }
                     events.emit(event)
-                    durable?.observe(event)
                 }
             ),
             clock: clock
         )
-        let execution: TaskGraphReport<JSONValue>
+        var execution: TaskGraphReport<JSONValue>
         do {
             execution = try await executor.run(graph.taskGraph) { (invocation: NodeInvocation<JSONValue>) in
                 guard let plan = plans[invocation.node] else { throw CancellationError() }
@@ -301,14 +310,6 @@ extension Orchestrator {
         }
 
         let recorded = state.withLock { $0 }
-        var ledger = runBudget.ledger.lines
-        ledger.append(
-            BudgetLine(
-                budget: "timeNanoseconds",
-                limit: Nanoseconds(policy.timeout).rawValue,
-                used: execution.durationNanoseconds.rawValue
-            )
-        )
         let stopReason: StopReason
         switch execution.status {
         case .succeeded: stopReason = .completed
@@ -319,6 +320,19 @@ extension Orchestrator {
             let failed = execution.nodes.first { $0.status == .failed || $0.status == .timedOut }
             stopReason = recorded.stopReason ?? .nodeFailed(node: failed?.id ?? "")
         }
+        if let durable {
+            durable.record(.graphFinished, node: nil, attempt: nil, ["stopReason": RunJournalEntry.encode(stopReason)])
+            // The report's times are the journal's, so a resumed or replayed graph reports the recorded ones.
+            execution = durable.retimed(execution, graph: graph.taskGraph)
+        }
+        var ledger = runBudget.ledger.lines
+        ledger.append(
+            BudgetLine(
+                budget: "timeNanoseconds",
+                limit: Nanoseconds(policy.timeout).rawValue,
+                used: execution.durationNanoseconds.rawValue
+            )
+        )
         var report = AgentGraphReport(
             executionID: events.executionID,
             status: stopReason.status,
@@ -338,7 +352,6 @@ extension Orchestrator {
             ledger: ledger
         )
         if let durable {
-            durable.record(.graphFinished, node: nil, attempt: nil, ["stopReason": RunJournalEntry.encode(stopReason)])
             await durable.flush()
             report.journalHeadHash = durable.headHash
         }
