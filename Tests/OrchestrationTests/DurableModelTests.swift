@@ -201,6 +201,66 @@ struct DurableModelTests {
         #expect(replayModel.callCount == 0)
     }
 
+    @Test("a crash during a model retry wait: the resume waits only what remains of it on the run's clock")
+    func retryWaitAcrossCrash() async throws {
+        try await withWatchdog("a model retry wait across a crash", seconds: 30) {
+            try await Self.retryWaitAcrossCrash()
+        }
+    }
+
+    private static func retryWaitAcrossCrash() async throws {
+        func busyModel() -> ScriptedModel {
+            ScriptedModel(turns: [
+                .failure(
+                    ModelError(code: .overloaded, model: "scripted", retryAfter: .milliseconds(100), message: "busy")
+                ),
+                .text("ok"),
+            ])
+        }
+        func retrying(_ model: ScriptedModel) -> ModelAgent<String> {
+            ModelAgent(name: "retry", model: model, retry: .modelCalls)
+        }
+        let clock = ManualClock()
+        let orchestrator = try makeOrchestrator(clock: clock)
+        let store = InMemoryCheckpointStore()
+        let id = JournalID(rawValue: "wait")!
+        async let running = orchestrator.run(
+            retrying(busyModel()),
+            task: "go",
+            journal: RunJournal(store: store, id: id)
+        )
+        await clock.waitForSleepers(count: 2)  // the run's deadline and the retry's wait
+        clock.advance(by: .milliseconds(100))
+        let full = await running
+        #expect(full.status == .succeeded)
+        let records = store.records(of: id, from: 0)
+        let entries = try records.map { try JournalChain.readEntry($0) }
+        let retry = try #require(entries.firstIndex { $0["kind"] == "modelCallRetrying" })
+        #expect(entries[retry]["due"] == .integer(100_000_000), "the wait's due instant is journaled")
+        // The process dies 60 ms into the wait, after something else was journaled then (a tool's progress).
+        var cut = Array(records[...retry])
+        var chain = try JournalChain(continuing: cut)
+        cut.append(
+            try chain.append(["kind": "toolProgress", "at": 60_000_000, "tool": "probe", "progress": 0.5])
+        )
+        let cutStore = InMemoryCheckpointStore()
+        try cutStore.append(cut, to: id, durability: .immediate)
+        let resumeClock = ManualClock()
+        let resumer = try makeOrchestrator(clock: resumeClock)
+        // The failed attempt is fed back from the journal: the model is asked once, after the wait.
+        let model = ScriptedModel(turns: [.text("ok")])
+        async let resuming = resumer.resume(retrying(model), journal: RunJournal(store: cutStore, id: id))
+        await resumeClock.waitForSleepers(count: 2)
+        // 40 ms remain of the wait: the second attempt starts then, at 100 ms on the run's clock, as it did.
+        resumeClock.advance(by: .milliseconds(40))
+        let resumed = try await resuming
+        #expect(resumed.status == .succeeded)
+        let attempts = resumed.steps.flatMap(\.modelCalls)
+        #expect(attempts.map(\.startNanoseconds) == [0, Nanoseconds(rawValue: 100_000_000)])
+        #expect(attempts.map(\.startNanoseconds) == full.steps.flatMap(\.modelCalls).map(\.startNanoseconds))
+        #expect(model.callCount == 1)
+    }
+
     @Test("a batch's intents are all stored before any of its bodies runs")
     func batchIntentsBeforeBodies() async throws {
         let store = InMemoryCheckpointStore()
