@@ -5,7 +5,7 @@ import AgentTaskGraph
 extension GraphRecorder {
     /// The executor's report with the journal's times: each attempt's start and end are its `nodeStarted` and
     /// `nodeAttemptFinished` readings, a node's end its `nodeSettled` reading, the duration the `graphFinished`
-    /// reading, and the critical path follows those end times.
+    /// (or this run's `graphPaused`) reading, and the critical path follows those end times.
     ///
     /// A resumed graph feeds back finished attempts without their time passing again, and a replay passes no time
     /// at all: reading the executor's clock would give other times than the recorded run's. The journal's readings
@@ -29,7 +29,12 @@ extension GraphRecorder {
                 report.nodes[index].endNanoseconds = settled
             }
         }
-        if let finished = time(of: .graphFinished, node: nil, attempt: nil) { report.durationNanoseconds = finished }
+        let pauses = entries.filter { $0.kind == .graphPaused }.count
+        if let end = time(of: .graphFinished, node: nil, attempt: nil)
+            ?? time(of: .graphPaused, node: nil, attempt: isReplay ? pauses : pauses + 1)
+        {
+            report.durationNanoseconds = end
+        }
         report.criticalPath = Self.criticalPath(of: report, graph: graph) ?? report.criticalPath
         return report
     }

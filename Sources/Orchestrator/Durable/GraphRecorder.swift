@@ -65,6 +65,8 @@ final class GraphRecorder: Sendable {
 
     let journal: RunJournal
     let isReplay: Bool
+    /// The approval decision this resume brings, for the node run its request's call id names.
+    let decision: ApprovalDecision?
     /// The journal's entries when the run began.
     let entries: [GraphJournalEntry]
     /// Where a resumed graph's clock continues: the latest reading the graph journal or the node journals of
@@ -82,9 +84,11 @@ final class GraphRecorder: Sendable {
         chain: JournalChain,
         isReplay: Bool,
         resumedAt: Nanoseconds,
+        decision: ApprovalDecision? = nil,
         time: TimeSource
     ) {
         self.journal = journal
+        self.decision = decision
         self.entries = entries
         self.isReplay = isReplay
         self.time = time
@@ -215,6 +219,32 @@ final class GraphRecorder: Sendable {
             return state.ready(in: endings)
         }
         for waiter in ready { waiter.resume() }
+    }
+
+    /// The decision for the run journaled in `nodeJournal`, if this resume brings one for it.
+    func decision(for nodeJournal: JournalID) -> ApprovalDecision? {
+        guard let decision, decision.request.callID.hasPrefix("\(nodeJournal.rawValue)#") else { return nil }
+        return decision
+    }
+
+    /// Records that the graph paused with `pending` node runs awaiting approval.
+    func recordPause(_ pending: [AgentGraphReport.PendingApproval]) {
+        let pauses = entries.filter { $0.kind == .graphPaused }.count
+        record(
+            .graphPaused,
+            node: nil,
+            attempt: pauses + 1,
+            [
+                "pending": .array(
+                    pending.map {
+                        [
+                            "node": .string($0.node), "attempt": .integer(Int64($0.attempt)),
+                            "tool": .string($0.request.tool), "callID": .string($0.request.callID),
+                        ]
+                    }
+                )
+            ]
+        )
     }
 
     /// Records that attempt `attempt` of node `node` starts, run by agent `agent` in its node journal.

@@ -77,7 +77,7 @@ extension Orchestrator {
                 chain: loaded.chain,
                 isReplay: graph.isReplay,
                 policyHash: SHA256.hash(RunJournalEntry.encode(policy).canonicalJSONBytes()),
-                decision: nil
+                decision: graph.decision(for: journal.id)
             )
             runtime = makeNodeRuntime(agent, first, policy, run, recorder, resumedAt: loaded.entries.last?.at ?? .zero)
             start = RunJournalEntry(.runStarted, at: .zero)
@@ -112,7 +112,7 @@ extension Orchestrator {
                 chain: loaded.chain,
                 isReplay: false,
                 policyHash: policyHash,
-                decision: nil
+                decision: graph.decision(for: journal.id)
             )
             runtime = makeNodeRuntime(agent, start, run.policy, run, recorder, resumedAt: .zero)
         }
@@ -124,6 +124,8 @@ extension Orchestrator {
             graph.fail(failure)
             return nil
         }
+        // Paused awaiting approval: the attempt has not ended; a resume continues it in its node journal.
+        if report.status == .awaitingApproval { return report }
         // Node ends reach the executor in the journaled order (a resume or replay re-takes the journaled decisions).
         await graph.awaitTurn(node: run.node, attempt: run.attempt)
         graph.record(
