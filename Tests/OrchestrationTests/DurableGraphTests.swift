@@ -297,6 +297,56 @@ struct DurableGraphTests {
         }
     }
 
+    @Test("fork continues a graph live from entry k under another policy; nodes before k are not executed again")
+    func fork() async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool(GraphEffects())])
+        let store = InMemoryCheckpointStore()
+        let parent = RunJournal(store: store, id: graphID)
+        let full = try await orchestrator.run(diamond(), task: "go", journal: parent, configuration: serial)
+        let records = store.records(of: graphID, from: 0)
+        let entries = try records.map { try JournalChain.readEntry($0) }
+        // Right after node a settled: a is before the fork point, b, c and d after it.
+        let k = try #require(entries.firstIndex { $0["kind"] == "nodeSettled" && $0["node"] == "a" }) + 1
+        let effects = GraphEffects()
+        let forker = try makeOrchestrator(tools: [countingTool(effects)])
+        let into = RunJournal(store: store, id: JournalID(rawValue: "gf")!)
+        let forked = try await forker.fork(
+            diamond(),
+            journal: parent,
+            at: k,
+            into: into,
+            policy: StrictPolicy(maxSteps: 20),
+            configuration: serial
+        )
+        #expect(forked.status == .succeeded)
+        #expect(forked.output == full.output)
+        #expect(forked.ledger.first { $0.budget == "steps" }?.limit == 20, "the new policy")
+        // The forked journal verifies and references the parent's head at k.
+        let forkRecords = store.records(of: into.id, from: 0)
+        #expect(JournalChain.verify(forkRecords, expectedHeadHash: forked.journalHeadHash).isVerified)
+        let start = try JournalChain.readEntry(forkRecords[0])
+        let parentHead = try JournalChain(continuing: Array(records[..<k])).headHash
+        #expect(start["forkedFrom"]?["headHash"] == .string(parentHead.description))
+        #expect(start["forkedFrom"]?["journal"] == "g")
+        #expect(start["forkedFrom"]?["position"] == .integer(Int64(k)))
+        // Node a ran before k: its run is the parent's, fed back; only b, c and d called tools.
+        #expect(effects.keys.count == 5)
+        #expect(effects.keys.allSatisfy { !$0.hasPrefix("g.a.") && !$0.hasPrefix("gf.a.") })
+        #expect(effects.keys.allSatisfy { $0.hasPrefix("gf.") }, "b, c and d ran live in the fork's node journals")
+        #expect(!store.journals().contains(JournalID(rawValue: "gf.a.1")!), "a is fed from the parent's journal")
+        #expect(forked.node("a")?.attempts == full.node("a")?.attempts)
+        // A fork into a journal with entries, or past the parent's end, is refused.
+        for (target, position) in [(into, k), (RunJournal(store: store, id: JournalID(rawValue: "gx")!), 999)] {
+            do {
+                _ = try await forker.fork(diamond(), journal: parent, at: position, into: target, policy: nil)
+                Issue.record("an invalid fork ran")
+            } catch {
+                guard case .journal(let failure) = error else { throw error }
+                #expect(failure.code == .invalidFork)
+            }
+        }
+    }
+
     @Test("a graph journal refuses another policy, and node ids that cannot name a journal")
     func refusals() async throws {
         let orchestrator = try makeOrchestrator(tools: [countingTool(GraphEffects())])

@@ -188,9 +188,12 @@ final class GraphRecorder: Sendable {
     /// Records the first failure.
     func fail(_ error: DurableRunError) { state.withLock { if $0.failure == nil { $0.failure = error } } }
 
-    /// The journal of attempt `attempt` of node `node`: `<graph journal id>.<node id>.<attempt>`.
+    /// The journal of attempt `attempt` of node `node`: the one its journaled `nodeStarted` entry names (a fork
+    /// names its parent's), else `<graph journal id>.<node id>.<attempt>`.
     func nodeJournal(_ node: String, attempt: Int) -> RunJournal? {
-        JournalID(rawValue: "\(journal.id.rawValue).\(node).\(attempt)").map {
+        let named = entries.first { $0.kind == .nodeStarted && $0.node == node && $0.attempt == attempt }?
+            .string("journal")
+        return JournalID(rawValue: named ?? "\(journal.id.rawValue).\(node).\(attempt)").map {
             RunJournal(store: journal.store, id: $0)
         }
     }

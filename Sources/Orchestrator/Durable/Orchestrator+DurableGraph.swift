@@ -311,7 +311,7 @@ extension Orchestrator {
     }
 
     /// Refuses node ids that cannot name a node journal.
-    private nonisolated func validateNodeJournals(
+    nonisolated func validateNodeJournals(
         _ graph: AgentGraph,
         journal: RunJournal
     ) throws(DurableGraphError) {
