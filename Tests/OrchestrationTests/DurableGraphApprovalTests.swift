@@ -177,9 +177,24 @@ struct DurableGraphApprovalTests {
         #expect(again.jsonText() == done.jsonText())
         #expect(payments.keys.count == 1)
 
-        // A crash at every record boundary after the approval: the payment runs at most once in all.
+        // A crash after the decision was journaled, after the approved call ran, and after the node ended: the
+        // payment runs once in all.
         let log = store.appended
-        for cut in pausedLog..<log.count {
+        let decoded = try log.map { ($0.0.rawValue, try JournalChain.readEntry($0.1)) }
+        func position(in journal: String, of kind: String, _ field: String, _ value: String) throws -> Int {
+            let index = decoded.indices.first { index in
+                let (id, entry) = decoded[index]
+                return index >= pausedLog && id == journal && entry["kind"] == .string(kind)
+                    && (field.isEmpty || entry[field] == .string(value))
+            }
+            return try #require(index, "no \(kind) in \(journal) after the pause") + 1
+        }
+        let cuts = [
+            pausedLog, try position(in: "ga.pay.1", of: "approvalDecided", "", ""),
+            try position(in: "ga.pay.1", of: "toolCallFinished", "tool", "payments.send"),
+            try position(in: "ga", of: "nodeAttemptFinished", "node", "pay"),
+        ]
+        for cut in cuts {
             let cutStore = InMemoryCheckpointStore()
             for (id, record) in log[..<cut] { try cutStore.append([record], to: id, durability: .immediate) }
             let (resumePayments, resumeWork) = (Calls(), Calls())

@@ -23,6 +23,13 @@ private final class OrderedStore: CheckpointStore {
     func append(_ records: [JournalRecord], to journal: JournalID, durability: JournalDurability) throws {
         try inner.append(records, to: journal, durability: durability)
         log.withLock { $0 += records.map { (journal, $0) } }
+        if journal == graphID {
+            let decisions = records.compactMap { record -> String? in
+                guard let members = try? JournalChain.readEntry(record) else { return nil }
+                return "\(members["kind"]?.jsonText() ?? "") \(members["node"]?.jsonText() ?? "")"
+            }
+            graphDecisions.withLock { $0.formUnion(decisions) }
+        }
         let ready = waiters.withLock { waiters in
             let ready = waiters.filter { holds($0.kind, node: $0.node) }
             waiters.removeAll { holds($0.kind, node: $0.node) }
@@ -35,12 +42,13 @@ private final class OrderedStore: CheckpointStore {
         []
     )
 
+    /// The graph journal's entries as `"<kind>" "<node>"` (JSON texts), each read once as it is appended.
+    private let graphDecisions = LockedState<Set<String>>([])
+
     /// Whether the graph journal holds an entry of `kind` about `node`.
     func holds(_ kind: String, node: String) -> Bool {
-        inner.records(of: graphID, from: 0).contains { record in
-            guard let members = try? JournalChain.readEntry(record) else { return false }
-            return members["kind"] == .string(kind) && members["node"] == .string(node)
-        }
+        let key = "\(JSONValue.string(kind).jsonText()) \(JSONValue.string(node).jsonText())"
+        return graphDecisions.withLock { $0.contains(key) }
     }
 
     /// Returns once the graph journal holds an entry of `kind` about `node`.
