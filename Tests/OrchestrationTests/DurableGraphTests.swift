@@ -1,6 +1,7 @@
 import AgentAdapters
 import AgentOrchestration
 import AgentPolicy
+import AgentTaskGraph
 import AgentTesting
 import Testing
 
@@ -22,6 +23,44 @@ private final class OrderedStore: CheckpointStore {
     func append(_ records: [JournalRecord], to journal: JournalID, durability: JournalDurability) throws {
         try inner.append(records, to: journal, durability: durability)
         log.withLock { $0 += records.map { (journal, $0) } }
+        if journal == graphID {
+            let decisions = records.compactMap { record -> String? in
+                guard let members = try? JournalChain.readEntry(record) else { return nil }
+                return "\(members["kind"]?.jsonText() ?? "") \(members["node"]?.jsonText() ?? "")"
+            }
+            graphDecisions.withLock { $0.formUnion(decisions) }
+        }
+        let ready = waiters.withLock { waiters in
+            let ready = waiters.filter { holds($0.kind, node: $0.node) }
+            waiters.removeAll { holds($0.kind, node: $0.node) }
+            return ready.map(\.continuation)
+        }
+        for waiter in ready { waiter.resume() }
+    }
+
+    private let waiters = LockedState<[(kind: String, node: String, continuation: CheckedContinuation<Void, Never>)]>(
+        []
+    )
+
+    /// The graph journal's entries as `"<kind>" "<node>"` (JSON texts), each read once as it is appended.
+    private let graphDecisions = LockedState<Set<String>>([])
+
+    /// Whether the graph journal holds an entry of `kind` about `node`.
+    func holds(_ kind: String, node: String) -> Bool {
+        let key = "\(JSONValue.string(kind).jsonText()) \(JSONValue.string(node).jsonText())"
+        return graphDecisions.withLock { $0.contains(key) }
+    }
+
+    /// Returns once the graph journal holds an entry of `kind` about `node`.
+    func wait(for kind: String, node: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = waiters.withLock { waiters in
+                if holds(kind, node: node) { return true }
+                waiters.append((kind, node, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 
     func records(of journal: JournalID, from position: Int) -> [JournalRecord] {
@@ -56,6 +95,55 @@ private func diamond(b: ScriptedAgent = worker("b")) -> AgentGraph {
 }
 
 private let serial = Orchestrator.GraphConfiguration(maxConcurrency: 1)
+private let concurrent = Orchestrator.GraphConfiguration(maxConcurrency: 2)
+
+/// A tool whose calls by `a` and `d` (which run alone) each take 1 ms of the manual clock, and which forces the
+/// order in which `b` and `c` (which run together) end: `c` works once `b`'s start is journaled, `b` once the
+/// executor has settled `c` (`cSettled`).
+private func pacedTool(
+    _ effects: GraphEffects,
+    store: OrderedStore,
+    clock: ManualClock,
+    cSettled: Arrivals
+) -> ClosureTool {
+    ClosureTool(name: "work", description: "Does one unit of work.") { arguments in
+        switch arguments["by"] {
+        case "c": await store.wait(for: "nodeStarted", node: "b")
+        case "b": await cSettled.wait(for: 1)
+        default: clock.advance(by: .milliseconds(1))
+        }
+        effects.add(ToolInvocation.current?.idempotencyKey ?? "none")
+        return ["done": arguments]
+    }
+}
+
+/// Runs (or resumes) the diamond with maxConcurrency 2 on a fresh manual clock, `c` ending before `b`.
+private func runPaced(_ store: OrderedStore, effects: GraphEffects) async throws -> AgentGraphReport {
+    let clock = ManualClock()
+    let cSettled = Arrivals()
+    let orchestrator = try makeOrchestrator(
+        tools: [pacedTool(effects, store: store, clock: clock, cSettled: cSettled)],
+        clock: clock
+    )
+    let stream = orchestrator.events()
+    return try await withThrowingTaskGroup(of: AgentGraphReport?.self) { group in
+        group.addTask {
+            for await event in stream {
+                if event.nodeID == "c", case .nodeFinished = event.kind { cSettled.arrive() }
+                if case .graphFinished = event.kind { break }
+            }
+            return nil
+        }
+        let report = try await orchestrator.run(
+            diamond(),
+            task: "go",
+            journal: RunJournal(store: store, id: graphID),
+            configuration: concurrent
+        )
+        group.cancelAll()
+        return report
+    }
+}
 private let graphID = JournalID(rawValue: "g")!
 
 @Suite("Durable graphs")
@@ -170,6 +258,101 @@ struct DurableGraphTests {
             #expect(failure.position != nil)
         }
         #expect(effects.keys.isEmpty)
+    }
+
+    @Test("maxConcurrency 2: resume at every record boundary and replay give the uninterrupted report and head")
+    func concurrentResumeAndReplay() async throws {
+        try await withWatchdog("resume and replay of a concurrent graph", seconds: 120) {
+            try await Self.concurrentResume()
+        }
+    }
+
+    private static func concurrentResume() async throws {
+        let effects = GraphEffects()
+        let store = OrderedStore()
+        let full = try await runPaced(store, effects: effects)
+        #expect(full.status == .succeeded)
+        #expect(effects.keys.count == 7)
+        // The journal says c ended before b, though b was declared (and started) first.
+        let graphEntries = try store.records(of: graphID, from: 0).map { try JournalChain.readEntry($0) }
+        let ends = graphEntries.filter { $0["kind"] == "nodeAttemptFinished" }.compactMap { $0["node"] }
+        #expect(ends == ["a", "c", "b", "d"])
+        // The executor's times are the injected clock's: a and d each took 2 ms.
+        #expect(full.execution.durationNanoseconds == Nanoseconds(rawValue: 4_000_000))
+        #expect(full.execution.nodes.first { $0.id == "d" }?.startNanoseconds == Nanoseconds(rawValue: 2_000_000))
+        #expect(full.execution.criticalPath == ["a", "c", "d"], "b and c end together: the later in topological order")
+
+        let replayer = try makeOrchestrator(tools: [countingTool(GraphEffects())])
+        let replayed = try await replayer.replay(
+            diamond(),
+            journal: RunJournal(store: store, id: graphID),
+            configuration: concurrent
+        )
+        #expect(replayed.jsonText() == full.jsonText(), "replay")
+
+        let log = store.appended
+        for cut in 0...log.count {
+            let cutStore = OrderedStore()
+            for (journal, record) in log[..<cut] { try cutStore.append([record], to: journal, durability: .immediate) }
+            let resumeEffects = GraphEffects()
+            let resumed = try await runPaced(cutStore, effects: resumeEffects)
+            // Head hash included: the journal holds the finishing order, and the times are the journal's.
+            #expect(resumed.jsonText() == full.jsonText(), "cut after \(cut) records")
+            let finishedCalls = try log[..<cut].filter { $0.0 != graphID }
+                .filter { try JournalChain.readEntry($0.1)["kind"] == "toolCallFinished" }
+            #expect(resumeEffects.keys.count == 7 - finishedCalls.count, "cut after \(cut) records")
+            #expect(Set(resumeEffects.keys).isSubset(of: Set(effects.keys)), "same idempotency keys")
+        }
+    }
+
+    @Test("fork continues a graph live from entry k under another policy; nodes before k are not executed again")
+    func fork() async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool(GraphEffects())])
+        let store = InMemoryCheckpointStore()
+        let parent = RunJournal(store: store, id: graphID)
+        let full = try await orchestrator.run(diamond(), task: "go", journal: parent, configuration: serial)
+        let records = store.records(of: graphID, from: 0)
+        let entries = try records.map { try JournalChain.readEntry($0) }
+        // Right after node a settled: a is before the fork point, b, c and d after it.
+        let k = try #require(entries.firstIndex { $0["kind"] == "nodeSettled" && $0["node"] == "a" }) + 1
+        let effects = GraphEffects()
+        let forker = try makeOrchestrator(tools: [countingTool(effects)])
+        let into = RunJournal(store: store, id: JournalID(rawValue: "gf")!)
+        let forked = try await forker.fork(
+            diamond(),
+            journal: parent,
+            at: k,
+            into: into,
+            policy: StrictPolicy(maxSteps: 20),
+            configuration: serial
+        )
+        #expect(forked.status == .succeeded)
+        #expect(forked.output == full.output)
+        #expect(forked.ledger.first { $0.budget == "steps" }?.limit == 20, "the new policy")
+        // The forked journal verifies and references the parent's head at k.
+        let forkRecords = store.records(of: into.id, from: 0)
+        #expect(JournalChain.verify(forkRecords, expectedHeadHash: forked.journalHeadHash).isVerified)
+        let start = try JournalChain.readEntry(forkRecords[0])
+        let parentHead = try JournalChain(continuing: Array(records[..<k])).headHash
+        #expect(start["forkedFrom"]?["headHash"] == .string(parentHead.description))
+        #expect(start["forkedFrom"]?["journal"] == "g")
+        #expect(start["forkedFrom"]?["position"] == .integer(Int64(k)))
+        // Node a ran before k: its run is the parent's, fed back; only b, c and d called tools.
+        #expect(effects.keys.count == 5)
+        #expect(effects.keys.allSatisfy { !$0.hasPrefix("g.a.") && !$0.hasPrefix("gf.a.") })
+        #expect(effects.keys.allSatisfy { $0.hasPrefix("gf.") }, "b, c and d ran live in the fork's node journals")
+        #expect(!store.journals().contains(JournalID(rawValue: "gf.a.1")!), "a is fed from the parent's journal")
+        #expect(forked.node("a")?.attempts == full.node("a")?.attempts)
+        // A fork into a journal with entries, or past the parent's end, is refused.
+        for (target, position) in [(into, k), (RunJournal(store: store, id: JournalID(rawValue: "gx")!), 999)] {
+            do {
+                _ = try await forker.fork(diamond(), journal: parent, at: position, into: target, policy: nil)
+                Issue.record("an invalid fork ran")
+            } catch {
+                guard case .journal(let failure) = error else { throw error }
+                #expect(failure.code == .invalidFork)
+            }
+        }
     }
 
     @Test("a graph journal refuses another policy, and node ids that cannot name a journal")

@@ -23,7 +23,8 @@ struct NodeAttempts: Sendable {
                 break
             }
             let startNanoseconds = offset()
-            onEvent?(.nodeStarted(node: node, attempt: attempt, atNanoseconds: startNanoseconds))
+            // The executor announces attempt 1 as it schedules the node, in start order.
+            if attempt > 1 { onEvent?(.nodeStarted(node: node, attempt: attempt, atNanoseconds: startNanoseconds)) }
             let invocation = NodeInvocation(node: node, attempt: attempt, dependencyOutputs: dependencyOutputs)
             let result = await call(body, with: invocation, clock: clock)
             let endNanoseconds = offset()

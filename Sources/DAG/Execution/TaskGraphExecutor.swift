@@ -113,6 +113,8 @@ public struct TaskGraphExecutor: Sendable {
                         timeout: configuration.timeout(of: id),
                         onEvent: onEvent
                     )
+                    // Announced here, not in the child: nodes started together are announced in start order.
+                    onEvent?(.nodeStarted(node: id, attempt: 1, atNanoseconds: offset()))
                     group.addTask {
                         .node(
                             node,

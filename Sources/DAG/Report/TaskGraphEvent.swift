@@ -6,7 +6,8 @@ public import AgentPolicy
 /// ``nodeStarted(node:attempt:atNanoseconds:)`` precedes ``nodeRetrying(node:failedAttempt:delayNanoseconds:atNanoseconds:)``
 /// and ``nodeFinished(node:status:atNanoseconds:)``; a node's ``nodeFinished(node:status:atNanoseconds:)`` comes
 /// before any of its dependents start. Every node gets exactly one ``nodeFinished(node:status:atNanoseconds:)``,
-/// skipped nodes included.
+/// skipped nodes included. A first attempt's ``nodeStarted(node:attempt:atNanoseconds:)`` is delivered as the
+/// executor schedules the node, so nodes started together are announced in the order they start (ready order).
 ///
 /// Encoded flat, with the case name under `kind` and the case's fields beside it:
 /// `{"kind": "nodeRetrying", "node": "fetch", "failedAttempt": 1, "delayNanoseconds": 100000000,

@@ -23,6 +23,8 @@ struct GraphJournalEntry: Hashable, Sendable {
         case slotWaited
         /// The graph ended.
         case graphFinished
+        /// The graph paused: node runs await approval (`attempt` counts the graph's pauses, from 1).
+        case graphPaused
     }
 
     /// What the entry records.

@@ -10,6 +10,11 @@ import AgentTaskGraph
 /// nobody appending seals the queue into the chain and stores it, and keeps going until the queue is empty. A
 /// decision already in the journal (a resume re-takes it) is not recorded twice, so a resumed graph's journal is
 /// the uninterrupted one's. In replay nothing is recorded; every node attempt must be in the journal.
+///
+/// The order in which concurrent node attempts end is an input the journal records: a resume or a replay
+/// reproduces it. An attempt whose end the journal holds waits (``awaitTurn(node:attempt:)``) until every ending
+/// journaled before it (attempt ends, retries, settled statuses) has been re-taken; an attempt that ends live waits
+/// until all of them have. So the executor sees node ends in the journaled order and makes the journaled decisions.
 final class GraphRecorder: Sendable {
     struct State {
         var chain: JournalChain
@@ -17,6 +22,33 @@ final class GraphRecorder: Sendable {
         var isAppending = false
         var journaled: Set<String>
         var failure: DurableRunError?
+        /// The graph clock reading of every decision in the journal (loaded or recorded), by key.
+        var times: [String: Nanoseconds]
+        /// The journaled endings not yet re-taken by this run.
+        var outstanding: Set<String>
+        /// Node attempts waiting for their turn to end: the journal position before which every ending must have
+        /// been re-taken.
+        var waiters: [Int: (limit: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter = 0
+        var cancelledWaiters: Set<Int> = []
+        /// Journaled attempt ends (`node attempt`) whose executor decision (settled, or retrying) the journal does
+        /// not hold: an attempt that ends live waits until the executor has taken those decisions again.
+        var followUps: Set<String>
+
+        /// The position of the first journaled ending not re-taken yet (`Int.max`: none; `Int.max - 1`: none, but
+        /// a decision on a journaled attempt end is still to come, which only an attempt that ends live waits for).
+        func firstOutstanding(in endings: [(position: Int, key: String)]) -> Int {
+            endings.first { outstanding.contains($0.key) }?.position ?? (followUps.isEmpty ? Int.max : Int.max - 1)
+        }
+
+        /// Removes and returns the waiters whose turn has come.
+        mutating func ready(in endings: [(position: Int, key: String)]) -> [CheckedContinuation<Void, Never>] {
+            guard !waiters.isEmpty else { return [] }
+            let first = firstOutstanding(in: endings)
+            let due = waiters.filter { $0.value.limit <= first }
+            for id in due.keys { waiters[id] = nil }
+            return due.values.map(\.continuation)
+        }
 
         /// Seals the queued entries into the chain, in order, and empties the queue.
         mutating func seal() -> Result<[JournalRecord], JournalChainError> {
@@ -33,10 +65,15 @@ final class GraphRecorder: Sendable {
 
     let journal: RunJournal
     let isReplay: Bool
+    /// The approval decision this resume brings, for the node run its request's call id names.
+    let decision: ApprovalDecision?
     /// The journal's entries when the run began.
     let entries: [GraphJournalEntry]
-    /// The graph clock's reading at the last journaled entry: where a resumed graph's clock continues.
+    /// Where a resumed graph's clock continues: the latest reading the graph journal or the node journals of
+    /// unfinished attempts hold.
     let resumedAt: Nanoseconds
+    /// The journaled endings (attempt ends, retries, settled statuses of nodes that ran), in journal order.
+    private let endings: [(position: Int, key: String)]
     private let state: LockedState<State>
     private let time: TimeSource
     private let start: Duration
@@ -46,16 +83,100 @@ final class GraphRecorder: Sendable {
         entries: [GraphJournalEntry],
         chain: JournalChain,
         isReplay: Bool,
+        resumedAt: Nanoseconds,
+        decision: ApprovalDecision? = nil,
         time: TimeSource
     ) {
         self.journal = journal
+        self.decision = decision
         self.entries = entries
         self.isReplay = isReplay
         self.time = time
-        let resumedAt = entries.last?.at ?? .zero
         self.resumedAt = resumedAt
         self.start = time.now() - .nanoseconds(resumedAt.rawValue)
-        self.state = LockedState(State(chain: chain, journaled: Set(entries.map(\.key))))
+        let endings = entries.enumerated().compactMap { position, entry -> (position: Int, key: String)? in
+            switch entry.kind {
+            case .nodeAttemptFinished, .nodeRetrying: return (position, entry.key)
+            case .nodeSettled:
+                // Skipped and cancelled nodes are settled by other nodes' ends, not by their own.
+                let status = try? JSONValueDecoder().decode(NodeStatus.self, from: entry.fields["status"] ?? .null)
+                return status == .skipped || status == .cancelled ? nil : (position, entry.key)
+            default: return nil
+            }
+        }
+        self.endings = endings
+        let journaled = Set(entries.map(\.key))
+        let followUps = entries.compactMap { entry -> String? in
+            guard entry.kind == .nodeAttemptFinished, let node = entry.node, let attempt = entry.attempt,
+                !journaled.contains(GraphJournalEntry.key(.nodeSettled, node: node, attempt: nil)),
+                !journaled.contains(GraphJournalEntry.key(.nodeRetrying, node: node, attempt: attempt))
+            else { return nil }
+            return "\(node) \(attempt)"
+        }
+        self.state = LockedState(
+            State(
+                chain: chain,
+                journaled: journaled,
+                times: Dictionary(entries.map { ($0.key, $0.at) }) { first, _ in first },
+                outstanding: Set(endings.map(\.key)),
+                followUps: Set(followUps)
+            )
+        )
+    }
+
+    /// The latest clock reading of a journal: the graph journal's last entry, or an unfinished node attempt's last
+    /// node journal entry (on the graph clock: the attempt's start plus its run's reading), whichever is later.
+    static func resumedAt(_ entries: [GraphJournalEntry], nodeJournalEnd: (String, Int) async -> Nanoseconds?) async
+        -> Nanoseconds
+    {
+        var latest = entries.last?.at ?? .zero
+        let finished = Set(entries.filter { $0.kind == .nodeAttemptFinished }.map(\.key))
+        for entry in entries where entry.kind == .nodeStarted {
+            guard let node = entry.node, let attempt = entry.attempt,
+                !finished.contains(GraphJournalEntry.key(.nodeAttemptFinished, node: node, attempt: attempt)),
+                let end = await nodeJournalEnd(node, attempt)
+            else { continue }
+            latest = max(latest, Nanoseconds(rawValue: entry.at.rawValue + end.rawValue))
+        }
+        return latest
+    }
+
+    /// The graph clock reading of the journaled decision `kind` about `node` and `attempt`, if the journal holds
+    /// it (recorded by this run or an earlier one).
+    func time(of kind: GraphJournalEntry.Kind, node: String?, attempt: Int?) -> Nanoseconds? {
+        state.withLock { $0.times[GraphJournalEntry.key(kind, node: node, attempt: attempt)] }
+    }
+
+    /// Waits until node `node`'s attempt `attempt` may end: every ending the journal holds before this attempt's
+    /// (all of them, if the journal does not hold this one) has been re-taken. Returns at once in a fresh run, and
+    /// when the task is cancelled.
+    func awaitTurn(node: String, attempt: Int) async {
+        let key = GraphJournalEntry.key(.nodeAttemptFinished, node: node, attempt: attempt)
+        let limit = endings.first { $0.key == key }?.position ?? Int.max
+        let id = state.withLock { state -> Int? in
+            guard state.firstOutstanding(in: endings) < limit else { return nil }
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        guard let id else { return }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let waits = state.withLock { state -> Bool in
+                    guard !state.cancelledWaiters.contains(id), state.firstOutstanding(in: endings) < limit else {
+                        return false
+                    }
+                    state.waiters[id] = (limit, continuation)
+                    return true
+                }
+                if !waits { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                state.cancelledWaiters.insert(id)
+                return state.waiters.removeValue(forKey: id)
+            }
+            waiter?.continuation.resume()
+        }
     }
 
     /// The graph clock's reading: time since the graph started, active time only.
@@ -67,9 +188,12 @@ final class GraphRecorder: Sendable {
     /// Records the first failure.
     func fail(_ error: DurableRunError) { state.withLock { if $0.failure == nil { $0.failure = error } } }
 
-    /// The journal of attempt `attempt` of node `node`: `<graph journal id>.<node id>.<attempt>`.
+    /// The journal of attempt `attempt` of node `node`: the one its journaled `nodeStarted` entry names (a fork
+    /// names its parent's), else `<graph journal id>.<node id>.<attempt>`.
     func nodeJournal(_ node: String, attempt: Int) -> RunJournal? {
-        JournalID(rawValue: "\(journal.id.rawValue).\(node).\(attempt)").map {
+        let named = entries.first { $0.kind == .nodeStarted && $0.node == node && $0.attempt == attempt }?
+            .string("journal")
+        return JournalID(rawValue: named ?? "\(journal.id.rawValue).\(node).\(attempt)").map {
             RunJournal(store: journal.store, id: $0)
         }
     }
@@ -79,14 +203,61 @@ final class GraphRecorder: Sendable {
         state.withLock { $0.journaled.contains(GraphJournalEntry.key(kind, node: node, attempt: attempt)) }
     }
 
-    /// Queues `entry` unless the journal holds it already (or this is a replay).
+    /// Queues `entry` unless the journal holds it already (or this is a replay); a journaled ending re-taken lets
+    /// the attempts waiting for it end.
     func record(_ kind: GraphJournalEntry.Kind, node: String?, attempt: Int?, _ fields: [String: JSONValue]) {
-        guard !isReplay else { return }
         let entry = GraphJournalEntry(kind, at: now, node: node, attempt: attempt, fields)
-        state.withLock { state in
-            guard state.journaled.insert(entry.key).inserted else { return }
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            if !state.followUps.isEmpty, let node {
+                switch kind {
+                case .nodeSettled: state.followUps = state.followUps.filter { !$0.hasPrefix("\(node) ") }
+                case .nodeRetrying: state.followUps.remove("\(node) \(attempt ?? 0)")
+                default: break
+                }
+            }
+            if state.outstanding.remove(entry.key) != nil { return state.ready(in: endings) }
+            guard !isReplay, state.journaled.insert(entry.key).inserted else { return state.ready(in: endings) }
+            state.times[entry.key] = entry.at
             state.queued.append(entry)
+            return state.ready(in: endings)
         }
+        for waiter in ready { waiter.resume() }
+    }
+
+    /// The decision for the run journaled in `nodeJournal`, if this resume brings one for it.
+    func decision(for nodeJournal: JournalID) -> ApprovalDecision? {
+        guard let decision, decision.request.callID.hasPrefix("\(nodeJournal.rawValue)#") else { return nil }
+        return decision
+    }
+
+    /// Records that the graph paused with `pending` node runs awaiting approval.
+    func recordPause(_ pending: [AgentGraphReport.PendingApproval]) {
+        let pauses = entries.filter { $0.kind == .graphPaused }.count
+        record(
+            .graphPaused,
+            node: nil,
+            attempt: pauses + 1,
+            [
+                "pending": .array(
+                    pending.map {
+                        [
+                            "node": .string($0.node), "attempt": .integer(Int64($0.attempt)),
+                            "tool": .string($0.request.tool), "callID": .string($0.request.callID),
+                        ]
+                    }
+                )
+            ]
+        )
+    }
+
+    /// Records that attempt `attempt` of node `node` starts, run by agent `agent` in its node journal.
+    func recordStart(node: String, attempt: Int, agent: String) {
+        record(
+            .nodeStarted,
+            node: node,
+            attempt: attempt,
+            ["agent": .string(agent), "journal": .string(nodeJournal(node, attempt: attempt)?.id.rawValue ?? "")]
+        )
     }
 
     /// Records what the executor decided: retry delays, and each node's terminal status (skipped nodes included).

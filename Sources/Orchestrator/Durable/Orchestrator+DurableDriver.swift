@@ -129,7 +129,7 @@ extension Orchestrator {
     }
 
     /// Refuses a decision that does not match the journal's pending call, and a resume without one of a paused run.
-    private static func checkApproval(
+    static func checkApproval(
         _ decision: ApprovalDecision?,
         _ entries: [RunJournalEntry],
         journal: JournalID

@@ -49,12 +49,7 @@ extension Orchestrator {
             )
             return nil
         }
-        graph.record(
-            .nodeStarted,
-            node: run.node,
-            attempt: run.attempt,
-            ["agent": .string(agent.name), "journal": .string(journal.id.rawValue)]
-        )
+        graph.recordStart(node: run.node, attempt: run.attempt, agent: agent.name)
         await graph.flush()
         let loaded: (chain: JournalChain, entries: [RunJournalEntry])
         do {
@@ -82,7 +77,7 @@ extension Orchestrator {
                 chain: loaded.chain,
                 isReplay: graph.isReplay,
                 policyHash: SHA256.hash(RunJournalEntry.encode(policy).canonicalJSONBytes()),
-                decision: nil
+                decision: graph.decision(for: journal.id)
             )
             runtime = makeNodeRuntime(agent, first, policy, run, recorder, resumedAt: loaded.entries.last?.at ?? .zero)
             start = RunJournalEntry(.runStarted, at: .zero)
@@ -117,15 +112,22 @@ extension Orchestrator {
                 chain: loaded.chain,
                 isReplay: false,
                 policyHash: policyHash,
-                decision: nil
+                decision: graph.decision(for: journal.id)
             )
             runtime = makeNodeRuntime(agent, start, run.policy, run, recorder, resumedAt: .zero)
         }
-        let report = await performJournaled(agent, runtime, start: start)
+        var report = await performJournaled(agent, runtime, start: start)
+        // The graph budget as it stood when this run ended depends on how far the nodes running beside it had got:
+        // no input of this run, so not journaled, and left out (the graph report's ledger has the run's totals).
+        report.sharedLedger = nil
         if let failure = recorder.failure {
             graph.fail(failure)
             return nil
         }
+        // Paused awaiting approval: the attempt has not ended; a resume continues it in its node journal.
+        if report.status == .awaitingApproval { return report }
+        // Node ends reach the executor in the journaled order (a resume or replay re-takes the journaled decisions).
+        await graph.awaitTurn(node: run.node, attempt: run.attempt)
         graph.record(
             .nodeAttemptFinished,
             node: run.node,

@@ -192,6 +192,8 @@ extension Orchestrator {
             policy.maxAttempts = overflow ? Int.max : attempts
             retryPolicies[node.id] = policy
         }
+        // A journaled graph pauses when node runs await approval, once nothing else can run.
+        let pauses = durable.map { _ in GraphPauses(graph.taskGraph, maxConcurrency: configuration.maxConcurrency) }
         let executor = TaskGraphExecutor(
             configuration: TaskGraphExecutor.Configuration(
                 maxConcurrency: configuration.maxConcurrency,
@@ -201,13 +203,24 @@ extension Orchestrator {
                 nodeRetryPolicies: retryPolicies,
                 outputNode: graph.outputNode,
                 onEvent: { event in
+                    // Journaled first: a listener that reacts to the event finds the decision recorded. What the
+                    // executor settles because the graph paused is no decision: it is not journaled.
+                    let isDecision = pauses?.observe(event) ?? true
+                    if let durable, isDecision {
+                        if case .nodeStarted(let node, let attempt, _) = event, let plan = plans[node] {
+                            // The executor announces starts in start order: the journal holds them in that order.
+                            let candidate = plan.pick(attempt: attempt, attemptsPerAgent: max(1, plan.attemptsPerAgent))
+                            durable.recordStart(node: node, attempt: attempt, agent: candidate.agent.name)
+                        } else {
+                            durable.observe(event)
+                        }
+                    }
                     events.emit(event)
-                    durable?.observe(event)
                 }
             ),
             clock: clock
         )
-        let execution: TaskGraphReport<JSONValue>
+        var execution: TaskGraphReport<JSONValue>
         do {
             execution = try await executor.run(graph.taskGraph) { (invocation: NodeInvocation<JSONValue>) in
                 guard let plan = plans[invocation.node] else { throw CancellationError() }
@@ -268,6 +281,12 @@ extension Orchestrator {
                     )
                 }
                 state.withLock { $0.record(report, node: invocation.node) }
+                if let pauses, report.status == .awaitingApproval, let request = report.pendingApproval {
+                    // Paused: the other nodes that can still run do first; then the graph stops, awaiting approval.
+                    await pauses.pause(node: invocation.node, attempt: invocation.attempt, request: request)
+                    guard pauses.pending != nil else { throw CancellationError() }
+                    throw AgentGraphStop()
+                }
                 switch report.stopReason {
                 case .completed:
                     return report.finalOutput ?? .null
@@ -301,15 +320,7 @@ extension Orchestrator {
         }
 
         let recorded = state.withLock { $0 }
-        var ledger = runBudget.ledger.lines
-        ledger.append(
-            BudgetLine(
-                budget: "timeNanoseconds",
-                limit: Nanoseconds(policy.timeout).rawValue,
-                used: execution.durationNanoseconds.rawValue
-            )
-        )
-        let stopReason: StopReason
+        var stopReason: StopReason
         switch execution.status {
         case .succeeded: stopReason = .completed
         case .cancelled: stopReason = recorded.stopReason ?? .cancelled
@@ -319,6 +330,32 @@ extension Orchestrator {
             let failed = execution.nodes.first { $0.status == .failed || $0.status == .timedOut }
             stopReason = recorded.stopReason ?? .nodeFailed(node: failed?.id ?? "")
         }
+        let pending = pauses?.pending
+        if let first = pending?.first {
+            stopReason = .awaitingApproval(tool: first.request.tool, callID: first.request.callID)
+        }
+        if let durable {
+            if let pending {
+                durable.recordPause(pending)
+            } else {
+                durable.record(
+                    .graphFinished,
+                    node: nil,
+                    attempt: nil,
+                    ["stopReason": RunJournalEntry.encode(stopReason)]
+                )
+            }
+            // The report's times are the journal's, so a resumed or replayed graph reports the recorded ones.
+            execution = durable.retimed(execution, graph: graph.taskGraph)
+        }
+        var ledger = runBudget.ledger.lines
+        ledger.append(
+            BudgetLine(
+                budget: "timeNanoseconds",
+                limit: Nanoseconds(policy.timeout).rawValue,
+                used: execution.durationNanoseconds.rawValue
+            )
+        )
         var report = AgentGraphReport(
             executionID: events.executionID,
             status: stopReason.status,
@@ -337,8 +374,8 @@ extension Orchestrator {
             execution: execution,
             ledger: ledger
         )
+        report.pendingApprovals = pending
         if let durable {
-            durable.record(.graphFinished, node: nil, attempt: nil, ["stopReason": RunJournalEntry.encode(stopReason)])
             await durable.flush()
             report.journalHeadHash = durable.headHash
         }

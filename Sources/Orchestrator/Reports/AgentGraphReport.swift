@@ -25,6 +25,19 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
         public var output: JSONValue?
     }
 
+    /// A node run of a journaled graph that paused awaiting a person's decision on one tool call.
+    public struct PendingApproval: Hashable, Codable, Sendable {
+        /// The node's id.
+        public var node: String
+        /// The paused attempt, from 1.
+        public var attempt: Int
+        /// The exact call awaiting approval: tool, arguments and their hash, policy hash and call id (which names
+        /// the node journal). Pass it to
+        /// ``Orchestrator/resume(_:journal:approving:configuration:registry:sharedBudget:)`` or
+        /// ``Orchestrator/resume(_:journal:denying:reason:configuration:registry:sharedBudget:)``.
+        public var request: ApprovalRequest
+    }
+
     /// The report schema's version: ``currentSchemaVersion`` for reports this library makes.
     public var schemaVersion: Int = reportSchemaVersion
     /// The graph run's id: the execution id of its graph-level events (each node run has its own, in its reports).
@@ -46,6 +59,9 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
     /// The head hash of the graph journal of a journaled run (absent otherwise): it pins the graph journal, whose
     /// `nodeAttemptFinished` entries pin each node journal's head.
     public var journalHeadHash: SHA256Digest?
+    /// The node runs awaiting approval when the graph paused (status `awaitingApproval`), in declaration
+    /// order; absent otherwise. Every node that could still run ran before the graph paused.
+    public var pendingApprovals: [PendingApproval]?
 
     /// The final output as one value: the designated output node's output, or an object of the sinks' outputs
     /// keyed by node id; `nil` unless every node it is built from succeeded.
@@ -104,5 +120,6 @@ extension AgentGraphReport {
         execution = try container.inferred(.execution)
         ledger = try container.decode([BudgetLine].self, forKey: .ledger)
         journalHeadHash = try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash)
+        pendingApprovals = try container.decodeIfPresent([PendingApproval].self, forKey: .pendingApprovals)
     }
 }

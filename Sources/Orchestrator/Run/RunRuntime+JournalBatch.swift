@@ -8,9 +8,9 @@ extension RunRuntime {
     /// 2. A call that needs approval is decided before any body runs: without a decision the run pauses there
     ///    (every reservation of the batch given back), a denial refuses that call only.
     /// 3. The intents of the admitted calls are journaled in order and stored (`.immediate`) before ANY body runs.
-    /// 4. Results journaled by an earlier run are fed back by call id, whatever order they finished in; the other
-    ///    bodies run concurrently (with the same idempotency keys as their intents) and their results are
-    ///    journaled as they finish.
+    /// 4. Results journaled by an earlier run are fed back by call id; the other bodies run concurrently (with the
+    ///    same idempotency keys as their intents) and their results are journaled in call order, whatever order
+    ///    the bodies finish in, so a resumed run's journal is the uninterrupted run's.
     func journaledCallTools(_ calls: [ModelToolCall]) async throws -> [ToolCallOutcome] {
         guard let recorder else { preconditionFailure("journaled batch without a journal") }
         let batchName = calls.first?.name ?? "tools"
@@ -75,7 +75,8 @@ extension RunRuntime {
             started.append((call, position, "\(recorder.journal.id)#\(entryPosition)"))
         }
         var results: [String: Result<JSONValue, any Error>] = [:]
-        // Results journaled by an earlier run, by call id, in the order they finished then.
+        // Results journaled by an earlier run, by call id (in call order since results wait for earlier calls;
+        // journals written before that hold them in finishing order, which feeding by id accepts as well).
         var pending = started
         while let next = recorder.peek(apply: { applyFed($0) }), next.kind == .toolCallFinished,
             let index = pending.firstIndex(where: { $0.id == next.string("callID") })
@@ -96,15 +97,25 @@ extension RunRuntime {
                 for (index, call) in pending.enumerated() {
                     group.addTask { (index, await self.journaledBody(call.call, id: call.id)) }
                 }
+                // Journaled in call order, not in the order the bodies finish: a result waits for the results of
+                // the calls before it, so the journal (and its head hash) does not depend on scheduling. Every
+                // intent is already stored, so a crash before a result is journaled only calls that tool again,
+                // with the same idempotency key.
+                var finished: [Result<JSONValue, any Error>?] = Array(repeating: nil, count: pending.count)
+                var next = 0
                 for await (index, result) in group {
-                    let call = pending[index]
-                    if case .result(let recorded) = finishToolCall(
-                        call.id,
-                        call.call.call.name,
-                        at: call.position,
-                        live: result
-                    ) {
-                        results[call.id] = recorded
+                    finished[index] = result
+                    while next < pending.count, let result = finished[next] {
+                        let call = pending[next]
+                        next += 1
+                        if case .result(let recorded) = finishToolCall(
+                            call.id,
+                            call.call.call.name,
+                            at: call.position,
+                            live: result
+                        ) {
+                            results[call.id] = recorded
+                        }
                     }
                 }
             }

@@ -123,7 +123,7 @@ extension RunRuntime {
                     ["model": .string(name), "failedAttempt": .integer(Int64(attempt))]
                 )
                 let failed = attempt
-                let (wasFed, _) = journaled(retrying, ended: Bool?.none) { machine, time, fed, _ in
+                let (due, _) = journaled(retrying, ended: Nanoseconds?.none) { machine, time, fed, _ in
                     let journaledDelay = fed?.integer("delay").map { Nanoseconds(rawValue: $0) } ?? Nanoseconds(delay)
                     let effects = machine.modelCallRetrying(
                         model: name,
@@ -131,11 +131,20 @@ extension RunRuntime {
                         delay: journaledDelay,
                         at: time
                     )
-                    return (fed != nil, effects, ["delay": .integer(Nanoseconds(delay).rawValue)])
+                    // When the wait ends, on the run's active-time clock (journals before the field: at + delay).
+                    let due = Nanoseconds(rawValue: fed?.integer("due") ?? time.rawValue + journaledDelay.rawValue)
+                    return (
+                        due, effects,
+                        ["delay": .integer(Nanoseconds(delay).rawValue), "due": .integer(due.rawValue)]
+                    )
                 }
-                guard let wasFed else { throw runEnded(name) }
-                // A journaled wait has passed already: the clock continues from the journal's next reading.
-                if !wasFed || !recorder.isFeeding { try await sleep(for: delay) }
+                guard let due else { throw runEnded(name) }
+                // A wait the journal holds entries after (other than progress) has passed; one the journal ends in
+                // (a crash while waiting) waits only what remains of it on the run's clock, which continues from
+                // the journal's latest reading.
+                if !recorder.isReplay, recorder.peek(apply: { applyFed($0) }) == nil {
+                    try await sleep(untilRunOffset: due)
+                }
                 attempt += 1
             }
         }

@@ -385,4 +385,16 @@ final class RunRuntime: AgentContextBackend, Sendable {
             throw error
         }
     }
+
+    /// Sleeps until the run's clock (active time since the run started, ``liveOffset``) reads `offset`; returns at
+    /// once if it has already.
+    func sleep(untilRunOffset offset: Nanoseconds) async throws {
+        try checkRunning("sleep")
+        do {
+            try await time.sleepUntil(start + .nanoseconds(offset.rawValue))
+        } catch {
+            if isTerminated { throw runEnded("sleep") }
+            throw error
+        }
+    }
 }
