@@ -56,6 +56,21 @@ public struct TaskGraphStatusCounts: Hashable, Codable, Sendable {
         )
     }
 
+    /// Encodes the counts; `skippedByBranch` only when it is not 0, so reports of runs without routing read as
+    /// they did before routing existed.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's error.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(succeeded, forKey: .succeeded)
+        try container.encode(failed, forKey: .failed)
+        try container.encode(timedOut, forKey: .timedOut)
+        try container.encode(cancelled, forKey: .cancelled)
+        try container.encode(skipped, forKey: .skipped)
+        if skippedByBranch != 0 { try container.encode(skippedByBranch, forKey: .skippedByBranch) }
+    }
+
     /// Counts statuses.
     ///
     /// - Parameter statuses: The statuses to count.
