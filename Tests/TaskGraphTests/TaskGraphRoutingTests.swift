@@ -18,12 +18,17 @@ struct TaskGraphRoutingTests {
         TaskGraph.Node("G", dependsOn: ["D"], join: .any),
     ])
 
+    /// Routing where node A takes `taken` (`nil`: every dependent) and every other node takes all.
+    static func fromA(_ taken: Set<String>?) -> @Sendable (String, String) -> Set<String>? {
+        { node, _ in node == "A" ? taken : nil }
+    }
+
     @Test("One satisfied and one skipped input: `all` is skipped by branch, `any` runs and sees only the taken input")
     func skipRules() async throws {
         let seen = LockedState<[String: [String]]>([:])
         let report = try await TaskGraphExecutor(clock: ManualClock()).run(
             Self.graph,
-            routing: { node, _ in node == "A" ? ["B"] : nil }
+            routing: Self.fromA(["B"])
         ) { (invocation: NodeInvocation<String>) in
             seen.withLock { $0[invocation.node] = invocation.dependencyOutputs.keys.sorted() }
             return invocation.node
@@ -45,11 +50,11 @@ struct TaskGraphRoutingTests {
     @Test("A router that takes every successor runs every node; `any` with no input taken is skipped by branch")
     func takeAllAndNone() async throws {
         let executor = TaskGraphExecutor(clock: ManualClock())
-        let all = try await executor.run(Self.graph, routing: { _, _ in nil }) { (i: NodeInvocation<String>) in
+        let all = try await executor.run(Self.graph, routing: Self.fromA(nil)) { (i: NodeInvocation<String>) in
             i.node
         }
         #expect(all.statuses.values.allSatisfy { $0 == .succeeded })
-        let none = try await executor.run(Self.graph, routing: { node, _ in node == "A" ? [] : nil }) {
+        let none = try await executor.run(Self.graph, routing: Self.fromA([])) {
             (i: NodeInvocation<String>) in i.node
         }
         #expect(none.statuses["E"] == .skippedByBranch)
@@ -67,7 +72,7 @@ struct TaskGraphRoutingTests {
             TaskGraph.Node("J", dependsOn: ["A", "B"], join: .any),
         ])
         let seen = LockedState<[String]>([])
-        let report = try await TaskGraphExecutor(clock: clock).run(graph, routing: { _, _ in nil }) {
+        let report = try await TaskGraphExecutor(clock: clock).run(graph, routing: Self.fromA(nil)) {
             (invocation: NodeInvocation<String>) in
             if invocation.node == "B" {
                 try await clock.sleep(for: .seconds(1))
@@ -88,7 +93,7 @@ struct TaskGraphRoutingTests {
             configuration: .init(failureMode: .continueIndependent),
             clock: ManualClock()
         )
-        let report = try await executor.run(Self.graph, routing: { node, _ in node == "A" ? ["B", "C"] : nil }) {
+        let report = try await executor.run(Self.graph, routing: Self.fromA(["B", "C"])) {
             (invocation: NodeInvocation<String>) in
             if invocation.node == "C" { throw PlainError(message: "boom") }
             return invocation.node

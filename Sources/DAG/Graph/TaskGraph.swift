@@ -1,6 +1,6 @@
 /// A directed acyclic graph of named nodes, each listing the nodes it depends on.
 ///
-/// A graph is a plain value: build it with ``addNode(_:dependsOn:)`` or ``init(_:)``, check it with
+/// A graph is a plain value: build it with ``addNode(_:dependsOn:join:)`` or ``init(_:)``, check it with
 /// ``validate()``, and run it with ``TaskGraphExecutor``. Nodes keep their declaration order, which every
 /// deterministic result (topological order, levels, reports, renderings) uses to break ties. An edge points from a
 /// dependency to its dependent: the dependency must succeed before the dependent starts.
