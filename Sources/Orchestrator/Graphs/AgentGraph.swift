@@ -17,8 +17,8 @@ public import AgentTaskGraph
 /// build it yourself. A node may carry its own `StrictPolicy`, which can only tighten the run's.
 ///
 /// **Routing.** An edge may carry a `Condition` on its source's output (`when:`), and a node may be a ``Router``
-/// that names which of its successors to take. A node joins its inputs ``TaskGraph/JoinMode/all`` (the default) or
-/// ``TaskGraph/JoinMode/any``; a branch not taken ends `skippedByBranch` with the reason in the report:
+/// that names which of its successors to take. A node joins its inputs `TaskGraph.JoinMode.all` (the default) or
+/// `TaskGraph.JoinMode.any`; a branch not taken ends `skippedByBranch` with the reason in the report:
 ///
 /// ```swift
 /// var graph = AgentGraph()
@@ -56,7 +56,7 @@ public struct AgentGraph: Sendable {
         public var task: TaskBuilder?
         /// How often to try the node when its agent fails with a retryable error; `nil` for the run's setting.
         public var retryPolicy: RetryPolicy?
-        /// How the node joins its inputs when some branches are not taken; ``TaskGraph/JoinMode/all`` by default.
+        /// How the node joins its inputs when some branches are not taken; `TaskGraph.JoinMode.all` by default.
         public var join: TaskGraph.JoinMode
         /// Conditions on incoming edges, by dependency id: the edge from that dependency is taken only when the
         /// condition holds on the dependency's output. An edge without a condition is taken whenever its source
