@@ -36,6 +36,19 @@ public struct OrchestrationError: Error, Hashable, Codable, Sendable, CustomStri
         /// ``ExecutionReport/currentSchemaVersion``); read it with a newer version of the library.
         public static let unsupportedSchemaVersion = Code(rawValue: "unsupportedSchemaVersion")
 
+        /// A graph edge carries a condition but does not exist: the node does not depend on the named node;
+        /// ``nodes`` names the edge (source, then target).
+        public static let unknownEdge = Code(rawValue: "unknownEdge")
+        /// An edge condition names a predicate the graph's `PredicateRegistry` does not hold; ``nodes`` names the
+        /// edge (source, then target), ``name`` the predicate and ``registered`` the registered ones.
+        public static let unknownPredicate = Code(rawValue: "unknownPredicate")
+        /// A router node names a routing function the graph does not hold; ``nodes`` names the node, ``name`` the
+        /// function and ``registered`` the registered ones.
+        public static let unknownRouter = Code(rawValue: "unknownRouter")
+        /// A router names, as a fallback, a node that is not one of its successors; ``nodes`` names the router and
+        /// that node, ``registered`` the router's successors.
+        public static let notASuccessor = Code(rawValue: "notASuccessor")
+
         /// The code's stable name.
         public var description: String { rawValue }
     }

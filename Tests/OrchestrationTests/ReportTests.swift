@@ -91,7 +91,7 @@ struct ReportTests {
             report.ledger.map(\.budget) == [
                 "steps", "tokens", "inputTokens", "outputTokens", "toolCalls", "toolCalls[echo]", "repeatedToolCalls",
                 "cost",
-                "revisions", "refusedToolCalls", "modelCalls", "timeNanoseconds",
+                "revisions", "refusedToolCalls", "modelCalls", "handoffs", "timeNanoseconds",
             ]
         )
         #expect(report.ledger.first { $0.budget == "revisions" }?.used == 1)

@@ -128,7 +128,7 @@ struct BudgetLedgerTests {
         #expect(
             ledger.lines.map(\.budget) == [
                 "steps", "tokens", "inputTokens", "outputTokens", "toolCalls", "toolCalls[a]", "toolCalls[b]",
-                "repeatedToolCalls", "cost", "revisions", "refusedToolCalls", "modelCalls",
+                "repeatedToolCalls", "cost", "revisions", "refusedToolCalls", "modelCalls", "handoffs",
             ]
         )
         #expect(ledger.lines.first == BudgetLine(budget: "steps", limit: 25, used: 1))

@@ -172,11 +172,20 @@ struct SharedBudgetRefundTests {
         #expect(parent.ledger.used(.modelCalls) == 0)
     }
 
+    @Test("Hand-offs")
+    func handoffs() throws {
+        let (parent, child) = Self.child(under: try BudgetLimits([.handoffs: 0]))
+        let violation = try #require(throws: PolicyViolation.self) { try child.reserve(.handoffs) }
+        #expect(violation.limit == .maxHandoffs)
+        #expect(child.ledger.used(.handoffs) == 0, "the child's hand-off was not refunded")
+        #expect(parent.ledger.used(.handoffs) == 0)
+    }
+
     @Test("Every kind of the table is covered by a refund test above")
     func everyKindCovered() {
         let covered: Set<BudgetKind> = [
             .steps, .tokens, .inputTokens, .outputTokens, .cost, .toolCalls, .repeatedToolCalls, .revisions,
-            .refusedToolCalls, .modelCalls,
+            .refusedToolCalls, .modelCalls, .handoffs,
         ]
         #expect(Set(BudgetKind.allCases) == covered, "a new budget kind needs a refund test here")
     }

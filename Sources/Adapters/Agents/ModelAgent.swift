@@ -32,7 +32,15 @@ public import AgentPolicy
 ///
 /// Every limit of the run applies: steps (one per model turn), model calls, tokens, cost, tool calls (a batch
 /// beyond the budget follows the policy's `StrictPolicy/toolBatchOverflow`), time.
-public struct ModelAgent<Output: Decodable>: Agent {
+///
+/// **Hand-offs.** With ``handoffs``, the model is also offered one tool per target, `transfer_to_<name>` (as in the
+/// OpenAI Agents SDK). When it calls one, the conversation goes on in the same run with that agent's instructions,
+/// model and tools: same transcript, same ledger, same deadline. Each hand-off reserves one unit of the run's
+/// `handoffs` limit (`StrictPolicy.maxHandoffs`, 5 by default) before the target takes over, so the (N+1)th ends
+/// the run with a `maxHandoffs` violation and the target never runs. Other tool calls of the answer that hands off
+/// are not run (the model reads why). Targets may hand off in turn, to their own targets or back. The turn steps
+/// after a hand-off carry the active agent's name under `agent`, so `ExecutionReport.agentChain` lists the chain.
+public struct ModelAgent<Output: Decodable>: Agent, HandoffTarget {
     /// Which of the orchestrator's tools (those the run's policy allows) the model is offered and may call.
     ///
     /// Patterns are AgentPolicy's `ToolPattern`s, the patterns of the policy's allow and deny lists, so a pattern
@@ -93,6 +101,10 @@ public struct ModelAgent<Output: Decodable>: Agent {
     public var maxOutputRepairs: Int
     /// Generation options sent with every request (the governed call sets the maximum output tokens).
     public var options: ModelOptions
+    /// The agents the model may hand the conversation to, each offered as a `transfer_to_<name>` tool.
+    public var handoffs: [any HandoffTarget] = []
+    /// What the `transfer_to_<name>` tool of another agent says about this one; a generic sentence when `nil`.
+    public var handoffDescription: String?
     private let schema: Result<ToolSchema, SchemaDerivationError>?
 
     /// Creates an agent with a typed output.
@@ -107,6 +119,8 @@ public struct ModelAgent<Output: Decodable>: Agent {
     ///   - tokenCounter: The input estimate when the model cannot count.
     ///   - maxOutputRepairs: How many times a non-conforming answer is sent back.
     ///   - options: Generation options.
+    ///   - handoffs: The agents the model may hand the conversation to.
+    ///   - handoffDescription: What other agents' `transfer_to_<name>` tool says about this one.
     public init(
         name: String,
         instructions: String? = nil,
@@ -116,9 +130,13 @@ public struct ModelAgent<Output: Decodable>: Agent {
         retry: RetryPolicy = .modelCalls,
         tokenCounter: any TokenCounter = ConservativeTokenCounter(),
         maxOutputRepairs: Int = 2,
-        options: ModelOptions = ModelOptions()
+        options: ModelOptions = ModelOptions(),
+        handoffs: [any HandoffTarget] = [],
+        handoffDescription: String? = nil
     ) {
         self.name = name
+        self.handoffs = handoffs
+        self.handoffDescription = handoffDescription
         self.instructions = instructions
         self.model = model
         self.tools = tools
@@ -149,6 +167,17 @@ public struct ModelAgent<Output: Decodable>: Agent {
     /// - Throws: ``ModelOutputError`` after the last repair; the context's errors (`PolicyViolation`,
     ///   ``ModelError``, ``ToolError``).
     public func execute(_ step: AgentStep, context: AgentContext) async throws -> StepResult {
+        if step.label == Self.turnLabel, case .string(let active)? = step.input["agent"], active != name {
+            guard let target = handoffTarget(named: active) else {
+                throw ToolError(
+                    code: .unknownTool,
+                    tool: Self.transferPrefix + active,
+                    message: "agent \"\(name)\" cannot reach agent \"\(active)\" through its hand-offs; the run's "
+                        + "steps name an agent this one does not hand off to"
+                )
+            }
+            return try await target.execute(step, context: context)
+        }
         let turn = step.label == Self.turnLabel ? step.input["turn"]?.integerValue ?? 1 : 0
         var repairs = step.label == Self.turnLabel ? step.input["repairs"]?.integerValue ?? 0 : 0
         if step.label != Self.turnLabel {
@@ -172,12 +201,13 @@ public struct ModelAgent<Output: Decodable>: Agent {
         // `.all` hands the context's own array over (no per-turn copy). The request is a temporary: once the call
         // returns nothing here shares the run's transcript, so the appends below need not copy it (a model that
         // keeps its requests, as ScriptedModel does, still shares it).
-        let offered: [ToolDescription]
+        var offered: [ToolDescription]
         if case .all = tools {
             offered = context.tools
         } else {
             offered = context.tools.filter { tools.allows($0.name) }
         }
+        if !handoffs.isEmpty { offered += handoffTools }
         let response = try await context.respond(
             using: model,
             to: ModelRequest(
@@ -191,13 +221,44 @@ public struct ModelAgent<Output: Decodable>: Agent {
             tokenCounter: tokenCounter
         )
         context.appendToModelTranscript([.assistant(response.text, toolCalls: response.toolCalls)])
+        if let transfer = response.toolCalls.first(where: { handoffTarget(forTool: $0.name) != nil }),
+            let target = handoffTarget(forTool: transfer.name)
+        {
+            // Reserved before the target runs: the (N+1)th hand-off ends the run here.
+            try context.reserveHandoff(from: name, to: target.name)
+            context.appendToModelTranscript(
+                response.toolCalls.map { call in
+                    call.id == transfer.id
+                        ? .toolResult(
+                            for: call.id,
+                            content: JSONValue.object(["assistant": .string(target.name)]).jsonText()
+                        )
+                        : .toolResult(
+                            for: call.id,
+                            content: JSONValue.object([
+                                "error": .string("not run: the conversation was handed to \(target.name)")
+                            ]).jsonText(),
+                            isError: true
+                        )
+                }
+            )
+            return StepResult(
+                output: ["handoff": .string(target.name)],
+                followUpSteps: [
+                    AgentStep(
+                        ["turn": .integer(turn + 1), "repairs": 0, "agent": .string(target.name)],
+                        label: Self.turnLabel
+                    )
+                ]
+            )
+        }
         if !response.toolCalls.isEmpty {
             let outcomes = try await callTools(response.toolCalls, context: context)
             context.appendToModelTranscript(outcomes.map(\.resultMessage))
             let ran = outcomes.count { $0.status != .refused }
             return StepResult(
                 output: ["toolCalls": .integer(Int64(outcomes.count)), "ran": .integer(Int64(ran))],
-                followUpSteps: [next(turn + 1, repairs: repairs)]
+                followUpSteps: [next(turn + 1, repairs: repairs, step: step)]
             )
         }
         guard let schema else { return StepResult(output: .string(response.text)) }
@@ -222,12 +283,51 @@ public struct ModelAgent<Output: Decodable>: Agent {
                         + "Answer again with only a JSON value that satisfies the response schema."
                 )
             ])
-            return StepResult(output: ["repair": .integer(repairs)], followUpSteps: [next(turn + 1, repairs: repairs)])
+            return StepResult(
+                output: ["repair": .integer(repairs)],
+                followUpSteps: [next(turn + 1, repairs: repairs, step: step)]
+            )
         }
     }
 
-    private func next(_ turn: Int64, repairs: Int64) -> AgentStep {
-        AgentStep(["turn": .integer(turn), "repairs": .integer(repairs)], label: Self.turnLabel)
+    /// The next turn; after a hand-off it keeps naming the active agent.
+    private func next(_ turn: Int64, repairs: Int64, step: AgentStep) -> AgentStep {
+        var input: [String: JSONValue] = ["turn": .integer(turn), "repairs": .integer(repairs)]
+        if step.label == Self.turnLabel, step.input["agent"] != nil { input["agent"] = .string(name) }
+        return AgentStep(.object(input), label: Self.turnLabel)
+    }
+
+    /// The prefix of every hand-off tool's name.
+    public static var transferPrefix: String { "transfer_to_" }
+
+    /// The hand-off tools offered to the model, one per target.
+    private var handoffTools: [ToolDescription] {
+        handoffs.map { target in
+            ToolDescription(
+                name: Self.transferPrefix + target.name,
+                description: target.handoffDescription
+                    ?? "Hand the conversation to agent \"\(target.name)\", which continues it from here.",
+                parameters: ToolSchema(kind: .object)
+            )
+        }
+    }
+
+    /// The direct target a `transfer_to_<name>` tool call names, if any.
+    private func handoffTarget(forTool tool: String) -> (any HandoffTarget)? {
+        guard tool.hasPrefix(Self.transferPrefix) else { return nil }
+        let target = tool.dropFirst(Self.transferPrefix.count)
+        return handoffs.first { $0.name == target }
+    }
+
+    /// The agent named `name` among this agent's targets and theirs, breadth first.
+    private func handoffTarget(named target: String) -> (any HandoffTarget)? {
+        var queue = handoffs[...]
+        var seen: Set<String> = [name]
+        while let next = queue.popFirst() {
+            if next.name == target { return next }
+            if seen.insert(next.name).inserted { queue += next.handoffs }
+        }
+        return nil
     }
 
     /// Runs the calls the agent may make as one governed batch; the others are refused here, as unknown tools.
@@ -297,6 +397,8 @@ extension ModelAgent where Output == String {
     ///   - retry: How transient model failures are retried.
     ///   - tokenCounter: The input estimate when the model cannot count.
     ///   - options: Generation options.
+    ///   - handoffs: The agents the model may hand the conversation to.
+    ///   - handoffDescription: What other agents' `transfer_to_<name>` tool says about this one.
     public init(
         name: String,
         instructions: String? = nil,
@@ -304,7 +406,9 @@ extension ModelAgent where Output == String {
         tools: ToolAccess = .all,
         retry: RetryPolicy = .modelCalls,
         tokenCounter: any TokenCounter = ConservativeTokenCounter(),
-        options: ModelOptions = ModelOptions()
+        options: ModelOptions = ModelOptions(),
+        handoffs: [any HandoffTarget] = [],
+        handoffDescription: String? = nil
     ) {
         self.init(
             name: name,
@@ -314,7 +418,9 @@ extension ModelAgent where Output == String {
             output: String.self,
             retry: retry,
             tokenCounter: tokenCounter,
-            options: options
+            options: options,
+            handoffs: handoffs,
+            handoffDescription: handoffDescription
         )
     }
 }

@@ -88,6 +88,15 @@ extension RetryPolicy {
 /// The model and batch requirements of ``AgentContextBackend``, with defaults that refuse, for backends that
 /// serve tools only.
 extension AgentContextBackend {
+    /// Refuses: this backend runs no conversation that could be handed off.
+    package func reserveHandoff(from agent: String, to target: String) throws {
+        throw ToolError(
+            code: .unknownTool,
+            tool: "transfer_to_\(target)",
+            message: "agent \"\(agent)\" cannot hand off here: this context runs no conversation"
+        )
+    }
+
     /// Refuses: this backend makes no model calls.
     package func respond(
         using model: any ChatModel,

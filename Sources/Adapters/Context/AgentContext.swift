@@ -166,6 +166,19 @@ public struct AgentContext: Sendable {
     /// The outputs of the steps completed so far in this run, in order.
     public var completedStepOutputs: [JSONValue] { backend.completedStepOutputs }
 
+    /// Reserves one hand-off of the conversation from `agent` to `target` under the run's `handoffs` limit
+    /// (`StrictPolicy.maxHandoffs`), before `target` takes over; ``ModelAgent`` calls it for its
+    /// `transfer_to_<name>` tools.
+    ///
+    /// - Parameters:
+    ///   - agent: The agent handing off.
+    ///   - target: The agent taking over.
+    /// - Throws: `PolicyViolation` of `maxHandoffs` when the limit is spent (the run ends with it);
+    ///   ``ToolError`` with code ``ToolError/Code/runEnded`` once the run has ended.
+    public func reserveHandoff(from agent: String, to target: String) throws {
+        try backend.reserveHandoff(from: agent, to: target)
+    }
+
     /// Sleeps for `duration` on the orchestrator's clock (a `ManualClock` from AgentTesting in tests).
     ///
     /// - Parameter duration: How long to sleep.
@@ -212,4 +225,6 @@ package protocol AgentContextBackend: Sendable {
     var modelTranscript: [ModelMessage] { get }
     /// Appends to the run's model transcript.
     func appendToModelTranscript(_ messages: [ModelMessage])
+    /// Reserves one hand-off; backs ``AgentContext/reserveHandoff(from:to:)``.
+    func reserveHandoff(from agent: String, to target: String) throws
 }

@@ -68,12 +68,40 @@ public struct TaskGraphExecutor: Sendable {
     ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
         let validated = try graph.validated()
         try configuration.check(against: validated)
-        return await execute(validated, on: clock, body: body)
+        return await execute(validated, on: clock, routing: nil, body: body)
+    }
+
+    /// Runs every node of a graph, letting each succeeded node choose which of its dependents it routes to.
+    ///
+    /// As ``run(_:body:)``, and after a node succeeds `routing` is called once with its id and output (on the run's
+    /// loop, so it must be quick and must not block). It returns the ids of the dependents the node routes to, or
+    /// `nil` for all of them. A dependent not in the set sees that input as not taken; once all its inputs have
+    /// settled it runs or ends ``NodeStatus/skippedByBranch`` according to its ``TaskGraph/JoinMode``, and a node
+    /// skipped by a branch counts as an input not taken for its own dependents. Ids that are not dependents are
+    /// ignored. Skipped-by-branch nodes do not make a run fail: a run whose other nodes all succeeded succeeded, and
+    /// a sink skipped by a branch is left out of the final output.
+    ///
+    /// - Parameters:
+    ///   - graph: The graph to run.
+    ///   - routing: The dependents a succeeded node routes to, by id; `nil` for all.
+    ///   - body: The work of one node attempt; called concurrently from child tasks.
+    /// - Returns: The run's report.
+    /// - Throws: ``TaskGraphError`` if the graph or the configuration is invalid; nothing else.
+    @concurrent
+    public func run<Output: Sendable>(
+        _ graph: TaskGraph,
+        routing: @escaping @Sendable (_ node: String, _ output: Output) -> Set<String>?,
+        body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
+    ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
+        let validated = try graph.validated()
+        try configuration.check(against: validated)
+        return await execute(validated, on: clock, routing: routing, body: body)
     }
 
     private func execute<C: Clock<Duration>, Output: Sendable>(
         _ graph: ValidatedGraph,
         on clock: C,
+        routing: (@Sendable (String, Output) -> Set<String>?)?,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
     ) async -> TaskGraphReport<Output> {
         let configuration = self.configuration
@@ -136,7 +164,8 @@ public struct TaskGraphExecutor: Sendable {
                 case .deadlineCancelled:
                     break
                 case .node(let node, let run):
-                    let effects = scheduler.finished(node, run: run)
+                    let taken = routing.flatMap { routing in run.output.flatMap { routing(graph.ids[node], $0) } }
+                    let effects = scheduler.finished(node, run: run, taken: taken)
                     if effects.cancelInFlight { group.cancelAll() }
                     emitFinished(effects.finished, in: scheduler)
                 }

@@ -29,6 +29,10 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     private var waiting: [Int]
     private var ready: [Int]
     private var readyHead = 0
+    /// Per node, how many of its inputs were taken (succeeded and routed to it); filled only once a node routes.
+    private var takenInputs: [Int] = []
+    /// Edges `[from, to]` whose source succeeded but routed elsewhere: the input is absent from `to`'s outputs.
+    private var notTaken: Set<[Int]> = []
 
     init(graph: ValidatedGraph, failureMode: TaskGraphExecutor.FailureMode) {
         self.graph = graph
@@ -58,16 +62,20 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         return node
     }
 
-    /// The outputs of a node's dependencies, all of which succeeded.
+    /// The outputs of a node's taken inputs (every dependency, unless routing left some out).
     func dependencyOutputs(of node: Int) -> [String: Output] {
         var outputs: [String: Output] = [:]
         outputs.reserveCapacity(graph.dependencies[node].count)
-        for dependency in graph.dependencies[node] { outputs[graph.ids[dependency]] = runs[dependency]?.output }
+        for dependency in graph.dependencies[node] {
+            if !notTaken.isEmpty, notTaken.contains([dependency, node]) { continue }
+            outputs[graph.ids[dependency]] = runs[dependency]?.output
+        }
         return outputs
     }
 
-    /// Applies a finished node's run: readies its dependents, or applies the failure mode.
-    mutating func finished(_ node: Int, run: NodeRun<Output>) -> Effects {
+    /// Applies a finished node's run: readies its dependents (those in `taken`, or all when `taken` is `nil`; the
+    /// others see the input as not taken), or applies the failure mode.
+    mutating func finished(_ node: Int, run: NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
         inFlight -= 1
         var effects = Effects(finished: [node], cancelInFlight: false)
         guard !run.attempts.isEmpty else {
@@ -80,6 +88,10 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         statuses[node] = run.status
         switch run.ending {
         case .succeeded:
+            guard takenInputs.isEmpty, taken == nil else {
+                route(node, taken: taken, finished: &effects.finished)
+                break
+            }
             for dependent in graph.dependents[node] {
                 waiting[dependent] -= 1
                 if waiting[dependent] == 0, statuses[dependent] == nil { ready.append(dependent) }
@@ -92,6 +104,37 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
             effects.finished += skipDependents(of: node)
         }
         return effects
+    }
+
+    /// Settles the inputs a succeeded node gives its dependents when routing is in play, and decides each dependent
+    /// whose inputs have all settled: ready per its join, or skipped by branch (which settles its own dependents'
+    /// inputs as not taken, and so on).
+    private mutating func route(_ node: Int, taken: Set<String>?, finished: inout [Int]) {
+        if takenInputs.isEmpty {
+            // First routing decision of the run: count the inputs already taken (every succeeded dependency so far
+            // routed to all its dependents).
+            takenInputs = graph.dependencies.map { $0.count }
+            for index in takenInputs.indices { takenInputs[index] -= waiting[index] }
+        }
+        var settled: [(from: Int, to: Int, isTaken: Bool)] = graph.dependents[node].map { dependent in
+            (node, dependent, taken.map { $0.contains(graph.ids[dependent]) } ?? true)
+        }
+        while let input = settled.popLast() {
+            if input.isTaken { takenInputs[input.to] += 1 } else { notTaken.insert([input.from, input.to]) }
+            waiting[input.to] -= 1
+            let dependent = input.to
+            guard waiting[dependent] == 0, statuses[dependent] == nil else { continue }
+            let isRunnable =
+                graph.joinsAny[dependent]
+                ? takenInputs[dependent] > 0 : takenInputs[dependent] == graph.dependencies[dependent].count
+            if isRunnable {
+                ready.append(dependent)
+            } else {
+                statuses[dependent] = .skippedByBranch
+                finished.append(dependent)
+                settled += graph.dependents[dependent].reversed().map { (dependent, $0, false) }
+            }
+        }
     }
 
     /// Marks every transitive dependent of a node that did not succeed as skipped (none of them can have started).
@@ -141,7 +184,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
                 )
             )
         }
-        let allSucceeded = statuses.allSatisfy { $0 == .succeeded }
+        let allSucceeded = statuses.allSatisfy { $0 == .succeeded || $0 == .skippedByBranch }
         let status: RunStatus
         var stoppedBy: String?
         switch stopCause {
@@ -163,7 +206,8 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         )
     }
 
-    /// The designated node's output, or every sink's in declaration order; `nil` unless all of them succeeded.
+    /// The designated node's output, or every sink's in declaration order (sinks skipped by a branch left out);
+    /// `nil` unless all of them succeeded.
     private func finalOutput(outputNode: String?) -> TaskGraphFinalOutput<Output>? {
         if let outputNode {
             guard let node = graph.index[outputNode], let output = runs[node]?.output else { return nil }
@@ -171,6 +215,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         }
         var outputs: [NodeOutput<Output>] = []
         for node in graph.ids.indices where graph.dependents[node].isEmpty {
+            if statuses[node] == .skippedByBranch { continue }
             guard let output = runs[node]?.output else { return nil }
             outputs.append(NodeOutput(id: graph.ids[node], output: output))
         }

@@ -16,13 +16,30 @@ extension TaskGraph {
     ///
     /// The graph need not be valid: unknown dependencies appear as extra nodes.
     ///
-    /// - Parameter statuses: Node statuses to show, keyed by node id; empty by default.
+    /// Edges may carry labels (`n0 -->|"label"| n1`, for example a routing condition). With `taken` (the path a
+    /// run took), a taken edge is drawn thick (`==>`) and one not taken dotted (`-.->`).
+    ///
+    /// - Parameters:
+    ///   - statuses: Node statuses to show, keyed by node id; empty by default.
+    ///   - edgeLabels: Labels to show on edges; empty by default.
+    ///   - taken: The edges a run took; `nil` (the default) draws every edge plain.
     /// - Returns: The Mermaid text.
-    public func mermaid(statuses: [String: NodeStatus] = [:]) -> String {
+    public func mermaid(
+        statuses: [String: NodeStatus] = [:],
+        edgeLabels: [Edge: String] = [:],
+        taken: Set<Edge>? = nil
+    ) -> String {
         let (ids, edges) = renderingIndex()
         var lines = ["flowchart TD"]
         for (number, id) in ids.enumerated() { lines.append("    n\(number)[\"\(Self.mermaidEscaped(id))\"]") }
-        for (from, to) in edges { lines.append("    n\(from) --> n\(to)") }
+        for (from, to) in edges {
+            let edge = Edge(ids[from], ids[to])
+            let arrow = taken.map { $0.contains(edge) ? "==>" : "-.->" } ?? "-->"
+            let label = edgeLabels[edge].map { text in
+                "|\"" + String(Self.mermaidEscaped(text).flatMap { $0 == "|" ? Array("#124;") : [$0] }) + "\"|"
+            }
+            lines.append("    n\(from) \(arrow)\(label ?? "") n\(to)")
+        }
         for status in NodeStatus.allCases {
             let members = ids.indices.filter { statuses[ids[$0]] == status }
             guard !members.isEmpty else { continue }
@@ -49,9 +66,19 @@ extension TaskGraph {
     /// }
     /// ```
     ///
-    /// - Parameter statuses: Node statuses to show, keyed by node id; empty by default.
+    /// Edges may carry labels (`[label="…"]`, for example a routing condition). With `taken` (the path a run
+    /// took), a taken edge is drawn bold and one not taken dashed.
+    ///
+    /// - Parameters:
+    ///   - statuses: Node statuses to show, keyed by node id; empty by default.
+    ///   - edgeLabels: Labels to show on edges; empty by default.
+    ///   - taken: The edges a run took; `nil` (the default) draws every edge plain.
     /// - Returns: The DOT text.
-    public func graphvizDOT(statuses: [String: NodeStatus] = [:]) -> String {
+    public func graphvizDOT(
+        statuses: [String: NodeStatus] = [:],
+        edgeLabels: [Edge: String] = [:],
+        taken: Set<Edge>? = nil
+    ) -> String {
         let (ids, edges) = renderingIndex()
         var lines = ["digraph TaskGraph {", "    rankdir=TB;", "    node [shape=box];"]
         for id in ids {
@@ -66,7 +93,12 @@ extension TaskGraph {
             }
         }
         for (from, to) in edges {
-            lines.append("    \"\(Self.dotEscaped(ids[from]))\" -> \"\(Self.dotEscaped(ids[to]))\";")
+            let edge = Edge(ids[from], ids[to])
+            var attributes: [String] = []
+            if let label = edgeLabels[edge] { attributes.append("label=\"\(Self.dotEscaped(label))\"") }
+            if let taken { attributes.append(taken.contains(edge) ? "style=bold" : "style=dashed") }
+            let suffix = attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]"
+            lines.append("    \"\(Self.dotEscaped(ids[from]))\" -> \"\(Self.dotEscaped(ids[to]))\"\(suffix);")
         }
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
@@ -130,6 +162,7 @@ extension TaskGraph {
         case .timedOut: ("#fff3cd", "#ffc107")
         case .cancelled: ("#e2e3e5", "#6c757d")
         case .skipped: ("#f8f9fa", "#adb5bd")
+        case .skippedByBranch: ("#ffffff", "#ced4da")
         }
     }
 }

@@ -110,7 +110,8 @@ extension TaskGraph {
             index: index,
             dependencies: dependencies,
             dependents: dependents,
-            order: order
+            order: order,
+            joinsAny: nodes.map { $0.join == .any }
         )
     }
 
@@ -162,6 +163,8 @@ struct ValidatedGraph: Sendable {
     let dependents: [[Int]]
     /// A topological order (Kahn, declaration-order tie-break).
     let order: [Int]
+    /// Whether each node joins ``TaskGraph/JoinMode/any`` (else ``TaskGraph/JoinMode/all``).
+    let joinsAny: [Bool]
 
     /// Each node's depth: 0 without dependencies, else one more than its deepest dependency.
     func depths() -> [Int] {

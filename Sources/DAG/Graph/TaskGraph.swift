@@ -1,6 +1,6 @@
 /// A directed acyclic graph of named nodes, each listing the nodes it depends on.
 ///
-/// A graph is a plain value: build it with ``addNode(_:dependsOn:)`` or ``init(_:)``, check it with
+/// A graph is a plain value: build it with ``addNode(_:dependsOn:join:)`` or ``init(_:)``, check it with
 /// ``validate()``, and run it with ``TaskGraphExecutor``. Nodes keep their declaration order, which every
 /// deterministic result (topological order, levels, reports, renderings) uses to break ties. An edge points from a
 /// dependency to its dependent: the dependency must succeed before the dependent starts.
@@ -15,23 +15,85 @@
 /// ```
 ///
 /// Building a graph never fails; duplicate or unknown ids are reported by ``validate()``. The type is a `Sendable`,
-/// `Hashable`, `Codable` value (encoded as `{"nodes": [{"id": …, "dependencies": […]}]}`).
+/// `Hashable`, `Codable` value (encoded as `{"nodes": [{"id": …, "dependencies": […]}]}`, with `"join": "any"` on a
+/// node that joins ``JoinMode/any``).
 public struct TaskGraph: Sendable, Hashable, Codable {
-    /// One node of a ``TaskGraph``: its id and the ids it depends on.
+    /// How a node joins its inputs when some of them were not routed to it.
+    ///
+    /// An input is *taken* when its node succeeded and routed to this node (see
+    /// ``TaskGraphExecutor/run(_:routing:body:)``); it is *not taken* when its node routed elsewhere or was itself
+    /// ``NodeStatus/skippedByBranch``. A node decides once every input has settled, so the outcome never depends on
+    /// which input finished first. An input that failed (or was skipped by a failure) skips the node as
+    /// ``NodeStatus/skipped`` under either mode.
+    public enum JoinMode: String, Hashable, Codable, Sendable, CaseIterable {
+        /// Run only when every input was taken; otherwise the node is ``NodeStatus/skippedByBranch``. The default.
+        case all
+        /// Run when at least one input was taken; the inputs not taken are absent from its dependency outputs.
+        /// With none taken the node is ``NodeStatus/skippedByBranch``.
+        case any
+    }
+
+    /// An edge, from a dependency to its dependent, for labels and paths in renderings.
+    public struct Edge: Hashable, Sendable {
+        /// The dependency's id.
+        public var from: String
+        /// The dependent's id.
+        public var to: String
+
+        /// Creates an edge.
+        ///
+        /// - Parameters:
+        ///   - from: The dependency's id.
+        ///   - to: The dependent's id.
+        public init(_ from: String, _ to: String) {
+            self.from = from
+            self.to = to
+        }
+    }
+
+    /// One node of a ``TaskGraph``: its id, the ids it depends on and how it joins them.
     public struct Node: Sendable, Hashable, Codable {
         /// The node's unique id.
         public var id: String
         /// The ids this node depends on, in declaration order. A repeated id counts once.
         public var dependencies: [String]
+        /// How the node joins its inputs when some are not routed to it; ``JoinMode/all`` by default.
+        public var join: JoinMode
 
         /// Creates a node.
         ///
         /// - Parameters:
         ///   - id: The node's unique id.
         ///   - dependencies: The ids this node depends on.
-        public init(_ id: String, dependsOn dependencies: [String] = []) {
+        ///   - join: How the node joins its inputs.
+        public init(_ id: String, dependsOn dependencies: [String] = [], join: JoinMode = .all) {
             self.id = id
             self.dependencies = dependencies
+            self.join = join
+        }
+
+        private enum CodingKeys: String, CodingKey { case id, dependencies, join }
+
+        /// Decodes a node; a missing `join` is ``JoinMode/all``.
+        ///
+        /// - Parameter decoder: The decoder to read from.
+        /// - Throws: `DecodingError` for a missing id or dependencies, or an unknown join.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            dependencies = try container.decode([String].self, forKey: .dependencies)
+            join = try container.decodeIfPresent(JoinMode.self, forKey: .join) ?? .all
+        }
+
+        /// Encodes the node; `join` only when it is not ``JoinMode/all``.
+        ///
+        /// - Parameter encoder: The encoder to write to.
+        /// - Throws: The encoder's error.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(dependencies, forKey: .dependencies)
+            if join != .all { try container.encode(join, forKey: .join) }
         }
     }
 
@@ -53,8 +115,9 @@ public struct TaskGraph: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - id: The node's unique id.
     ///   - dependencies: The ids the node depends on.
-    public mutating func addNode(_ id: String, dependsOn dependencies: [String] = []) {
-        nodes.append(Node(id, dependsOn: dependencies))
+    ///   - join: How the node joins its inputs.
+    public mutating func addNode(_ id: String, dependsOn dependencies: [String] = [], join: JoinMode = .all) {
+        nodes.append(Node(id, dependsOn: dependencies, join: join))
     }
 
     /// The node ids in declaration order.

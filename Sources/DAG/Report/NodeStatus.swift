@@ -13,6 +13,10 @@ public enum NodeStatus: String, Hashable, Codable, Sendable, CaseIterable, Custo
     case cancelled
     /// The node's body was never called: a dependency did not succeed, or the run stopped first.
     case skipped
+    /// The node's body was never called because the branch was not taken: an input routed elsewhere (a condition
+    /// on the edge was false, a router chose other successors) or was itself skipped by a branch. Kept apart from
+    /// ``skipped``: a run whose other nodes succeeded still succeeded.
+    case skippedByBranch
 
     /// The case name.
     public var description: String { rawValue }

@@ -21,6 +21,8 @@ struct GraphJournalEntry: Hashable, Sendable {
         case nodeSettled
         /// A node waited for a free slot of its agent.
         case slotWaited
+        /// A node attempt's output routed the graph: the successors taken and why the others were not.
+        case routed
         /// The graph ended.
         case graphFinished
         /// The graph paused: node runs await approval (`attempt` counts the graph's pauses, from 1).

@@ -203,6 +203,13 @@ final class GraphRecorder: Sendable {
         state.withLock { $0.journaled.contains(GraphJournalEntry.key(kind, node: node, attempt: attempt)) }
     }
 
+    /// The routing decision the journal holds for `node`'s attempt `attempt`, if any: a resumed or replayed graph
+    /// follows it rather than deciding again.
+    func journaledRoute(node: String, attempt: Int) -> RouteDecision? {
+        entries.last { $0.kind == .routed && $0.node == node && $0.attempt == attempt }
+            .flatMap { RouteDecision(fields: $0.fields) }
+    }
+
     /// Queues `entry` unless the journal holds it already (or this is a replay); a journaled ending re-taken lets
     /// the attempts waiting for it end.
     func record(_ kind: GraphJournalEntry.Kind, node: String?, attempt: Int?, _ fields: [String: JSONValue]) {

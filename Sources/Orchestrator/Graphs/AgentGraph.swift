@@ -15,6 +15,19 @@ public import AgentTaskGraph
 ///
 /// By default a node's task is `{"input": <run task>, "dependencies": {<id>: <output>, …}}`; pass `task:` to
 /// build it yourself. A node may carry its own `StrictPolicy`, which can only tighten the run's.
+///
+/// **Routing.** An edge may carry a `Condition` on its source's output (`when:`), and a node may be a ``Router``
+/// that names which of its successors to take. A node joins its inputs `TaskGraph.JoinMode.all` (the default) or
+/// `TaskGraph.JoinMode.any`; a branch not taken ends `skippedByBranch` with the reason in the report:
+///
+/// ```swift
+/// var graph = AgentGraph()
+/// graph.add("classify", agent: classifier, router: .output("$.category"))
+/// graph.add("billing", agent: billingDesk, dependsOn: ["classify"])
+/// graph.add("technical", agent: techDesk, dependsOn: ["classify"])
+/// graph.add("draft", agent: writer, dependsOn: ["billing", "technical"], join: .any)
+/// graph.add("escalate", agent: lead, dependsOn: ["draft"], when: ["draft": .equals("$.urgent", true)])
+/// ```
 public struct AgentGraph: Sendable {
     /// Who performs a node.
     public enum Performer: Sendable {
@@ -43,6 +56,15 @@ public struct AgentGraph: Sendable {
         public var task: TaskBuilder?
         /// How often to try the node when its agent fails with a retryable error; `nil` for the run's setting.
         public var retryPolicy: RetryPolicy?
+        /// How the node joins its inputs when some branches are not taken; `TaskGraph.JoinMode.all` by default.
+        public var join: TaskGraph.JoinMode
+        /// Conditions on incoming edges, by dependency id: the edge from that dependency is taken only when the
+        /// condition holds on the dependency's output. An edge without a condition is taken whenever its source
+        /// succeeds (and, for a router, chooses this node).
+        public var conditions: [String: Condition]
+        /// How this node chooses which of its successors to take; `nil` to take every successor (whose edge
+        /// condition holds).
+        public var router: Router?
 
         /// Creates a node.
         ///
@@ -52,6 +74,9 @@ public struct AgentGraph: Sendable {
         ///   - dependencies: The ids of the nodes whose outputs this node needs.
         ///   - policy: A policy that tightens the run's for this node.
         ///   - retryPolicy: How often to try the node on retryable failures.
+        ///   - join: How the node joins its inputs when some branches are not taken.
+        ///   - conditions: Conditions on incoming edges, by dependency id.
+        ///   - router: How the node chooses its successors.
         ///   - task: Builds the node's task.
         public init(
             _ id: String,
@@ -59,6 +84,9 @@ public struct AgentGraph: Sendable {
             dependsOn dependencies: [String] = [],
             policy: StrictPolicy? = nil,
             retryPolicy: RetryPolicy? = nil,
+            join: TaskGraph.JoinMode = .all,
+            when conditions: [String: Condition] = [:],
+            router: Router? = nil,
             task: TaskBuilder? = nil
         ) {
             self.id = id
@@ -67,22 +95,39 @@ public struct AgentGraph: Sendable {
             self.policy = policy
             self.task = task
             self.retryPolicy = retryPolicy
+            self.join = join
+            self.conditions = conditions
+            self.router = router
         }
     }
 
     /// The nodes, in declaration order.
     public var nodes: [Node]
-    /// The node whose output is the run's final output; `nil` for the outputs of all sinks.
+    /// The node whose output is the run's final output; `nil` for the outputs of all sinks (those skipped by a
+    /// branch left out).
     public var outputNode: String?
+    /// The predicates that edge conditions and routers name, checked when the graph is validated.
+    public var predicates: PredicateRegistry
+    /// Routing functions by name, for ``Router/function(_:otherwise:)``.
+    public var routers: [String: RouterFunction]
 
     /// Creates a graph.
     ///
     /// - Parameters:
     ///   - nodes: The nodes.
     ///   - outputNode: The node whose output is the final output; `nil` for the sinks' outputs.
-    public init(_ nodes: [Node] = [], outputNode: String? = nil) {
+    ///   - predicates: The predicates edge conditions name.
+    ///   - routers: Routing functions by name.
+    public init(
+        _ nodes: [Node] = [],
+        outputNode: String? = nil,
+        predicates: PredicateRegistry = PredicateRegistry(),
+        routers: [String: RouterFunction] = [:]
+    ) {
         self.nodes = nodes
         self.outputNode = outputNode
+        self.predicates = predicates
+        self.routers = routers
     }
 
     /// Adds a node performed by `agent`.
@@ -93,6 +138,9 @@ public struct AgentGraph: Sendable {
     ///   - dependencies: The ids of the nodes whose outputs this node needs.
     ///   - policy: A policy that tightens the run's for this node.
     ///   - retryPolicy: How often to try the node on retryable failures.
+    ///   - join: How the node joins its inputs when some branches are not taken.
+    ///   - conditions: Conditions on incoming edges, by dependency id.
+    ///   - router: How the node chooses its successors.
     ///   - task: Builds the node's task.
     public mutating func add(
         _ id: String,
@@ -100,6 +148,9 @@ public struct AgentGraph: Sendable {
         dependsOn dependencies: [String] = [],
         policy: StrictPolicy? = nil,
         retryPolicy: RetryPolicy? = nil,
+        join: TaskGraph.JoinMode = .all,
+        when conditions: [String: Condition] = [:],
+        router: Router? = nil,
         task: TaskBuilder? = nil
     ) {
         nodes.append(
@@ -109,6 +160,9 @@ public struct AgentGraph: Sendable {
                 dependsOn: dependencies,
                 policy: policy,
                 retryPolicy: retryPolicy,
+                join: join,
+                when: conditions,
+                router: router,
                 task: task
             )
         )
@@ -122,6 +176,9 @@ public struct AgentGraph: Sendable {
     ///   - dependencies: The ids of the nodes whose outputs this node needs.
     ///   - policy: A policy that tightens the run's for this node.
     ///   - retryPolicy: How often to try each agent on retryable failures before falling back.
+    ///   - join: How the node joins its inputs when some branches are not taken.
+    ///   - conditions: Conditions on incoming edges, by dependency id.
+    ///   - router: How the node chooses its successors.
     ///   - task: Builds the node's task.
     public mutating func add(
         _ id: String,
@@ -129,6 +186,9 @@ public struct AgentGraph: Sendable {
         dependsOn dependencies: [String] = [],
         policy: StrictPolicy? = nil,
         retryPolicy: RetryPolicy? = nil,
+        join: TaskGraph.JoinMode = .all,
+        when conditions: [String: Condition] = [:],
+        router: Router? = nil,
         task: TaskBuilder? = nil
     ) {
         nodes.append(
@@ -138,6 +198,9 @@ public struct AgentGraph: Sendable {
                 dependsOn: dependencies,
                 policy: policy,
                 retryPolicy: retryPolicy,
+                join: join,
+                when: conditions,
+                router: router,
                 task: task
             )
         )
@@ -145,6 +208,6 @@ public struct AgentGraph: Sendable {
 
     /// The graph's shape, without the agents: for validation, ordering and pictures (Mermaid, DOT).
     public var taskGraph: TaskGraph {
-        TaskGraph(nodes.map { TaskGraph.Node($0.id, dependsOn: $0.dependencies) })
+        TaskGraph(nodes.map { TaskGraph.Node($0.id, dependsOn: $0.dependencies, join: $0.join) })
     }
 }

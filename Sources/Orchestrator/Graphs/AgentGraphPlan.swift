@@ -14,6 +14,7 @@ extension Orchestrator {
         } catch {
             throw OrchestrationError(code: .invalidGraph, nodes: error.nodes, message: error.message)
         }
+        try RoutingPlan.validate(graph)
         if let output = graph.outputNode, !graph.nodes.contains(where: { $0.id == output }) {
             throw OrchestrationError(
                 code: .invalidGraph,
@@ -87,6 +88,8 @@ struct AgentNodeFailure: RetryableError, CustomStringConvertible {
 struct GraphRunState: Sendable {
     var reports: [String: [ExecutionReport]] = [:]
     var stopReason: StopReason?
+    /// Each routing node's decision, from its last succeeded attempt.
+    var routes: [String: RouteDecision] = [:]
 
     mutating func record(_ report: ExecutionReport, node: String) { reports[node, default: []].append(report) }
 

@@ -203,6 +203,7 @@ extension Orchestrator {
                 nodeRetryPolicies: retryPolicies,
                 outputNode: graph.outputNode,
                 onEvent: { event in
+                    events.emit(event)
                     // Journaled first: a listener that reacts to the event finds the decision recorded. What the
                     // executor settles because the graph paused is no decision: it is not journaled.
                     let isDecision = pauses?.observe(event) ?? true
@@ -215,102 +216,128 @@ extension Orchestrator {
                             durable.observe(event)
                         }
                     }
-                    events.emit(event)
                 }
             ),
             clock: clock
         )
+        let routing = RoutingPlan(graph)
         var execution: TaskGraphReport<JSONValue>
-        do {
-            execution = try await executor.run(graph.taskGraph) { (invocation: NodeInvocation<JSONValue>) in
-                guard let plan = plans[invocation.node] else { throw CancellationError() }
-                if time.now() >= deadline {
-                    // The deadline stops the graph; the executor reports this node cancelled.
-                    state.withLock { $0.stop(.timedOut(timeout: Nanoseconds(policy.timeout))) }
-                    throw CancellationError()
+        let body: @Sendable (NodeInvocation<JSONValue>) async throws -> JSONValue = { invocation in
+            guard let plan = plans[invocation.node] else { throw CancellationError() }
+            if time.now() >= deadline {
+                // The deadline stops the graph; the executor reports this node cancelled.
+                state.withLock { $0.stop(.timedOut(timeout: Nanoseconds(policy.timeout))) }
+                throw CancellationError()
+            }
+            let attemptsPerAgent = max(1, plan.attemptsPerAgent)
+            let candidate = plan.pick(attempt: invocation.attempt, attemptsPerAgent: attemptsPerAgent)
+            if let slots = candidate.slots, !slots.hasFreeSlot {
+                events.emit(.nodeWaitingForSlot(agent: candidate.agent.name), node: invocation.node)
+                durable?.record(
+                    .slotWaited,
+                    node: invocation.node,
+                    attempt: invocation.attempt,
+                    ["agent": .string(candidate.agent.name)]
+                )
+            }
+            let lease = try await candidate.slots?.acquire()
+            defer { lease?.release() }
+            let nodeTask =
+                plan.node.task?(task, invocation.dependencyOutputs)
+                ?? .object(["input": task, "dependencies": .object(invocation.dependencyOutputs)])
+            let nodePolicy = plan.node.policy.map { policy.tightened(by: $0) } ?? policy
+            let report: ExecutionReport
+            if let durable {
+                let run = DurableNodeRun(
+                    // Derived from the journaled graph id, so a resumed graph gives a node the id it had.
+                    executionID: "\(events.executionID).\(invocation.node).\(invocation.attempt)",
+                    node: invocation.node,
+                    attempt: invocation.attempt,
+                    task: nodeTask,
+                    policy: nodePolicy,
+                    sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
+                    metadata: metadata,
+                    deadline: deadline,
+                    route: events.route
+                )
+                // A journal failure (a divergence, a store error) is recorded in `durable`; the graph stops.
+                guard let journaled = await self.performDurableNode(candidate.agent, run, graph: durable) else {
+                    throw AgentGraphStop()
                 }
-                let attemptsPerAgent = max(1, plan.attemptsPerAgent)
-                let candidate = plan.pick(attempt: invocation.attempt, attemptsPerAgent: attemptsPerAgent)
-                if let slots = candidate.slots, !slots.hasFreeSlot {
-                    events.emit(.nodeWaitingForSlot(agent: candidate.agent.name), node: invocation.node)
-                    durable?.record(
-                        .slotWaited,
-                        node: invocation.node,
-                        attempt: invocation.attempt,
-                        ["agent": .string(candidate.agent.name)]
-                    )
-                }
-                let lease = try await candidate.slots?.acquire()
-                defer { lease?.release() }
-                let nodeTask =
-                    plan.node.task?(task, invocation.dependencyOutputs)
-                    ?? .object(["input": task, "dependencies": .object(invocation.dependencyOutputs)])
-                let nodePolicy = plan.node.policy.map { policy.tightened(by: $0) } ?? policy
-                let report: ExecutionReport
-                if let durable {
-                    let run = DurableNodeRun(
-                        // Derived from the journaled graph id, so a resumed graph gives a node the id it had.
-                        executionID: "\(events.executionID).\(invocation.node).\(invocation.attempt)",
-                        node: invocation.node,
-                        attempt: invocation.attempt,
+                report = journaled
+            } else {
+                report = await self.perform(
+                    candidate.agent,
+                    self.makeRuntime(
+                        candidate.agent,
                         task: nodeTask,
                         policy: nodePolicy,
                         sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
                         metadata: metadata,
+                        nodeID: invocation.node,
                         deadline: deadline,
                         route: events.route
                     )
-                    // A journal failure (a divergence, a store error) is recorded in `durable`; the graph stops.
-                    guard let journaled = await self.performDurableNode(candidate.agent, run, graph: durable) else {
-                        throw AgentGraphStop()
-                    }
-                    report = journaled
-                } else {
-                    report = await self.perform(
-                        candidate.agent,
-                        self.makeRuntime(
-                            candidate.agent,
-                            task: nodeTask,
-                            policy: nodePolicy,
-                            sharedBudget: nodeBudgets[invocation.node] ?? runBudget,
-                            metadata: metadata,
-                            nodeID: invocation.node,
-                            deadline: deadline,
-                            route: events.route
-                        )
-                    )
+                )
+            }
+            state.withLock { $0.record(report, node: invocation.node) }
+            if let pauses, report.status == .awaitingApproval, let request = report.pendingApproval {
+                // Paused: the other nodes that can still run do first; then the graph stops, awaiting approval.
+                await pauses.pause(node: invocation.node, attempt: invocation.attempt, request: request)
+                guard pauses.pending != nil else { throw CancellationError() }
+                throw AgentGraphStop()
+            }
+            switch report.stopReason {
+            case .completed:
+                let output = report.finalOutput ?? .null
+                guard !routing.isEmpty else { return output }
+                // A journaled decision is followed, not taken again: predicates and routers need not be pure.
+                if let journaled = durable?.journaledRoute(node: invocation.node, attempt: invocation.attempt) {
+                    state.withLock { $0.routes[invocation.node] = journaled }
+                    return output
                 }
-                state.withLock { $0.record(report, node: invocation.node) }
-                if let pauses, report.status == .awaitingApproval, let request = report.pendingApproval {
-                    // Paused: the other nodes that can still run do first; then the graph stops, awaiting approval.
-                    await pauses.pause(node: invocation.node, attempt: invocation.attempt, request: request)
-                    guard pauses.pending != nil else { throw CancellationError() }
-                    throw AgentGraphStop()
+                let decision: RouteDecision?
+                do throws(RoutingFailure) {
+                    decision = try routing.decide(invocation.node, output: output)
+                } catch {
+                    throw AgentNodeFailure(report: ErrorRecord(type: "RoutingError", message: error.message))
                 }
-                switch report.stopReason {
-                case .completed:
-                    return report.finalOutput ?? .null
-                case .policyViolation(let violation, _):
-                    state.withLock { $0.stop(.policyViolation(violation: violation, node: invocation.node)) }
-                    throw AgentGraphStop()
-                case .timedOut where time.now() >= deadline, .cancelled where time.now() >= deadline:
-                    // The graph's deadline ended this node's run (the run's own timer or the executor's, whichever
-                    // fired first): the node is cancelled by the deadline, the graph is timed out.
-                    state.withLock { $0.stop(.timedOut(timeout: Nanoseconds(policy.timeout))) }
-                    throw CancellationError()
-                case .cancelled:
-                    throw CancellationError()
-                case .shutdown:
-                    // The orchestrator is shutting down: the whole graph stops, and says why.
-                    state.withLock { $0.stop(.shutdown) }
-                    throw AgentGraphStop()
-                case .invalidPolicy(let error), .journalFailed(let error):
-                    throw AgentNodeFailure(report: error, isRetryable: false)
-                case .agentFailed(let error), .toolFailed(let error):
-                    throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
-                case .timedOut, .rejected, .nodeFailed, .awaitingApproval:
-                    throw AgentNodeFailure(report: ErrorRecord(type: "StopReason", message: "\(report.stopReason)"))
+                if let decision {
+                    durable?.record(.routed, node: invocation.node, attempt: invocation.attempt, decision.fields)
+                    state.withLock { $0.routes[invocation.node] = decision }
                 }
+                return output
+            case .policyViolation(let violation, _):
+                state.withLock { $0.stop(.policyViolation(violation: violation, node: invocation.node)) }
+                throw AgentGraphStop()
+            case .timedOut where time.now() >= deadline, .cancelled where time.now() >= deadline:
+                // The graph's deadline ended this node's run (the run's own timer or the executor's, whichever
+                // fired first): the node is cancelled by the deadline, the graph is timed out.
+                state.withLock { $0.stop(.timedOut(timeout: Nanoseconds(policy.timeout))) }
+                throw CancellationError()
+            case .cancelled:
+                throw CancellationError()
+            case .shutdown:
+                // The orchestrator is shutting down: the whole graph stops, and says why.
+                state.withLock { $0.stop(.shutdown) }
+                throw AgentGraphStop()
+            case .invalidPolicy(let error), .journalFailed(let error):
+                throw AgentNodeFailure(report: error, isRetryable: false)
+            case .agentFailed(let error), .toolFailed(let error):
+                throw AgentNodeFailure(report: error, isRetryable: error.isRetryable)
+            case .timedOut, .rejected, .nodeFailed, .awaitingApproval:
+                throw AgentNodeFailure(report: ErrorRecord(type: "StopReason", message: "\(report.stopReason)"))
+            }
+        }
+        do {
+            if routing.isEmpty {
+                execution = try await executor.run(graph.taskGraph, body: body)
+            } else {
+                execution = try await executor.run(
+                    graph.taskGraph,
+                    routing: { node, _ in state.withLock { $0.routes[node].map { Set($0.taken) } } },
+                    body: body
+                )
             }
         } catch {
             // The graph was validated above; what is left is a configuration the executor refuses (a retry policy).
@@ -368,7 +395,11 @@ extension Orchestrator {
                     status: record.status,
                     agent: attempts.last?.agentName,
                     attempts: attempts,
-                    output: record.output
+                    output: record.output,
+                    routedTo: record.status == .succeeded ? recorded.routes[record.id]?.taken : nil,
+                    skipReason: record.status == .skippedByBranch
+                        ? Self.skipReason(of: record.id, in: graph, execution: execution, routes: recorded.routes)
+                        : nil
                 )
             },
             execution: execution,
@@ -381,5 +412,26 @@ extension Orchestrator {
         }
         events.emit(.graphFinished(report), node: nil)
         return report
+    }
+
+    /// Why a node was skipped by a branch: one reason per input not taken, in dependency order.
+    static func skipReason(
+        of node: String,
+        in graph: AgentGraph,
+        execution: TaskGraphReport<JSONValue>,
+        routes: [String: RouteDecision]
+    ) -> String {
+        let statuses = execution.statuses
+        var reasons: [String] = []
+        var seen = Set<String>()
+        for dependency in graph.nodes.first(where: { $0.id == node })?.dependencies ?? []
+        where seen.insert(dependency).inserted {
+            if statuses[dependency] == .skippedByBranch {
+                reasons.append("input \"\(dependency)\" was skipped by a branch")
+            } else if let reason = routes[dependency]?.reasons[node] {
+                reasons.append(reason)
+            }
+        }
+        return reasons.joined(separator: "; ")
     }
 }

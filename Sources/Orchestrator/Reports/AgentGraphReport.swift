@@ -23,6 +23,12 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
         public var attempts: [ExecutionReport]
         /// The node's output, if it succeeded.
         public var output: JSONValue?
+        /// For a node that routes (a router, or an outgoing edge with a condition) and succeeded: the successors
+        /// it took, in declaration order; `nil` for a node that takes every successor.
+        public var routedTo: [String]?
+        /// For a node skipped by a branch: why, one reason per input not taken (the condition that was false, the
+        /// router's choice, an input itself skipped by a branch), joined by `; `.
+        public var skipReason: String?
     }
 
     /// A node run of a journaled graph that paused awaiting a person's decision on one tool call.

@@ -180,3 +180,17 @@ extension ExecutionReport {
         try container.encodeIfPresent(pendingApproval, forKey: .pendingApproval)
     }
 }
+
+extension ExecutionReport {
+    /// The chain of agents that held the conversation, in order: the run's agent, then each agent a `ModelAgent`
+    /// handed off to (read from the turn steps, whose input names the active agent after a hand-off). One name for
+    /// a run without hand-offs; a name appears again when the conversation is handed back.
+    public var agentChain: [String] {
+        var chain = [agentName]
+        for step in steps {
+            guard case .string(let agent)? = step.input["agent"], agent != chain.last else { continue }
+            chain.append(agent)
+        }
+        return chain
+    }
+}

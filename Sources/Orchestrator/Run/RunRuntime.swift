@@ -326,6 +326,16 @@ final class RunRuntime: AgentContextBackend, Sendable {
         return try result.get()
     }
 
+    func reserveHandoff(from agent: String, to target: String) throws {
+        if isTerminated { throw runEnded("transfer_to_\(target)") }
+        do {
+            try budget.reserve(.handoffs)
+        } catch {
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+    }
+
     func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
         if recorder != nil { return try journaledReserveUsage(estimate) }
         if isTerminated { throw runEnded("model") }

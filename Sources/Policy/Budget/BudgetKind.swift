@@ -108,11 +108,17 @@ public struct BudgetKind: Hashable, Sendable, CustomStringConvertible {
     /// failed still counts (it was made). A call refused before it was made (context window, budget) gives its unit
     /// back.
     public static let modelCalls = BudgetKind(9, "modelCalls", limit: .maxModelCalls, default: 50)
+    /// Hand-offs of the conversation from one agent to another (`ModelAgent`'s `transfer_to_<name>` tools); 5 by
+    /// default.
+    ///
+    /// Each hand-off is one unit, reserved before the next agent takes over, so the (N+1)th is refused and ends the
+    /// run with a violation of `maxHandoffs` before that agent runs.
+    public static let handoffs = BudgetKind(10, "handoffs", limit: .maxHandoffs, default: 5)
 
     /// Every kind, in the order of a ledger's lines.
     public static let allCases: [BudgetKind] = [
         .steps, .tokens, .inputTokens, .outputTokens, .toolCalls, .repeatedToolCalls, .cost, .revisions,
-        .refusedToolCalls, .modelCalls,
+        .refusedToolCalls, .modelCalls, .handoffs,
     ]
 
     /// The kind's ledger name.

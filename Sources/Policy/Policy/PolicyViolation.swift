@@ -38,6 +38,8 @@ public struct PolicyViolation: Error, Hashable, Codable, Sendable, CustomStringC
         public static let maxRefusedToolCalls = Limit(rawValue: "maxRefusedToolCalls")
         /// ``StrictPolicy/maxModelCalls``: governed model calls (each attempt counts).
         public static let maxModelCalls = Limit(rawValue: "maxModelCalls")
+        /// ``StrictPolicy/maxHandoffs``: hand-offs of the conversation from one agent to another in a run.
+        public static let maxHandoffs = Limit(rawValue: "maxHandoffs")
         /// ``StrictPolicy/maxOutputTokensPerModelCall``: the most output tokens one model call may ask for; met when
         /// it is zero, since a call is never sent with a maximum of zero.
         public static let maxOutputTokensPerModelCall = Limit(rawValue: "maxOutputTokensPerModelCall")

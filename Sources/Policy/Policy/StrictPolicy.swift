@@ -48,6 +48,8 @@ public struct StrictPolicy: Hashable, Sendable {
         public static let maxRevisions: Int64 = BudgetKind.revisions.defaultLimit!
         /// 50 governed model calls (each attempt counted).
         public static let maxModelCalls: Int64 = BudgetKind.modelCalls.defaultLimit!
+        /// 5 hand-offs between agents.
+        public static let maxHandoffs: Int64 = BudgetKind.handoffs.defaultLimit!
         /// 4,096 output tokens asked of the model in one call, so that one run cannot reserve a whole shared budget.
         public static let maxOutputTokensPerModelCall: Int64 = 4_096
         /// Tool calls beyond the budget in one model response go back to the model as readable refusals.
@@ -236,6 +238,9 @@ public struct StrictPolicy: Hashable, Sendable {
     public var maxRevisions: Int64 { finite(.revisions) }
     /// The most governed model calls; each attempt of a retried call counts.
     public var maxModelCalls: Int64 { finite(.modelCalls) }
+    /// The most hand-offs from one agent to another in a run; set it with `StrictPolicy(budget:)` or the JSON
+    /// field `maxHandoffs`.
+    public var maxHandoffs: Int64 { finite(.handoffs) }
 
     /// Checks that the policy lets `tool` be called at all: not denied, and allowed if there is an allow list.
     ///
