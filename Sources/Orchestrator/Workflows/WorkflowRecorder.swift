@@ -52,7 +52,7 @@ struct WorkflowRecorder: Sendable {
                 "kind": "workflowStarted",
                 "at": 0,
                 "workflow": .string(run.definition.name),
-                "version": .string(run.definition.version),
+                "definitionVersion": .string(run.definition.version),
                 "definitionHash": .string(definitionHash),
                 "policyHash": .string(policyHash),
                 "executionID": .string(run.executionID),
@@ -92,7 +92,7 @@ struct WorkflowRecorder: Sendable {
         guard first["definitionHash"] == .string(definitionHash) else {
             throw fail(
                 "it was written by definition \"\(first["workflow"]?.stringValue ?? "?")\" version "
-                    + "\(first["version"]?.stringValue ?? "?") with hash \(first["definitionHash"]?.stringValue ?? "?"); "
+                    + "\(first["definitionVersion"]?.stringValue ?? "?") with hash \(first["definitionHash"]?.stringValue ?? "?"); "
                     + "this is version \(run.definition.version) with hash \(definitionHash): resume with the "
                     + "definition that wrote it",
                 0
