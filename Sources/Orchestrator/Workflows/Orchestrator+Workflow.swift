@@ -188,7 +188,11 @@ extension Orchestrator {
                 case .run(let key, let performer, let input, let transitionsLeft):
                     runs[key] = Task { @concurrent in
                         let outcome = await self.performWorkflowTask(
-                            performer, input: input, key: key, run: run, deadline: deadline,
+                            performer,
+                            input: input,
+                            key: key,
+                            run: run,
+                            deadline: deadline,
                             transitionsLeft: transitionsLeft
                         )
                         inbox.send(WorkflowInbox.Message(input: .taskFinished(key, outcome), reply: nil))
@@ -199,7 +203,9 @@ extension Orchestrator {
                     timers["\(state)#\(visit)"] = Task {
                         do {
                             try await time.sleepUntil(origin + .nanoseconds(at.rawValue))
-                            inbox.send(WorkflowInbox.Message(input: .timerFired(state: state, visit: visit), reply: nil))
+                            inbox.send(
+                                WorkflowInbox.Message(input: .timerFired(state: state, visit: visit), reply: nil)
+                            )
                         } catch {}
                     }
                 case .cancelTimer(let state, let visit):
@@ -321,7 +327,11 @@ extension Orchestrator {
             return await governed(WorkflowToolAgent(tool: name))
         case .workflow(let name):
             guard let definition = run.registry.workflows[name] else {
-                return .failure("unknownWorkflow", detail: "sub-workflow \"\(name)\" is not registered", executionID: nil)
+                return .failure(
+                    "unknownWorkflow",
+                    detail: "sub-workflow \"\(name)\" is not registered",
+                    executionID: nil
+                )
             }
             let inbox = WorkflowInbox()
             let child = WorkflowRun(

@@ -30,7 +30,10 @@ extension WorkflowDefinition {
             )
         }
         return WorkflowDefinition(
-            name: name, version: version, initialState: stages.isEmpty ? "done" : "stage1", states: states
+            name: name,
+            version: version,
+            initialState: stages.isEmpty ? "done" : "stage1",
+            states: states
         )
     }
 
@@ -77,23 +80,39 @@ extension WorkflowDefinition {
             initialState: "generate",
             states: [
                 "generate": .task(
-                    WorkflowTaskState(generator, input: "$.input", output: "$.draft", next: "critique", onFailure: "refinementFailed")
+                    WorkflowTaskState(
+                        generator,
+                        input: "$.input",
+                        output: "$.draft",
+                        next: "critique",
+                        onFailure: "refinementFailed"
+                    )
                 ),
                 "critique": .task(
                     WorkflowTaskState(
-                        critic, input: .root, output: "$.critique", next: "check", onFailure: "refinementFailed",
+                        critic,
+                        input: .root,
+                        output: "$.critique",
+                        next: "check",
+                        onFailure: "refinementFailed",
                         maxVisits: maxRounds
                     )
                 ),
                 "check": .decision(WorkflowDecisionState([.init(converged, next: "converged")], default: "revise")),
                 "revise": .task(
                     WorkflowTaskState(
-                        reviser, input: .root, output: "$.draft", next: "critique", onFailure: "refinementFailed",
+                        reviser,
+                        input: .root,
+                        output: "$.draft",
+                        next: "critique",
+                        onFailure: "refinementFailed",
                         maxVisits: max(maxRounds - 1, 1)
                     )
                 ),
                 "converged": .end(WorkflowEndState(.succeeded)),
-                "refinementFailed": .end(WorkflowEndState(.failed, reason: "a generate, critique or revise run failed")),
+                "refinementFailed": .end(
+                    WorkflowEndState(.failed, reason: "a generate, critique or revise run failed")
+                ),
             ],
             maxVisitsPerState: max(maxRounds, 1)
         )

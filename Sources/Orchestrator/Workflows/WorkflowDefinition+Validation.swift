@@ -61,7 +61,12 @@ extension WorkflowDefinition {
         let known = states.keys.sorted()
         let listing = known.isEmpty ? "none defined" : "defined: " + known.joined(separator: ", ")
         if maxVisitsPerState < 1 {
-            fail(.invalidVisitCap, nil, "maxVisitsPerState", "maxVisitsPerState is \(maxVisitsPerState); it must be at least 1")
+            fail(
+                .invalidVisitCap,
+                nil,
+                "maxVisitsPerState",
+                "maxVisitsPerState is \(maxVisitsPerState); it must be at least 1"
+            )
         }
         if states[initialState] == nil {
             fail(.missingState, nil, "initialState", "initial state \"\(initialState)\" is not defined (\(listing))")
@@ -72,14 +77,18 @@ extension WorkflowDefinition {
             case .agent(let agent) where !registry.agents.names.contains(agent):
                 let names = registry.agents.names
                 fail(
-                    .unknownAgent, state, field,
+                    .unknownAgent,
+                    state,
+                    field,
                     "agent \"\(agent)\" is not registered ("
                         + (names.isEmpty ? "none registered" : "registered: " + names.joined(separator: ", "))
                         + "); register it in the WorkflowRegistry's agents"
                 )
             case .tool(let tool) where !tools.contains(tool):
                 fail(
-                    .unknownTool, state, field,
+                    .unknownTool,
+                    state,
+                    field,
                     "tool \"\(tool)\" is not registered ("
                         + (tools.isEmpty ? "none registered" : "registered: " + tools.sorted().joined(separator: ", "))
                         + "); pass it to the Orchestrator"
@@ -87,14 +96,18 @@ extension WorkflowDefinition {
             case .workflow(let workflow):
                 if enclosing.contains(workflow) {
                     fail(
-                        .recursiveWorkflow, state, field,
+                        .recursiveWorkflow,
+                        state,
+                        field,
                         "sub-workflow \"\(workflow)\" runs inside itself ("
                             + (enclosing + [workflow]).joined(separator: " → ") + "); use a loop of states instead"
                     )
                 } else if registry.workflows[workflow] == nil {
                     let names = registry.workflows.keys.sorted()
                     fail(
-                        .unknownWorkflow, state, field,
+                        .unknownWorkflow,
+                        state,
+                        field,
                         "sub-workflow \"\(workflow)\" is not registered ("
                             + (names.isEmpty ? "none registered" : "registered: " + names.joined(separator: ", "))
                             + "); register it with WorkflowRegistry.register(_:)"
@@ -107,7 +120,9 @@ extension WorkflowDefinition {
             }
         }
         func checkVisits(_ state: String, _ cap: Int?) {
-            if let cap, cap < 1 { fail(.invalidVisitCap, state, "maxVisits", "maxVisits is \(cap); it must be at least 1") }
+            if let cap, cap < 1 {
+                fail(.invalidVisitCap, state, "maxVisits", "maxVisits is \(cap); it must be at least 1")
+            }
         }
 
         for stateName in stateNames {
@@ -115,7 +130,9 @@ extension WorkflowDefinition {
             checkVisits(stateName, state.maxVisits)
             for (label, target) in state.transitions where states[target] == nil {
                 fail(
-                    .missingState, stateName, "transition \"\(label)\"",
+                    .missingState,
+                    stateName,
+                    "transition \"\(label)\"",
                     "transition \"\(label)\" leads to state \"\(target)\", which is not defined (\(listing))"
                 )
             }
@@ -124,7 +141,9 @@ extension WorkflowDefinition {
                 checkPerformer(task.performer, stateName, task.performer.key)
                 if task.onFailure == nil {
                     fail(
-                        .missingFailureTransition, stateName, "onFailure",
+                        .missingFailureTransition,
+                        stateName,
+                        "onFailure",
                         "task state has no failure transition; add \"onFailure\" naming the state to go to when it fails"
                     )
                 }
@@ -133,7 +152,9 @@ extension WorkflowDefinition {
                     for predicate in registry.predicates.unknownPredicates(in: choice.condition) {
                         let names = registry.predicates.names
                         fail(
-                            .unknownPredicate, stateName, "choices[\(index)]",
+                            .unknownPredicate,
+                            stateName,
+                            "choices[\(index)]",
                             "predicate \"\(predicate)\" is not registered ("
                                 + (names.isEmpty ? "none registered" : "registered: " + names.joined(separator: ", "))
                                 + "); register it with PredicateRegistry.register(_:_:)"
@@ -142,7 +163,9 @@ extension WorkflowDefinition {
                 }
                 if decision.defaultNext == nil {
                     fail(
-                        .decisionWithoutDefault, stateName, "default",
+                        .decisionWithoutDefault,
+                        stateName,
+                        "default",
                         "decision has no default; add \"default\" naming the state to go to when no choice holds"
                     )
                 }
@@ -154,7 +177,9 @@ extension WorkflowDefinition {
                 for (index, branch) in parallel.branches.enumerated() {
                     if !seen.insert(branch.name).inserted {
                         fail(
-                            .invalidBranches, stateName, "branches[\(index)]",
+                            .invalidBranches,
+                            stateName,
+                            "branches[\(index)]",
                             "branch name \"\(branch.name)\" is used twice; branch names key the output object"
                         )
                     }
@@ -162,7 +187,9 @@ extension WorkflowDefinition {
                 }
                 if parallel.onFailure == nil {
                     fail(
-                        .missingFailureTransition, stateName, "onFailure",
+                        .missingFailureTransition,
+                        stateName,
+                        "onFailure",
                         "parallel state has no failure transition; add \"onFailure\" naming the state to go to when "
                             + "the join fails"
                     )
@@ -170,18 +197,24 @@ extension WorkflowDefinition {
             case .wait(let wait):
                 if wait.timeout.map({ $0 <= .zero }) ?? true {
                     fail(
-                        .waitWithoutTimeout, stateName, "timeoutNanoseconds",
+                        .waitWithoutTimeout,
+                        stateName,
+                        "timeoutNanoseconds",
                         "wait has no positive timeout; add \"timeoutNanoseconds\" and \"onTimeout\""
                     )
                 } else if wait.onTimeout == nil {
                     fail(
-                        .waitWithoutTimeout, stateName, "onTimeout",
+                        .waitWithoutTimeout,
+                        stateName,
+                        "onTimeout",
                         "wait has a timeout but no \"onTimeout\" transition; add the state to go to on timeout"
                     )
                 }
                 if case .approval = wait.awaited, wait.onDenied == nil {
                     fail(
-                        .missingDenialTransition, stateName, "onDenied",
+                        .missingDenialTransition,
+                        stateName,
+                        "onDenied",
                         "approval wait has no \"onDenied\" transition; add the state to go to when it is denied"
                     )
                 }
@@ -199,7 +232,9 @@ extension WorkflowDefinition {
         }
         for stateName in stateNames where !reached.contains(stateName) && states[initialState] != nil {
             fail(
-                .unreachableState, stateName, nil,
+                .unreachableState,
+                stateName,
+                nil,
                 "no transition leads here from the initial state \"\(initialState)\"; remove the state or add a "
                     + "transition to it"
             )

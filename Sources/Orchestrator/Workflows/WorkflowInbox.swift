@@ -29,7 +29,8 @@ final class WorkflowInbox: Sendable {
         var queue: [Message] = []
         var reader: CheckedContinuation<Message, Never>?
         var status: WorkflowStatus = .starting
-        var watchers: [(wants: @Sendable (WorkflowStatus) -> Bool, continuation: CheckedContinuation<WorkflowStatus, Never>)] = []
+        var watchers:
+            [(wants: @Sendable (WorkflowStatus) -> Bool, continuation: CheckedContinuation<WorkflowStatus, Never>)] = []
         var isClosed = false
     }
 

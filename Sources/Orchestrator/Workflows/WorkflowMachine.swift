@@ -133,7 +133,8 @@ struct WorkflowMachine: Sendable {
     }
 
     /// A governed run ended.
-    mutating func taskFinished(_ key: WorkflowTaskKey, _ outcome: WorkflowTaskOutcome, at now: Nanoseconds) -> [Effect] {
+    mutating func taskFinished(_ key: WorkflowTaskKey, _ outcome: WorkflowTaskOutcome, at now: Nanoseconds) -> [Effect]
+    {
         guard stop == nil, var current = active, current.state == key.state, current.visit == key.visit,
             let performer = current.pending.removeValue(forKey: key)
         else { return [] }
@@ -145,7 +146,11 @@ struct WorkflowMachine: Sendable {
         case .task(let task)?:
             guard let output = outcome.output else {
                 leave(
-                    .failed, "failure", task.onFailure, detail: outcome.detail ?? outcome.stopReason, at: now,
+                    .failed,
+                    "failure",
+                    task.onFailure,
+                    detail: outcome.detail ?? outcome.stopReason,
+                    at: now,
                     effects: &effects
                 )
                 return effects
@@ -155,8 +160,12 @@ struct WorkflowMachine: Sendable {
                 leave(.succeeded, "ok", task.next, detail: nil, at: now, effects: &effects)
             } catch {
                 leave(
-                    .failed, "failure", task.onFailure,
-                    detail: "the output cannot be written at \(task.output): \(error)", at: now, effects: &effects
+                    .failed,
+                    "failure",
+                    task.onFailure,
+                    detail: "the output cannot be written at \(task.output): \(error)",
+                    at: now,
+                    effects: &effects
                 )
             }
         case .parallel(let parallel)?:
@@ -173,7 +182,8 @@ struct WorkflowMachine: Sendable {
     }
 
     /// A signal arrived; returns whether the current state was waiting for it.
-    mutating func signal(_ name: String, payload: JSONValue, at now: Nanoseconds) -> (accepted: Bool, effects: [Effect]) {
+    mutating func signal(_ name: String, payload: JSONValue, at now: Nanoseconds) -> (accepted: Bool, effects: [Effect])
+    {
         guard stop == nil, let current = active, current.timerAt != nil,
             case .wait(let wait)? = definition.states[current.state], wait.awaited == .signal(name)
         else { return (false, []) }
@@ -219,8 +229,10 @@ struct WorkflowMachine: Sendable {
     mutating func deadlineReached(at now: Nanoseconds) -> [Effect] {
         finish(
             WorkflowStopReason(
-                .timedOut, state: active?.state ?? heldBack,
-                reason: "the workflow's timeout of \(timeout) passed", limit: Nanoseconds(timeout).rawValue
+                .timedOut,
+                state: active?.state ?? heldBack,
+                reason: "the workflow's timeout of \(timeout) passed",
+                limit: Nanoseconds(timeout).rawValue
             ),
             at: now
         )
@@ -283,7 +295,8 @@ struct WorkflowMachine: Sendable {
         guard visit <= cap else {
             effects += finish(
                 WorkflowStopReason(
-                    .visitCapReached, state: target,
+                    .visitCapReached,
+                    state: target,
                     reason: "state \"\(target)\" was to be entered a \(visit)th time; its visit cap is \(cap)",
                     limit: Int64(cap)
                 ),
@@ -299,7 +312,9 @@ struct WorkflowMachine: Sendable {
             let key = WorkflowTaskKey(state: target, visit: visit, branch: nil)
             guard let input = task.input.value(in: data) else {
                 let outcome = WorkflowTaskOutcome.failure(
-                    "missingInput", detail: "the data has no value at \(task.input)", executionID: nil
+                    "missingInput",
+                    detail: "the data has no value at \(task.input)",
+                    executionID: nil
                 )
                 recordRun(key, task.performer, outcome)
                 leave(.failed, "failure", task.onFailure, detail: outcome.detail, at: now, effects: &effects)
@@ -328,7 +343,8 @@ struct WorkflowMachine: Sendable {
                     effects.append(.run(key, branch.performer, input: input, transitionsLeft: transitionsLeft))
                 } else {
                     recordRun(
-                        key, branch.performer,
+                        key,
+                        branch.performer,
                         .failure("missingInput", detail: "the data has no value at \(branch.input)", executionID: nil)
                     )
                     active?.branchFailures.append(branch.name)
@@ -352,7 +368,8 @@ struct WorkflowMachine: Sendable {
     }
 
     /// Decides a parallel state once its join rule can: cancels what is left and leaves the state.
-    private mutating func joinBranches(_ parallel: WorkflowParallelState, at now: Nanoseconds, effects: inout [Effect]) {
+    private mutating func joinBranches(_ parallel: WorkflowParallelState, at now: Nanoseconds, effects: inout [Effect])
+    {
         guard let current = active else { return }
         let total = parallel.branches.count
         let succeeded = current.branchOutputs.count
@@ -372,17 +389,31 @@ struct WorkflowMachine: Sendable {
         if decided {
             do {
                 data = try parallel.output.setting(.object(current.branchOutputs), in: data)
-                leave(.succeeded, "\(parallel.join.rawValue) ok", parallel.next, detail: nil, at: now, effects: &effects)
+                leave(
+                    .succeeded,
+                    "\(parallel.join.rawValue) ok",
+                    parallel.next,
+                    detail: nil,
+                    at: now,
+                    effects: &effects
+                )
             } catch {
                 leave(
-                    .failed, "failure", parallel.onFailure,
-                    detail: "the output cannot be written at \(parallel.output): \(error)", at: now, effects: &effects
+                    .failed,
+                    "failure",
+                    parallel.onFailure,
+                    detail: "the output cannot be written at \(parallel.output): \(error)",
+                    at: now,
+                    effects: &effects
                 )
             }
         } else {
             leave(
-                .failed, "failure", parallel.onFailure,
-                detail: "branches failed: " + current.branchFailures.joined(separator: ", "), at: now,
+                .failed,
+                "failure",
+                parallel.onFailure,
+                detail: "branches failed: " + current.branchFailures.joined(separator: ", "),
+                at: now,
                 effects: &effects
             )
         }
@@ -429,7 +460,9 @@ struct WorkflowMachine: Sendable {
             // Validation requires every transition; a definition built in code without validation still ends safely.
             effects += finish(
                 WorkflowStopReason(
-                    .failed, state: path[index].state, reason: "no \"\(label)\" transition is defined"
+                    .failed,
+                    state: path[index].state,
+                    reason: "no \"\(label)\" transition is defined"
                 ),
                 at: now
             )
@@ -441,8 +474,10 @@ struct WorkflowMachine: Sendable {
         guard transitions < maxTransitions else {
             effects += finish(
                 WorkflowStopReason(
-                    .transitionLimitReached, state: target,
-                    reason: "transition \(transitions + 1) to \"\(target)\" exceeds the policy's maxWorkflowTransitions",
+                    .transitionLimitReached,
+                    state: target,
+                    reason:
+                        "transition \(transitions + 1) to \"\(target)\" exceeds the policy's maxWorkflowTransitions",
                     limit: maxTransitions
                 ),
                 at: now
@@ -479,7 +514,11 @@ struct WorkflowMachine: Sendable {
         return effects
     }
 
-    private mutating func recordRun(_ key: WorkflowTaskKey, _ performer: WorkflowPerformer, _ outcome: WorkflowTaskOutcome) {
+    private mutating func recordRun(
+        _ key: WorkflowTaskKey,
+        _ performer: WorkflowPerformer,
+        _ outcome: WorkflowTaskOutcome
+    ) {
         guard let index = path.lastIndex(where: { $0.state == key.state && $0.visit == key.visit }) else { return }
         path[index].runs.append(
             WorkflowTaskRun(

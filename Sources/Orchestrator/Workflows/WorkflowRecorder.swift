@@ -99,8 +99,11 @@ struct WorkflowRecorder: Sendable {
             )
         }
         guard first["policyHash"] == .string(policyHash) else {
-            throw fail("it was written under another policy (hash \(first["policyHash"]?.stringValue ?? "?")): resume "
-                + "with the same policy", 0)
+            throw fail(
+                "it was written under another policy (hash \(first["policyHash"]?.stringValue ?? "?")): resume "
+                    + "with the same policy",
+                0
+            )
         }
         var inputs: [(WorkflowInput, Nanoseconds)] = []
         for (index, entry) in entries.enumerated().dropFirst() {
@@ -180,7 +183,8 @@ struct WorkflowRecorder: Sendable {
                 detail: members["detail"]?.stringValue
             )
             return .taskFinished(
-                WorkflowTaskKey(state: state, visit: visit, branch: members["branch"]?.stringValue), outcome
+                WorkflowTaskKey(state: state, visit: visit, branch: members["branch"]?.stringValue),
+                outcome
             )
         case "timerFired":
             guard let state = members["state"]?.stringValue, let visit = int("visit") else { return nil }

@@ -15,17 +15,22 @@ struct WorkflowCompositionTests {
             }
         }
         let definition = WorkflowDefinition.pipeline(
-            name: "p", version: "1", stages: [.agent("s1"), .agent("s2"), .agent("s3")]
+            name: "p",
+            version: "1",
+            stages: [.agent("s1"), .agent("s2"), .agent("s3")]
         )
         let report = try await makeOrchestrator().run(
-            workflow: definition, data: WorkflowDefinition.pipelineData(input: "original"),
+            workflow: definition,
+            data: WorkflowDefinition.pipelineData(input: "original"),
             registry: try workflowRegistry([stage("s1"), stage("s2"), stage("s3")])
         )
         #expect(report.succeeded)
-        #expect(seen.withLock { $0 } == [
-            ["input": "original", "previous": nil], ["input": "original", "previous": "s1"],
-            ["input": "original", "previous": "s2"],
-        ])
+        #expect(
+            seen.withLock { $0 } == [
+                ["input": "original", "previous": nil], ["input": "original", "previous": "s1"],
+                ["input": "original", "previous": "s2"],
+            ]
+        )
         #expect(report.finalData["previous"] == "s3")
     }
 
@@ -35,7 +40,9 @@ struct WorkflowCompositionTests {
         let report = try await makeOrchestrator().run(
             workflow: .pipeline(name: "p", version: "1", stages: [.agent("s1"), .agent("bad"), .agent("s3")]),
             data: WorkflowDefinition.pipelineData(input: 1),
-            registry: try workflowRegistry([constantAgent("s1", 1), failingAgent("bad"), constantAgent("s3", 3, counter: third)])
+            registry: try workflowRegistry([
+                constantAgent("s1", 1), failingAgent("bad"), constantAgent("s3", 3, counter: third),
+            ])
         )
         #expect(report.stopReason.kind == .failed)
         #expect(report.stopReason.state == "stageFailed")
@@ -55,8 +62,13 @@ struct WorkflowCompositionTests {
 
     static func refinement(maxRounds: Int) -> WorkflowDefinition {
         .refinement(
-            name: "r", version: "1", generator: .agent("writer"), critic: .agent("critic"), reviser: .agent("writer"),
-            converged: .predicate("goodEnough"), maxRounds: maxRounds
+            name: "r",
+            version: "1",
+            generator: .agent("writer"),
+            critic: .agent("critic"),
+            reviser: .agent("writer"),
+            converged: .predicate("goodEnough"),
+            maxRounds: maxRounds
         )
     }
 
@@ -77,7 +89,8 @@ struct WorkflowCompositionTests {
     func refinementConverges() async throws {
         let writes = Counter()
         let report = try await makeOrchestrator().run(
-            workflow: Self.refinement(maxRounds: 5), data: ["input": "write a haiku"],
+            workflow: Self.refinement(maxRounds: 5),
+            data: ["input": "write a haiku"],
             registry: try Self.registry([0.79, nil, 0.8], writes: writes)
         )
         #expect(report.stopReason == WorkflowStopReason(.succeeded, state: "converged"))
@@ -90,11 +103,15 @@ struct WorkflowCompositionTests {
     func refinementRounds() async throws {
         let orchestrator = try makeOrchestrator()
         let last = try await orchestrator.run(
-            workflow: Self.refinement(maxRounds: 2), data: ["input": "x"], registry: try Self.registry([0.1, 0.9])
+            workflow: Self.refinement(maxRounds: 2),
+            data: ["input": "x"],
+            registry: try Self.registry([0.1, 0.9])
         )
         #expect(last.stopReason.kind == .succeeded)
         let exhausted = try await orchestrator.run(
-            workflow: Self.refinement(maxRounds: 2), data: ["input": "x"], registry: try Self.registry([0.1, 0.2, 0.9])
+            workflow: Self.refinement(maxRounds: 2),
+            data: ["input": "x"],
+            registry: try Self.registry([0.1, 0.2, 0.9])
         )
         #expect(exhausted.stopReason.kind == .visitCapReached)
         #expect(exhausted.stopReason.state == "revise")
@@ -105,10 +122,19 @@ struct WorkflowCompositionTests {
     @Test("Refinement stops on the budget: the workflow ledger refuses a round and the workflow fails")
     func refinementBudget() async throws {
         let report = try await makeOrchestrator().run(
-            workflow: Self.refinement(maxRounds: 10), data: ["input": "x"], registry: try Self.registry([0.1]),
+            workflow: Self.refinement(maxRounds: 10),
+            data: ["input": "x"],
+            registry: try Self.registry([0.1]),
             policy: try StrictPolicy(maxSteps: 4)
         )
-        #expect(report.stopReason == WorkflowStopReason(.failed, state: "refinementFailed", reason: "a generate, critique or revise run failed"))
+        #expect(
+            report.stopReason
+                == WorkflowStopReason(
+                    .failed,
+                    state: "refinementFailed",
+                    reason: "a generate, critique or revise run failed"
+                )
+        )
         #expect(report.path.dropLast().last?.runs.first?.stopReason == "policyViolation")
         #expect(report.ledger.first { $0.budget == BudgetKind.steps.name }?.used == 4)
     }

@@ -13,7 +13,11 @@ struct WorkflowDefinitionTests {
         states: [
             "classify": .task(
                 WorkflowTaskState(
-                    .agent("classifier"), input: "$.ticket", output: "$.category", next: "route", onFailure: "failed",
+                    .agent("classifier"),
+                    input: "$.ticket",
+                    output: "$.category",
+                    next: "route",
+                    onFailure: "failed",
                     maxVisits: 2
                 )
             ),
@@ -26,23 +30,42 @@ struct WorkflowDefinitionTests {
                     default: "lookup"
                 )
             ),
-            "lookup": .task(WorkflowTaskState(.tool("lookup"), input: "$.ticket", output: "$.account", next: "sub", onFailure: "failed")),
+            "lookup": .task(
+                WorkflowTaskState(
+                    .tool("lookup"),
+                    input: "$.ticket",
+                    output: "$.account",
+                    next: "sub",
+                    onFailure: "failed"
+                )
+            ),
             "sub": .task(WorkflowTaskState(.workflow("child"), output: "$.child", next: "done", onFailure: "failed")),
             "fanout": .parallel(
                 WorkflowParallelState(
                     [.init("a", .agent("classifier"), input: "$.ticket"), .init("b", .tool("lookup"))],
-                    join: .firstSuccess, output: "$.drafts", next: "customer", onFailure: "failed"
+                    join: .firstSuccess,
+                    output: "$.drafts",
+                    next: "customer",
+                    onFailure: "failed"
                 )
             ),
             "customer": .wait(
                 WorkflowWaitState(
-                    .signal("reply"), timeout: .seconds(30), output: "$.reply", next: "done", onTimeout: "failed"
+                    .signal("reply"),
+                    timeout: .seconds(30),
+                    output: "$.reply",
+                    next: "done",
+                    onTimeout: "failed"
                 )
             ),
             "approve": .wait(
                 WorkflowWaitState(
-                    .approval(prompt: "refund?"), timeout: .seconds(60), output: "$.approval", next: "done",
-                    onTimeout: "failed", onDenied: "failed"
+                    .approval(prompt: "refund?"),
+                    timeout: .seconds(60),
+                    output: "$.approval",
+                    next: "done",
+                    onTimeout: "failed",
+                    onDenied: "failed"
                 )
             ),
             "done": .end(WorkflowEndState(.succeeded)),
@@ -52,7 +75,10 @@ struct WorkflowDefinitionTests {
     )
 
     static let child = WorkflowDefinition(
-        name: "child", version: "1", initialState: "end", states: ["end": .end(WorkflowEndState(.succeeded))]
+        name: "child",
+        version: "1",
+        initialState: "end",
+        states: ["end": .end(WorkflowEndState(.succeeded))]
     )
 
     static func registry() throws -> WorkflowRegistry {
@@ -89,7 +115,8 @@ struct WorkflowDefinitionTests {
             """
         )
         #expect(definition.maxVisitsPerState == 10)
-        guard case .task(let task)? = definition.states["a"], case .parallel(let parallel)? = definition.states["p"] else {
+        guard case .task(let task)? = definition.states["a"], case .parallel(let parallel)? = definition.states["p"]
+        else {
             Issue.record("states decoded as other kinds")
             return
         }
@@ -119,7 +146,9 @@ struct WorkflowDefinitionTests {
     @Test("The full definition is valid against its registries and initial data")
     func validDefinition() throws {
         let errors = Self.full.validationErrors(
-            registry: try Self.registry(), tools: ["lookup"], initialData: ["ticket": ["text": "x"]]
+            registry: try Self.registry(),
+            tools: ["lookup"],
+            initialData: ["ticket": ["text": "x"]]
         )
         #expect(errors == [])
     }
@@ -134,7 +163,9 @@ struct WorkflowDefinitionTests {
         var definition = full
         change(&definition)
         return definition.validationErrors(
-            registry: try registry ?? Self.registry(), tools: tools, initialData: initialData
+            registry: try registry ?? Self.registry(),
+            tools: tools,
+            initialData: initialData
         )
     }
 
@@ -152,50 +183,163 @@ struct WorkflowDefinitionTests {
             #expect(errors.first?.field == field, sourceLocation: sourceLocation)
             #expect(errors.first?.workflow == "full", sourceLocation: sourceLocation)
         }
-        only(.unknownAgent, state: "classify", field: "agent", try Self.problems({ _ in }, registry: try workflowRegistry([], workflows: [Self.child], predicates: ["isUrgent": { _ in true }])).filter { $0.state == "classify" })
-        only(.unknownTool, state: "lookup", field: "tool", try Self.problems({ _ in }, tools: []).filter { $0.state == "lookup" })
-        only(.unknownWorkflow, state: "sub", field: "workflow", try Self.problems({ _ in }, registry: try workflowRegistry([constantAgent("classifier", 1)], predicates: ["isUrgent": { _ in true }])))
-        only(.unknownPredicate, state: "route", field: "choices[1]", try Self.problems({ _ in }, registry: try workflowRegistry([constantAgent("classifier", 1)], workflows: [Self.child])))
+        only(
+            .unknownAgent,
+            state: "classify",
+            field: "agent",
+            try Self.problems(
+                { _ in },
+                registry: try workflowRegistry([], workflows: [Self.child], predicates: ["isUrgent": { _ in true }])
+            ).filter { $0.state == "classify" }
+        )
+        only(
+            .unknownTool,
+            state: "lookup",
+            field: "tool",
+            try Self.problems({ _ in }, tools: []).filter { $0.state == "lookup" }
+        )
+        only(
+            .unknownWorkflow,
+            state: "sub",
+            field: "workflow",
+            try Self.problems(
+                { _ in },
+                registry: try workflowRegistry(
+                    [constantAgent("classifier", 1)],
+                    predicates: ["isUrgent": { _ in true }]
+                )
+            )
+        )
+        only(
+            .unknownPredicate,
+            state: "route",
+            field: "choices[1]",
+            try Self.problems(
+                { _ in },
+                registry: try workflowRegistry([constantAgent("classifier", 1)], workflows: [Self.child])
+            )
+        )
         only(.unreachableState, state: "orphan", field: nil, try Self.problems { $0.states["orphan"] = succeededEnd })
         only(
-            .decisionWithoutDefault, state: "route", field: "default",
-            try Self.problems { $0.states["route"] = .decision(WorkflowDecisionState([.init(.always, next: "lookup"), .init(.always, next: "fanout"), .init(.always, next: "approve")], default: nil)) }
+            .decisionWithoutDefault,
+            state: "route",
+            field: "default",
+            try Self.problems {
+                $0.states["route"] = .decision(
+                    WorkflowDecisionState(
+                        [
+                            .init(.always, next: "lookup"), .init(.always, next: "fanout"),
+                            .init(.always, next: "approve"),
+                        ],
+                        default: nil
+                    )
+                )
+            }
         )
         only(
-            .waitWithoutTimeout, state: "customer", field: "timeoutNanoseconds",
-            try Self.problems { $0.states["customer"] = .wait(WorkflowWaitState(.signal("reply"), timeout: nil, next: "done", onTimeout: "failed")) }
+            .waitWithoutTimeout,
+            state: "customer",
+            field: "timeoutNanoseconds",
+            try Self.problems {
+                $0.states["customer"] = .wait(
+                    WorkflowWaitState(.signal("reply"), timeout: nil, next: "done", onTimeout: "failed")
+                )
+            }
         )
         only(
-            .waitWithoutTimeout, state: "customer", field: "onTimeout",
-            try Self.problems { $0.states["customer"] = .wait(WorkflowWaitState(.signal("reply"), timeout: .seconds(1), next: "done", onTimeout: nil)) }
+            .waitWithoutTimeout,
+            state: "customer",
+            field: "onTimeout",
+            try Self.problems {
+                $0.states["customer"] = .wait(
+                    WorkflowWaitState(.signal("reply"), timeout: .seconds(1), next: "done", onTimeout: nil)
+                )
+            }
         )
-        let missing = try Self.problems { $0.states["sub"] = .task(WorkflowTaskState(.workflow("child"), output: "$.child", next: "dnoe", onFailure: "failed")) }
+        let missing = try Self.problems {
+            $0.states["sub"] = .task(
+                WorkflowTaskState(.workflow("child"), output: "$.child", next: "dnoe", onFailure: "failed")
+            )
+        }
         #expect(missing.map(\.code) == [.missingState])
         #expect(missing.first?.state == "sub")
         #expect(missing.first?.field == "transition \"ok\"")
         only(.missingState, state: nil, field: "initialState", try Self.problems { $0.initialState = "nowhere" })
         only(
-            .missingDataPath, state: "classify", field: "input",
-            try Self.problems { $0.states["classify"] = .task(WorkflowTaskState(.agent("classifier"), input: "$.tikcet", output: "$.category", next: "route", onFailure: "failed")) }
+            .missingDataPath,
+            state: "classify",
+            field: "input",
+            try Self.problems {
+                $0.states["classify"] = .task(
+                    WorkflowTaskState(
+                        .agent("classifier"),
+                        input: "$.tikcet",
+                        output: "$.category",
+                        next: "route",
+                        onFailure: "failed"
+                    )
+                )
+            }
         )
         only(
-            .missingFailureTransition, state: "lookup", field: "onFailure",
-            try Self.problems { $0.states["lookup"] = .task(WorkflowTaskState(.tool("lookup"), input: "$.ticket", output: "$.account", next: "sub", onFailure: nil)) }
+            .missingFailureTransition,
+            state: "lookup",
+            field: "onFailure",
+            try Self.problems {
+                $0.states["lookup"] = .task(
+                    WorkflowTaskState(
+                        .tool("lookup"),
+                        input: "$.ticket",
+                        output: "$.account",
+                        next: "sub",
+                        onFailure: nil
+                    )
+                )
+            }
         )
         only(
-            .missingDenialTransition, state: "approve", field: "onDenied",
-            try Self.problems { $0.states["approve"] = .wait(WorkflowWaitState(.approval(prompt: "?"), timeout: .seconds(1), next: "done", onTimeout: "failed")) }
+            .missingDenialTransition,
+            state: "approve",
+            field: "onDenied",
+            try Self.problems {
+                $0.states["approve"] = .wait(
+                    WorkflowWaitState(.approval(prompt: "?"), timeout: .seconds(1), next: "done", onTimeout: "failed")
+                )
+            }
         )
         only(
-            .invalidBranches, state: "fanout", field: "branches[1]",
-            try Self.problems { $0.states["fanout"] = .parallel(WorkflowParallelState([.init("a", .tool("lookup")), .init("a", .tool("lookup"))], output: "$.d", next: "customer", onFailure: "failed")) }
+            .invalidBranches,
+            state: "fanout",
+            field: "branches[1]",
+            try Self.problems {
+                $0.states["fanout"] = .parallel(
+                    WorkflowParallelState(
+                        [.init("a", .tool("lookup")), .init("a", .tool("lookup"))],
+                        output: "$.d",
+                        next: "customer",
+                        onFailure: "failed"
+                    )
+                )
+            }
         )
         only(.invalidVisitCap, state: nil, field: "maxVisitsPerState", try Self.problems { $0.maxVisitsPerState = 0 })
         let selfCall = WorkflowDefinition(
-            name: "child", version: "2", initialState: "again",
-            states: ["again": .task(WorkflowTaskState(.workflow("child"), output: "$.x", next: "end", onFailure: "end")), "end": succeededEnd]
+            name: "child",
+            version: "2",
+            initialState: "again",
+            states: [
+                "again": .task(WorkflowTaskState(.workflow("child"), output: "$.x", next: "end", onFailure: "end")),
+                "end": succeededEnd,
+            ]
         )
-        let recursive = try Self.problems({ _ in }, registry: try workflowRegistry([constantAgent("classifier", 1)], workflows: [selfCall], predicates: ["isUrgent": { _ in true }]))
+        let recursive = try Self.problems(
+            { _ in },
+            registry: try workflowRegistry(
+                [constantAgent("classifier", 1)],
+                workflows: [selfCall],
+                predicates: ["isUrgent": { _ in true }]
+            )
+        )
         #expect(recursive.map(\.code) == [.recursiveWorkflow])
         #expect(recursive.first?.workflow == "child")
         #expect(recursive.first?.state == "again")
@@ -206,12 +350,16 @@ struct WorkflowDefinitionTests {
         let runs = Counter()
         let orchestrator = try makeOrchestrator()
         let definition = WorkflowDefinition(
-            name: "w", version: "1", initialState: "a",
+            name: "w",
+            version: "1",
+            initialState: "a",
             states: ["a": agentTask("worker", output: "$.x", next: "end", onFailure: nil), "end": succeededEnd]
         )
         await #expect(throws: WorkflowDefinitionError.self) {
             _ = try await orchestrator.run(
-                workflow: definition, data: [:], registry: try workflowRegistry([constantAgent("worker", 1, counter: runs)])
+                workflow: definition,
+                data: [:],
+                registry: try workflowRegistry([constantAgent("worker", 1, counter: runs)])
             )
         }
         #expect(runs.value == 0)
@@ -233,8 +381,13 @@ struct WorkflowDefinitionTests {
             tools: [ClosureTool(name: "lookup", description: "Looks up.", parameters: .any) { _ in ["id": 7] }]
         )
         let report = try await orchestrator.run(
-            workflow: Self.full, data: ["ticket": ["text": "x"]],
-            registry: try workflowRegistry([constantAgent("classifier", "other")], workflows: [Self.child], predicates: ["isUrgent": { _ in false }])
+            workflow: Self.full,
+            data: ["ticket": ["text": "x"]],
+            registry: try workflowRegistry(
+                [constantAgent("classifier", "other")],
+                workflows: [Self.child],
+                predicates: ["isUrgent": { _ in false }]
+            )
         )
         #expect(report.statesTaken == ["classify", "route", "lookup", "sub", "done"])
         let diagram = Self.full.mermaid(report: report)

@@ -4,17 +4,25 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Workflow engine: every state kind, failure transitions, bounds, waits, pause and cancel", .timeLimit(.minutes(1)))
+@Suite(
+    "Workflow engine: every state kind, failure transitions, bounds, waits, pause and cancel",
+    .timeLimit(.minutes(1))
+)
 struct WorkflowEngineTests {
     @Test("Task → decision → end: the output is written at its path, the decision routes on it, the path is reported")
     func taskDecisionEnd() async throws {
         let definition = WorkflowDefinition(
-            name: "triage", version: "1", initialState: "classify",
+            name: "triage",
+            version: "1",
+            initialState: "classify",
             states: [
                 "classify": agentTask("classifier", input: "$.ticket", output: "$.category", next: "route"),
                 "route": .decision(
                     WorkflowDecisionState(
-                        [.init(.equals("$.category", "billing"), next: "billing"), .init(.predicate("never"), next: "failed")],
+                        [
+                            .init(.equals("$.category", "billing"), next: "billing"),
+                            .init(.predicate("never"), next: "failed"),
+                        ],
                         default: "other"
                     )
                 ),
@@ -25,16 +33,23 @@ struct WorkflowEngineTests {
         )
         let orchestrator = try makeOrchestrator()
         let report = try await orchestrator.run(
-            workflow: definition, data: ["ticket": ["text": "refund please"]],
+            workflow: definition,
+            data: ["ticket": ["text": "refund please"]],
             registry: try workflowRegistry(
-                [constantAgent("classifier", "billing"), echoAgent("echo")], predicates: ["never": { _ in false }]
+                [constantAgent("classifier", "billing"), echoAgent("echo")],
+                predicates: ["never": { _ in false }]
             )
         )
         #expect(report.stopReason == WorkflowStopReason(.succeeded, state: "done"))
         #expect(report.statesTaken == ["classify", "route", "billing", "done"])
         #expect(report.path.map(\.outcome) == [.succeeded, .chose, .succeeded, .ended])
         #expect(report.path[1].transition == "$.category == \"billing\"")
-        #expect(report.finalData == ["ticket": ["text": "refund please"], "category": "billing", "draft": ["seen": ["text": "refund please"]]])
+        #expect(
+            report.finalData == [
+                "ticket": ["text": "refund please"], "category": "billing",
+                "draft": ["seen": ["text": "refund please"]],
+            ]
+        )
         #expect(report.states["other"] == nil)
         #expect(report.states["billing"] == WorkflowStateSummary(visits: 1, lastOutcome: .succeeded))
         #expect(report.transitions == 3)
@@ -50,7 +65,9 @@ struct WorkflowEngineTests {
     func taskFailureTransition() async throws {
         let handled = Counter()
         let definition = WorkflowDefinition(
-            name: "w", version: "1", initialState: "a",
+            name: "w",
+            version: "1",
+            initialState: "a",
             states: [
                 "a": agentTask("broken", output: "$.a", next: "done", onFailure: "handler"),
                 "handler": agentTask("handler", output: "$.handled", next: "done"),
@@ -58,7 +75,8 @@ struct WorkflowEngineTests {
             ]
         )
         let report = try await makeOrchestrator().run(
-            workflow: definition, data: [:],
+            workflow: definition,
+            data: [:],
             registry: try workflowRegistry([failingAgent("broken"), constantAgent("handler", true, counter: handled)])
         )
         #expect(report.succeeded)
@@ -80,17 +98,39 @@ struct WorkflowEngineTests {
             },
         ]
         let definition = WorkflowDefinition(
-            name: "w", version: "1", initialState: "look",
+            name: "w",
+            version: "1",
+            initialState: "look",
             states: [
-                "look": .task(WorkflowTaskState(.tool("lookup"), input: "$.query", output: "$.found", next: "explode", onFailure: "failed")),
-                "explode": .task(WorkflowTaskState(.tool("explode"), output: "$.x", next: "failed", onFailure: "missing")),
+                "look": .task(
+                    WorkflowTaskState(
+                        .tool("lookup"),
+                        input: "$.query",
+                        output: "$.found",
+                        next: "explode",
+                        onFailure: "failed"
+                    )
+                ),
+                "explode": .task(
+                    WorkflowTaskState(.tool("explode"), output: "$.x", next: "failed", onFailure: "missing")
+                ),
                 // Validation accepts the path (this state writes it), but the data does not hold it yet.
-                "missing": .task(WorkflowTaskState(.tool("lookup"), input: "$.later", output: "$.later", next: "failed", onFailure: "done")),
+                "missing": .task(
+                    WorkflowTaskState(
+                        .tool("lookup"),
+                        input: "$.later",
+                        output: "$.later",
+                        next: "failed",
+                        onFailure: "done"
+                    )
+                ),
                 "done": succeededEnd, "failed": failedEnd,
             ]
         )
         let report = try await makeOrchestrator(tools: tools).run(
-            workflow: definition, data: ["query": ["id": 1]], registry: WorkflowRegistry()
+            workflow: definition,
+            data: ["query": ["id": 1]],
+            registry: WorkflowRegistry()
         )
         #expect(report.succeeded)
         #expect(calls.value == 1)
@@ -101,25 +141,47 @@ struct WorkflowEngineTests {
         #expect(report.path[2].runs.first?.executionID == nil)
     }
 
-    @Test("A sub-workflow task runs the registered workflow on its input; its final data is the output; its failure fails the task")
+    @Test(
+        "A sub-workflow task runs the registered workflow on its input; its final data is the output; its failure fails the task"
+    )
     func subWorkflow() async throws {
         let child = WorkflowDefinition(
-            name: "child", version: "1", initialState: "work",
-            states: ["work": agentTask("echo", output: "$.echoed", next: "end"), "end": succeededEnd, "failed": failedEnd]
+            name: "child",
+            version: "1",
+            initialState: "work",
+            states: [
+                "work": agentTask("echo", output: "$.echoed", next: "end"), "end": succeededEnd, "failed": failedEnd,
+            ]
         )
         let failingChild = WorkflowDefinition(
-            name: "failing", version: "1", initialState: "end", states: ["end": .end(WorkflowEndState(.failed, reason: "no"))]
+            name: "failing",
+            version: "1",
+            initialState: "end",
+            states: ["end": .end(WorkflowEndState(.failed, reason: "no"))]
         )
         let definition = WorkflowDefinition(
-            name: "parent", version: "1", initialState: "sub",
+            name: "parent",
+            version: "1",
+            initialState: "sub",
             states: [
-                "sub": .task(WorkflowTaskState(.workflow("child"), input: "$.order", output: "$.result", next: "bad", onFailure: "failed")),
-                "bad": .task(WorkflowTaskState(.workflow("failing"), output: "$.bad", next: "failed", onFailure: "done")),
+                "sub": .task(
+                    WorkflowTaskState(
+                        .workflow("child"),
+                        input: "$.order",
+                        output: "$.result",
+                        next: "bad",
+                        onFailure: "failed"
+                    )
+                ),
+                "bad": .task(
+                    WorkflowTaskState(.workflow("failing"), output: "$.bad", next: "failed", onFailure: "done")
+                ),
                 "done": succeededEnd, "failed": failedEnd,
             ]
         )
         let report = try await makeOrchestrator().run(
-            workflow: definition, data: ["order": ["id": 9]],
+            workflow: definition,
+            data: ["order": ["id": 9]],
             registry: try workflowRegistry([echoAgent("echo")], workflows: [child, failingChild])
         )
         #expect(report.succeeded)
@@ -130,12 +192,17 @@ struct WorkflowEngineTests {
 
     static func parallel(_ join: WorkflowParallelState.Join, _ agents: [String]) -> WorkflowDefinition {
         WorkflowDefinition(
-            name: "p", version: "1", initialState: "fan",
+            name: "p",
+            version: "1",
+            initialState: "fan",
             states: [
                 "fan": .parallel(
                     WorkflowParallelState(
-                        agents.map { WorkflowParallelState.Branch($0, .agent($0)) }, join: join, output: "$.joined",
-                        next: "done", onFailure: "handler"
+                        agents.map { WorkflowParallelState.Branch($0, .agent($0)) },
+                        join: join,
+                        output: "$.joined",
+                        next: "done",
+                        onFailure: "handler"
                     )
                 ),
                 "handler": agentTask("ok", output: "$.handled", next: "failed"),
@@ -146,16 +213,30 @@ struct WorkflowEngineTests {
 
     @Test("Parallel joins: all succeeds with every output, any keeps the succeeded ones, firstSuccess takes one")
     func parallelJoins() async throws {
-        let registry = try workflowRegistry([constantAgent("ok", 1), constantAgent("ok2", 2), failingAgent("bad"), failingAgent("bad2")])
+        let registry = try workflowRegistry([
+            constantAgent("ok", 1), constantAgent("ok2", 2), failingAgent("bad"), failingAgent("bad2"),
+        ])
         let orchestrator = try makeOrchestrator()
-        let all = try await orchestrator.run(workflow: Self.parallel(.all, ["ok", "ok2"]), data: [:], registry: registry)
+        let all = try await orchestrator.run(
+            workflow: Self.parallel(.all, ["ok", "ok2"]),
+            data: [:],
+            registry: registry
+        )
         #expect(all.succeeded)
         #expect(all.finalData["joined"] == ["ok": 1, "ok2": 2])
-        let any = try await orchestrator.run(workflow: Self.parallel(.any, ["ok", "bad"]), data: [:], registry: registry)
+        let any = try await orchestrator.run(
+            workflow: Self.parallel(.any, ["ok", "bad"]),
+            data: [:],
+            registry: registry
+        )
         #expect(any.succeeded)
         #expect(any.finalData["joined"] == ["ok": 1])
         #expect(Set(any.path[0].runs.map(\.succeeded)) == [true, false])
-        let first = try await orchestrator.run(workflow: Self.parallel(.firstSuccess, ["bad", "ok"]), data: [:], registry: registry)
+        let first = try await orchestrator.run(
+            workflow: Self.parallel(.firstSuccess, ["bad", "ok"]),
+            data: [:],
+            registry: registry
+        )
         #expect(first.succeeded)
         #expect(first.finalData["joined"] == ["ok": 1])
     }
@@ -164,8 +245,14 @@ struct WorkflowEngineTests {
     func parallelFailures() async throws {
         let registry = try workflowRegistry([constantAgent("ok", 1), failingAgent("bad"), failingAgent("bad2")])
         let orchestrator = try makeOrchestrator()
-        for (join, agents) in [(WorkflowParallelState.Join.all, ["ok", "bad"]), (.any, ["bad", "bad2"]), (.firstSuccess, ["bad", "bad2"])] {
-            let report = try await orchestrator.run(workflow: Self.parallel(join, agents), data: [:], registry: registry)
+        for (join, agents) in [
+            (WorkflowParallelState.Join.all, ["ok", "bad"]), (.any, ["bad", "bad2"]), (.firstSuccess, ["bad", "bad2"]),
+        ] {
+            let report = try await orchestrator.run(
+                workflow: Self.parallel(join, agents),
+                data: [:],
+                registry: registry
+            )
             #expect(report.statesTaken == ["fan", "handler", "failed"], "join \(join)")
             #expect(report.path[0].outcome == .failed, "join \(join)")
             #expect(report.path[0].transition == "failure", "join \(join)")
@@ -175,11 +262,17 @@ struct WorkflowEngineTests {
 
     static func waiting(_ awaited: WorkflowWaitState.Awaited) -> WorkflowDefinition {
         WorkflowDefinition(
-            name: "wait", version: "1", initialState: "hold",
+            name: "wait",
+            version: "1",
+            initialState: "hold",
             states: [
                 "hold": .wait(
                     WorkflowWaitState(
-                        awaited, timeout: .seconds(3600), output: "$.got", next: "done", onTimeout: "late",
+                        awaited,
+                        timeout: .seconds(3600),
+                        output: "$.got",
+                        next: "done",
+                        onTimeout: "late",
                         onDenied: "denied"
                     )
                 ),
@@ -233,7 +326,9 @@ struct WorkflowEngineTests {
         try await withWatchdog("a wait times out on the manual clock") {
             let clock = ManualClock()
             let handle = try makeOrchestrator(clock: clock).start(
-                workflow: Self.waiting(.signal("reply")), data: [:], policy: try StrictPolicy(timeout: .seconds(7200))
+                workflow: Self.waiting(.signal("reply")),
+                data: [:],
+                policy: try StrictPolicy(timeout: .seconds(7200))
             )
             _ = await handle.waitUntilWaiting()
             // The wait's timer and the workflow's deadline sleep on the clock.
@@ -254,7 +349,9 @@ struct WorkflowEngineTests {
         try await withWatchdog("the deadline ends the workflow") {
             let clock = ManualClock()
             let handle = try makeOrchestrator(clock: clock).start(
-                workflow: Self.waiting(.signal("reply")), data: [:], policy: try StrictPolicy(timeout: .seconds(10))
+                workflow: Self.waiting(.signal("reply")),
+                data: [:],
+                policy: try StrictPolicy(timeout: .seconds(10))
             )
             _ = await handle.waitUntilWaiting()
             await clock.waitForSleepers(count: 2)
@@ -267,7 +364,9 @@ struct WorkflowEngineTests {
     }
 
     static let loop = WorkflowDefinition(
-        name: "loop", version: "1", initialState: "work",
+        name: "loop",
+        version: "1",
+        initialState: "work",
         states: [
             "work": agentTask("counter", output: "$.n", next: "check"),
             "check": .decision(WorkflowDecisionState([.init(.equals("$.n", 3), next: "done")], default: "work")),
@@ -286,16 +385,26 @@ struct WorkflowEngineTests {
     func visitCap() async throws {
         let runs = Counter()
         let orchestrator = try makeOrchestrator()
-        let report = try await orchestrator.run(workflow: Self.loop, data: [:], registry: try workflowRegistry([Self.countingAgent(runs)]))
+        let report = try await orchestrator.run(
+            workflow: Self.loop,
+            data: [:],
+            registry: try workflowRegistry([Self.countingAgent(runs)])
+        )
         #expect(report.succeeded)
         #expect(runs.value == 3)
         #expect(report.states["work"]?.visits == 3)
 
         var endless = Self.loop
-        endless.states["check"] = .decision(WorkflowDecisionState([.init(.equals("$.n", -1), next: "done")], default: "work"))
+        endless.states["check"] = .decision(
+            WorkflowDecisionState([.init(.equals("$.n", -1), next: "done")], default: "work")
+        )
         endless.maxVisitsPerState = 4
         let endlessRuns = Counter()
-        let stopped = try await orchestrator.run(workflow: endless, data: [:], registry: try workflowRegistry([Self.countingAgent(endlessRuns)]))
+        let stopped = try await orchestrator.run(
+            workflow: endless,
+            data: [:],
+            registry: try workflowRegistry([Self.countingAgent(endlessRuns)])
+        )
         #expect(stopped.stopReason.kind == .visitCapReached)
         #expect(stopped.stopReason.state == "work")
         #expect(stopped.stopReason.limit == 4)
@@ -306,11 +415,15 @@ struct WorkflowEngineTests {
     @Test("The policy's transition limit stops a loop the visit caps allow")
     func transitionLimit() async throws {
         var endless = Self.loop
-        endless.states["check"] = .decision(WorkflowDecisionState([.init(.equals("$.n", -1), next: "done")], default: "work"))
+        endless.states["check"] = .decision(
+            WorkflowDecisionState([.init(.equals("$.n", -1), next: "done")], default: "work")
+        )
         endless.maxVisitsPerState = 1_000
         let runs = Counter()
         let report = try await makeOrchestrator().run(
-            workflow: endless, data: [:], registry: try workflowRegistry([Self.countingAgent(runs)]),
+            workflow: endless,
+            data: [:],
+            registry: try workflowRegistry([Self.countingAgent(runs)]),
             policy: try StrictPolicy(maxWorkflowTransitions: 5)
         )
         #expect(report.stopReason.kind == .transitionLimitReached)
@@ -320,10 +433,14 @@ struct WorkflowEngineTests {
         #expect(StrictPolicy().maxWorkflowTransitions == StrictPolicy.Defaults.maxWorkflowTransitions)
     }
 
-    @Test("One workflow ledger: the policy's step limit covers all task runs together, and the overrun takes the failure edge")
+    @Test(
+        "One workflow ledger: the policy's step limit covers all task runs together, and the overrun takes the failure edge"
+    )
     func sharedLedger() async throws {
         let definition = WorkflowDefinition(
-            name: "w", version: "1", initialState: "one",
+            name: "w",
+            version: "1",
+            initialState: "one",
             states: [
                 "one": agentTask("a", output: "$.one", next: "two"),
                 "two": agentTask("b", output: "$.two", next: "done", onFailure: "failed"),
@@ -331,7 +448,8 @@ struct WorkflowEngineTests {
             ]
         )
         let report = try await makeOrchestrator().run(
-            workflow: definition, data: [:],
+            workflow: definition,
+            data: [:],
             registry: try workflowRegistry([constantAgent("a", 1), constantAgent("b", 2)]),
             policy: try StrictPolicy(maxSteps: 1)
         )
@@ -352,7 +470,9 @@ struct WorkflowEngineTests {
                 return 1
             }
             let definition = WorkflowDefinition(
-                name: "w", version: "1", initialState: "one",
+                name: "w",
+                version: "1",
+                initialState: "one",
                 states: [
                     "one": agentTask("slow", output: "$.one", next: "two"),
                     "two": agentTask("second", output: "$.two", next: "done"),
@@ -360,7 +480,8 @@ struct WorkflowEngineTests {
                 ]
             )
             let handle = try makeOrchestrator().start(
-                workflow: definition, data: [:],
+                workflow: definition,
+                data: [:],
                 registry: try workflowRegistry([slow, constantAgent("second", 2, counter: secondRuns)])
             )
             await started.wait()
@@ -400,10 +521,18 @@ struct WorkflowEngineTests {
                 return 1
             }
             let definition = WorkflowDefinition(
-                name: "w", version: "1", initialState: "one",
-                states: ["one": agentTask("hang", output: "$.x", next: "done"), "done": succeededEnd, "failed": failedEnd]
+                name: "w",
+                version: "1",
+                initialState: "one",
+                states: [
+                    "one": agentTask("hang", output: "$.x", next: "done"), "done": succeededEnd, "failed": failedEnd,
+                ]
             )
-            let handle = try makeOrchestrator().start(workflow: definition, data: [:], registry: try workflowRegistry([hanging]))
+            let handle = try makeOrchestrator().start(
+                workflow: definition,
+                data: [:],
+                registry: try workflowRegistry([hanging])
+            )
             await started.wait()
             #expect(await handle.cancel())
             let report = await handle.report

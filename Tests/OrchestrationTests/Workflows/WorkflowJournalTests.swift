@@ -1,17 +1,26 @@
 import AgentAdapters
-@testable import AgentOrchestration
 import AgentPolicy
 import AgentTesting
 import Testing
 
+@testable import AgentOrchestration
+
 @Suite("Workflow journals and the pure machine", .timeLimit(.minutes(1)))
 struct WorkflowJournalTests {
     static let definition = WorkflowDefinition(
-        name: "refund", version: "2", initialState: "classify",
+        name: "refund",
+        version: "2",
+        initialState: "classify",
         states: [
             "classify": agentTask("classifier", output: "$.category", next: "hold"),
             "hold": .wait(
-                WorkflowWaitState(.signal("customer"), timeout: .seconds(3600), output: "$.reply", next: "after", onTimeout: "failed")
+                WorkflowWaitState(
+                    .signal("customer"),
+                    timeout: .seconds(3600),
+                    output: "$.reply",
+                    next: "after",
+                    onTimeout: "failed"
+                )
             ),
             "after": agentTask("closer", input: "$.reply", output: "$.closed", next: "done"),
             "done": succeededEnd, "failed": failedEnd,
@@ -23,7 +32,9 @@ struct WorkflowJournalTests {
         try to.append(from.records(of: journal, from: 0), to: journal, durability: .immediate)
     }
 
-    @Test("A workflow waiting for a signal survives a restart: the cut journal resumes in the same wait, nothing re-runs")
+    @Test(
+        "A workflow waiting for a signal survives a restart: the cut journal resumes in the same wait, nothing re-runs"
+    )
     func resumeWaitingAfterRestart() async throws {
         try await withWatchdog("a waiting workflow resumes after a restart") {
             let id = JournalID(rawValue: "refund-42")!
@@ -33,7 +44,9 @@ struct WorkflowJournalTests {
                 constantAgent("classifier", "billing", counter: classified), echoAgent("closer"),
             ])
             let before = try makeOrchestrator().start(
-                workflow: Self.definition, data: ["ticket": 1], registry: registry,
+                workflow: Self.definition,
+                data: ["ticket": 1],
+                registry: registry,
                 journal: RunJournal(store: first, id: id)
             )
             let waitingBefore = await before.waitUntilWaiting()
@@ -52,7 +65,10 @@ struct WorkflowJournalTests {
             #expect(entries[1]["kind"] == "taskFinished")
 
             let after = try makeOrchestrator().start(
-                workflow: Self.definition, data: [:], registry: registry, journal: RunJournal(store: restarted, id: id)
+                workflow: Self.definition,
+                data: [:],
+                registry: registry,
+                journal: RunJournal(store: restarted, id: id)
             )
             #expect(await after.waitUntilWaiting() == .waiting(state: "hold", for: .signal("customer")))
             #expect(classified.value == 1)
@@ -60,14 +76,23 @@ struct WorkflowJournalTests {
             let report = await after.report
             #expect(report.succeeded)
             #expect(report.statesTaken == ["classify", "hold", "after", "done"])
-            #expect(report.finalData == ["ticket": 1, "category": "billing", "reply": "yes please", "closed": ["seen": "yes please"]])
+            #expect(
+                report.finalData == [
+                    "ticket": 1, "category": "billing", "reply": "yes please", "closed": ["seen": "yes please"],
+                ]
+            )
             #expect(classified.value == 1)
             #expect(report.journalHeadHash != nil)
-            #expect(report.journalHeadHash == (try JournalChain(continuing: restarted.records(of: id, from: 0))).headHash)
+            #expect(
+                report.journalHeadHash == (try JournalChain(continuing: restarted.records(of: id, from: 0))).headHash
+            )
 
             // Opening the finished journal again rebuilds the same report without running anything.
             let again = try makeOrchestrator().start(
-                workflow: Self.definition, data: [:], registry: registry, journal: RunJournal(store: restarted, id: id)
+                workflow: Self.definition,
+                data: [:],
+                registry: registry,
+                journal: RunJournal(store: restarted, id: id)
             )
             let replayed = await again.report
             #expect(replayed.path == report.path)
@@ -83,16 +108,23 @@ struct WorkflowJournalTests {
             let store = InMemoryCheckpointStore()
             let registry = try workflowRegistry([constantAgent("classifier", "billing"), echoAgent("closer")])
             let handle = try makeOrchestrator().start(
-                workflow: Self.definition, data: [:], registry: registry, journal: RunJournal(store: store, id: id)
+                workflow: Self.definition,
+                data: [:],
+                registry: registry,
+                journal: RunJournal(store: store, id: id)
             )
             _ = await handle.waitUntilWaiting()
             await handle.cancel()
             _ = await handle.report
             var changed = Self.definition
             changed.version = "3"
-            let refused = await (try makeOrchestrator().start(
-                workflow: changed, data: [:], registry: registry, journal: RunJournal(store: store, id: id)
-            )).report
+            let refused = await
+                (try makeOrchestrator().start(
+                    workflow: changed,
+                    data: [:],
+                    registry: registry,
+                    journal: RunJournal(store: store, id: id)
+                )).report
             #expect(refused.stopReason.kind == .invalid)
             #expect(refused.stopReason.reason?.contains(Self.definition.hash.description) == true)
             #expect(refused.path.isEmpty)
@@ -103,7 +135,10 @@ struct WorkflowJournalTests {
     func pureMachine() {
         func drive() -> (WorkflowMachine, [[WorkflowMachine.Effect]]) {
             var machine = WorkflowMachine(
-                definition: Self.definition, data: [:], predicates: PredicateRegistry(), maxTransitions: 100,
+                definition: Self.definition,
+                data: [:],
+                predicates: PredicateRegistry(),
+                maxTransitions: 100,
                 timeout: .seconds(300)
             )
             var log: [[WorkflowMachine.Effect]] = []
@@ -112,11 +147,26 @@ struct WorkflowJournalTests {
             log.append(machine.taskFinished(key, .success("billing", executionID: "r1"), at: 5))
             log.append(machine.signal("nobody", payload: 1, at: 6).effects)
             log.append(machine.signal("customer", payload: "ok", at: 7).effects)
-            log.append(machine.taskFinished(WorkflowTaskKey(state: "after", visit: 1, branch: nil), .failure("agentFailed", detail: "x", executionID: "r2"), at: 9))
+            log.append(
+                machine.taskFinished(
+                    WorkflowTaskKey(state: "after", visit: 1, branch: nil),
+                    .failure("agentFailed", detail: "x", executionID: "r2"),
+                    at: 9
+                )
+            )
             return (machine, log)
         }
         let (machine, log) = drive()
-        #expect(log[0] == [.run(WorkflowTaskKey(state: "classify", visit: 1, branch: nil), .agent("classifier"), input: [:], transitionsLeft: 100)])
+        #expect(
+            log[0] == [
+                .run(
+                    WorkflowTaskKey(state: "classify", visit: 1, branch: nil),
+                    .agent("classifier"),
+                    input: [:],
+                    transitionsLeft: 100
+                )
+            ]
+        )
         #expect(log[1] == [.startTimer(state: "hold", visit: 1, at: Nanoseconds(rawValue: 5 + 3_600_000_000_000))])
         #expect(log[2] == [])
         #expect(log[3].first == .cancelTimer(state: "hold", visit: 1))
@@ -125,6 +175,8 @@ struct WorkflowJournalTests {
         #expect(machine.path.map(\.state) == ["classify", "hold", "after", "failed"])
         #expect(machine.data == ["category": "billing", "reply": "ok"])
         let (again, _) = drive()
-        #expect(again.report(executionID: "e", ledger: [], at: 9) == machine.report(executionID: "e", ledger: [], at: 9))
+        #expect(
+            again.report(executionID: "e", ledger: [], at: 9) == machine.report(executionID: "e", ledger: [], at: 9)
+        )
     }
 }
