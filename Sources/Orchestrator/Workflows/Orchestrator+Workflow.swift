@@ -8,7 +8,7 @@ extension Orchestrator {
     /// throws. Each task state runs its performer as a governed run: an agent or a tool under `policy`, drawing on
     /// one workflow ledger (every run's consumption counts against `policy`'s limits together) and bounded by one
     /// workflow deadline (`policy`'s timeout, covering waits too). Cycles are bounded by each state's visit cap and
-    /// `policy`'s ``StrictPolicy/maxWorkflowTransitions``. Cancelling the calling task cancels the workflow.
+    /// `policy`'s `StrictPolicy.maxWorkflowTransitions`. Cancelling the calling task cancels the workflow.
     ///
     /// - Parameters:
     ///   - workflow: The definition.
