@@ -166,7 +166,7 @@ extension Orchestrator {
         }
         // The workflow clock: time since the run started, active time only for a resumed run.
         let origin = time.now() - .nanoseconds(resumedAt.rawValue)
-        let deadline = min(origin + run.policy.timeout, run.deadline ?? .seconds(Int64.max))
+        let deadline = run.deadline.map { min(origin + run.policy.timeout, $0) } ?? origin + run.policy.timeout
         let now = { Nanoseconds(time.now() - origin) }
         if machine.path.isEmpty, machine.stop == nil {
             effects = machine.start(at: now())
@@ -175,6 +175,8 @@ extension Orchestrator {
 
         var runs: [WorkflowTaskKey: Task<Void, Never>] = [:]
         var timers: [String: Task<Void, Never>] = [:]
+        // Cancelled runs and timers, awaited before the report is returned so that no task outlives the run.
+        var retired: [Task<Void, Never>] = []
         let deadlineTimer = Task {
             do {
                 try await time.sleepUntil(deadline)
@@ -198,7 +200,10 @@ extension Orchestrator {
                         inbox.send(WorkflowInbox.Message(input: .taskFinished(key, outcome), reply: nil))
                     }
                 case .cancel(let key):
-                    runs.removeValue(forKey: key)?.cancel()
+                    if let task = runs.removeValue(forKey: key) {
+                        task.cancel()
+                        retired.append(task)
+                    }
                 case .startTimer(let state, let visit, let at):
                     timers["\(state)#\(visit)"] = Task {
                         do {
@@ -209,7 +214,10 @@ extension Orchestrator {
                         } catch {}
                     }
                 case .cancelTimer(let state, let visit):
-                    timers.removeValue(forKey: "\(state)#\(visit)")?.cancel()
+                    if let task = timers.removeValue(forKey: "\(state)#\(visit)") {
+                        task.cancel()
+                        retired.append(task)
+                    }
                 case .finished:
                     finished = true
                 }
@@ -250,6 +258,7 @@ extension Orchestrator {
         // Nothing outlives the run: every task it started has ended when the report is returned.
         for task in runs.values { await task.value }
         for task in timers.values { await task.value }
+        for task in retired { await task.value }
         await deadlineTimer.value
         return report
     }
