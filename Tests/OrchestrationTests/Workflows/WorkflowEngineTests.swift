@@ -434,6 +434,20 @@ struct WorkflowEngineTests {
     }
 
     @Test(
+        "maxWorkflowTransitions: encoded only when not the default (old policy hashes hold), round-trips, not negative"
+    )
+    func transitionLimitField() throws {
+        let plain = try JSONValueEncoder().encode(StrictPolicy())
+        #expect(plain["maxWorkflowTransitions"] == nil)
+        let limited = try StrictPolicy(maxWorkflowTransitions: 7)
+        let encoded = try JSONValueEncoder().encode(limited)
+        #expect(encoded["maxWorkflowTransitions"] == 7)
+        #expect(try JSONValueDecoder().decode(StrictPolicy.self, from: encoded) == limited)
+        #expect(StrictPolicy().tightened(by: limited).maxWorkflowTransitions == 7)
+        #expect(throws: PolicyError.self) { try StrictPolicy(maxWorkflowTransitions: -1) }
+    }
+
+    @Test(
         "One workflow ledger: the policy's step limit covers all task runs together, and the overrun takes the failure edge"
     )
     func sharedLedger() async throws {
