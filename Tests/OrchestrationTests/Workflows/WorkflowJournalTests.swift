@@ -36,7 +36,7 @@ struct WorkflowJournalTests {
         "A workflow waiting for a signal survives a restart: the cut journal resumes in the same wait, nothing re-runs"
     )
     func resumeWaitingAfterRestart() async throws {
-        try await withWatchdog("a waiting workflow resumes after a restart") {
+        try await withWatchdog("a waiting workflow resumes after a restart", seconds: 30) {
             let id = JournalID(rawValue: "refund-42")!
             let first = InMemoryCheckpointStore()
             let classified = Counter()
@@ -103,7 +103,7 @@ struct WorkflowJournalTests {
 
     @Test("A journal written by another definition version is refused, naming both hashes")
     func definitionMismatch() async throws {
-        try await withWatchdog("a changed definition is refused") {
+        try await withWatchdog("a changed definition is refused", seconds: 30) {
             let id = JournalID(rawValue: "refund-43")!
             let store = InMemoryCheckpointStore()
             let registry = try workflowRegistry([constantAgent("classifier", "billing"), echoAgent("closer")])
