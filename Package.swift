@@ -82,6 +82,11 @@ let package = Package(
             path: "Examples/Approval"
         ),
         .executableTarget(
+            name: "TicketTriage",
+            dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTesting"],
+            path: "Examples/TicketTriage"
+        ),
+        .executableTarget(
             name: "Benchmarks",
             dependencies: ["AgentOrchestration", "AgentAdapters", "AgentPolicy", "AgentTaskGraph", "AgentTesting"],
             path: "Benchmarks",

@@ -54,6 +54,8 @@ public struct StrictPolicy: Hashable, Sendable {
         public static let maxOutputTokensPerModelCall: Int64 = 4_096
         /// Tool calls beyond the budget in one model response go back to the model as readable refusals.
         public static let toolBatchOverflow: ToolBatchOverflow = .tellModel
+        /// 100 state transitions in one workflow run, sub-workflows included.
+        public static let maxWorkflowTransitions: Int64 = 100
     }
 
     /// The countable limits of this policy, for a run's own ledger: every kind with a default is limited.
@@ -73,6 +75,10 @@ public struct StrictPolicy: Hashable, Sendable {
     /// call until it is resumed with an approval or a denial (a run without a journal refuses the call). Empty by
     /// default. Part of the policy, so an approval is bound to the policy it was given under.
     public private(set) var requiresApproval: [ToolPattern] = []
+    /// The most state transitions one workflow run may take (its sub-workflows' included); the transition beyond
+    /// it stops the workflow with a policy stop naming this limit. Bounds cycles together with each state's visit
+    /// cap; single runs and graphs ignore it.
+    public private(set) var maxWorkflowTransitions: Int64 = Defaults.maxWorkflowTransitions
     /// Further allow lists a tool must also match; set only by ``tightened(by:)``.
     private var additionalAllowLists: [[ToolPattern]] = []
 
@@ -98,6 +104,7 @@ public struct StrictPolicy: Hashable, Sendable {
     ///   - maxOutputTokensPerModelCall: The most output tokens one model call may ask for; not negative.
     ///   - toolBatchOverflow: What happens to a model response's tool calls beyond the tool-call budget.
     ///   - requiresApproval: Patterns of the tools whose calls need a person's approval.
+    ///   - maxWorkflowTransitions: The most state transitions of one workflow run; not negative.
     /// - Throws: ``PolicyError`` naming the first invalid field.
     public init(
         budget: BudgetLimits,
@@ -106,7 +113,8 @@ public struct StrictPolicy: Hashable, Sendable {
         timeout: Duration = Defaults.timeout,
         maxOutputTokensPerModelCall: Int64 = Defaults.maxOutputTokensPerModelCall,
         toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow,
-        requiresApproval: [String] = []
+        requiresApproval: [String] = [],
+        maxWorkflowTransitions: Int64 = Defaults.maxWorkflowTransitions
     ) throws(PolicyError) {
         guard timeout > .zero else {
             throw PolicyError(
@@ -138,6 +146,8 @@ public struct StrictPolicy: Hashable, Sendable {
         for (index, text) in requiresApproval.enumerated() {
             self.requiresApproval.append(try ToolPattern(text, field: "requiresApproval[\(index)]"))
         }
+        try PolicyError.check(maxWorkflowTransitions, "maxWorkflowTransitions")
+        self.maxWorkflowTransitions = maxWorkflowTransitions
     }
 
     /// Creates a policy, checking every field.
@@ -160,6 +170,7 @@ public struct StrictPolicy: Hashable, Sendable {
     ///   - maxOutputTokensPerModelCall: The most output tokens one model call may ask for.
     ///   - toolBatchOverflow: What happens to a model response's tool calls beyond the tool-call budget.
     ///   - requiresApproval: Patterns of the tools whose calls need a person's approval.
+    ///   - maxWorkflowTransitions: The most state transitions of one workflow run; not negative.
     /// - Throws: ``PolicyError`` naming the first invalid field: limits first, in the order of
     ///   ``BudgetKind/allCases``, then the timeout and the tool patterns, then the per-call output maximum.
     public init(
@@ -179,7 +190,8 @@ public struct StrictPolicy: Hashable, Sendable {
         maxModelCalls: Int64 = Defaults.maxModelCalls,
         maxOutputTokensPerModelCall: Int64 = Defaults.maxOutputTokensPerModelCall,
         toolBatchOverflow: ToolBatchOverflow = Defaults.toolBatchOverflow,
-        requiresApproval: [String] = []
+        requiresApproval: [String] = [],
+        maxWorkflowTransitions: Int64 = Defaults.maxWorkflowTransitions
     ) throws(PolicyError) {
         let budget = try BudgetLimits(
             maxSteps: maxSteps,
@@ -201,7 +213,8 @@ public struct StrictPolicy: Hashable, Sendable {
             timeout: timeout,
             maxOutputTokensPerModelCall: maxOutputTokensPerModelCall,
             toolBatchOverflow: toolBatchOverflow,
-            requiresApproval: requiresApproval
+            requiresApproval: requiresApproval,
+            maxWorkflowTransitions: maxWorkflowTransitions
         )
     }
 
@@ -279,6 +292,7 @@ public struct StrictPolicy: Hashable, Sendable {
         result.budgetLimits = budgetLimits.tightened(by: other.budgetLimits)
         result.timeout = min(timeout, other.timeout)
         result.maxOutputTokensPerModelCall = min(maxOutputTokensPerModelCall, other.maxOutputTokensPerModelCall)
+        result.maxWorkflowTransitions = min(maxWorkflowTransitions, other.maxWorkflowTransitions)
         if other.toolBatchOverflow == .stopRun { result.toolBatchOverflow = .stopRun }
         result.deniedTools = deniedTools + other.deniedTools.filter { !deniedTools.contains($0) }
         result.requiresApproval =
@@ -301,6 +315,7 @@ extension StrictPolicy: Codable {
     private static let perCallOutputKey = BudgetLimits.FieldKey("maxOutputTokensPerModelCall")
     private static let batchOverflowKey = BudgetLimits.FieldKey("toolBatchOverflow")
     private static let requiresApprovalKey = BudgetLimits.FieldKey("requiresApproval")
+    private static let workflowTransitionsKey = BudgetLimits.FieldKey("maxWorkflowTransitions")
 
     /// Decodes a policy and checks it as the initialiser does.
     ///
@@ -325,7 +340,9 @@ extension StrictPolicy: Codable {
                 ?? Defaults.maxOutputTokensPerModelCall,
             toolBatchOverflow: c.decodeIfPresent(ToolBatchOverflow.self, forKey: Self.batchOverflowKey)
                 ?? Defaults.toolBatchOverflow,
-            requiresApproval: c.decodeIfPresent([String].self, forKey: Self.requiresApprovalKey) ?? []
+            requiresApproval: c.decodeIfPresent([String].self, forKey: Self.requiresApprovalKey) ?? [],
+            maxWorkflowTransitions: c.decodeIfPresent(Int64.self, forKey: Self.workflowTransitionsKey)
+                ?? Defaults.maxWorkflowTransitions
         )
         additionalAllowLists = try c.decodeIfPresent([[ToolPattern]].self, forKey: Self.additionalAllowListsKey) ?? []
     }
@@ -344,5 +361,9 @@ extension StrictPolicy: Codable {
         try c.encode(maxOutputTokensPerModelCall, forKey: Self.perCallOutputKey)
         try c.encode(toolBatchOverflow, forKey: Self.batchOverflowKey)
         if !requiresApproval.isEmpty { try c.encode(requiresApproval, forKey: Self.requiresApprovalKey) }
+        // Written only when not the default, so the canonical bytes (and hashes) of existing policies stay the same.
+        if maxWorkflowTransitions != Defaults.maxWorkflowTransitions {
+            try c.encode(maxWorkflowTransitions, forKey: Self.workflowTransitionsKey)
+        }
     }
 }

@@ -1,0 +1,372 @@
+public import AgentAdapters
+public import AgentPolicy
+
+extension Orchestrator {
+    /// Runs a workflow to its end and returns the report.
+    ///
+    /// The definition is validated first (against `registry`, the orchestrator's tools and `data`); only that
+    /// throws. Each task state runs its performer as a governed run: an agent or a tool under `policy`, drawing on
+    /// one workflow ledger (every run's consumption counts against `policy`'s limits together) and bounded by one
+    /// workflow deadline (`policy`'s timeout, covering waits too). Cycles are bounded by each state's visit cap and
+    /// `policy`'s `StrictPolicy.maxWorkflowTransitions`. Cancelling the calling task cancels the workflow.
+    ///
+    /// - Parameters:
+    ///   - workflow: The definition.
+    ///   - data: The workflow's initial data.
+    ///   - registry: What the definition's agents, sub-workflows and predicates resolve to.
+    ///   - policy: The workflow's limits, shared by all its runs.
+    ///   - sharedBudget: A budget the workflow shares with other runs.
+    ///   - metadata: Values passed unchanged to every run's context.
+    /// - Returns: The report.
+    /// - Throws: ``WorkflowDefinitionError`` for an invalid definition.
+    @concurrent
+    public nonisolated func run(
+        workflow: WorkflowDefinition,
+        data: JSONValue,
+        registry: WorkflowRegistry = WorkflowRegistry(),
+        policy: StrictPolicy = StrictPolicy(),
+        sharedBudget: SharedBudget? = nil,
+        metadata: [String: JSONValue] = [:]
+    ) async throws(WorkflowDefinitionError) -> WorkflowReport {
+        let handle = try start(
+            workflow: workflow,
+            data: data,
+            registry: registry,
+            policy: policy,
+            sharedBudget: sharedBudget,
+            metadata: metadata
+        )
+        return await withTaskCancellationHandler {
+            await handle.report
+        } onCancel: {
+            handle.inbox.send(WorkflowInbox.Message(input: .cancel, reply: nil))
+        }
+    }
+
+    /// Starts a workflow and returns its handle at once: signal it, approve or deny its approvals, pause, resume or
+    /// cancel it, await its report.
+    ///
+    /// The run proceeds as with ``run(workflow:data:registry:policy:sharedBudget:metadata:)``. It belongs to the
+    /// orchestrator, not to the calling task: cancel it with ``WorkflowHandle/cancel()``.
+    ///
+    /// With a `journal`, every input the run takes (each task's outcome, each signal and decision, each timer, pause
+    /// and cancel) is journaled before it acts, with the definition's version and hash in the first entry; if the
+    /// journal already has entries, the run resumes from them instead: the inputs are fed back, no finished task
+    /// runs again, and a run that waited for a signal waits again, in the same state, for the time it had left (the
+    /// clock counts active time only). A journal written for another definition is refused.
+    ///
+    /// - Parameters:
+    ///   - workflow: The definition.
+    ///   - data: The workflow's initial data (ignored when resuming: the journal's wins).
+    ///   - registry: What the definition's agents, sub-workflows and predicates resolve to.
+    ///   - policy: The workflow's limits.
+    ///   - sharedBudget: A budget the workflow shares with other runs.
+    ///   - metadata: Values passed unchanged to every run's context.
+    ///   - journal: Where to journal the run, or resume it from.
+    /// - Returns: The handle.
+    /// - Throws: ``WorkflowDefinitionError`` for an invalid definition.
+    public nonisolated func start(
+        workflow: WorkflowDefinition,
+        data: JSONValue,
+        registry: WorkflowRegistry = WorkflowRegistry(),
+        policy: StrictPolicy = StrictPolicy(),
+        sharedBudget: SharedBudget? = nil,
+        metadata: [String: JSONValue] = [:],
+        journal: RunJournal? = nil
+    ) throws(WorkflowDefinitionError) -> WorkflowHandle {
+        try workflow.validate(registry: registry, tools: tools.names, initialData: journal == nil ? data : nil)
+        let inbox = WorkflowInbox()
+        let executionID = ids.next()
+        let run = WorkflowRun(
+            definition: workflow,
+            data: data,
+            registry: registry,
+            policy: policy,
+            budget: SharedBudget(policy.budgetLimits, parent: sharedBudget),
+            metadata: metadata,
+            executionID: executionID,
+            maxTransitions: policy.maxWorkflowTransitions,
+            deadline: nil,
+            inbox: inbox,
+            journal: journal
+        )
+        let task = Task { @concurrent in await self.drive(run) }
+        return WorkflowHandle(executionID: executionID, inbox: inbox, task: task)
+    }
+}
+
+/// Everything one workflow run's driver needs.
+struct WorkflowRun: Sendable {
+    var definition: WorkflowDefinition
+    var data: JSONValue
+    var registry: WorkflowRegistry
+    var policy: StrictPolicy
+    /// The workflow ledger every run of the workflow draws on.
+    var budget: SharedBudget
+    var metadata: [String: JSONValue]
+    var executionID: String
+    var maxTransitions: Int64
+    /// An enclosing workflow's deadline on the orchestrator's time scale, for a sub-workflow.
+    var deadline: Duration?
+    var inbox: WorkflowInbox
+    var journal: RunJournal?
+}
+
+/// A one-step agent that calls one tool with its task as the arguments: how a tool task runs governed.
+struct WorkflowToolAgent: Agent {
+    let tool: String
+    var name: String { "tool:\(tool)" }
+
+    func execute(_ step: AgentStep, context: AgentContext) async throws -> StepResult {
+        StepResult(output: try await context.callTool(tool, arguments: step.input))
+    }
+}
+
+extension Orchestrator {
+    /// Runs a workflow's driver: feeds the machine its inputs in order, performs the effects it returns, journals
+    /// the inputs when asked, and makes the report.
+    @concurrent
+    nonisolated func drive(_ run: WorkflowRun) async -> WorkflowReport {
+        let time = self.time
+        let inbox = run.inbox
+        var machine = WorkflowMachine(
+            definition: run.definition,
+            data: run.data,
+            predicates: run.registry.predicates,
+            maxTransitions: run.maxTransitions,
+            timeout: run.policy.timeout
+        )
+        var recorder: WorkflowRecorder?
+        var effects: [WorkflowMachine.Effect]
+        var resumedAt = Nanoseconds.zero
+        if let journal = run.journal {
+            do throws(WorkflowJournalError) {
+                let opened = try await WorkflowRecorder.open(journal, run: run)
+                recorder = opened.recorder
+                resumedAt = opened.resumedAt
+                machine = WorkflowMachine(
+                    definition: run.definition,
+                    data: opened.data,
+                    predicates: run.registry.predicates,
+                    maxTransitions: run.maxTransitions,
+                    timeout: run.policy.timeout
+                )
+                _ = machine.start(at: .zero)
+                for (input, at) in opened.inputs { _ = Self.apply(input, to: &machine, at: at) }
+                effects = machine.stop == nil ? machine.outstanding : []
+            } catch {
+                let reason = WorkflowStopReason(.invalid, reason: error.description)
+                inbox.publish(.finished(reason), final: true)
+                var report = machine.report(executionID: run.executionID, ledger: [], at: .zero)
+                report.stopReason = reason
+                return report
+            }
+        } else {
+            effects = []
+        }
+        // The workflow clock: time since the run started, active time only for a resumed run.
+        let origin = time.now() - .nanoseconds(resumedAt.rawValue)
+        let deadline = run.deadline.map { min(origin + run.policy.timeout, $0) } ?? origin + run.policy.timeout
+        let now = { Nanoseconds(time.now() - origin) }
+        if machine.path.isEmpty, machine.stop == nil {
+            effects = machine.start(at: now())
+        }
+        inbox.publish(machine.status)
+
+        var runs: [WorkflowTaskKey: Task<Void, Never>] = [:]
+        var timers: [String: Task<Void, Never>] = [:]
+        // Cancelled runs and timers, awaited before the report is returned so that no task outlives the run.
+        var retired: [Task<Void, Never>] = []
+        let deadlineTimer = Task {
+            do {
+                try await time.sleepUntil(deadline)
+                inbox.send(WorkflowInbox.Message(input: .deadlineReached, reply: nil))
+            } catch {}
+        }
+        var finished = machine.stop != nil
+        while true {
+            for effect in effects {
+                switch effect {
+                case .run(let key, let performer, let input, let transitionsLeft):
+                    runs[key] = Task { @concurrent in
+                        let outcome = await self.performWorkflowTask(
+                            performer,
+                            input: input,
+                            key: key,
+                            run: run,
+                            deadline: deadline,
+                            transitionsLeft: transitionsLeft
+                        )
+                        inbox.send(WorkflowInbox.Message(input: .taskFinished(key, outcome), reply: nil))
+                    }
+                case .cancel(let key):
+                    if let task = runs.removeValue(forKey: key) {
+                        task.cancel()
+                        retired.append(task)
+                    }
+                case .startTimer(let state, let visit, let at):
+                    timers["\(state)#\(visit)"] = Task {
+                        do {
+                            try await time.sleepUntil(origin + .nanoseconds(at.rawValue))
+                            inbox.send(
+                                WorkflowInbox.Message(input: .timerFired(state: state, visit: visit), reply: nil)
+                            )
+                        } catch {}
+                    }
+                case .cancelTimer(let state, let visit):
+                    if let task = timers.removeValue(forKey: "\(state)#\(visit)") {
+                        task.cancel()
+                        retired.append(task)
+                    }
+                case .finished:
+                    finished = true
+                }
+            }
+            if finished { break }
+            inbox.publish(machine.status)
+            let message = await inbox.next()
+            let at = now()
+            var next = machine
+            let (accepted, newEffects) = Self.apply(message.input, to: &next, at: at)
+            if accepted, let current = recorder {
+                do throws(WorkflowJournalError) {
+                    recorder = try await current.record(message.input, at: at)
+                } catch {
+                    // The input is not applied: a journal that cannot record it must not fall behind the run.
+                    message.reply?.resume(returning: false)
+                    effects = machine.abort(WorkflowStopReason(.journalFailed, reason: error.description), at: at)
+                    continue
+                }
+            }
+            machine = next
+            if case .taskFinished(let key, _) = message.input { runs[key] = nil }
+            if case .timerFired(let state, let visit) = message.input { timers["\(state)#\(visit)"] = nil }
+            message.reply?.resume(returning: accepted)
+            effects = newEffects
+        }
+
+        deadlineTimer.cancel()
+        for task in runs.values { task.cancel() }
+        for task in timers.values { task.cancel() }
+        let end = now()
+        let report = {
+            var report = machine.report(executionID: run.executionID, ledger: run.budget.ledger.lines, at: end)
+            report.journalHeadHash = recorder?.headHash
+            return report
+        }()
+        inbox.publish(machine.status, final: true)
+        // Nothing outlives the run: every task it started has ended when the report is returned.
+        for task in runs.values { await task.value }
+        for task in timers.values { await task.value }
+        for task in retired { await task.value }
+        await deadlineTimer.value
+        return report
+    }
+
+    /// Feeds one input to the machine; the `Bool` says whether it changed anything a journal must keep.
+    static func apply(
+        _ input: WorkflowInput,
+        to machine: inout WorkflowMachine,
+        at now: Nanoseconds
+    ) -> (accepted: Bool, effects: [WorkflowMachine.Effect]) {
+        switch input {
+        case .taskFinished(let key, let outcome):
+            let awaited = machine.active?.pending[key] != nil
+            return (awaited, machine.taskFinished(key, outcome, at: now))
+        case .timerFired(let state, let visit):
+            let effects = machine.timerFired(state: state, visit: visit, at: now)
+            return (!effects.isEmpty, effects)
+        case .deadlineReached:
+            let effects = machine.deadlineReached(at: now)
+            return (!effects.isEmpty, effects)
+        case .signal(let name, let payload):
+            return machine.signal(name, payload: payload, at: now)
+        case .decision(let approved, let reason):
+            return machine.decide(approved: approved, reason: reason, at: now)
+        case .pause:
+            return (machine.pause(), [])
+        case .resume:
+            return machine.resume(at: now)
+        case .cancel:
+            return machine.cancel(at: now)
+        }
+    }
+
+    /// Runs one task's performer as a governed run under the workflow's policy, ledger and deadline.
+    @concurrent
+    nonisolated func performWorkflowTask(
+        _ performer: WorkflowPerformer,
+        input: JSONValue,
+        key: WorkflowTaskKey,
+        run: WorkflowRun,
+        deadline: Duration,
+        transitionsLeft: Int64
+    ) async -> WorkflowTaskOutcome {
+        let nodeID = [key.state, key.branch].compactMap { $0 }.joined(separator: ".")
+        func governed(_ agent: some Agent) async -> WorkflowTaskOutcome {
+            let report = await perform(
+                agent,
+                makeRuntime(
+                    agent,
+                    task: input,
+                    policy: run.policy,
+                    sharedBudget: run.budget,
+                    metadata: run.metadata,
+                    nodeID: nodeID,
+                    deadline: deadline
+                )
+            )
+            if case .completed = report.stopReason {
+                return .success(report.finalOutput ?? .null, executionID: report.executionID)
+            }
+            return .failure(
+                report.stopReason.code,
+                detail: "\(report.stopReason)",
+                executionID: report.executionID
+            )
+        }
+        switch performer {
+        case .agent(let name):
+            do throws(OrchestrationError) {
+                return await governed(try run.registry.agents.agent(named: name))
+            } catch {
+                return .failure("unknownAgent", detail: error.description, executionID: nil)
+            }
+        case .tool(let name):
+            return await governed(WorkflowToolAgent(tool: name))
+        case .workflow(let name):
+            guard let definition = run.registry.workflows[name] else {
+                return .failure(
+                    "unknownWorkflow",
+                    detail: "sub-workflow \"\(name)\" is not registered",
+                    executionID: nil
+                )
+            }
+            let inbox = WorkflowInbox()
+            let child = WorkflowRun(
+                definition: definition,
+                data: input,
+                registry: run.registry,
+                policy: run.policy,
+                budget: run.budget,
+                metadata: run.metadata,
+                executionID: ids.next(),
+                maxTransitions: transitionsLeft,
+                deadline: deadline,
+                inbox: inbox,
+                journal: nil
+            )
+            let report = await withTaskCancellationHandler {
+                await drive(child)
+            } onCancel: {
+                inbox.send(WorkflowInbox.Message(input: .cancel, reply: nil))
+            }
+            if report.succeeded { return .success(report.finalData, executionID: report.executionID) }
+            return .failure(
+                report.stopReason.kind.rawValue,
+                detail: "sub-workflow \"\(name)\" \(report.stopReason)",
+                executionID: report.executionID
+            )
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import AgentAdapters
+import AgentPolicy
+
+/// Why a workflow journal could not be opened or written.
+struct WorkflowJournalError: Error, Hashable, Sendable, CustomStringConvertible {
+    var journal: JournalID
+    var position: Int?
+    var message: String
+
+    var description: String {
+        "workflow journal \(journal)" + (position.map { " at entry \($0)" } ?? "") + ": \(message)"
+    }
+}
+
+/// A journaled workflow's link to its journal: entry 0 pins the definition (name, version, hash), the policy's hash
+/// and the initial data; every later entry is one input the machine took, with the workflow clock's reading.
+///
+/// The driver is the journal's only writer and records each input before it applies it, so the journal never falls
+/// behind the run; feeding the journaled inputs to a fresh `WorkflowMachine` rebuilds the run exactly.
+struct WorkflowRecorder: Sendable {
+    let journal: RunJournal
+    private(set) var chain: JournalChain
+
+    var headHash: SHA256Digest { chain.headHash }
+
+    /// What opening a journal gives: the recorder, the run's initial data, the journaled inputs and where the
+    /// workflow clock continues.
+    struct Opened: Sendable {
+        var recorder: WorkflowRecorder
+        var data: JSONValue
+        var inputs: [(WorkflowInput, Nanoseconds)]
+        var resumedAt: Nanoseconds
+    }
+
+    /// Opens `journal` for `run`: writes entry 0 into an empty journal, or reads a journal written for the same
+    /// definition and policy.
+    static func open(_ journal: RunJournal, run: WorkflowRun) async throws(WorkflowJournalError) -> Opened {
+        func fail(_ message: String, _ position: Int? = nil) -> WorkflowJournalError {
+            WorkflowJournalError(journal: journal.id, position: position, message: message)
+        }
+        let records: [JournalRecord]
+        do {
+            records = try await journal.store.records(of: journal.id, from: 0)
+        } catch {
+            throw fail("cannot read the journal: \(error)")
+        }
+        let definitionHash = run.definition.hash.description
+        let policyHash = RunJournalEntry.policyHash(run.policy).description
+        guard !records.isEmpty else {
+            var chain = JournalChain()
+            let started: JSONValue = [
+                "kind": "workflowStarted",
+                "at": 0,
+                "workflow": .string(run.definition.name),
+                "definitionVersion": .string(run.definition.version),
+                "definitionHash": .string(definitionHash),
+                "policyHash": .string(policyHash),
+                "executionID": .string(run.executionID),
+                "data": run.data,
+            ]
+            do {
+                let record = try chain.append(started)
+                try await journal.store.append([record], to: journal.id, durability: .immediate)
+            } catch {
+                throw fail("cannot write the first entry: \(error)")
+            }
+            return Opened(
+                recorder: WorkflowRecorder(journal: journal, chain: chain),
+                data: run.data,
+                inputs: [],
+                resumedAt: .zero
+            )
+        }
+        let chain: JournalChain
+        do {
+            chain = try JournalChain(continuing: records)
+        } catch {
+            throw fail("\(error)", error.position)
+        }
+        var entries: [[String: JSONValue]] = []
+        for record in records {
+            do {
+                entries.append(try JournalChain.readEntry(record))
+            } catch {
+                throw fail("\(error)", record.position)
+            }
+        }
+        let first = entries[0]
+        guard first["kind"] == "workflowStarted", let data = first["data"] else {
+            throw fail("entry 0 is not a workflowStarted entry: this is not a workflow journal", 0)
+        }
+        guard first["definitionHash"] == .string(definitionHash) else {
+            throw fail(
+                "it was written by definition \"\(first["workflow"]?.stringValue ?? "?")\" version "
+                    + "\(first["definitionVersion"]?.stringValue ?? "?") with hash \(first["definitionHash"]?.stringValue ?? "?"); "
+                    + "this is version \(run.definition.version) with hash \(definitionHash): resume with the "
+                    + "definition that wrote it",
+                0
+            )
+        }
+        guard first["policyHash"] == .string(policyHash) else {
+            throw fail(
+                "it was written under another policy (hash \(first["policyHash"]?.stringValue ?? "?")): resume "
+                    + "with the same policy",
+                0
+            )
+        }
+        var inputs: [(WorkflowInput, Nanoseconds)] = []
+        for (index, entry) in entries.enumerated().dropFirst() {
+            guard let input = Self.input(from: entry), case .integer(let at)? = entry["at"] else {
+                throw fail("entry is not a workflow input", index)
+            }
+            inputs.append((input, Nanoseconds(rawValue: at)))
+        }
+        return Opened(
+            recorder: WorkflowRecorder(journal: journal, chain: chain),
+            data: data,
+            inputs: inputs,
+            resumedAt: inputs.last?.1 ?? .zero
+        )
+    }
+
+    /// Appends `input` durably and returns the recorder with the longer chain.
+    func record(_ input: WorkflowInput, at: Nanoseconds) async throws(WorkflowJournalError) -> WorkflowRecorder {
+        var next = self
+        do {
+            var members = Self.members(of: input)
+            members["at"] = .integer(at.rawValue)
+            let record = try next.chain.append(.object(members))
+            try await journal.store.append([record], to: journal.id, durability: .immediate)
+        } catch {
+            throw WorkflowJournalError(journal: journal.id, position: chain.count, message: "cannot append: \(error)")
+        }
+        return next
+    }
+
+    static func members(of input: WorkflowInput) -> [String: JSONValue] {
+        switch input {
+        case .taskFinished(let key, let outcome):
+            var members: [String: JSONValue] = [
+                "kind": "taskFinished", "state": .string(key.state), "visit": .integer(Int64(key.visit)),
+                "succeeded": .bool(outcome.succeeded), "stopReason": .string(outcome.stopReason),
+            ]
+            if let branch = key.branch { members["branch"] = .string(branch) }
+            if let output = outcome.output { members["output"] = output }
+            if let id = outcome.executionID { members["executionID"] = .string(id) }
+            if let detail = outcome.detail { members["detail"] = .string(detail) }
+            return members
+        case .timerFired(let state, let visit):
+            return ["kind": "timerFired", "state": .string(state), "visit": .integer(Int64(visit))]
+        case .deadlineReached:
+            return ["kind": "deadlineReached"]
+        case .signal(let name, let payload):
+            return ["kind": "signal", "name": .string(name), "payload": payload]
+        case .decision(let approved, let reason):
+            var members: [String: JSONValue] = ["kind": "decision", "approved": .bool(approved)]
+            if let reason { members["reason"] = .string(reason) }
+            return members
+        case .pause:
+            return ["kind": "pause"]
+        case .resume:
+            return ["kind": "resume"]
+        case .cancel:
+            return ["kind": "cancel"]
+        }
+    }
+
+    static func input(from members: [String: JSONValue]) -> WorkflowInput? {
+        func int(_ key: String) -> Int? {
+            if case .integer(let value)? = members[key] { return Int(value) }
+            return nil
+        }
+        switch members["kind"]?.stringValue {
+        case "taskFinished":
+            guard let state = members["state"]?.stringValue, let visit = int("visit"),
+                case .bool(let succeeded)? = members["succeeded"],
+                let stopReason = members["stopReason"]?.stringValue
+            else { return nil }
+            let outcome = WorkflowTaskOutcome(
+                output: succeeded ? (members["output"] ?? .null) : nil,
+                executionID: members["executionID"]?.stringValue,
+                stopReason: stopReason,
+                detail: members["detail"]?.stringValue
+            )
+            return .taskFinished(
+                WorkflowTaskKey(state: state, visit: visit, branch: members["branch"]?.stringValue),
+                outcome
+            )
+        case "timerFired":
+            guard let state = members["state"]?.stringValue, let visit = int("visit") else { return nil }
+            return .timerFired(state: state, visit: visit)
+        case "deadlineReached": return .deadlineReached
+        case "signal":
+            guard let name = members["name"]?.stringValue else { return nil }
+            return .signal(name, payload: members["payload"] ?? .null)
+        case "decision":
+            guard case .bool(let approved)? = members["approved"] else { return nil }
+            return .decision(approved: approved, reason: members["reason"]?.stringValue)
+        case "pause": return .pause
+        case "resume": return .resume
+        case "cancel": return .cancel
+        default: return nil
+        }
+    }
+}
