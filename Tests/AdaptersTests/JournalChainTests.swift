@@ -183,7 +183,11 @@ struct JournalChainTests {
         },
     ]
 
-    @Test("Every kind of tampering at every position is caught there, with its kind", arguments: tamperings)
+    @Test(
+        "Every kind of tampering at every position is caught there, with its kind",
+        .plainRunOnly,
+        arguments: tamperings
+    )
     func everyTamperingEverywhere(tampering: Tampering) {
         let count = 50
         let (chain, records) = Self.chain(count: count)

@@ -270,7 +270,10 @@ struct BudgetEnforcementTests {
         #expect(report.finalOutput == ["steps": 3, "calls": 4])
     }
 
-    @Test("Adversarial agent: 1,000 concurrent calls under maxToolCalls 10 leave ledger = body count = 10")
+    // Calls 1–10 are admitted, the 11th is refused and ends the run. An admitted call whose body had not started
+    // by then is refunded and never runs (nothing starts after the run has ended), so under load fewer than 10
+    // bodies may run; the invariant is that the ledger equals the bodies that ran, and never exceeds the limit.
+    @Test("Adversarial agent: 1,000 concurrent calls under maxToolCalls 10 leave ledger = body count ≤ 10")
     func adversarialConcurrency() async throws {
         let bodies = Counter()
         let orchestrator = try makeOrchestrator(tools: [countingTool("t", bodies)])
@@ -283,8 +286,12 @@ struct BudgetEnforcementTests {
             return "swallowed every error"
         }
         let report = await orchestrator.run(agent, task: nil, policy: try StrictPolicy(maxToolCalls: 10))
-        #expect(bodies.value == 10)
-        #expect(report.totals.toolCalls == 10)
+        #expect(bodies.value <= 10, "a body ran beyond the limit")
+        #expect(report.totals.toolCalls == bodies.value, "the report's tool calls differ from the bodies that ran")
+        #expect(
+            report.ledger.first { $0.budget == "toolCalls" }?.used == Int64(bodies.value),
+            "an admitted call that never ran was not refunded"
+        )
         #expect(report.status == .failed)
         #expect(report.stopReason.violation?.limit == .maxToolCalls)
         #expect(report.finalOutput == nil)

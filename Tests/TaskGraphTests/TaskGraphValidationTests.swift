@@ -100,7 +100,7 @@ struct TaskGraphValidationTests {
         return TaskGraph(nodes)
     }
 
-    @Test("A 100,000-node chain validates in any insertion order", arguments: Insertion.allCases)
+    @Test("A 100,000-node chain validates in any insertion order", .plainRunOnly, arguments: Insertion.allCases)
     func longChain(insertion: Insertion) throws {
         let graph = Self.chain(100_000, insertion)
         try graph.validate()
@@ -110,7 +110,7 @@ struct TaskGraphValidationTests {
         #expect(try graph.levels().count == 100_000)
     }
 
-    @Test("A 100,000-node cycle is found without recursion and listed in full")
+    @Test("A 100,000-node cycle is found without recursion and listed in full", .plainRunOnly)
     func longCycle() {
         var graph = Self.chain(100_000, .shuffled)
         let first = graph.nodes.firstIndex { $0.id == "n0" }!

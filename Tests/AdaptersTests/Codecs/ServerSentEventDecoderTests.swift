@@ -99,7 +99,7 @@ struct ServerSentEventDecoderTests {
         #expect(try decodeAll([Array(many.utf8)], limit: 30).0.count == 100)
     }
 
-    @Test("every split of the fixture streams gives the same events")
+    @Test("every split of the fixture streams gives the same events", .plainRunOnly)
     func splitsGiveSameEvents() throws {
         for fixture in [OpenAIFixtures.streamingBody, AnthropicFixtures.toolUseStream] {
             let bytes = Array(fixture.utf8)

@@ -78,7 +78,7 @@ struct StreamDecoderTests {
         #expect(response.finishReason == .toolCalls)
     }
 
-    @Test("split at every byte position, each fixture stream gives the same deltas and response")
+    @Test("split at every byte position, each fixture stream gives the same deltas and response", .plainRunOnly)
     func everySplit() throws {
         let openAIBytes = Array(OpenAIFixtures.toolCallStreamBody.utf8)
         let openAIWhole = try openAI([openAIBytes])

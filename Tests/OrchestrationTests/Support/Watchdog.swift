@@ -44,6 +44,21 @@ private final class WatchdogLatch<Value: Sendable>: Sendable {
     }
 }
 
+/// How much longer the bound is in a ThreadSanitizer build (`.ci/run` step 5 passes `-DAGENT_TSAN_LOCKS`).
+///
+/// There every job costs about ten times as much, and Swift Testing starts all of the suite's tests at once on the
+/// two cooperative threads: a passing body that takes milliseconds alone waits behind hundreds of other tests' jobs
+/// at every suspension. Measured on two cores, the whole suite under the sanitizer, bodies with no hang took up to
+/// 10 s (23 s for the crash-at-every-boundary tests, which ask for 30). A hang still ends as a named failure, a
+/// minute later; the plain run (step 4) and the mutation check keep the 5 s bound.
+let watchdogScale: Int = {
+    #if AGENT_TSAN_LOCKS
+        12
+    #else
+        1
+    #endif
+}()
+
 /// Runs `body` with a real-time bound: if it has not finished after `seconds`, records an issue naming `what` (and
 /// `state`, read at that moment), calls `onTimeout` (to release whatever the body may be stuck on) and throws
 /// ``WatchdogTimeout``.
@@ -55,7 +70,8 @@ private final class WatchdogLatch<Value: Sendable>: Sendable {
 ///
 /// - Parameters:
 ///   - what: What the body does, for the failure message ("fail-fast cancels the siblings").
-///   - seconds: The real-time bound; 5 s unless the test needs more.
+///   - seconds: The real-time bound; 5 s unless the test needs more. Multiplied by ``watchdogScale`` in a
+///     ThreadSanitizer build.
 ///   - state: What the test has seen so far, evaluated only at the deadline and added to the message.
 ///   - onTimeout: Called on the test's task after the issue is recorded, to unblock the abandoned body.
 ///   - sourceLocation: Where the issue is reported; the caller by default.
@@ -78,9 +94,10 @@ func withWatchdog<T: Sendable>(
             latch.resolve(.failure(error))
         }
     }
+    let bound = seconds * watchdogScale
     let timer = Task {
-        do { try await ContinuousClock().sleep(for: .seconds(seconds)) } catch { return }
-        latch.resolve(.failure(WatchdogTimeout(what: what, seconds: seconds)))
+        do { try await ContinuousClock().sleep(for: .seconds(bound)) } catch { return }
+        latch.resolve(.failure(WatchdogTimeout(what: what, seconds: bound)))
     }
     let result = await withTaskCancellationHandler {
         await latch.wait()
