@@ -39,7 +39,7 @@ private struct Echo: Tool {
     func call(arguments: JSONValue) async throws -> JSONValue { arguments }
 }
 
-@Suite("Typed tools derive their parameters", .timeLimit(.minutes(1)))
+@Suite("Typed tools derive their parameters", .timeLimit(.suite))
 struct DerivedParametersTests {
     @Test("A typed tool without declared parameters gets the schema derived from its Arguments")
     func derived() throws {

@@ -1,7 +1,7 @@
 import AgentAdapters
 import Testing
 
-@Suite("JSON text parsing and printing", .timeLimit(.minutes(1)))
+@Suite("JSON text parsing and printing", .timeLimit(.suite))
 struct JSONTextTests {
     private func parse(_ text: String) throws -> JSONValue { try JSONValue(parsing: text) }
 

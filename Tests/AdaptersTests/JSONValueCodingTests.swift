@@ -111,7 +111,7 @@ private func path(_ error: any Error) -> String {
     return context?.codingPath.map(\.stringValue).joined(separator: "/") ?? "not a DecodingError: \(error)"
 }
 
-@Suite("JSONValueEncoder and JSONValueDecoder", .timeLimit(.minutes(1)))
+@Suite("JSONValueEncoder and JSONValueDecoder", .timeLimit(.suite))
 struct JSONValueCodingTests {
     @Test("A nested structure round-trips")
     func roundTrip() throws {

@@ -7,7 +7,7 @@ import Testing
 /// The library's own text form and coders keep the two apart exactly. Foundation's `JSONEncoder` writes a
 /// whole-valued `Double` without a fraction (`2.0` as `2`, `-0.0` as `-0`), and the text no longer says it was a
 /// number, so `JSONDecoder` reads it back as `.integer` when it fits in `Int64`.
-@Suite("JSONValue through Foundation's coders", .timeLimit(.minutes(1)))
+@Suite("JSONValue through Foundation's coders", .timeLimit(.suite))
 struct JSONValueFoundationTests {
     static func foundationRoundTrip(_ value: JSONValue) throws -> (text: String, value: JSONValue) {
         let data = try JSONEncoder().encode([value])

@@ -1,7 +1,7 @@
 import AgentAdapters
 import Testing
 
-@Suite("JSONValue", .timeLimit(.minutes(1)))
+@Suite("JSONValue", .timeLimit(.suite))
 struct JSONValueTests {
     @Test("Literals build the matching cases")
     func literals() {

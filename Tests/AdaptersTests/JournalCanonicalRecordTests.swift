@@ -4,7 +4,7 @@ import Testing
 /// Verification hashes a record straight from its bytes when they are already the entry's RFC 8785 form
 /// (`JournalChain.canonicalRecordHash`); these tests hold that shortcut to the definition: it agrees with the full path
 /// wherever it answers, and it refuses every record whose bytes are not canonical, which then verifies the full way.
-@Suite("Journal records hashed from their bytes", .timeLimit(.minutes(1)))
+@Suite("Journal records hashed from their bytes", .timeLimit(.suite))
 struct JournalCanonicalRecordTests {
     /// Seals `entry` at position 0 and returns its record text and hash.
     static func sealed(_ entry: [String: JSONValue]) throws -> (text: String, hash: SHA256Digest) {

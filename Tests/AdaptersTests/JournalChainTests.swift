@@ -1,7 +1,7 @@
 import AgentAdapters
 import Testing
 
-@Suite("Journal hash chain", .timeLimit(.minutes(1)))
+@Suite("Journal hash chain", .timeLimit(.suite))
 struct JournalChainTests {
     /// A varied entry: integers, numbers, a large integer, non-ASCII keys and text, nesting.
     static func entry(_ index: Int) -> JSONValue {

@@ -5,7 +5,7 @@ import Testing
 /// `JournalChain.append` writes an entry's hashed and stored bytes in one walk; these tests hold it to the
 /// definition, computed the slow way with the public printers: stored = `jsonText()` of the entry with its envelope,
 /// hash = SHA-256 of the previous hash and `canonicalJSONBytes()` of the entry without `hash`.
-@Suite("Journal sealing in one walk", .timeLimit(.minutes(1)))
+@Suite("Journal sealing in one walk", .timeLimit(.suite))
 struct JournalSealingTests {
     /// The record and hash the format defines, by the slow path.
     static func expected(

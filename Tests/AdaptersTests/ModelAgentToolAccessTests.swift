@@ -2,7 +2,7 @@ import AgentAdapters
 import AgentPolicy
 import Testing
 
-@Suite("ModelAgent.ToolAccess: the policy's tool patterns", .timeLimit(.minutes(1)))
+@Suite("ModelAgent.ToolAccess: the policy's tool patterns", .timeLimit(.suite))
 struct ModelAgentToolAccessTests {
     static let patterns = ["search_*", "*_web", "a*b*c", "*", "exact", "mcp.time.*", "ns:tool/*"]
     static let names = [

@@ -1,7 +1,7 @@
 import AgentAdapters
 import Testing
 
-@Suite("SHA-256", .timeLimit(.minutes(1)))
+@Suite("SHA-256", .timeLimit(.suite))
 struct SHA256Tests {
     private func hex(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []

@@ -217,7 +217,7 @@ private func derivationError<T: Decodable>(_ type: T.Type) -> SchemaDerivationEr
     }
 }
 
-@Suite("Schema derivation", .timeLimit(.minutes(1)))
+@Suite("Schema derivation", .timeLimit(.suite))
 struct SchemaDerivationTests {
     @Test("Nested structs, enums with String and Int raw values, optionals, arrays, JSONValue and bounds")
     func derivesTicket() throws {

@@ -2,7 +2,7 @@ import AgentAdapters
 import FoundationEssentials
 import Testing
 
-@Suite("ConservativeTokenCounter: cached text lengths stay in step", .timeLimit(.minutes(1)))
+@Suite("ConservativeTokenCounter: cached text lengths stay in step", .timeLimit(.suite))
 struct TokenCounterTests {
     /// The estimate as the counter defines it, printing every schema and every call's arguments now.
     static func printedEstimate(_ request: ModelRequest, perMessage: Int64 = 4, perTool: Int64 = 8) -> Int64 {

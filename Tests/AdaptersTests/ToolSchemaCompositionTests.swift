@@ -27,7 +27,7 @@ private func decoded(_ value: JSONValue) throws -> ToolSchema {
     try JSONValueDecoder().decode(ToolSchema.self, from: value)
 }
 
-@Suite("ToolSchema: nullable, anyOf, $defs and $ref", .timeLimit(.minutes(1)))
+@Suite("ToolSchema: nullable, anyOf, $defs and $ref", .timeLimit(.suite))
 struct ToolSchemaCompositionTests {
     @Test("The JSON form round-trips: $defs, $ref, anyOf, nullable kinds and enums, examples")
     func roundTrip() throws {

@@ -19,7 +19,7 @@ private let searchSchema = ToolSchema.object(
     description: "Search the index"
 )
 
-@Suite("ToolSchema", .timeLimit(.minutes(1)))
+@Suite("ToolSchema", .timeLimit(.suite))
 struct ToolSchemaTests {
     @Test("A conforming value passes")
     func conforming() {

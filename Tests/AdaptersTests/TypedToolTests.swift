@@ -74,7 +74,7 @@ private func context(_ tools: [any Tool]) throws -> AgentContext {
     )
 }
 
-@Suite("Typed tools: who is to blame", .timeLimit(.minutes(1)))
+@Suite("Typed tools: who is to blame", .timeLimit(.suite))
 struct TypedToolTests {
     // MARK: Registration catches drift
 

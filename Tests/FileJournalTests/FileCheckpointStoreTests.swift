@@ -2,7 +2,7 @@ import AgentAdapters
 import AgentFileJournal
 import Testing
 
-@Suite("File checkpoint store", .timeLimit(.minutes(1)))
+@Suite("File checkpoint store", .timeLimit(.suite))
 struct FileCheckpointStoreTests {
     @Test("appended records read back with their positions, from any position")
     func roundTrip() async throws {

@@ -2,7 +2,7 @@ import AgentAdapters
 import AgentFileJournal
 import Testing
 
-@Suite("File journal recovery", .timeLimit(.minutes(1)))
+@Suite("File journal recovery", .timeLimit(.suite))
 struct FileJournalRecoveryTests {
     static let payloads = ["first entry", "second", "the third and last entry"]
 

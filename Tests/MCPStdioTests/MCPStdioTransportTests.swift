@@ -3,7 +3,7 @@ import AgentMCPStdio
 import Testing
 
 /// Real child processes (`/bin/sh` scripts playing a server); no timing assertions.
-@Suite("MCP stdio transport", .timeLimit(.minutes(1)))
+@Suite("MCP stdio transport", .timeLimit(.suite))
 struct MCPStdioTransportTests {
     static let initializeAnswer =
         #"{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25","capabilities":{},"serverInfo":{"name":"sh server","version":"1"}}}"#

@@ -6,7 +6,7 @@ import AgentTesting
 import FoundationEssentials
 import Testing
 
-@Suite("Graph-of-agents report coding", .timeLimit(.minutes(1)))
+@Suite("Graph-of-agents report coding", .timeLimit(.suite))
 struct AgentGraphReportCodingTests {
     @Test("A node whose output is null keeps it through JSONEncoder and JSONDecoder")
     func nullNodeOutput() async throws {

@@ -24,7 +24,7 @@ private func triage(category: JSONValue, router: AgentGraph.Router = .output("$.
 
 private let graphID = JournalID(rawValue: "routed")!
 
-@Suite("Graphs of agents: conditional routing", .timeLimit(.minutes(1)))
+@Suite("Graphs of agents: conditional routing", .timeLimit(.suite))
 struct AgentGraphRoutingTests {
     @Test("A router takes only the branch its agent names; the others are skipped by branch with the reason")
     func routerByOutput() async throws {

@@ -16,7 +16,7 @@ func labeller(_ name: String) -> ClosureAgent {
     ClosureAgent(name: name) { step, _ in .object(["by": .string(name), "task": step.input]) }
 }
 
-@Suite("Graphs of agents", .timeLimit(.minutes(1)))
+@Suite("Graphs of agents", .timeLimit(.suite))
 struct AgentGraphTests {
     func pipeline() -> AgentGraph {
         var graph = AgentGraph()
@@ -437,7 +437,7 @@ extension JSONValue {
     }
 }
 
-@Suite("Retryable tool failures in graphs", .timeLimit(.minutes(1)))
+@Suite("Retryable tool failures in graphs", .timeLimit(.suite))
 struct RetryableToolTests {
     @Test("A tool's retryable error that escapes the agent makes the node retry, with the error's hint recorded")
     func retryableToolError() async throws {
@@ -467,7 +467,7 @@ struct RetryableToolTests {
     }
 }
 
-@Suite("Node policies across attempts", .timeLimit(.minutes(1)))
+@Suite("Node policies across attempts", .timeLimit(.suite))
 struct NodePolicyAttemptTests {
     @Test("A node's own limits cover all its attempts, not each one")
     func nodeBudgetAcrossAttempts() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import AgentOrchestration
 
-@Suite("Agent slots", .timeLimit(.minutes(1)))
+@Suite("Agent slots", .timeLimit(.suite))
 struct AgentSlotsTests {
     @Test("Cancellation that arrives after a release granted the slot leaves nothing behind")
     func cancellationAfterGrant() async {

@@ -4,7 +4,7 @@ import Testing
 
 /// `AgentThreadPool` and its job queue: jobs run in order on the pool's own threads, threads that time out idle are
 /// replaced, and the queue's memory follows what is queued, also while it never empties.
-@Suite("Agent thread pool", .timeLimit(.minutes(1)))
+@Suite("Agent thread pool", .timeLimit(.suite))
 struct AgentThreadPoolTests {
     typealias Queue = AgentThreadPool.JobQueue<Int>
 

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Budgets enforced by the orchestrator", .timeLimit(.minutes(1)))
+@Suite("Budgets enforced by the orchestrator", .timeLimit(.suite))
 struct BudgetEnforcementTests {
     @Test("Steps: a 1,000-step plan under maxSteps N runs exactly N step bodies", arguments: [Int64(0), 1, 5])
     func stepLimit(limit: Int64) async throws {

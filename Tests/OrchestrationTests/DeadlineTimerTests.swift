@@ -5,7 +5,7 @@ import Testing
 
 /// The orchestrator's one deadline timer: its schedule as a value (order, removal, what must wake the timer, bounded
 /// memory), and the timer itself on the real clock, where it replaces a sleeper per run.
-@Suite("Deadline timer", .serialized, .timeLimit(.minutes(1)))
+@Suite("Deadline timer", .serialized, .timeLimit(.suite))
 struct DeadlineTimerTests {
     typealias Schedule = DeadlineSchedule<Int>
 

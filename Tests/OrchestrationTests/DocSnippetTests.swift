@@ -24,7 +24,7 @@ private let adder = ClosureAgent(name: "adder") { step, context in
     return ["question": step.input, "answer": sum]
 }
 
-@Suite("Documentation snippets", .timeLimit(.minutes(1)))
+@Suite("Documentation snippets", .timeLimit(.suite))
 struct DocSnippetTests {
     @Test("Getting started: the tool, the agent, the policy, the run and the report")
     func gettingStarted() async throws {

@@ -25,7 +25,7 @@ func chattyAgent(calls: Int) -> ScriptedAgent {
     )
 }
 
-@Suite("Event stream", .timeLimit(.minutes(1)))
+@Suite("Event stream", .timeLimit(.suite))
 struct EventStreamTests {
     @Test("Events are ordered, numbered from 1, start with runStarted and end with exactly one runFinished")
     func wellFormed() async throws {
@@ -128,7 +128,7 @@ struct EventStreamTests {
     }
 }
 
-@Suite("Event stream lifetime", .timeLimit(.minutes(1)))
+@Suite("Event stream lifetime", .timeLimit(.suite))
 struct EventStreamLifetimeTests {
     @Test("Cancelling a waiting reader ends its iteration")
     func cancelledReader() async throws {

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Governed model calls: reserve, call, settle, record", .timeLimit(.minutes(1)))
+@Suite("Governed model calls: reserve, call, settle, record", .timeLimit(.suite))
 struct GovernedModelCallTests {
     @Test("A call reserves input, the maximum output and their cost, then settles from the reported usage")
     func reservationAndTrueUp() async throws {

@@ -5,7 +5,7 @@ import AgentTaskGraph
 import AgentTesting
 import Testing
 
-@Suite("Graph run handles and graph events", .timeLimit(.minutes(1)))
+@Suite("Graph run handles and graph events", .timeLimit(.suite))
 struct GraphRunHandleTests {
     @Test("A graph handle streams its node events and its node runs' events, with the metadata, graphFinished last")
     func graphEvents() async throws {

@@ -8,7 +8,7 @@ private func transfer(_ to: String, id: String = "h") -> ScriptedModel.Turn {
     .toolCalls([ModelToolCall(id: id, name: "transfer_to_\(to)", arguments: [:])])
 }
 
-@Suite("ModelAgent hand-offs", .timeLimit(.minutes(1)))
+@Suite("ModelAgent hand-offs", .timeLimit(.suite))
 struct HandoffTests {
     static let echo = ClosureTool(name: "echo", description: "Echoes.", parameters: .any) { $0 }
 

@@ -6,7 +6,7 @@ import Testing
 /// A journaled run encodes its plans, step results, review decisions, stop reasons and policy with hand-written
 /// builders (`RunJournalEntry.encode` overloads) instead of `JSONValueEncoder`; journals must not change by it.
 /// These tests hold every builder to the `Codable` form, value for value.
-@Suite("Journal entry encoding without Encoder", .timeLimit(.minutes(1)))
+@Suite("Journal entry encoding without Encoder", .timeLimit(.suite))
 struct JournalEncodingTests {
     /// What `JSONValueEncoder` makes of `value`: the definition.
     static func reference(_ value: some Encodable) throws -> JSONValue { try JSONValueEncoder().encode(value) }

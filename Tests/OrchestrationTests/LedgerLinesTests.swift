@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Ledger lines in reports", .timeLimit(.minutes(1)))
+@Suite("Ledger lines in reports", .timeLimit(.suite))
 struct LedgerLinesTests {
     @Test("A graph ledger lists no per-run line (repeatedToolCalls), and lists refused tool calls")
     func graphLedgerLines() async throws {

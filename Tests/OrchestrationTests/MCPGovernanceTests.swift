@@ -5,7 +5,7 @@ import AgentTesting
 import Testing
 
 /// MCP tools in runs: the orchestrator governs them like local tools, and refuses before anything is sent.
-@Suite("MCP tools under governance", .timeLimit(.minutes(1)))
+@Suite("MCP tools under governance", .timeLimit(.suite))
 struct MCPGovernanceTests {
     static let echo = MCPToolDefinition(
         name: "echo",

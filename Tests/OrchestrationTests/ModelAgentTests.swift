@@ -11,7 +11,7 @@ struct Ticket: Codable, Hashable, Sendable {
     var priority: Priority
 }
 
-@Suite("ModelAgent: the governed tool loop and typed output", .timeLimit(.minutes(1)))
+@Suite("ModelAgent: the governed tool loop and typed output", .timeLimit(.suite))
 struct ModelAgentTests {
     static let echo = ClosureTool(name: "echo", description: "Echoes.", parameters: .any) { $0 }
 

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Governed model calls: budgets are never overshot", .timeLimit(.minutes(1)))
+@Suite("Governed model calls: budgets are never overshot", .timeLimit(.suite))
 struct ModelBudgetPropertyTests {
     /// A random script: output sizes, usage reported or not, streamed or not.
     static func script(_ generator: inout SplitMix64, turns: Int) -> [ScriptedModel.Turn] {

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Governed model calls: a run ended during a streamed response", .timeLimit(.minutes(1)))
+@Suite("Governed model calls: a run ended during a streamed response", .timeLimit(.suite))
 struct ModelCallCancellationTests {
     @Test(
         "Timed out or cancelled mid-stream: the report returns, the call is cancelled, the reservation released",

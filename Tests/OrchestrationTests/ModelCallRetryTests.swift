@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Governed model calls: retries on the manual clock", .timeLimit(.minutes(1)))
+@Suite("Governed model calls: retries on the manual clock", .timeLimit(.suite))
 struct ModelCallRetryTests {
     static func transient(_ code: ModelError.Code, retryAfter: Duration? = nil) -> ScriptedModel.Turn {
         .failure(ModelError(code: code, model: "scripted", status: 503, retryAfter: retryAfter, message: "busy"))

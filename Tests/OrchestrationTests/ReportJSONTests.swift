@@ -7,7 +7,7 @@ import FoundationEssentials
 import Testing
 
 /// The reports' JSON schema: flat enums with a `kind`, `schemaVersion`, and exact round trips through `jsonText`.
-@Suite("Report JSON", .timeLimit(.minutes(1)))
+@Suite("Report JSON", .timeLimit(.suite))
 struct ReportJSONTests {
     static let violation = PolicyViolation(limit: .maxToolCalls, limitValue: 3, attempted: 4, tool: "search")
 

@@ -5,7 +5,7 @@ import AgentTesting
 import FoundationEssentials
 import Testing
 
-@Suite("Execution reports", .timeLimit(.minutes(1)))
+@Suite("Execution reports", .timeLimit(.suite))
 struct ReportTests {
     func sampleRun() async throws -> ExecutionReport {
         let clock = ManualClock()

@@ -3,7 +3,7 @@ import AgentOrchestration
 import AgentPolicy
 import Testing
 
-@Suite("Loop detection and retries", .timeLimit(.minutes(1)))
+@Suite("Loop detection and retries", .timeLimit(.suite))
 struct RetryIsNotALoopTests {
     /// A tool whose first `failures` calls throw, retryably or not, then succeed.
     private func flaky(failures: Int, retryable: Bool, bodies: Counter) -> ClosureTool {

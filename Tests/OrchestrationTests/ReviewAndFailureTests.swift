@@ -8,7 +8,7 @@ struct PlainError: Error, CustomStringConvertible {
     var description: String { "plain failure" }
 }
 
-@Suite("Review, failures and errors", .timeLimit(.minutes(1)))
+@Suite("Review, failures and errors", .timeLimit(.suite))
 struct ReviewAndFailureTests {
     @Test("Review revise goes back to PLAN with feedback; accept ends the run with the output")
     func reviseThenAccept() async throws {

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Run handles and shutdown", .serialized, .timeLimit(.minutes(1)))
+@Suite("Run handles and shutdown", .serialized, .timeLimit(.suite))
 struct RunHandleTests {
     @Test("A handle's stream carries only its own run's events, in order, runStarted first and runFinished last")
     func ownEvents() async throws {
@@ -198,7 +198,7 @@ struct RunHandleTests {
     }
 }
 
-@Suite("Timeout instant", .timeLimit(.minutes(1)))
+@Suite("Timeout instant", .timeLimit(.suite))
 struct TimeoutInstantTests {
     @Test("A timer woken late still records the run as ending at its deadline")
     func lateTimer() async throws {

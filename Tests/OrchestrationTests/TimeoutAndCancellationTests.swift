@@ -26,7 +26,7 @@ func spinner(_ gate: SpinGate, spinning: Arrivals, ended: Arrivals) -> ClosureAg
     }
 }
 
-@Suite("Timeouts and cancellation", .serialized, .timeLimit(.minutes(1)))
+@Suite("Timeouts and cancellation", .serialized, .timeLimit(.suite))
 struct TimeoutAndCancellationTests {
     @Test("A hung agent is stopped at the deadline with stop reason timedOut")
     func hungAgent() async throws {

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Tool calls of one model response: N of M", .timeLimit(.minutes(1)))
+@Suite("Tool calls of one model response: N of M", .timeLimit(.suite))
 struct ToolBatchTests {
     static func calls(_ count: Int, tool: String = "count") -> [ModelToolCall] {
         (0..<count).map { ModelToolCall(id: "c\($0)", name: tool, arguments: ["n": .integer(Int64($0))]) }

@@ -26,7 +26,7 @@ struct Weather: Tool {
     }
 }
 
-@Suite("Tool calls through the context", .timeLimit(.minutes(1)))
+@Suite("Tool calls through the context", .timeLimit(.suite))
 struct ToolCallTests {
     @Test("A typed tool decodes its arguments and encodes its output")
     func typedTool() async throws {

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Report totals of reported usage", .timeLimit(.minutes(1)))
+@Suite("Report totals of reported usage", .timeLimit(.suite))
 struct UsageTotalsTests {
     @Test("Negative reported usage counts as zero in the report's totals and its step")
     func negativeUsageInTotals() async throws {

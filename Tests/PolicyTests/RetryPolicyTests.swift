@@ -2,7 +2,7 @@ import AgentPolicy
 import FoundationEssentials
 import Testing
 
-@Suite("RetryPolicy", .timeLimit(.minutes(1)))
+@Suite("RetryPolicy", .timeLimit(.suite))
 struct RetryPolicyTests {
     @Test("Backoff 100 ms ×2 capped at 300 ms gives 100, 200, 300, 300")
     func cappedBackoff() {

@@ -5,7 +5,7 @@ import Testing
 /// a condition wait timed on the monotonic clock.
 ///
 /// No test sleeps: a wait either ends at once (zero timeout) or is ended by a signal long before its timeout.
-@Suite("Thread primitives", .timeLimit(.minutes(1)))
+@Suite("Thread primitives", .timeLimit(.suite))
 struct ThreadPrimitivesTests {
     @Test("A zero or negative timeout ends the wait at once, reported as a timeout")
     func zeroTimeout() {

@@ -2,7 +2,7 @@ import AgentPolicy
 import FoundationEssentials
 import Testing
 
-@Suite("SplitMix64", .timeLimit(.minutes(1)))
+@Suite("SplitMix64", .timeLimit(.suite))
 struct SplitMix64Tests {
     @Test("Seed 0 gives the reference outputs")
     func referenceOutputs() {
@@ -24,7 +24,7 @@ struct SplitMix64Tests {
     }
 }
 
-@Suite("Nanoseconds", .timeLimit(.minutes(1)))
+@Suite("Nanoseconds", .timeLimit(.suite))
 struct NanosecondsTests {
     @Test("Durations convert exactly with integer arithmetic")
     func conversion() {
@@ -69,7 +69,7 @@ struct NanosecondsTests {
     }
 }
 
-@Suite("ErrorRecord", .timeLimit(.minutes(1)))
+@Suite("ErrorRecord", .timeLimit(.suite))
 struct ErrorRecordTests {
     struct Plain: Error, CustomStringConvertible {
         var description: String { "plain failure" }
@@ -122,7 +122,7 @@ struct ErrorRecordTests {
     }
 }
 
-@Suite("RunStatus", .timeLimit(.minutes(1)))
+@Suite("RunStatus", .timeLimit(.suite))
 struct RunStatusTests {
     @Test("Statuses encode and print as their case names")
     func names() throws {

@@ -3,7 +3,7 @@ import AgentTaskGraph
 import AgentTesting
 import Testing
 
-@Suite("RetryPolicy in the executor", .timeLimit(.minutes(1)))
+@Suite("RetryPolicy in the executor", .timeLimit(.suite))
 struct RetryPolicyExecutorTests {
     @Test("RetryPolicy.none makes one attempt: a retryable error is not retried")
     func none() async throws {

@@ -4,7 +4,7 @@ import AgentTaskGraph
 import AgentTesting
 import Testing
 
-@Suite("TaskGraphExecutor failures, timeouts and cancellation", .timeLimit(.minutes(1)))
+@Suite("TaskGraphExecutor failures, timeouts and cancellation", .timeLimit(.suite))
 struct TaskGraphExecutorFailureTests {
     /// A body that sleeps on the clock and records whether it saw cancellation.
     private static func sleeper(

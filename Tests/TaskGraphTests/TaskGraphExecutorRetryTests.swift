@@ -4,7 +4,7 @@ import AgentTaskGraph
 import AgentTesting
 import Testing
 
-@Suite("TaskGraphExecutor retries", .timeLimit(.minutes(1)))
+@Suite("TaskGraphExecutor retries", .timeLimit(.suite))
 struct TaskGraphExecutorRetryTests {
     private static let backoff = RetryPolicy.exponential(maxAttempts: 5, initialDelay: .ms(100), maxDelay: .ms(300))
 

@@ -5,7 +5,7 @@ import AgentTesting
 import FoundationEssentials
 import Testing
 
-@Suite("TaskGraphExecutor scheduling", .timeLimit(.minutes(1)))
+@Suite("TaskGraphExecutor scheduling", .timeLimit(.suite))
 struct TaskGraphExecutorTests {
     @Test("No level barrier: C starts and finishes when A ends while unrelated B still runs")
     func noLevelBarrier() async throws {

@@ -2,7 +2,7 @@ import AgentPolicy
 import AgentTaskGraph
 import Testing
 
-@Suite("TaskGraphExecutor on random DAGs", .timeLimit(.minutes(1)))
+@Suite("TaskGraphExecutor on random DAGs", .timeLimit(.suite))
 struct TaskGraphPropertyTests {
     private struct Case {
         var graph: TaskGraph

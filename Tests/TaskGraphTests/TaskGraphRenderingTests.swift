@@ -1,7 +1,7 @@
 import AgentTaskGraph
 import Testing
 
-@Suite("TaskGraph rendering", .timeLimit(.minutes(1)))
+@Suite("TaskGraph rendering", .timeLimit(.suite))
 struct TaskGraphRenderingTests {
     static let graph = TaskGraph.of(["research": [], "draft": ["research"], "critique": ["research"]])
 

@@ -24,7 +24,7 @@ enum NullableValue: Codable, Hashable, Sendable {
     }
 }
 
-@Suite("TaskGraphReport JSON shape", .timeLimit(.minutes(1)))
+@Suite("TaskGraphReport JSON shape", .timeLimit(.suite))
 struct TaskGraphReportCodingTests {
     private static func text(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()

@@ -5,7 +5,7 @@ import AgentTesting
 import FoundationEssentials
 import Testing
 
-@Suite("TaskGraphReport", .timeLimit(.minutes(1)))
+@Suite("TaskGraphReport", .timeLimit(.suite))
 struct TaskGraphReportTests {
     @Test("The critical path taken follows the dependency that finished last")
     func criticalPathTaken() async throws {

@@ -4,7 +4,7 @@ import AgentTaskGraph
 import AgentTesting
 import Testing
 
-@Suite("TaskGraphExecutor routing and joins", .timeLimit(.minutes(1)))
+@Suite("TaskGraphExecutor routing and joins", .timeLimit(.suite))
 struct TaskGraphRoutingTests {
     /// A routes to B only; C is not taken. D (all) and E (any) each have one satisfied input (B) and one skipped
     /// (C); F hangs off C; G hangs off D.

@@ -2,7 +2,7 @@ import AgentTaskGraph
 import FoundationEssentials
 import Testing
 
-@Suite("TaskGraph structure", .timeLimit(.minutes(1)))
+@Suite("TaskGraph structure", .timeLimit(.suite))
 struct TaskGraphTests {
     /// research → (draft, critique) → polish, plus an unrelated "index" and a "publish" after polish.
     static let pipeline = TaskGraph.of([

@@ -2,7 +2,7 @@ import AgentPolicy
 import AgentTaskGraph
 import Testing
 
-@Suite("TaskGraph validation", .timeLimit(.minutes(1)))
+@Suite("TaskGraph validation", .timeLimit(.suite))
 struct TaskGraphValidationTests {
     private func validationError(_ graph: TaskGraph) -> TaskGraphError? {
         do {

@@ -1,5 +1,5 @@
-// Identical copies: Tests/AdaptersTests/ThreadSanitizerBuild.swift and Tests/TaskGraphTests/ThreadSanitizerBuild.swift
-// (test targets cannot share sources). Change both together.
+// Identical copies in every test target: Tests/<target>/ThreadSanitizerBuild.swift (test targets cannot share
+// sources). Change them together.
 import Testing
 
 /// Whether this is the ThreadSanitizer build (`.ci/run` step 5 passes `-Xswiftc -DAGENT_TSAN_LOCKS`).
@@ -20,4 +20,13 @@ extension Trait where Self == ConditionTrait {
     static var plainRunOnly: Self {
         .disabled(if: isThreadSanitizerBuild, "single-threaded and CPU-heavy: the plain run (step 4) runs it")
     }
+}
+
+extension TimeLimitTrait.Duration {
+    /// The time limit of every suite: one minute, five in a ThreadSanitizer build.
+    ///
+    /// Under the sanitizer every job costs about ten times as much and the whole suite starts at once on two
+    /// cooperative threads, so on a loaded two-core machine a test that takes half a second alone (the 200 random
+    /// DAGs) waited more than a minute for its turns.
+    static var suite: Self { isThreadSanitizerBuild ? .minutes(5) : .minutes(1) }
 }

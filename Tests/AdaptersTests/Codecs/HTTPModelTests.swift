@@ -72,7 +72,7 @@ private final class ManualStreamTransport: ModelTransport {
     }
 }
 
-@Suite("HTTP models over a transport", .timeLimit(.minutes(1)))
+@Suite("HTTP models over a transport", .timeLimit(.suite))
 struct HTTPModelTests {
     let descriptor = ModelDescriptor(name: "llama3", contextWindowTokens: 8_192)
     let request = ModelRequest(

@@ -2,7 +2,7 @@ import Testing
 
 @testable import AgentAdapters
 
-@Suite("MCP client state machine", .timeLimit(.minutes(1)))
+@Suite("MCP client state machine", .timeLimit(.suite))
 struct MCPClientStateTests {
     typealias Machine = MCPClientState<Int>
 

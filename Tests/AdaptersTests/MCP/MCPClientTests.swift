@@ -3,7 +3,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("MCP client against an in-process server", .timeLimit(.minutes(1)))
+@Suite("MCP client against an in-process server", .timeLimit(.suite))
 struct MCPClientTests {
     static let echo = MCPToolDefinition(
         name: "echo",

@@ -62,7 +62,7 @@ final class FakeMCPHTTPServer: ModelTransport {
     }
 }
 
-@Suite("MCP Streamable HTTP transport", .timeLimit(.minutes(1)))
+@Suite("MCP Streamable HTTP transport", .timeLimit(.suite))
 struct MCPHTTPTransportTests {
     @Test("Initialize, a call answered as an event stream with progress, and an HTTP error, over the HTTP seam")
     func overHTTP() async throws {

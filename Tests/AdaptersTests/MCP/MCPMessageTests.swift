@@ -1,7 +1,7 @@
 import AgentAdapters
 import Testing
 
-@Suite("MCP messages", .timeLimit(.minutes(1)))
+@Suite("MCP messages", .timeLimit(.suite))
 struct MCPMessageTests {
     static let specificationMessages: [(String, String)] = [
         ("initialize request", MCPSpecFixtures.initializeRequest),

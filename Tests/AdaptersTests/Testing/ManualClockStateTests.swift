@@ -2,7 +2,7 @@ import AgentTesting
 import Testing
 
 /// The clock's rules as a value: no tasks, no locks, no clock. Continuations are plain string tokens.
-@Suite("ManualClockState", .timeLimit(.minutes(1)))
+@Suite("ManualClockState", .timeLimit(.suite))
 struct ManualClockStateTests {
     typealias State = ManualClockState<String, String>
 

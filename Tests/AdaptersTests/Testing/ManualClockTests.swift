@@ -2,7 +2,7 @@ import AgentTesting
 import Testing
 
 /// The clock driven by real tasks: rendezvous, advance, cancellation.
-@Suite("ManualClock", .timeLimit(.minutes(1)))
+@Suite("ManualClock", .timeLimit(.suite))
 struct ManualClockTests {
     @Test("A sleeper wakes only when the clock reaches its deadline")
     func sleepUntilAdvanced() async throws {

@@ -3,7 +3,7 @@ import AgentOrchestration
 import AgentPolicy
 import Testing
 
-@Suite("Pipelines and refinement as workflows", .timeLimit(.minutes(1)))
+@Suite("Pipelines and refinement as workflows", .timeLimit(.suite))
 struct WorkflowCompositionTests {
     @Test("A pipeline's stage 3 reads the original input and stage 2's output")
     func pipelineKeepsInput() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 @Suite(
     "Workflow engine: every state kind, failure transitions, bounds, waits, pause and cancel",
-    .timeLimit(.minutes(1))
+    .timeLimit(.suite)
 )
 struct WorkflowEngineTests {
     @Test("Task → decision → end: the output is written at its path, the decision routes on it, the path is reported")

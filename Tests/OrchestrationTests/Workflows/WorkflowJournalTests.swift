@@ -5,7 +5,7 @@ import Testing
 
 @testable import AgentOrchestration
 
-@Suite("Workflow journals and the pure machine", .timeLimit(.minutes(1)))
+@Suite("Workflow journals and the pure machine", .timeLimit(.suite))
 struct WorkflowJournalTests {
     static let definition = WorkflowDefinition(
         name: "refund",
