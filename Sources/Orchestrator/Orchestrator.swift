@@ -104,7 +104,8 @@ public actor Orchestrator {
     /// report at once with ``StopReason/shutdown`` and calls no agent. Runs in flight are ended with the same stop
     /// reason (their reports say so, with everything they did) and this call waits until their reports are made and
     /// until agent code they abandoned (a busy loop that ignores cancellation) has returned, so no work of this
-    /// orchestrator outlives the call. Calling it again waits the same way; it never throws.
+    /// orchestrator outlives the call; nor does any thread of its own (the agent threads and the deadline timer
+    /// end without waiting out their idle timeout). Calling it again waits the same way; it never throws.
     public func shutdown() async {
         let inFlight = runs.withLock { $0.beginShutdown() }
         for run in inFlight { run.terminate(.shutdown) }
@@ -112,6 +113,10 @@ public actor Orchestrator {
             runs.withLock { $0.waitUntilEmpty(waiter) }?.resume()
         }
         for run in runs.withLock({ $0.takeAbandoned() }) { await run.waitForAgentWork() }
+        // With every run and its agent code ended, the agent threads and the deadline timer's thread end now
+        // rather than after their idle timeout.
+        await agentThreads?.retire()
+        await time.deadlineTimer?.retire()
     }
 
     /// Whether ``shutdown()`` has been called.

@@ -74,4 +74,23 @@ struct AgentThreadPoolTests {
         }
         #expect(concurrent == 100 * 101 / 2)
     }
+
+    @Test("Retiring ends the idle threads at once, and the pool still runs later jobs")
+    func retire() async throws {
+        // An idle timeout of an hour: without `retire()` these threads would outlive the test.
+        let pool = AgentThreadPool(maximum: 2, idleTimeout: .seconds(3_600))
+        try await withWatchdog("retire returns once the pool's idle threads have ended") {
+            let sum = await withTaskGroup(of: Int.self) { group in
+                for value in 1...20 { group.addTask(executorPreference: pool) { value } }
+                return await group.reduce(0, +)
+            }
+            #expect(sum == 210)
+            #expect(pool.threadCount >= 1)
+            await pool.retire()
+            #expect(pool.threadCount == 0, "a thread is left after retire()")
+            #expect(await Task(executorPreference: pool) { 42 }.value == 42, "a retired pool starts a thread again")
+            await pool.retire()
+            #expect(pool.threadCount == 0)
+        }
+    }
 }

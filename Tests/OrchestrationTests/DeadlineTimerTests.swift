@@ -129,6 +129,25 @@ struct DeadlineTimerTests {
         }
     }
 
+    @Test("shutdown() ends the orchestrator's own threads: the agent threads and the deadline timer")
+    func shutdownEndsThreads() async throws {
+        try await withWatchdog("shutdown returns once the orchestrator's threads have ended") {
+            let orchestrator = try Orchestrator(idGenerator: .seeded(7))
+            let report = await orchestrator.run(
+                ScriptedAgent(name: "quick", steps: [[.output("done")]]),
+                task: nil,
+                policy: try StrictPolicy(timeout: .seconds(60))
+            )
+            #expect(report.status == .succeeded)
+            // Both idle for 5 s after the run; shutdown must not wait that out, nor leave them running.
+            #expect(orchestrator.time.deadlineTimer?.hasRunningThread == true)
+            #expect((orchestrator.agentThreads?.threadCount ?? 0) >= 1)
+            await orchestrator.shutdown()
+            #expect(orchestrator.time.deadlineTimer?.hasRunningThread == false, "the timer thread outlived shutdown")
+            #expect(orchestrator.agentThreads?.threadCount == 0, "an agent thread outlived shutdown")
+        }
+    }
+
     @Test("Runs on an injected clock keep a sleeper each and no timer thread")
     func injectedClockHasNoTimer() throws {
         let orchestrator = try Orchestrator(clock: ManualClock())

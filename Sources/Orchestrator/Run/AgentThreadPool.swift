@@ -4,7 +4,8 @@ import AgentPolicy
 /// of these threads, never a thread of Swift's cooperative pool, so deadlines, the caller and other runs keep going.
 ///
 /// Threads are made on demand, when a job arrives and no thread is idle, up to `maximum`; a thread idle for
-/// `idleTimeout` ends. The idle wait is timed on the monotonic clock, so moving the wall clock neither ends idle
+/// `idleTimeout` ends, and after ``retire()`` (the orchestrator's `shutdown()`) a thread ends as soon as it finds
+/// no job. The idle wait is timed on the monotonic clock, so moving the wall clock neither ends idle
 /// threads early nor keeps them late. Jobs run in arrival order; the queue's storage shrinks as it drains
 /// (``JobQueue``).
 ///
@@ -23,6 +24,8 @@ final class AgentThreadPool: TaskExecutor, @unchecked Sendable {
     private var jobs = JobQueue<UnownedJob>()
     private var threads = 0
     private var idle = 0
+    private var retiring = false
+    private var retireWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(maximum: Int, idleTimeout: Duration = .seconds(5)) {
         self.maximum = max(1, maximum)
@@ -49,12 +52,35 @@ final class AgentThreadPool: TaskExecutor, @unchecked Sendable {
         if spawn { startThread() }
     }
 
+    /// The threads the pool has (running a job, idle, or starting).
+    var threadCount: Int {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return threads
+    }
+
+    /// Ends the idle threads now and every other thread as soon as it finds no job; returns when no thread is left.
+    ///
+    /// The pool stays usable: a job queued later starts a thread again, which ends when it runs out of jobs.
+    func retire() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            mutex.lock()
+            retiring = true
+            condition.broadcast()
+            let done = threads == 0
+            if !done { retireWaiters.append(waiter) }
+            mutex.unlock()
+            if done { waiter.resume() }
+        }
+    }
+
     private func startThread() {
         if PlatformThread.startDetached({ self.work() }) { return }
         // No thread: the job stays queued for a running or later thread.
         mutex.lock()
-        threads -= 1
+        let waiters = threadEnded()
         mutex.unlock()
+        for waiter in waiters { waiter.resume() }
     }
 
     private func work() {
@@ -64,19 +90,33 @@ final class AgentThreadPool: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// The next job, waiting while there is none; `nil` when the thread has been idle too long and should end.
+    /// The next job, waiting while there is none; `nil` when the thread should end: idle too long, or idle after
+    /// ``retire()``.
     private func nextJob() -> UnownedJob? {
         mutex.lock()
-        defer { mutex.unlock() }
         while jobs.isEmpty {
-            idle += 1
-            let timedOut = condition.wait(on: mutex, timeout: idleTimeout)
-            idle -= 1
-            if timedOut, jobs.isEmpty {
-                threads -= 1
-                return nil
+            if !retiring {
+                idle += 1
+                let timedOut = condition.wait(on: mutex, timeout: idleTimeout)
+                idle -= 1
+                if !timedOut || !jobs.isEmpty { continue }
             }
+            let waiters = threadEnded()
+            mutex.unlock()
+            for waiter in waiters { waiter.resume() }
+            return nil
         }
-        return jobs.popFirst()
+        let job = jobs.popFirst()
+        mutex.unlock()
+        return job
+    }
+
+    /// Counts a thread out; with `mutex` held. Returns the ``retire()`` callers to resume (after unlocking) if it
+    /// was the last one.
+    private func threadEnded() -> [CheckedContinuation<Void, Never>] {
+        threads -= 1
+        guard threads == 0, !retireWaiters.isEmpty else { return [] }
+        defer { retireWaiters = [] }
+        return retireWaiters
     }
 }

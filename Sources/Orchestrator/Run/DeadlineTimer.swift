@@ -6,7 +6,8 @@ import AgentPolicy
 /// It replaces a sleeping child task per run (see Docs/DeadlineEscape.md): scheduling a deadline is one heap
 /// insertion under a mutex and removing it one dictionary removal, with no task made, woken or cancelled. The
 /// thread is woken only when a new deadline comes before the one it waits for (runs with equal timeouts started
-/// in order never wake it), and it ends after `idleTimeout` with nothing scheduled. Because it is a thread of its
+/// in order never wake it), and it ends after `idleTimeout` with nothing scheduled, or at once after ``retire()``
+/// (the orchestrator's `shutdown()`). Because it is a thread of its
 /// own, busy-looping agents cannot delay it any more than they delay the kernel's timers.
 ///
 /// Used only for real clocks (`ContinuousClock`, `SuspendingClock`), whose durations the thread's timed wait
@@ -29,6 +30,8 @@ final class DeadlineTimer: @unchecked Sendable {
     /// While the thread waits: a new deadline before this one must wake it. `nil` while it is not waiting (it
     /// reads the schedule again before it next waits).
     private var wakeBefore: Duration?
+    private var retiring = false
+    private var retireWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(now: @escaping @Sendable () -> Duration, idleTimeout: Duration = .seconds(5)) {
         self.now = now
@@ -60,6 +63,28 @@ final class DeadlineTimer: @unchecked Sendable {
         return ticket
     }
 
+    /// Whether the timer's thread is running (or starting).
+    var hasRunningThread: Bool {
+        mutex.lock()
+        defer { mutex.unlock() }
+        return hasThread
+    }
+
+    /// Lets the thread end as soon as nothing is scheduled instead of after `idleTimeout`; returns when it has.
+    ///
+    /// The timer stays usable: a deadline scheduled later starts the thread again.
+    func retire() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            mutex.lock()
+            retiring = true
+            condition.signal()
+            let done = !hasThread
+            if !done { retireWaiters.append(waiter) }
+            mutex.unlock()
+            if done { waiter.resume() }
+        }
+    }
+
     /// Forgets the deadline of `ticket`; nothing happens if it has fired already.
     func cancel(_ ticket: Ticket) {
         mutex.lock()
@@ -83,14 +108,18 @@ final class DeadlineTimer: @unchecked Sendable {
                 _ = condition.wait(on: mutex, timeout: next - now())
                 wakeBefore = nil
             } else {
-                wakeBefore = .seconds(Int64.max)
-                let timedOut = condition.wait(on: mutex, timeout: idleTimeout)
-                wakeBefore = nil
-                if timedOut, schedule.isEmpty {
-                    hasThread = false
-                    mutex.unlock()
-                    return
+                if !retiring {
+                    wakeBefore = .seconds(Int64.max)
+                    let timedOut = condition.wait(on: mutex, timeout: idleTimeout)
+                    wakeBefore = nil
+                    if !timedOut || !schedule.isEmpty { continue }
                 }
+                hasThread = false
+                let waiters = retireWaiters
+                retireWaiters = []
+                mutex.unlock()
+                for waiter in waiters { waiter.resume() }
+                return
             }
         }
     }

@@ -109,6 +109,11 @@ package final class PlatformCondition {
         pthread_cond_signal(pointer)
     }
 
+    /// Wakes every thread waiting in ``wait(on:timeout:)``.
+    package func broadcast() {
+        pthread_cond_broadcast(pointer)
+    }
+
     /// Releases `mutex`, waits until signalled or until `timeout` has passed on the monotonic clock, and locks
     /// `mutex` again before returning.
     ///
