@@ -18,12 +18,15 @@ extension JournalChain {
     /// left out) into one buffer, which is exactly the SHA-256 input; the stored bytes are then that canonical text
     /// with the `hash` member inserted and the few differences the walk recorded patched in
     /// (``CanonicalJSONWriter`` lists them: numbers, integers beyond 2⁵³, `\u00xx` escapes). Only when an object's
-    /// keys sort differently by UTF-8 and UTF-16 is the stored form written in a second walk.
+    /// keys sort differently by UTF-8 and UTF-16 is the stored form written in a second walk. A member named
+    /// `rendered.key` that holds `rendered.rendering`'s very value is copied from its bytes instead of walked (its
+    /// canonical and stored forms are those bytes; see ``CanonicalRendering``).
     ///
     /// - Returns: The stored bytes and the entry's hash, or `nil` when the entry carries an envelope field.
     static func seal(
         _ members: [String: JSONValue],
         adding extra: [(key: String, value: JSONValue)] = [],
+        rendered: (key: String, rendering: CanonicalRendering)? = nil,
         version: Int64,
         position: Int,
         after previous: SHA256Digest
@@ -78,7 +81,11 @@ extension JournalChain {
             if written > 0 { writer.output.append(UInt8(ascii: ",")) }
             written += 1
             mayDiffer = writer.writeKey(member.key) || mayDiffer
-            writer.write(member.value)
+            if let rendered, rendered.rendering.isRendering(of: member.value), member.key == rendered.key {
+                writer.output.append(contentsOf: rendered.rendering.bytes)
+            } else {
+                writer.write(member.value)
+            }
         }
         while next < envelope.count {
             writeEnvelope(envelope[next].field)

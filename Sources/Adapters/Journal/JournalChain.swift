@@ -122,18 +122,22 @@ public struct JournalChain: Hashable, Sendable {
     /// - Parameters:
     ///   - members: The entry's members, without the ``envelopeFields``.
     ///   - extra: Members to set in the entry, replacing any of the same name; their keys must differ.
+    ///   - rendered: A member whose value is written from a ``CanonicalRendering`` when it holds that very value
+    ///     (the bytes sealed are the same either way).
     ///   - version: The entry format version to write, at least 1.
     /// - Returns: The record.
     /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
     package mutating func append(
         _ members: [String: JSONValue],
         adding extra: [(key: String, value: JSONValue)],
+        rendered: (key: String, rendering: CanonicalRendering)? = nil,
         version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
         guard version >= 1,
             let (bytes, hash) = JournalChain.seal(
                 members,
                 adding: extra,
+                rendered: rendered,
                 version: version,
                 position: count,
                 after: headHash

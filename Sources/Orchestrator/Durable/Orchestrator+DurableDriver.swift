@@ -48,7 +48,8 @@ extension Orchestrator {
                 chain: loaded.chain,
                 isReplay: false,
                 policyHash: policyHash,
-                decision: nil
+                decision: nil,
+                policyRendering: RunJournalEntry.policyRendering(start.policy)
             )
             let runtime = makeJournaledRuntime(agent, entry, start.policy, sharedBudget, recorder, resumedAt: .zero)
             return await performJournaled(agent, runtime, start: entry)

@@ -65,14 +65,21 @@ extension RunJournalEntry {
 
     /// SHA-256 of a policy's RFC 8785 form, from the same cache.
     package static func policyHash(_ policy: StrictPolicy) -> SHA256Digest { PolicyEncoding.of(policy).hash }
+
+    /// A policy's JSON written once in RFC 8785 form, from the same cache, for sealing the `runStarted` entry that
+    /// carries it; `nil` when the policy's stored form differs from its canonical form (see ``CanonicalRendering``).
+    package static func policyRendering(_ policy: StrictPolicy) -> CanonicalRendering? {
+        PolicyEncoding.of(policy).rendering
+    }
 }
 
-/// A policy's JSON and hash, computed once for the last policy seen (the cache is keyed on the whole policy value,
-/// so an equal policy gets the same bytes and a different one is encoded afresh).
+/// A policy's JSON, hash and canonical rendering, computed once for the last policy seen (the cache is keyed on the
+/// whole policy value, so an equal policy gets the same bytes and a different one is encoded afresh).
 struct PolicyEncoding: Sendable {
     var policy: StrictPolicy
     var json: JSONValue
     var hash: SHA256Digest
+    var rendering: CanonicalRendering?
 
     private static let last = LockedState<PolicyEncoding?>(nil)
 
@@ -80,7 +87,13 @@ struct PolicyEncoding: Sendable {
     static func of(_ policy: StrictPolicy) -> PolicyEncoding {
         if let cached = last.withLock({ $0 }), cached.policy == policy { return cached }
         let json = (try? JSONValueEncoder().encode(policy)) ?? .null
-        let encoding = PolicyEncoding(policy: policy, json: json, hash: SHA256.hash(json.canonicalJSONBytes()))
+        let rendering = CanonicalRendering(json)
+        let encoding = PolicyEncoding(
+            policy: policy,
+            json: json,
+            hash: SHA256.hash(rendering?.bytes ?? json.canonicalJSONBytes()),
+            rendering: rendering
+        )
         last.withLock { $0 = encoding }
         return encoding
     }

@@ -28,6 +28,8 @@ final class RunRecorder: Sendable {
     let isReplay: Bool
     let policyHash: SHA256Digest
     let decision: ApprovalDecision?
+    /// The policy's canonical rendering, copied into the `runStarted` entry when that entry holds the very value.
+    let policyRendering: CanonicalRendering?
     private let feed: LockedState<Feed>
     private let chain: LockedState<JournalChain>
 
@@ -37,9 +39,11 @@ final class RunRecorder: Sendable {
         chain: JournalChain,
         isReplay: Bool,
         policyHash: SHA256Digest,
-        decision: ApprovalDecision?
+        decision: ApprovalDecision?,
+        policyRendering: CanonicalRendering? = nil
     ) {
         self.journal = journal
+        self.policyRendering = policyRendering
         self.isReplay = isReplay
         self.policyHash = policyHash
         self.decision = decision
@@ -137,7 +141,9 @@ final class RunRecorder: Sendable {
         do {
             records = try chain.withLock { chain throws(JournalChainError) in
                 try entries.map { entry throws(JournalChainError) in
-                    try chain.append(entry.0.fields, adding: entry.0.sealedMembers)
+                    let rendered: (key: String, rendering: CanonicalRendering)? =
+                        entry.0.kind == .runStarted ? policyRendering.map { ("policy", $0) } : nil
+                    return try chain.append(entry.0.fields, adding: entry.0.sealedMembers, rendered: rendered)
                 }
             }
         } catch {
