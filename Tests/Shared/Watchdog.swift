@@ -59,6 +59,29 @@ let watchdogScale: Int = {
     #endif
 }()
 
+/// Sleeps until `duration` of real time has passed *while this process's tasks were being scheduled*.
+///
+/// The sleep is taken in 50 ms ticks, and a tick that ends late counts as at most two ticks: the late part is time
+/// the cooperative threads spent elsewhere (other tests' jobs, a CPU-heavy test holding both threads, a machine
+/// loaded by other processes), during which the watched body could not run either. A hang (a deadlock, a sleeper
+/// nobody wakes) leaves the threads free, every tick ends on time, and the bound passes in `duration` of real time;
+/// a starved process stretches it instead of failing tests that were only waiting for a thread. Measured on two
+/// cores with three builds running beside the suite, every test that failed a plain 5 s bound failed at the same
+/// instant, after a stall of the whole process.
+///
+/// - Parameter duration: The scheduled time to sleep.
+/// - Throws: `CancellationError` when the task is cancelled.
+func sleepWhileScheduled(for duration: Duration) async throws {
+    let clock = ContinuousClock()
+    let tick = Duration.milliseconds(50)
+    var counted = Duration.zero
+    while counted < duration {
+        let start = clock.now
+        try await clock.sleep(for: tick)
+        counted += min(start.duration(to: clock.now), tick * 2)
+    }
+}
+
 /// Runs `body` with a real-time bound: if it has not finished after `seconds`, records an issue naming `what` (and
 /// `state`, read at that moment), calls `onTimeout` (to release whatever the body may be stuck on) and throws
 /// ``WatchdogTimeout``.
@@ -96,7 +119,7 @@ func withWatchdog<T: Sendable>(
     }
     let bound = seconds * watchdogScale
     let timer = Task {
-        do { try await ContinuousClock().sleep(for: .seconds(bound)) } catch { return }
+        do { try await sleepWhileScheduled(for: .seconds(bound)) } catch { return }
         latch.resolve(.failure(WatchdogTimeout(what: what, seconds: bound)))
     }
     let result = await withTaskCancellationHandler {
