@@ -5,9 +5,9 @@ extension Orchestrator {
     /// Runs a workflow to its end and returns the report.
     ///
     /// The definition is validated first (against `registry`, the orchestrator's tools and `data`); only that
-    /// throws. Each task state runs its performer as a governed run: an agent or a tool under `policy`, drawing on
-    /// one workflow ledger (every run's consumption counts against `policy`'s limits together) and bounded by one
-    /// workflow deadline (`policy`'s timeout, covering waits too). Cycles are bounded by each state's visit cap and
+    /// throws. Each task state runs its performer as a governed run: an agent, a tool or a graph of agents under
+    /// `policy`, drawing on one workflow ledger (every run's consumption counts against `policy`'s limits together)
+    /// and bounded by one workflow deadline (`policy`'s timeout, covering waits too). Cycles are bounded by each state's visit cap and
     /// `policy`'s `StrictPolicy.maxWorkflowTransitions`. Cancelling the calling task cancels the workflow.
     ///
     /// - Parameters:
@@ -334,6 +334,11 @@ extension Orchestrator {
             }
         case .tool(let name):
             return await governed(WorkflowToolAgent(tool: name))
+        case .graph(let name):
+            guard let graph = run.registry.graphs[name] else {
+                return .failure("unknownGraph", detail: "graph \"\(name)\" is not registered", executionID: nil)
+            }
+            return await performWorkflowGraph(graph, named: name, input: input, run: run, deadline: deadline)
         case .workflow(let name):
             guard let definition = run.registry.workflows[name] else {
                 return .failure(

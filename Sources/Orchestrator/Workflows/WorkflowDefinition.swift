@@ -4,7 +4,7 @@ import AgentPolicy
 /// A state-machine workflow as a value: its states by name, the initial state, a version, and the bounds on cycles.
 ///
 /// A definition is plain data, `Codable` as JSON, so it can live in a file and be loaded at run time; it names the
-/// agents, tools, sub-workflows and predicates it uses, and ``WorkflowRegistry`` resolves those names. Check it with
+/// agents, tools, sub-workflows, graphs and predicates it uses, and ``WorkflowRegistry`` resolves those names. Check it with
 /// ``validate(registry:tools:initialData:)`` before running it (``Orchestrator/run(workflow:data:registry:policy:sharedBudget:metadata:)``
 /// does so too). Encoding then decoding gives an equal definition.
 ///
@@ -82,7 +82,8 @@ public struct WorkflowDefinition: Sendable, Hashable {
     }
 }
 
-/// Who performs a task state: a registered agent, a registered tool, or a registered sub-workflow.
+/// Who performs a task state: a registered agent, a registered tool, a registered sub-workflow, or a registered
+/// graph of agents.
 public enum WorkflowPerformer: Sendable, Hashable, CustomStringConvertible {
     /// The agent registered under this name in ``WorkflowRegistry/agents``, run as a governed run.
     case agent(String)
@@ -90,29 +91,35 @@ public enum WorkflowPerformer: Sendable, Hashable, CustomStringConvertible {
     case tool(String)
     /// The sub-workflow registered under this name in ``WorkflowRegistry/workflows``; its final data is the output.
     case workflow(String)
+    /// The ``AgentGraph`` registered under this name in ``WorkflowRegistry/graphs``, run by the orchestrator's graph
+    /// driver on the workflow's ledger and deadline with the input as the graph's task; its final output is the
+    /// output (a designated output node's output as it is, the sinks' outputs as an object by node id).
+    case graph(String)
 
-    /// `agent name`, `tool name` or `workflow name`.
+    /// `agent name`, `tool name`, `workflow name` or `graph name`.
     public var description: String {
         switch self {
         case .agent(let name): "agent \(name)"
         case .tool(let name): "tool \(name)"
         case .workflow(let name): "workflow \(name)"
+        case .graph(let name): "graph \(name)"
         }
     }
 
-    /// The key naming the performer in JSON: `agent`, `tool` or `workflow`.
+    /// The key naming the performer in JSON: `agent`, `tool`, `workflow` or `graph`.
     var key: String {
         switch self {
         case .agent: "agent"
         case .tool: "tool"
         case .workflow: "workflow"
+        case .graph: "graph"
         }
     }
 
     /// The registered name.
     public var name: String {
         switch self {
-        case .agent(let name), .tool(let name), .workflow(let name): name
+        case .agent(let name), .tool(let name), .workflow(let name), .graph(let name): name
         }
     }
 }
