@@ -39,6 +39,10 @@ public actor Orchestrator {
         public var eventBufferSize: Int = 4096
         /// Where agents' code runs; dedicated threads (at most 64) by default.
         public var agentExecution: AgentExecution = .dedicatedThreads(maximumThreads: 64)
+        /// The clock whose readings a journal keeps across a restart: a journaled workflow's wait records its deadline
+        /// on it, so that a resumed wait ends at the original deadline. The system's real-time clock by default; in
+        /// tests, one that reads the test's `ManualClock`.
+        public var wallClock: WallClock = .system
 
         /// Creates the default configuration.
         public init() {}
