@@ -61,6 +61,8 @@ public actor Orchestrator {
     /// than in the actor's isolation, so that admitting and retiring a run costs no executor hop (two per run, and
     /// contended when many runs end at once).
     nonisolated let runs = LockedState(RunTable())
+    /// Workflow drivers running, ended by ``shutdown()``.
+    nonisolated let workflows = LockedState(WorkflowTable())
 
     /// Creates an orchestrator.
     ///
@@ -109,11 +111,23 @@ public actor Orchestrator {
     /// reason (their reports say so, with everything they did) and this call waits until their reports are made and
     /// until agent code they abandoned (a busy loop that ignores cancellation) has returned, so no work of this
     /// orchestrator outlives the call. Calling it again waits the same way; it never throws.
+    ///
+    /// Workflows end too: each running workflow (and each started afterwards) ends
+    /// ``WorkflowStopReason/Kind/cancelled`` with the reason "the orchestrator shut down", its runs and timers
+    /// ended, and its handle gets its report; this call waits for those reports. The shutdown is not journaled: a
+    /// journaled workflow resumes from its journal in the next process.
     public func shutdown() async {
+        // Workflows first: their drivers take the shutdown before the outcome of any run it ends.
+        for inbox in workflows.withLock({ $0.beginShutdown() }) {
+            inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
+        }
         let inFlight = runs.withLock { $0.beginShutdown() }
         for run in inFlight { run.terminate(.shutdown) }
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             runs.withLock { $0.waitUntilEmpty(waiter) }?.resume()
+        }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            workflows.withLock { $0.waitUntilEmpty(waiter) }?.resume()
         }
         for run in runs.withLock({ $0.takeAbandoned() }) { await run.waitForAgentWork() }
     }

@@ -47,7 +47,7 @@ extension Orchestrator {
     /// cancel it, await its report.
     ///
     /// The run proceeds as with ``run(workflow:data:registry:policy:sharedBudget:metadata:)``. It belongs to the
-    /// orchestrator, not to the calling task: cancel it with ``WorkflowHandle/cancel()``.
+    /// orchestrator, not to the calling task: cancel it with ``WorkflowHandle/cancel()``; ``shutdown()`` ends it.
     ///
     /// With a `journal`, every input the run takes (each task's outcome, each signal and decision, each timer, pause
     /// and cancel) is journaled before it acts, with the definition's version and hash in the first entry; if the
@@ -110,6 +110,8 @@ struct WorkflowRun: Sendable {
     var deadline: Duration?
     var inbox: WorkflowInbox
     var journal: RunJournal?
+    /// Whether ``Orchestrator/shutdown()`` ends this run itself; a sub-workflow's parent ends it instead.
+    var endsAtShutdown = true
 }
 
 /// A one-step agent that calls one tool with its task as the arguments: how a tool task runs governed.
@@ -129,6 +131,16 @@ extension Orchestrator {
     nonisolated func drive(_ run: WorkflowRun) async -> WorkflowReport {
         let time = self.time
         let inbox = run.inbox
+        if run.endsAtShutdown {
+            if !workflows.withLock({ $0.admit(inbox) }) {
+                inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
+            }
+        }
+        defer {
+            if run.endsAtShutdown {
+                for waiter in workflows.withLock({ $0.retire(inbox) }) { waiter.resume() }
+            }
+        }
         var machine = WorkflowMachine(
             definition: run.definition,
             data: run.data,
@@ -322,6 +334,15 @@ extension Orchestrator {
             return machine.resume(at: now)
         case .cancel:
             return machine.cancel(at: now)
+        case .shutdown:
+            // Not accepted for the journal: the run ends here, its journal stays resumable.
+            guard machine.stop == nil else { return (false, []) }
+            let reason = WorkflowStopReason(
+                .cancelled,
+                state: machine.active?.state ?? machine.heldBack,
+                reason: "the orchestrator shut down"
+            )
+            return (false, machine.abort(reason, at: now))
         }
     }
 }

@@ -69,7 +69,8 @@ extension Orchestrator {
                 maxTransitions: transitionsLeft,
                 deadline: deadline,
                 inbox: inbox,
-                journal: nil
+                journal: nil,
+                endsAtShutdown: false
             )
             let report = await withTaskCancellationHandler {
                 await drive(child)

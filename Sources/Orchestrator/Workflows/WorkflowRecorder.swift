@@ -212,6 +212,9 @@ struct WorkflowRecorder: Sendable {
             return ["kind": "resume"]
         case .cancel:
             return ["kind": "cancel"]
+        case .shutdown:
+            // Never journaled (the driver does not record it); named for completeness.
+            return ["kind": "shutdown"]
         }
     }
 
