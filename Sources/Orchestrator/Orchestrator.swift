@@ -39,6 +39,10 @@ public actor Orchestrator {
         public var eventBufferSize: Int = 4096
         /// Where agents' code runs; dedicated threads (at most 64) by default.
         public var agentExecution: AgentExecution = .dedicatedThreads(maximumThreads: 64)
+        /// The clock whose readings a journal keeps across a restart: a journaled workflow's wait records its deadline
+        /// on it, so that a resumed wait ends at the original deadline. The system's real-time clock by default; in
+        /// tests, one that reads the test's `ManualClock`.
+        public var wallClock: WallClock = .system
 
         /// Creates the default configuration.
         public init() {}
@@ -57,6 +61,8 @@ public actor Orchestrator {
     /// than in the actor's isolation, so that admitting and retiring a run costs no executor hop (two per run, and
     /// contended when many runs end at once).
     nonisolated let runs = LockedState(RunTable())
+    /// Workflow drivers running, ended by ``shutdown()``.
+    nonisolated let workflows = LockedState(WorkflowTable())
 
     /// Creates an orchestrator.
     ///
@@ -106,11 +112,23 @@ public actor Orchestrator {
     /// until agent code they abandoned (a busy loop that ignores cancellation) has returned, so no work of this
     /// orchestrator outlives the call; nor does any thread of its own (the agent threads and the deadline timer
     /// end without waiting out their idle timeout). Calling it again waits the same way; it never throws.
+    ///
+    /// Workflows end too: each running workflow (and each started afterwards) ends
+    /// ``WorkflowStopReason/Kind/cancelled`` with the reason "the orchestrator shut down", its runs and timers
+    /// ended, and its handle gets its report; this call waits for those reports. The shutdown is not journaled: a
+    /// journaled workflow resumes from its journal in the next process.
     public func shutdown() async {
+        // Workflows first: their drivers take the shutdown before the outcome of any run it ends.
+        for inbox in workflows.withLock({ $0.beginShutdown() }) {
+            inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
+        }
         let inFlight = runs.withLock { $0.beginShutdown() }
         for run in inFlight { run.terminate(.shutdown) }
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             runs.withLock { $0.waitUntilEmpty(waiter) }?.resume()
+        }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            workflows.withLock { $0.waitUntilEmpty(waiter) }?.resume()
         }
         for run in runs.withLock({ $0.takeAbandoned() }) { await run.waitForAgentWork() }
         // With every run and its agent code ended, the agent threads and the deadline timer's thread end now

@@ -159,6 +159,7 @@ extension Orchestrator {
     }
 
     /// Runs a validated graph; `durable` journals it (node runs in node journals) or feeds it from its journal.
+    /// `deadline` is an enclosing run's deadline on the orchestrator's time scale (a workflow's), if earlier.
     @concurrent
     nonisolated func runGraph(
         _ graph: AgentGraph,
@@ -168,14 +169,15 @@ extension Orchestrator {
         configuration: GraphConfiguration,
         sharedBudget: SharedBudget?,
         events: GraphEventEmitter,
-        durable: GraphRecorder? = nil
+        durable: GraphRecorder? = nil,
+        deadline enclosing: Duration? = nil
     ) async throws(OrchestrationError) -> AgentGraphReport {
         let metadata = events.metadata
         let runBudget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
         // A resumed graph's clock continues from its last journaled reading: time while it was down is not counted.
         let resumedAt = Duration.nanoseconds(durable?.resumedAt.rawValue ?? 0)
         let start = time.now() - resumedAt
-        let deadline = start + policy.timeout
+        let deadline = enclosing.map { min($0, start + policy.timeout) } ?? start + policy.timeout
         let state = LockedState(GraphRunState())
         let time = self.time
         // A node with its own policy gets one budget for all its attempts, drawing on the run's.
@@ -199,7 +201,7 @@ extension Orchestrator {
                 maxConcurrency: configuration.maxConcurrency,
                 failureMode: configuration.failureMode,
                 // The deadline also covers what happens between node runs: backoff sleeps, waiting for a slot.
-                runTimeout: max(.zero, policy.timeout - resumedAt),
+                runTimeout: max(.zero, deadline - start - resumedAt),
                 nodeRetryPolicies: retryPolicies,
                 outputNode: graph.outputNode,
                 onEvent: { event in

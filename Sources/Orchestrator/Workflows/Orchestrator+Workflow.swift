@@ -5,9 +5,9 @@ extension Orchestrator {
     /// Runs a workflow to its end and returns the report.
     ///
     /// The definition is validated first (against `registry`, the orchestrator's tools and `data`); only that
-    /// throws. Each task state runs its performer as a governed run: an agent or a tool under `policy`, drawing on
-    /// one workflow ledger (every run's consumption counts against `policy`'s limits together) and bounded by one
-    /// workflow deadline (`policy`'s timeout, covering waits too). Cycles are bounded by each state's visit cap and
+    /// throws. Each task state runs its performer as a governed run: an agent, a tool or a graph of agents under
+    /// `policy`, drawing on one workflow ledger (every run's consumption counts against `policy`'s limits together)
+    /// and bounded by one workflow deadline (`policy`'s timeout, covering waits too). Cycles are bounded by each state's visit cap and
     /// `policy`'s `StrictPolicy.maxWorkflowTransitions`. Cancelling the calling task cancels the workflow.
     ///
     /// - Parameters:
@@ -47,7 +47,7 @@ extension Orchestrator {
     /// cancel it, await its report.
     ///
     /// The run proceeds as with ``run(workflow:data:registry:policy:sharedBudget:metadata:)``. It belongs to the
-    /// orchestrator, not to the calling task: cancel it with ``WorkflowHandle/cancel()``.
+    /// orchestrator, not to the calling task: cancel it with ``WorkflowHandle/cancel()``; ``shutdown()`` ends it.
     ///
     /// With a `journal`, every input the run takes (each task's outcome, each signal and decision, each timer, pause
     /// and cancel) is journaled before it acts, with the definition's version and hash in the first entry; if the
@@ -110,6 +110,8 @@ struct WorkflowRun: Sendable {
     var deadline: Duration?
     var inbox: WorkflowInbox
     var journal: RunJournal?
+    /// Whether ``Orchestrator/shutdown()`` ends this run itself; a sub-workflow's parent ends it instead.
+    var endsAtShutdown = true
 }
 
 /// A one-step agent that calls one tool with its task as the arguments: how a tool task runs governed.
@@ -129,6 +131,16 @@ extension Orchestrator {
     nonisolated func drive(_ run: WorkflowRun) async -> WorkflowReport {
         let time = self.time
         let inbox = run.inbox
+        if run.endsAtShutdown {
+            if !workflows.withLock({ $0.admit(inbox) }) {
+                inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
+            }
+        }
+        defer {
+            if run.endsAtShutdown {
+                for waiter in workflows.withLock({ $0.retire(inbox) }) { waiter.resume() }
+            }
+        }
         var machine = WorkflowMachine(
             definition: run.definition,
             data: run.data,
@@ -139,11 +151,15 @@ extension Orchestrator {
         var recorder: WorkflowRecorder?
         var effects: [WorkflowMachine.Effect]
         var resumedAt = Nanoseconds.zero
+        // Journaled waits' deadlines on the wall clock, by timer key: a resumed wait ends at its original deadline.
+        var waitDeadlines: [String: Duration] = [:]
+        let wall = configuration.wallClock
         if let journal = run.journal {
             do throws(WorkflowJournalError) {
                 let opened = try await WorkflowRecorder.open(journal, run: run)
                 recorder = opened.recorder
                 resumedAt = opened.resumedAt
+                waitDeadlines = opened.waitDeadlines
                 machine = WorkflowMachine(
                     definition: run.definition,
                     data: opened.data,
@@ -185,6 +201,7 @@ extension Orchestrator {
         }
         var finished = machine.stop != nil
         while true {
+            var journalFailure: WorkflowJournalError?
             for effect in effects {
                 switch effect {
                 case .run(let key, let performer, let input, let transitionsLeft):
@@ -205,9 +222,29 @@ extension Orchestrator {
                         retired.append(task)
                     }
                 case .startTimer(let state, let visit, let at):
-                    timers["\(state)#\(visit)"] = Task {
+                    let key = WorkflowRecorder.timerKey(state: state, visit: visit)
+                    var wakeAt = origin + .nanoseconds(at.rawValue)
+                    if let deadline = waitDeadlines[key] {
+                        // Resumed: what is left of the journaled deadline, nothing when it has passed.
+                        wakeAt = time.now() + max(.zero, deadline - wall.now())
+                    } else if let current = recorder {
+                        let deadline = wall.now() + (wakeAt - time.now())
+                        do throws(WorkflowJournalError) {
+                            recorder = try await current.recordWaitDeadline(
+                                state: state,
+                                visit: visit,
+                                deadline: deadline,
+                                at: now()
+                            )
+                            waitDeadlines[key] = deadline
+                        } catch {
+                            journalFailure = error
+                            continue
+                        }
+                    }
+                    timers[key] = Task {
                         do {
-                            try await time.sleepUntil(origin + .nanoseconds(at.rawValue))
+                            try await time.sleepUntil(wakeAt)
                             inbox.send(
                                 WorkflowInbox.Message(input: .timerFired(state: state, visit: visit), reply: nil)
                             )
@@ -223,6 +260,14 @@ extension Orchestrator {
                 }
             }
             if finished { break }
+            if let journalFailure {
+                // A wait whose deadline the journal cannot hold does not start its timer: the run ends.
+                effects = machine.abort(
+                    WorkflowStopReason(.journalFailed, reason: journalFailure.description),
+                    at: now()
+                )
+                continue
+            }
             inbox.publish(machine.status)
             let message = await inbox.next()
             let at = now()
@@ -289,84 +334,15 @@ extension Orchestrator {
             return machine.resume(at: now)
         case .cancel:
             return machine.cancel(at: now)
-        }
-    }
-
-    /// Runs one task's performer as a governed run under the workflow's policy, ledger and deadline.
-    @concurrent
-    nonisolated func performWorkflowTask(
-        _ performer: WorkflowPerformer,
-        input: JSONValue,
-        key: WorkflowTaskKey,
-        run: WorkflowRun,
-        deadline: Duration,
-        transitionsLeft: Int64
-    ) async -> WorkflowTaskOutcome {
-        let nodeID = [key.state, key.branch].compactMap { $0 }.joined(separator: ".")
-        func governed(_ agent: some Agent) async -> WorkflowTaskOutcome {
-            let report = await perform(
-                agent,
-                makeRuntime(
-                    agent,
-                    task: input,
-                    policy: run.policy,
-                    sharedBudget: run.budget,
-                    metadata: run.metadata,
-                    nodeID: nodeID,
-                    deadline: deadline
-                )
+        case .shutdown:
+            // Not accepted for the journal: the run ends here, its journal stays resumable.
+            guard machine.stop == nil else { return (false, []) }
+            let reason = WorkflowStopReason(
+                .cancelled,
+                state: machine.active?.state ?? machine.heldBack,
+                reason: "the orchestrator shut down"
             )
-            if case .completed = report.stopReason {
-                return .success(report.finalOutput ?? .null, executionID: report.executionID)
-            }
-            return .failure(
-                report.stopReason.code,
-                detail: "\(report.stopReason)",
-                executionID: report.executionID
-            )
-        }
-        switch performer {
-        case .agent(let name):
-            do throws(OrchestrationError) {
-                return await governed(try run.registry.agents.agent(named: name))
-            } catch {
-                return .failure("unknownAgent", detail: error.description, executionID: nil)
-            }
-        case .tool(let name):
-            return await governed(WorkflowToolAgent(tool: name))
-        case .workflow(let name):
-            guard let definition = run.registry.workflows[name] else {
-                return .failure(
-                    "unknownWorkflow",
-                    detail: "sub-workflow \"\(name)\" is not registered",
-                    executionID: nil
-                )
-            }
-            let inbox = WorkflowInbox()
-            let child = WorkflowRun(
-                definition: definition,
-                data: input,
-                registry: run.registry,
-                policy: run.policy,
-                budget: run.budget,
-                metadata: run.metadata,
-                executionID: ids.next(),
-                maxTransitions: transitionsLeft,
-                deadline: deadline,
-                inbox: inbox,
-                journal: nil
-            )
-            let report = await withTaskCancellationHandler {
-                await drive(child)
-            } onCancel: {
-                inbox.send(WorkflowInbox.Message(input: .cancel, reply: nil))
-            }
-            if report.succeeded { return .success(report.finalData, executionID: report.executionID) }
-            return .failure(
-                report.stopReason.kind.rawValue,
-                detail: "sub-workflow \"\(name)\" \(report.stopReason)",
-                executionID: report.executionID
-            )
+            return (false, machine.abort(reason, at: now))
         }
     }
 }

@@ -61,12 +61,14 @@ extension WorkflowPerformer {
             c.decodeIfPresent(String.self, forKey: WorkflowKey("agent")).map(WorkflowPerformer.agent),
             c.decodeIfPresent(String.self, forKey: WorkflowKey("tool")).map(WorkflowPerformer.tool),
             c.decodeIfPresent(String.self, forKey: WorkflowKey("workflow")).map(WorkflowPerformer.workflow),
+            c.decodeIfPresent(String.self, forKey: WorkflowKey("graph")).map(WorkflowPerformer.graph),
         ].compactMap { $0 }
         guard found.count == 1, let performer = found.first else {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(
                     codingPath: c.codingPath,
-                    debugDescription: "a task or branch names exactly one of \"agent\", \"tool\" or \"workflow\"; "
+                    debugDescription: "a task or branch names exactly one of \"agent\", \"tool\", \"workflow\" or "
+                        + "\"graph\"; "
                         + "found \(found.count)"
                 )
             )
@@ -80,7 +82,7 @@ extension WorkflowPerformer {
 }
 
 extension WorkflowParallelState.Branch: Codable {
-    /// Decodes a branch: `name`, one of `agent`, `tool` or `workflow`, and `input` (`$` when absent).
+    /// Decodes a branch: `name`, one of `agent`, `tool`, `workflow` or `graph`, and `input` (`$` when absent).
     ///
     /// - Parameter decoder: The decoder to read from.
     /// - Throws: The decoder's error naming a missing or mistyped field.
@@ -108,7 +110,7 @@ extension WorkflowParallelState.Branch: Codable {
 extension WorkflowState: Codable {
     /// Decodes a state: a flat object whose `kind` is `task`, `decision`, `parallel`, `wait` or `end`.
     ///
-    /// - `task`: one of `agent`, `tool`, `workflow`; `input` (`$` when absent), `output`, `next`, `onFailure`.
+    /// - `task`: one of `agent`, `tool`, `workflow`, `graph`; `input` (`$` when absent), `output`, `next`, `onFailure`.
     /// - `decision`: `choices` (each a `condition` and a `next`), `default`.
     /// - `parallel`: `branches`, `join` (`all` when absent, `any`, `firstSuccess`), `output`, `next`, `onFailure`.
     /// - `wait`: `signal` (a name) or `approval` (a prompt), `timeoutNanoseconds`, `output`, `next`, `onTimeout`,

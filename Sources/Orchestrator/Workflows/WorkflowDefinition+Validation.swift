@@ -93,6 +93,16 @@ extension WorkflowDefinition {
                         + (tools.isEmpty ? "none registered" : "registered: " + tools.sorted().joined(separator: ", "))
                         + "); pass it to the Orchestrator"
                 )
+            case .graph(let graph) where registry.graphs[graph] == nil:
+                let names = registry.graphs.keys.sorted()
+                fail(
+                    .unknownGraph,
+                    state,
+                    field,
+                    "graph \"\(graph)\" is not registered ("
+                        + (names.isEmpty ? "none registered" : "registered: " + names.joined(separator: ", "))
+                        + "); register it with WorkflowRegistry.register(_:named:)"
+                )
             case .workflow(let workflow):
                 if enclosing.contains(workflow) {
                     fail(

@@ -4,7 +4,7 @@ import AgentPolicy
 /// A state-machine workflow as a value: its states by name, the initial state, a version, and the bounds on cycles.
 ///
 /// A definition is plain data, `Codable` as JSON, so it can live in a file and be loaded at run time; it names the
-/// agents, tools, sub-workflows and predicates it uses, and ``WorkflowRegistry`` resolves those names. Check it with
+/// agents, tools, sub-workflows, graphs and predicates it uses, and ``WorkflowRegistry`` resolves those names. Check it with
 /// ``validate(registry:tools:initialData:)`` before running it (``Orchestrator/run(workflow:data:registry:policy:sharedBudget:metadata:)``
 /// does so too). Encoding then decoding gives an equal definition.
 ///
@@ -79,41 +79,6 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// - Returns: The cap.
     public func visitCap(of state: String) -> Int {
         states[state]?.maxVisits ?? maxVisitsPerState
-    }
-}
-
-/// Who performs a task state: a registered agent, a registered tool, or a registered sub-workflow.
-public enum WorkflowPerformer: Sendable, Hashable, CustomStringConvertible {
-    /// The agent registered under this name in ``WorkflowRegistry/agents``, run as a governed run.
-    case agent(String)
-    /// The orchestrator's tool of this name, called once in a governed run with the input as its arguments.
-    case tool(String)
-    /// The sub-workflow registered under this name in ``WorkflowRegistry/workflows``; its final data is the output.
-    case workflow(String)
-
-    /// `agent name`, `tool name` or `workflow name`.
-    public var description: String {
-        switch self {
-        case .agent(let name): "agent \(name)"
-        case .tool(let name): "tool \(name)"
-        case .workflow(let name): "workflow \(name)"
-        }
-    }
-
-    /// The key naming the performer in JSON: `agent`, `tool` or `workflow`.
-    var key: String {
-        switch self {
-        case .agent: "agent"
-        case .tool: "tool"
-        case .workflow: "workflow"
-        }
-    }
-
-    /// The registered name.
-    public var name: String {
-        switch self {
-        case .agent(let name), .tool(let name), .workflow(let name): name
-        }
     }
 }
 

@@ -24,6 +24,8 @@ public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringCo
         public static let unknownTool = Code(rawValue: "unknownTool")
         /// A task or branch names a sub-workflow the registry does not hold.
         public static let unknownWorkflow = Code(rawValue: "unknownWorkflow")
+        /// A task or branch names a graph of agents the registry does not hold.
+        public static let unknownGraph = Code(rawValue: "unknownGraph")
         /// A decision's condition names a predicate the registry does not hold.
         public static let unknownPredicate = Code(rawValue: "unknownPredicate")
         /// No path of transitions leads from the initial state to this state.

@@ -11,6 +11,9 @@ enum WorkflowInput: Hashable, Sendable {
     case pause
     case resume
     case cancel
+    /// The orchestrator is shutting down: the run ends cancelled, and the input is never journaled, so a journaled
+    /// run resumes from its journal in the next process.
+    case shutdown
 }
 
 /// The mailbox between a workflow's driver and everything that feeds it (its task runs, its timers, its handle),

@@ -12,8 +12,9 @@ struct WorkflowJournalError: Error, Hashable, Sendable, CustomStringConvertible 
     }
 }
 
-/// A journaled workflow's link to its journal: entry 0 pins the definition (name, version, hash), the policy's hash
-/// and the initial data; every later entry is one input the machine took, with the workflow clock's reading.
+/// A journaled workflow's link to its journal: entry 0 pins the definition (name, version, hash), the policy's hash,
+/// the initial data and the journal format; every later entry is one input the machine took, with the workflow
+/// clock's reading, or (format 2) a `waitDeadline`: the wall-clock deadline of a wait the run entered.
 ///
 /// The driver is the journal's only writer and records each input before it applies it, so the journal never falls
 /// behind the run; feeding the journaled inputs to a fresh `WorkflowMachine` rebuilds the run exactly.
@@ -23,6 +24,10 @@ struct WorkflowRecorder: Sendable {
 
     var headHash: SHA256Digest { chain.headHash }
 
+    /// The journal format this code writes: 2 adds `waitDeadline` entries and the `journalFormat` field of entry 0
+    /// (a journal without it is format 1, read the same way); a later format is refused.
+    static let journalFormat: Int64 = 2
+
     /// What opening a journal gives: the recorder, the run's initial data, the journaled inputs and where the
     /// workflow clock continues.
     struct Opened: Sendable {
@@ -30,7 +35,12 @@ struct WorkflowRecorder: Sendable {
         var data: JSONValue
         var inputs: [(WorkflowInput, Nanoseconds)]
         var resumedAt: Nanoseconds
+        /// The journaled waits' deadlines on the wall clock, by ``timerKey(state:visit:)``.
+        var waitDeadlines: [String: Duration]
     }
+
+    /// How the driver and the journal name one visit's wait timer.
+    static func timerKey(state: String, visit: Int) -> String { "\(state)#\(visit)" }
 
     /// Opens `journal` for `run`: writes entry 0 into an empty journal, or reads a journal written for the same
     /// definition and policy.
@@ -57,6 +67,7 @@ struct WorkflowRecorder: Sendable {
                 "policyHash": .string(policyHash),
                 "executionID": .string(run.executionID),
                 "data": run.data,
+                "journalFormat": .integer(journalFormat),
             ]
             do {
                 let record = try chain.append(started)
@@ -68,7 +79,8 @@ struct WorkflowRecorder: Sendable {
                 recorder: WorkflowRecorder(journal: journal, chain: chain),
                 data: run.data,
                 inputs: [],
-                resumedAt: .zero
+                resumedAt: .zero,
+                waitDeadlines: [:]
             )
         }
         let chain: JournalChain
@@ -105,26 +117,64 @@ struct WorkflowRecorder: Sendable {
                 0
             )
         }
+        var format: Int64 = 1
+        if case .integer(let value)? = first["journalFormat"] { format = value }
+        guard format <= journalFormat else {
+            throw fail("it is journal format \(format); this code reads formats 1 to \(journalFormat)", 0)
+        }
         var inputs: [(WorkflowInput, Nanoseconds)] = []
+        var waitDeadlines: [String: Duration] = [:]
+        var resumedAt = Nanoseconds.zero
         for (index, entry) in entries.enumerated().dropFirst() {
-            guard let input = Self.input(from: entry), case .integer(let at)? = entry["at"] else {
-                throw fail("entry is not a workflow input", index)
+            guard case .integer(let at)? = entry["at"] else { throw fail("entry has no \"at\" reading", index) }
+            resumedAt = Nanoseconds(rawValue: at)
+            if entry["kind"] == "waitDeadline" {
+                guard let state = entry["state"]?.stringValue, case .integer(let visit)? = entry["visit"],
+                    case .integer(let deadline)? = entry["deadlineNanoseconds"]
+                else { throw fail("waitDeadline entry lacks its state, visit or deadline", index) }
+                waitDeadlines[timerKey(state: state, visit: Int(visit))] = .nanoseconds(deadline)
+                continue
             }
+            guard let input = Self.input(from: entry) else { throw fail("entry is not a workflow input", index) }
             inputs.append((input, Nanoseconds(rawValue: at)))
         }
         return Opened(
             recorder: WorkflowRecorder(journal: journal, chain: chain),
             data: data,
             inputs: inputs,
-            resumedAt: inputs.last?.1 ?? .zero
+            resumedAt: resumedAt,
+            waitDeadlines: waitDeadlines
         )
     }
 
     /// Appends `input` durably and returns the recorder with the longer chain.
     func record(_ input: WorkflowInput, at: Nanoseconds) async throws(WorkflowJournalError) -> WorkflowRecorder {
+        try await append(Self.members(of: input), at: at)
+    }
+
+    /// Appends a wait's deadline on the wall clock durably (before its timer starts) and returns the recorder with
+    /// the longer chain: a resumed run's wait ends at this deadline, not a full timeout after the restart.
+    func recordWaitDeadline(
+        state: String,
+        visit: Int,
+        deadline: Duration,
+        at: Nanoseconds
+    ) async throws(WorkflowJournalError) -> WorkflowRecorder {
+        try await append(
+            [
+                "kind": "waitDeadline", "state": .string(state), "visit": .integer(Int64(visit)),
+                "deadlineNanoseconds": .integer(Nanoseconds(deadline).rawValue),
+            ],
+            at: at
+        )
+    }
+
+    private func append(_ entry: [String: JSONValue], at: Nanoseconds) async throws(WorkflowJournalError)
+        -> WorkflowRecorder
+    {
         var next = self
         do {
-            var members = Self.members(of: input)
+            var members = entry
             members["at"] = .integer(at.rawValue)
             let record = try next.chain.append(.object(members))
             try await journal.store.append([record], to: journal.id, durability: .immediate)
@@ -162,6 +212,9 @@ struct WorkflowRecorder: Sendable {
             return ["kind": "resume"]
         case .cancel:
             return ["kind": "cancel"]
+        case .shutdown:
+            // Never journaled (the driver does not record it); named for completeness.
+            return ["kind": "shutdown"]
         }
     }
 

@@ -1,6 +1,6 @@
 // The package's one file of C-library code: the mutex, condition variable and thread behind `AgentThreadPool`
-// (AgentOrchestration) and the ThreadSanitizer build of `LockedState`. `.ci/platform-guard.sh` fails CI when a
-// platform import appears anywhere else in the library.
+// (AgentOrchestration), the ThreadSanitizer build of `LockedState`, and the real-time clock reading behind
+// `WallClock.system`. `.ci/platform-guard.sh` fails CI when a platform import appears anywhere else in the library.
 //
 // Each platform branch quotes the declaration it follows: the C prototype from the platform's header, then the
 // signature Swift imports it as. Linux x86_64 (Glibc) is compiled and tested in CI. The Darwin branches follow
@@ -228,4 +228,16 @@ private final class ThreadBody: Sendable {
     init(_ body: @escaping @Sendable () -> Void) {
         self.body = body
     }
+}
+
+/// The system's real-time clock: the time since the Unix epoch, the same reading in every process on every machine
+/// whose clock is set (what a journaled deadline needs to survive a restart; `ContinuousClock` counts from boot).
+///
+/// - Returns: The time since 1970-01-01T00:00:00Z.
+package func systemRealTimeNow() -> Duration {
+    // Darwin, Glibc, Musl: int clock_gettime(clockid_t clock_id, struct timespec *tp);
+    // Swift: clock_gettime(clockid_t, UnsafeMutablePointer<timespec>) -> Int32 (CLOCK_REALTIME is a clockid_t).
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return .seconds(Int64(now.tv_sec)) + .nanoseconds(Int64(now.tv_nsec))
 }

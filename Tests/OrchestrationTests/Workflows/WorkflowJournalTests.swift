@@ -58,11 +58,13 @@ struct WorkflowJournalTests {
             _ = await before.report
 
             let entries = try restarted.records(of: id, from: 0).map { try JournalChain.readEntry($0) }
-            #expect(entries.count == 2)
+            #expect(entries.count == 3)
             #expect(entries[0]["kind"] == "workflowStarted")
             #expect(entries[0]["definitionVersion"] == "2")
             #expect(entries[0]["definitionHash"] == .string(Self.definition.hash.description))
             #expect(entries[1]["kind"] == "taskFinished")
+            // Entering the wait journaled its deadline on the wall clock (the system's: this orchestrator's default).
+            #expect(entries[2]["kind"] == "waitDeadline")
 
             let after = try makeOrchestrator().start(
                 workflow: Self.definition,

@@ -1,0 +1,140 @@
+import AgentAdapters
+import AgentPolicy
+
+extension Orchestrator {
+    /// Runs one task's performer as a governed run under the workflow's policy, ledger and deadline.
+    @concurrent
+    nonisolated func performWorkflowTask(
+        _ performer: WorkflowPerformer,
+        input: JSONValue,
+        key: WorkflowTaskKey,
+        run: WorkflowRun,
+        deadline: Duration,
+        transitionsLeft: Int64
+    ) async -> WorkflowTaskOutcome {
+        let nodeID = [key.state, key.branch].compactMap { $0 }.joined(separator: ".")
+        func governed(_ agent: some Agent) async -> WorkflowTaskOutcome {
+            let report = await perform(
+                agent,
+                makeRuntime(
+                    agent,
+                    task: input,
+                    policy: run.policy,
+                    sharedBudget: run.budget,
+                    metadata: run.metadata,
+                    nodeID: nodeID,
+                    deadline: deadline
+                )
+            )
+            if case .completed = report.stopReason {
+                return .success(report.finalOutput ?? .null, executionID: report.executionID)
+            }
+            return .failure(
+                report.stopReason.code,
+                detail: "\(report.stopReason)",
+                executionID: report.executionID
+            )
+        }
+        switch performer {
+        case .agent(let name):
+            do throws(OrchestrationError) {
+                return await governed(try run.registry.agents.agent(named: name))
+            } catch {
+                return .failure("unknownAgent", detail: error.description, executionID: nil)
+            }
+        case .tool(let name):
+            return await governed(WorkflowToolAgent(tool: name))
+        case .graph(let name):
+            guard let graph = run.registry.graphs[name] else {
+                return .failure("unknownGraph", detail: "graph \"\(name)\" is not registered", executionID: nil)
+            }
+            return await performWorkflowGraph(graph, named: name, input: input, run: run, deadline: deadline)
+        case .workflow(let name):
+            guard let definition = run.registry.workflows[name] else {
+                return .failure(
+                    "unknownWorkflow",
+                    detail: "sub-workflow \"\(name)\" is not registered",
+                    executionID: nil
+                )
+            }
+            let inbox = WorkflowInbox()
+            let child = WorkflowRun(
+                definition: definition,
+                data: input,
+                registry: run.registry,
+                policy: run.policy,
+                budget: run.budget,
+                metadata: run.metadata,
+                executionID: ids.next(),
+                maxTransitions: transitionsLeft,
+                deadline: deadline,
+                inbox: inbox,
+                journal: nil,
+                endsAtShutdown: false
+            )
+            let report = await withTaskCancellationHandler {
+                await drive(child)
+            } onCancel: {
+                inbox.send(WorkflowInbox.Message(input: .cancel, reply: nil))
+            }
+            if report.succeeded { return .success(report.finalData, executionID: report.executionID) }
+            return .failure(
+                report.stopReason.kind.rawValue,
+                detail: "sub-workflow \"\(name)\" \(report.stopReason)",
+                executionID: report.executionID
+            )
+        }
+    }
+
+    /// Runs a graph task: the orchestrator's graph driver on the workflow's policy, ledger and deadline, with the
+    /// task's input as the graph's task and the graph's final output (``AgentGraphReport/output``) as the output.
+    ///
+    /// A graph that cannot run (an agent or capability its registry lacks, a tool its policy names that the
+    /// orchestrator lacks) or that does not complete (a failed node, the deadline, a budget) is a failure outcome,
+    /// so the task takes its failure transition.
+    @concurrent
+    nonisolated func performWorkflowGraph(
+        _ graph: AgentGraph,
+        named name: String,
+        input: JSONValue,
+        run: WorkflowRun,
+        deadline: Duration
+    ) async -> WorkflowTaskOutcome {
+        let configuration = GraphConfiguration()
+        let report: AgentGraphReport
+        do throws(OrchestrationError) {
+            let plans = try prepare(
+                graph,
+                policy: run.policy,
+                configuration: configuration,
+                registry: run.registry.agents
+            )
+            let events = GraphEventEmitter(
+                executionID: ids.next(),
+                metadata: run.metadata,
+                route: EventRoute(hub: hub, listeners: []),
+                time: time
+            )
+            report = try await runGraph(
+                graph,
+                plans: plans,
+                task: input,
+                policy: run.policy,
+                configuration: configuration,
+                sharedBudget: run.budget,
+                events: events,
+                deadline: deadline
+            )
+        } catch {
+            return .failure(error.code.rawValue, detail: "graph \"\(name)\": \(error.description)", executionID: nil)
+        }
+        if case .completed = report.stopReason {
+            return .success(report.output ?? .null, executionID: report.executionID)
+        }
+        return .failure(
+            report.stopReason.code,
+            detail: "graph \"\(name)\" \(report.stopReason)",
+            executionID: report.executionID
+        )
+    }
+}
