@@ -32,7 +32,9 @@ struct EventBatchingTests {
             let waited = state.wait(reader)
             #expect(waited.reader == nil && waited.earlier == nil, "an empty buffer keeps the reader waiting")
             // Three runs' deliveries: only the first finds the reader suspended.
-            let deliveries = [state.deliver([event(1)]), state.deliver([event(2), event(3)]), state.deliver([event(4)])]
+            let deliveries = [
+                state.deliver([event(1)]), state.deliver([event(2), event(3)]), state.deliver([event(4)]),
+            ]
             #expect(!state.hasWaitingReader)
             for delivery in deliveries {
                 #expect(delivery.dropped == 0)

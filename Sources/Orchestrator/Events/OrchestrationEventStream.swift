@@ -1,4 +1,5 @@
 import AgentPolicy
+import Synchronization
 
 /// The events of an orchestrator's runs, for one subscriber: an `AsyncSequence` that never throws.
 ///
@@ -80,6 +81,13 @@ final class EventSubscription: Sendable {
 /// back.
 final class EventSubscriber: Sendable {
     private let state: LockedState<EventBufferState>
+    /// Set by every delivery, cleared by the reader before it looks: lets a reader that found the buffer empty
+    /// watch for the next delivery for a moment without taking the lock.
+    private let delivered = Atomic<Bool>(false)
+    /// How many times a reader that found the buffer empty checks ``delivered`` before it suspends: a few
+    /// microseconds, about what suspending and being woken costs, so a reader that keeps up with a fast run collects
+    /// the run's next events instead of being woken for each one.
+    static let pollsBeforeWaiting = 2_000
 
     init(capacity: Int) { state = LockedState(EventBufferState(capacity: capacity)) }
 
@@ -88,7 +96,11 @@ final class EventSubscriber: Sendable {
     /// - Returns: How many older events were dropped to make room.
     func deliver(_ events: [OrchestrationEvent]) -> Int {
         let delivery = state.withLock { $0.deliver(events) }
-        delivery.wake?.resume(returning: true)
+        if let wake = delivery.wake {
+            wake.resume(returning: true)
+        } else {
+            delivered.store(true, ordering: .releasing)
+        }
         return delivery.dropped
     }
 
@@ -99,13 +111,16 @@ final class EventSubscriber: Sendable {
     ///
     /// - Parameter spare: An empty array the buffer may reuse (its capacity), so that a reader that keeps up and
     ///   the runs delivering to it swap two arrays instead of allocating one per batch.
+    /// - Returns: The buffered events in order, or an empty array at the end.
     func takeAll(recycling spare: consuming [OrchestrationEvent] = []) async -> [OrchestrationEvent] {
         while true {
+            delivered.store(false, ordering: .relaxed)
             switch state.withLock({ $0.take(recycling: &spare) }) {
             case .events(let events): return events
             case .finished: return []
             case .empty: break
             }
+            if pollForDelivery() { continue }
             let looksAgain = await withTaskCancellationHandler {
                 await withCheckedContinuation { (reader: ReaderSignal) in
                     let wakes = state.withLock { $0.wait(reader) }
@@ -118,6 +133,12 @@ final class EventSubscriber: Sendable {
             // A second reader took this one's place (a misuse): this one ends, as before the batching.
             guard looksAgain else { return [] }
         }
+    }
+
+    /// Watches for a delivery for up to ``pollsBeforeWaiting`` checks, without the lock; `true` if one came.
+    private func pollForDelivery() -> Bool {
+        for _ in 0..<Self.pollsBeforeWaiting where delivered.load(ordering: .acquiring) { return true }
+        return false
     }
 
     /// Ends the stream: a waiting reader gets the end at once; buffered events are still read first.
@@ -205,6 +226,7 @@ struct EventBufferState: Sendable {
     ///
     /// - Parameter spare: An empty array; when the events are handed over it becomes the new buffer (and is left
     ///   empty without capacity in the caller), so the buffer keeps a capacity without allocating.
+    /// - Returns: The events, the end, or `.empty`.
     mutating func take(recycling spare: inout [OrchestrationEvent]) -> EventTake {
         guard count > 0 else { return isFinished ? .finished : .empty }
         let events = takeBuffered()
