@@ -6,7 +6,8 @@ import Synchronization
 /// Get one from ``Orchestrator/events(bufferingNewest:)``. Delivery never waits for the reader: events wait in a
 /// bounded buffer, and when it is full the oldest is dropped (the run's report counts the drop). The reader takes
 /// everything buffered in one step and then hands the events out without locking, so a reader that keeps up costs
-/// the runs almost nothing.
+/// the runs almost nothing. A waiting reader is woken as soon as an event arrives (none is held back), once for
+/// however many arrive before it runs; one that finds nothing watches for a few microseconds before it suspends.
 ///
 /// Iterate from one task at a time. The sequence ends when the orchestrator is released, or for an iterator whose
 /// task is cancelled. Dropping every copy of the sequence and its iterator ends the subscription.
