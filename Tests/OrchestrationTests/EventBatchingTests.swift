@@ -118,6 +118,26 @@ struct EventBatchingTests {
         #expect(subscriber.deliver([event(5)]) == 0, "the cancelled subscription takes nothing more")
     }
 
+    @Test("A cancelled reader ends even while a run keeps delivering")
+    func cancelledWhileDelivering() async throws {
+        let subscriber = EventSubscriber(capacity: 1_000)
+        let stream = OrchestrationEventStream(subscription: EventSubscription(subscriber: subscriber) {})
+        _ = subscriber.deliver([event(1)])
+        let received = try await withWatchdog("a cancelled reader stops although events keep coming") {
+            var seen: [Int64] = []
+            for await next in stream {
+                seen.append(next.sequence)
+                if seen.count == 1 { withUnsafeCurrentTask { $0?.cancel() } }
+                // A run always one event ahead of the reader: the buffer is never empty when it asks.
+                _ = subscriber.deliver([event(next.sequence + 1)])
+                if seen.count == 1_000 { break }
+            }
+            return seen
+        }
+        #expect(received.count == 2, "what was buffered when the cancelled reader asked again, then the end")
+        #expect(received.prefix(2) == [1, 2])
+    }
+
     @Test("Events delivered from another task reach a suspended reader in order, every one once")
     func suspendedReaderGetsEverything() async throws {
         let subscriber = EventSubscriber(capacity: 10_000)

@@ -115,6 +115,8 @@ final class EventSubscriber: Sendable {
     /// - Returns: The buffered events in order, or an empty array at the end.
     func takeAll(recycling spare: consuming [OrchestrationEvent] = []) async -> [OrchestrationEvent] {
         while true {
+            // A cancelled reader ends after what is buffered now, however fast the runs keep delivering.
+            if Task.isCancelled { finish() }
             delivered.store(false, ordering: .relaxed)
             switch state.withLock({ $0.take(recycling: &spare) }) {
             case .events(let events): return events
