@@ -290,6 +290,31 @@ func runAllWorkloads() async throws {
         ])
     }
 
+    // W10-unobserved (informative, our own): W10's run with nobody subscribed, so no event is built or delivered.
+    // The events it would have emitted, per second of the run: the ceiling any delivery design can reach for W10.
+    try await run("W10-unobserved") {
+        let calls = 100_000
+        let noOp = ClosureTool(name: "noop", description: "Does nothing.") { _ in .null }
+        let quietOrchestrator = try Orchestrator(tools: [noOp])
+        let agent = ClosureAgent(name: "chatter") { _, context in
+            for index in 0..<calls { _ = try await context.callTool("noop", arguments: .integer(Int64(index))) }
+            return "done"
+        }
+        let policy = try StrictPolicy(
+            maxToolCalls: Int64(calls),
+            maxRepeatedToolCalls: Int64(calls),
+            timeout: .seconds(600)
+        )
+        let (report, elapsed) = await timeUntilReturn { await quietOrchestrator.run(agent, task: nil, policy: policy) }
+        var checks = Checks()
+        checks.expect("tool_calls", report.totals.toolCalls, equals: calls)
+        emit([
+            "workload": "W10-unobserved", "size": .integer(Int64(report.events.emitted)), "reps": 1,
+            "seconds": .number(elapsed), "events_per_s": .number(Double(report.events.emitted) / elapsed),
+            "checks": .object(checks.values), "ok": .bool(checks.ok),
+        ])
+    }
+
     // W6d: 1,000 concurrent runs, each awaiting a 10 s sleep under a 100 ms timeout; lateness is each run's time
     // until return beyond its timeout, measured from just before its own call.
     try await run("W6d-timeout-many") {

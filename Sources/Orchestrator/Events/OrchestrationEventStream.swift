@@ -1,11 +1,13 @@
 import AgentPolicy
+import Synchronization
 
 /// The events of an orchestrator's runs, for one subscriber: an `AsyncSequence` that never throws.
 ///
 /// Get one from ``Orchestrator/events(bufferingNewest:)``. Delivery never waits for the reader: events wait in a
 /// bounded buffer, and when it is full the oldest is dropped (the run's report counts the drop). The reader takes
 /// everything buffered in one step and then hands the events out without locking, so a reader that keeps up costs
-/// the runs almost nothing.
+/// the runs almost nothing. A waiting reader is woken as soon as an event arrives (none is held back), once for
+/// however many arrive before it runs; one that finds nothing watches for a few microseconds before it suspends.
 ///
 /// Iterate from one task at a time. The sequence ends when the orchestrator is released, or for an iterator whose
 /// task is cancelled. Dropping every copy of the sequence and its iterator ends the subscription.
@@ -35,7 +37,12 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
         /// - Returns: The next event.
         public mutating func next() async -> OrchestrationEvent? {
             if position == batch.count {
-                batch = await subscription.subscriber.takeAll()
+                // The emptied array goes back as the subscriber's next buffer, keeping its capacity: a reader that
+                // keeps up swaps two arrays and allocates none.
+                var spare = batch
+                batch = []
+                spare.removeAll(keepingCapacity: true)
+                batch = await subscription.subscriber.takeAll(recycling: consume spare)
                 position = 0
                 guard !batch.isEmpty else { return nil }
             }
@@ -69,8 +76,19 @@ final class EventSubscription: Sendable {
 /// One subscriber's bounded buffer and its waiting reader.
 ///
 /// The rules live in ``EventBufferState``; this class holds it in a lock and resumes the reader after unlocking.
+/// Delivery is batched: a run appends under the lock and resumes the reader only when it is suspended, with a signal
+/// rather than the events; the reader then takes everything buffered by the time it runs, so the events produced
+/// while it was being woken (or was busy) arrive in one take. A waiting reader is woken at once, so no event is held
+/// back.
 final class EventSubscriber: Sendable {
     private let state: LockedState<EventBufferState>
+    /// Set by every delivery, cleared by the reader before it looks: lets a reader that found the buffer empty
+    /// watch for the next delivery for a moment without taking the lock.
+    private let delivered = Atomic<Bool>(false)
+    /// How many times a reader that found the buffer empty checks ``delivered`` before it suspends: a few
+    /// microseconds, about what suspending and being woken costs, so a reader that keeps up with a fast run collects
+    /// the run's next events instead of being woken for each one.
+    static let pollsBeforeWaiting = 2_000
 
     init(capacity: Int) { state = LockedState(EventBufferState(capacity: capacity)) }
 
@@ -79,64 +97,104 @@ final class EventSubscriber: Sendable {
     /// - Returns: How many older events were dropped to make room.
     func deliver(_ events: [OrchestrationEvent]) -> Int {
         let delivery = state.withLock { $0.deliver(events) }
-        delivery.wake?.resume()
+        if let wake = delivery.wake {
+            wake.resume(returning: true)
+        } else {
+            delivered.store(true, ordering: .releasing)
+        }
         return delivery.dropped
     }
 
     /// Takes everything buffered, waiting for at least one event; empty once finished or cancelled.
-    func takeAll() async -> [OrchestrationEvent] {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (reader: CheckedContinuation<[OrchestrationEvent], Never>) in
-                let wakes = state.withLock { $0.take(reader) }
-                wakes.earlier?.resume()
-                wakes.reader?.resume()
+    ///
+    /// When events are buffered this is one lock and no suspension; otherwise the reader suspends until a delivery
+    /// (or the end) signals it, then takes whatever has been buffered by then.
+    ///
+    /// - Parameter spare: An empty array the buffer may reuse (its capacity), so that a reader that keeps up and
+    ///   the runs delivering to it swap two arrays instead of allocating one per batch.
+    /// - Returns: The buffered events in order, or an empty array at the end.
+    func takeAll(recycling spare: consuming [OrchestrationEvent] = []) async -> [OrchestrationEvent] {
+        while true {
+            // A cancelled reader ends after what is buffered now, however fast the runs keep delivering.
+            if Task.isCancelled { finish() }
+            delivered.store(false, ordering: .relaxed)
+            switch state.withLock({ $0.take(recycling: &spare) }) {
+            case .events(let events): return events
+            case .finished: return []
+            case .empty: break
             }
-        } onCancel: {
-            finish()
+            if pollForDelivery() { continue }
+            let looksAgain = await withTaskCancellationHandler {
+                await withCheckedContinuation { (reader: ReaderSignal) in
+                    let wakes = state.withLock { $0.wait(reader) }
+                    wakes.earlier?.resume(returning: false)
+                    wakes.reader?.resume(returning: true)
+                }
+            } onCancel: {
+                finish()
+            }
+            // A second reader took this one's place (a misuse): this one ends, as before the batching.
+            guard looksAgain else { return [] }
         }
     }
 
+    /// Watches for a delivery for up to ``pollsBeforeWaiting`` checks, without the lock; `true` if one came.
+    private func pollForDelivery() -> Bool {
+        for _ in 0..<Self.pollsBeforeWaiting where delivered.load(ordering: .acquiring) { return true }
+        return false
+    }
+
     /// Ends the stream: a waiting reader gets the end at once; buffered events are still read first.
-    func finish() { state.withLock { $0.finish() }?.resume() }
+    func finish() { state.withLock { $0.finish() }?.resume(returning: true) }
 }
 
-/// A reader to resume with the events it gets.
-struct ReaderWakeUp: Sendable {
-    let reader: CheckedContinuation<[OrchestrationEvent], Never>
-    let events: [OrchestrationEvent]
-    func resume() { reader.resume(returning: events) }
+/// What a reader's request for events finds: events to hand out, the end, or nothing yet.
+enum EventTake: Sendable {
+    /// Everything buffered, in order.
+    case events([OrchestrationEvent])
+    /// The stream has ended and nothing is buffered.
+    case finished
+    /// Nothing buffered yet: the reader waits.
+    case empty
 }
 
-/// What a delivery to a subscriber's buffer did: the drops, and the waiting reader to wake, if any.
+/// What a delivery to a subscriber's buffer did: the drops, and the suspended reader to wake, if any.
 ///
 /// A named type rather than a tuple, so that the lock's generic result needs no runtime type instantiation per event.
 struct Delivery: Sendable {
     /// Events dropped because the buffer was full.
     let dropped: Int
-    /// The reader to wake with everything buffered.
-    let wake: ReaderWakeUp?
+    /// The suspended reader to signal; it takes the buffered events itself when it runs.
+    let wake: ReaderSignal?
 }
 
-/// The readers a request for events wakes: the new reader when events (or the end) are ready, and an earlier
-/// reader whose wait a second concurrent reader ended.
-struct TakeWakeUps: Sendable {
-    /// An earlier reader, woken with nothing.
-    var earlier: ReaderWakeUp?
-    /// The new reader, woken with what is buffered or the end.
-    var reader: ReaderWakeUp?
+/// A suspended reader: resumed with `true` to look at the buffer again, `false` when a second reader displaced it.
+typealias ReaderSignal = CheckedContinuation<Bool, Never>
 
-    init(earlier: ReaderWakeUp? = nil, reader: ReaderWakeUp? = nil) {
+/// The readers a reader's wait resumes: itself when events (or the end) are already there, and an earlier reader
+/// whose wait a second concurrent reader ended.
+struct TakeWakeUps: Sendable {
+    /// An earlier reader, resumed with `false`: its iteration ends.
+    var earlier: ReaderSignal?
+    /// The new reader, signalled at once because events or the end are ready.
+    var reader: ReaderSignal?
+
+    init(earlier: ReaderSignal? = nil, reader: ReaderSignal? = nil) {
         self.earlier = earlier
         self.reader = reader
     }
 }
 
-/// The rules of one subscriber's buffer: bounded, dropping the oldest, one waiting reader.
+/// The rules of one subscriber's buffer: bounded, dropping the oldest, at most one suspended reader.
+///
+/// The reader is signalled, not handed events: a delivery that finds it suspended removes it and returns it to be
+/// resumed, and every delivery until the reader comes back to ``take()`` only appends. One resumption per batch,
+/// however many events the batch collects.
 struct EventBufferState: Sendable {
     private let capacity: Int
     private var buffer: [OrchestrationEvent] = []
     private var head = 0
-    private var reader: CheckedContinuation<[OrchestrationEvent], Never>?
+    private var reader: ReaderSignal?
     private var isFinished = false
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -144,7 +202,10 @@ struct EventBufferState: Sendable {
     /// Events buffered and not yet read.
     var count: Int { buffer.count - head }
 
-    /// Buffers `events`; returns the drops and the waiting reader to wake with everything buffered.
+    /// Whether a reader is suspended, waiting for a signal.
+    var hasWaitingReader: Bool { reader != nil }
+
+    /// Buffers `events`; returns the drops and the suspended reader to signal, if any.
     mutating func deliver(_ events: [OrchestrationEvent]) -> Delivery {
         guard !isFinished else { return Delivery(dropped: 0, wake: nil) }
         var dropped = 0
@@ -159,27 +220,45 @@ struct EventBufferState: Sendable {
             }
             buffer.append(event)
         }
-        guard let reader else { return Delivery(dropped: dropped, wake: nil) }
+        guard let reader, !events.isEmpty else { return Delivery(dropped: dropped, wake: nil) }
         self.reader = nil
-        return Delivery(dropped: dropped, wake: ReaderWakeUp(reader: reader, events: takeBuffered()))
+        return Delivery(dropped: dropped, wake: reader)
     }
 
-    /// A reader asks for events: woken at once with what is buffered (or the end), otherwise it waits.
+    /// A reader asks for events: everything buffered, or the end, or nothing yet (then it calls ``wait(_:)``).
     ///
-    /// A second concurrent reader is a misuse; the earlier wait is ended rather than lost.
-    mutating func take(_ newReader: CheckedContinuation<[OrchestrationEvent], Never>) -> TakeWakeUps {
-        if count > 0 { return TakeWakeUps(reader: ReaderWakeUp(reader: newReader, events: takeBuffered())) }
-        if isFinished { return TakeWakeUps(reader: ReaderWakeUp(reader: newReader, events: [])) }
-        let earlier = reader.map { ReaderWakeUp(reader: $0, events: []) }
+    /// - Parameter spare: An empty array; when the events are handed over it becomes the new buffer (and is left
+    ///   empty without capacity in the caller), so the buffer keeps a capacity without allocating.
+    /// - Returns: The events, the end, or `.empty`.
+    mutating func take(recycling spare: inout [OrchestrationEvent]) -> EventTake {
+        guard count > 0 else { return isFinished ? .finished : .empty }
+        let events = takeBuffered()
+        if buffer.isEmpty, buffer.capacity < spare.capacity, spare.isEmpty { swap(&buffer, &spare) }
+        return .events(events)
+    }
+
+    /// A reader suspends: signalled at once if events (or the end) arrived since its ``take()``, otherwise kept
+    /// until the next delivery or the end.
+    ///
+    /// A second concurrent reader is a misuse; the earlier wait is ended (its iteration finishes) rather than lost.
+    mutating func wait(_ newReader: ReaderSignal) -> TakeWakeUps {
+        if count > 0 || isFinished { return TakeWakeUps(reader: newReader) }
+        let earlier = reader
         reader = newReader
         return TakeWakeUps(earlier: earlier)
     }
 
-    /// Ends the buffer; returns the waiting reader to wake with the end.
-    mutating func finish() -> ReaderWakeUp? {
+    /// A reader asks for events without an array to give back.
+    mutating func take() -> EventTake {
+        var none: [OrchestrationEvent] = []
+        return take(recycling: &none)
+    }
+
+    /// Ends the buffer; returns the suspended reader to signal with the end.
+    mutating func finish() -> ReaderSignal? {
         isFinished = true
         defer { reader = nil }
-        return reader.map { ReaderWakeUp(reader: $0, events: []) }
+        return reader
     }
 
     /// Hands the buffered events over: the array itself when nothing was dropped from its front (the common case,
