@@ -320,3 +320,26 @@ struct RoutingFailure: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
+
+extension Orchestrator {
+    /// Why a node was skipped by a branch: one reason per input not taken, in dependency order.
+    static func skipReason(
+        of node: String,
+        in graph: AgentGraph,
+        execution: TaskGraphReport<JSONValue>,
+        routes: [String: RouteDecision]
+    ) -> String {
+        let statuses = execution.statuses
+        var reasons: [String] = []
+        var seen = Set<String>()
+        for dependency in graph.nodes.first(where: { $0.id == node })?.dependencies ?? []
+        where seen.insert(dependency).inserted {
+            if statuses[dependency] == .skippedByBranch {
+                reasons.append("input \"\(dependency)\" was skipped by a branch")
+            } else if let reason = routes[dependency]?.reasons[node] {
+                reasons.append(reason)
+            }
+        }
+        return reasons.joined(separator: "; ")
+    }
+}

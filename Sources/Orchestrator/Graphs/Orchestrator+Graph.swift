@@ -1,34 +1,8 @@
 public import AgentAdapters
 public import AgentPolicy
-public import AgentTaskGraph
+import AgentTaskGraph
 
 extension Orchestrator {
-    /// How a graph of agents is scheduled.
-    public struct GraphConfiguration: Sendable {
-        /// The most node runs in flight at once; at least 1.
-        public var maxConcurrency: Int
-        /// What a failed node does to the rest of the graph.
-        public var failureMode: TaskGraphExecutor.FailureMode
-        /// How often to try a node whose agent fails with a retryable error, unless the node says otherwise.
-        public var retryPolicy: RetryPolicy
-
-        /// Creates a configuration.
-        ///
-        /// - Parameters:
-        ///   - maxConcurrency: The most node runs in flight at once.
-        ///   - failureMode: What a failed node does to the rest of the graph.
-        ///   - retryPolicy: How often to try a node on retryable failures.
-        public init(
-            maxConcurrency: Int = 8,
-            failureMode: TaskGraphExecutor.FailureMode = .failFast,
-            retryPolicy: RetryPolicy = .none
-        ) {
-            self.maxConcurrency = maxConcurrency
-            self.failureMode = failureMode
-            self.retryPolicy = retryPolicy
-        }
-    }
-
     /// Runs a graph of agents under one run-level policy and returns the graph report.
     ///
     /// Steps, tokens, tool calls, cost and the deadline form one ledger shared by every node, exact under
@@ -414,26 +388,5 @@ extension Orchestrator {
         }
         events.emit(.graphFinished(report), node: nil)
         return report
-    }
-
-    /// Why a node was skipped by a branch: one reason per input not taken, in dependency order.
-    static func skipReason(
-        of node: String,
-        in graph: AgentGraph,
-        execution: TaskGraphReport<JSONValue>,
-        routes: [String: RouteDecision]
-    ) -> String {
-        let statuses = execution.statuses
-        var reasons: [String] = []
-        var seen = Set<String>()
-        for dependency in graph.nodes.first(where: { $0.id == node })?.dependencies ?? []
-        where seen.insert(dependency).inserted {
-            if statuses[dependency] == .skippedByBranch {
-                reasons.append("input \"\(dependency)\" was skipped by a branch")
-            } else if let reason = routes[dependency]?.reasons[node] {
-                reasons.append(reason)
-            }
-        }
-        return reasons.joined(separator: "; ")
     }
 }

@@ -1,0 +1,183 @@
+import AgentAdapters
+import AgentPolicy
+
+/// What an agent's `AgentContext` asks of its run: tool calls, hand-offs, model usage, sleeps.
+extension RunRuntime {
+    func runEnded(_ tool: String) -> ToolError {
+        ToolError(code: .runEnded, tool: tool, message: "the run has ended; no more tools run in it")
+    }
+
+    /// Throws ``ToolError/Code/runEnded`` once the run has ended, `CancellationError` if only the task was cancelled.
+    func checkRunning(_ what: String) throws {
+        if isTerminated { throw runEnded(what) }
+        try Task.checkCancellation()
+    }
+
+    func refuse(_ tool: String, _ arguments: JSONValue, _ error: any Error) -> Int {
+        if recorder != nil { return journaledRefuse(tool, arguments, error) }
+        return update { $0.toolCallRefused(tool, arguments: arguments, error: error, at: $1) }
+    }
+
+    /// The registered tool `name`, once `arguments` pass its checks: nesting depth (checked without recursion first,
+    /// since everything after, the schema, the loop-detection key and the report, walks the value), then its schema.
+    ///
+    /// - Throws: ``ToolError`` for an unknown tool or refused arguments.
+    func checkedTool(_ name: String, arguments: JSONValue) throws -> RegisteredTool {
+        let tool = try tools.tool(named: name)
+        if arguments.nestingDepth() > JSONValue.maximumParsingDepth {
+            throw ToolError(
+                code: .invalidArguments,
+                tool: name,
+                field: "",
+                message: "arguments for \"\(name)\" are nested more than \(JSONValue.maximumParsingDepth) levels deep"
+            )
+        }
+        try tool.check(arguments)
+        return tool
+    }
+
+    func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue {
+        if recorder != nil { return try await journaledCallTool(name, arguments: arguments) }
+        try checkRunning(name)
+        do {
+            try policy.checkPermission(toCall: name)
+        } catch {
+            _ = refuse(name, arguments, error)
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+        let tool: RegisteredTool
+        do {
+            tool = try checkedTool(name, arguments: arguments)
+            if tool.requiresApproval || policy.requiresApproval(toCall: name) {
+                throw ToolError(
+                    code: .approvalRequired,
+                    tool: name,
+                    message: "tool \"\(name)\" needs a person's approval before each call, and this run keeps no "
+                        + "journal to pause in: run it with `run(_:task:policy:journal:metadata:sharedBudget:)`"
+                )
+            }
+        } catch {
+            _ = refuse(name, arguments, error)
+            // Refusals are a ledger line like any other: beyond the limit (the run's or a shared one) the run stops.
+            do {
+                try budget.reserve(.refusedToolCalls, tool: name)
+            } catch {
+                terminate(.policyViolation(violation: error), violation: error)
+                throw error
+            }
+            throw error
+        }
+        let key = arguments.jsonText()
+        do {
+            try budget.reserveToolCall(name, argumentsKey: key)
+        } catch {
+            _ = refuse(name, arguments, error)
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+        guard let position = update({ $0.toolCallStarted(name, arguments: arguments, argumentsKey: key, at: $1) })
+        else { throw runEnded(name) }
+        let result: Result<JSONValue, any Error>
+        do {
+            // The tool may report progress through the task-local invocation; it becomes a run event.
+            let invocation = ToolInvocation(toolName: name) { [weak self] progress, total, message in
+                self?.apply { $0.toolProgress(name, progress: progress, total: total, message: message, at: $1) }
+            }
+            result = .success(
+                try await ToolInvocation.$current.withValue(invocation) { try await tool.call(arguments) }
+            )
+        } catch {
+            result = .failure(error)
+        }
+        // An identical call after a retryable failure is a retry, not a loop; after a success (or a failure that
+        // will not go away) it is a repeat.
+        if case .failure(let error as any RetryableError) = result, error.isRetryable {
+            budget.forgiveRepeat(name, argumentsKey: key)
+        }
+        apply { $0.toolCallFinished(at: position, result: result, at: $1) }
+        return try result.get()
+    }
+
+    func reserveHandoff(from agent: String, to target: String) throws {
+        if isTerminated { throw runEnded("transfer_to_\(target)") }
+        do {
+            try budget.reserve(.handoffs)
+        } catch {
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+    }
+
+    func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation {
+        if recorder != nil { return try journaledReserveUsage(estimate) }
+        if isTerminated { throw runEnded("model") }
+        let reservation: UsageReservation
+        do {
+            reservation = try budget.reserveUsage(estimate)
+        } catch {
+            terminate(.policyViolation(violation: error), violation: error)
+            throw error
+        }
+        if isTerminated {
+            budget.release(reservation)
+            throw runEnded("model")
+        }
+        return reservation
+    }
+
+    func reportUsage(_ actual: ModelUsage, for reservation: UsageReservation?) throws {
+        if recorder != nil { return try journaledReportUsage(actual, for: reservation) }
+        var violation: PolicyViolation?
+        do {
+            if let reservation {
+                try budget.settle(reservation, actual: actual)
+            } else {
+                try budget.recordUsage(actual)
+            }
+        } catch {
+            violation = error
+        }
+        // After the run has ended the model call is still billed above (shared budgets must see it), but it adds
+        // no record, event or violation.
+        if isTerminated { throw runEnded("model") }
+        apply { $0.usageReported(actual, at: $1) }
+        if let violation {
+            terminate(.policyViolation(violation: violation), violation: violation)
+            throw violation
+        }
+    }
+
+    func releaseUsage(_ reservation: UsageReservation) {
+        budget.release(reservation)
+        if recorder != nil { journaledReleaseUsage(reservation) }
+    }
+
+    var remainingBudget: RemainingBudget { budget.remaining }
+
+    var timeRemaining: Duration { max(.zero, deadline - time.now()) }
+
+    var completedStepOutputs: [JSONValue] { state.withLock { $0.completedStepOutputs } }
+
+    func sleep(for duration: Duration) async throws {
+        try checkRunning("sleep")
+        do {
+            try await time.sleepUntil(time.now() + duration)
+        } catch {
+            if isTerminated { throw runEnded("sleep") }
+            throw error
+        }
+    }
+
+    /// Sleeps until the run's clock (active time since the run started, ``liveOffset``) reads `offset`; returns at
+    /// once if it has already.
+    func sleep(untilRunOffset offset: Nanoseconds) async throws {
+        try checkRunning("sleep")
+        do {
+            try await time.sleepUntil(start + .nanoseconds(offset.rawValue))
+        } catch {
+            if isTerminated { throw runEnded("sleep") }
+            throw error
+        }
+    }
+}
