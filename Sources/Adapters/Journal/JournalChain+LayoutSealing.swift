@@ -28,42 +28,46 @@ extension JournalChain {
         var fromMembers = 0
         var fromExtra = 0
         writer.output.append(UInt8(ascii: "{"))
-        for slot in layout.slots {
-            switch slot {
-            case .envelope(.hash):
-                hashOffset = writer.output.count
-                hashAfterComma = written > 0
-            case .envelope(let field):
-                if written > 0 { writer.output.append(UInt8(ascii: ",")) }
-                written += 1
-                _ = writer.writeKey(field.rawValue)
-                switch field {
-                case .hash: break
-                case .position: writer.write(Int64(position))
-                case .previousHash:
-                    writer.output.append(UInt8(ascii: "\""))
-                    previous.appendHex(to: &writer.output)
-                    writer.output.append(UInt8(ascii: "\""))
-                case .version: writer.write(version)
-                }
-            case .member(let key, let keyBytes):
-                let value: JSONValue
-                if let added = extra.first(where: { $0.key == key }) {
-                    value = added.value
-                    fromExtra += 1
-                } else if let member = members[key] {
-                    value = member
-                    fromMembers += 1
-                } else {
-                    continue
-                }
-                if written > 0 { writer.output.append(UInt8(ascii: ",")) }
-                written += 1
-                writer.output.append(contentsOf: keyBytes)
-                if let rendered, key == rendered.key, rendered.rendering.isRendering(of: value) {
-                    writer.output.append(contentsOf: rendered.rendering.bytes)
-                } else {
-                    writer.write(value)
+        layout.keyText.withUnsafeBufferPointer { keyText in
+            for slot in layout.slots {
+                switch slot {
+                case .envelope(.hash):
+                    hashOffset = writer.output.count
+                    hashAfterComma = written > 0
+                case .envelope(let field):
+                    if written > 0 { writer.output.append(UInt8(ascii: ",")) }
+                    written += 1
+                    _ = writer.writeKey(field.rawValue)
+                    switch field {
+                    case .hash: break
+                    case .position: writer.write(Int64(position))
+                    case .previousHash:
+                        writer.output.append(UInt8(ascii: "\""))
+                        previous.appendHex(to: &writer.output)
+                        writer.output.append(UInt8(ascii: "\""))
+                    case .version: writer.write(version)
+                    }
+                case .member(let index):
+                    let key = layout.keys[index]
+                    var found: JSONValue?
+                    for added in extra.indices where extra[added].key == key {
+                        found = extra[added].value
+                        fromExtra += 1
+                        break
+                    }
+                    if found == nil, let member = members[key] {
+                        found = member
+                        fromMembers += 1
+                    }
+                    guard let value = found else { continue }
+                    if written > 0 { writer.output.append(UInt8(ascii: ",")) }
+                    written += 1
+                    writer.output.append(contentsOf: UnsafeBufferPointer(rebasing: keyText[layout.keyRanges[index]]))
+                    if let rendered, key == rendered.key, rendered.rendering.isRendering(of: value) {
+                        writer.output.append(contentsOf: rendered.rendering.bytes)
+                    } else {
+                        writer.write(value)
+                    }
                 }
             }
         }
