@@ -8,7 +8,7 @@ extension JournalChain {
     ]
 
     /// An envelope field, by its place among the entry's members.
-    private enum EnvelopeField: String {
+    enum EnvelopeField: String, Sendable {
         case hash, position, previousHash, version
     }
 
@@ -106,7 +106,7 @@ extension JournalChain {
     }
 
     /// The stored bytes from the canonical text: the `hash` member inserted at `hashOffset` and the patches applied.
-    private static func assemble(
+    static func assemble(
         _ writer: CanonicalJSONWriter,
         hash: SHA256Digest,
         at hashOffset: Int,

@@ -122,6 +122,8 @@ public struct JournalChain: Hashable, Sendable {
     /// - Parameters:
     ///   - members: The entry's members, without the ``envelopeFields``.
     ///   - extra: Members to set in the entry, replacing any of the same name; their keys must differ.
+    ///   - layout: The entry's members in RFC 8785 order, made once for its kind: an entry whose members all have
+    ///     a place in it is written in that order without sorting (the bytes sealed are the same either way).
     ///   - rendered: A member whose value is written from a ``CanonicalRendering`` when it holds that very value
     ///     (the bytes sealed are the same either way).
     ///   - version: The entry format version to write, at least 1.
@@ -130,9 +132,26 @@ public struct JournalChain: Hashable, Sendable {
     package mutating func append(
         _ members: [String: JSONValue],
         adding extra: [(key: String, value: JSONValue)],
+        layout: JournalEntryLayout? = nil,
         rendered: (key: String, rendering: CanonicalRendering)? = nil,
         version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
+        if let layout, version >= 1,
+            let (bytes, hash) = JournalChain.seal(
+                members,
+                adding: extra,
+                layout: layout,
+                rendered: rendered,
+                version: version,
+                position: count,
+                after: headHash
+            )
+        {
+            let record = JournalRecord(position: count, bytes: bytes)
+            headHash = hash
+            count += 1
+            return record
+        }
         guard version >= 1,
             let (bytes, hash) = JournalChain.seal(
                 members,

@@ -143,7 +143,12 @@ final class RunRecorder: Sendable {
                 try entries.map { entry throws(JournalChainError) in
                     let rendered: (key: String, rendering: CanonicalRendering)? =
                         entry.0.kind == .runStarted ? policyRendering.map { ("policy", $0) } : nil
-                    return try chain.append(entry.0.fields, adding: entry.0.sealedMembers, rendered: rendered)
+                    return try chain.append(
+                        entry.0.fields,
+                        adding: entry.0.sealedMembers,
+                        layout: entry.0.kind.layout,
+                        rendered: rendered
+                    )
                 }
             }
         } catch {

@@ -1,0 +1,40 @@
+import AgentAdapters
+
+extension RunJournalEntry.Kind {
+    /// Every field an entry of this kind may carry, besides `kind` and `at` (`Docs/JournalFormat.md`, "Run entry
+    /// kinds"). An entry with another field is sealed the general way (same bytes, more time).
+    var fieldNames: [String] {
+        switch self {
+        case .runStarted: ["executionID", "agentName", "task", "metadata", "policy", "policyHash", "forkedFrom"]
+        case .lifecycleStarted: []
+        case .planned: ["steps"]
+        case .stepStarted: ["index", "revision"]
+        case .stepFinished: ["result"]
+        case .reviewed: ["decision"]
+        case .agentThrew: ["error", "toolError"]
+        case .terminated: ["reasonKind", "reason", "agentEnded", "violation"]
+        case .toolCallRefused: ["tool", "arguments", "error"]
+        case .toolCallStarted: ["tool", "arguments"]
+        case .toolCallFinished: ["callID", "tool", "output", "error"]
+        case .toolProgress: ["tool", "progress", "total", "message"]
+        case .approvalRequested: ["tool", "arguments", "argumentsHash", "policyHash", "callID"]
+        case .approvalDecided: ["callID", "approved", "reason"]
+        case .modelCallRequested: ["model", "requestHash", "input"]
+        case .modelCallRefused: ["model", "attempt", "error"]
+        case .modelCallStarted: ["model", "attempt", "maximumOutputTokens", "reserved", "requestHash"]
+        case .modelCallFinished: ["model", "attempt", "response", "usage", "estimated", "error", "modelError"]
+        case .modelCallRetrying: ["model", "failedAttempt", "delay", "due"]
+        case .usageReserved: ["estimate"]
+        case .usageReported: ["actual", "reserved"]
+        case .usageReleased: ["estimate"]
+        }
+    }
+
+    /// The sealing layout of this kind's entries: its fields, `kind` and `at` and the envelope in RFC 8785 order,
+    /// made once per kind.
+    var layout: JournalEntryLayout? { Self.layouts[self] ?? nil }
+
+    private static let layouts: [Self: JournalEntryLayout?] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0, JournalEntryLayout(keys: ["kind", "at"] + $0.fieldNames)) }
+    )
+}
