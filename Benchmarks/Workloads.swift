@@ -24,6 +24,21 @@ func roomyPolicy() throws -> StrictPolicy {
 
 // MARK: Graph shapes
 
+/// W10's run: an agent calling a no-op tool `calls` times, an orchestrator holding the tool, a policy allowing it.
+func chatterRun(calls: Int) throws -> (Orchestrator, ClosureAgent, StrictPolicy) {
+    let noOp = ClosureTool(name: "noop", description: "Does nothing.") { _ in .null }
+    let agent = ClosureAgent(name: "chatter") { _, context in
+        for index in 0..<calls { _ = try await context.callTool("noop", arguments: .integer(Int64(index))) }
+        return "done"
+    }
+    let policy = try StrictPolicy(
+        maxToolCalls: Int64(calls),
+        maxRepeatedToolCalls: Int64(calls),
+        timeout: .seconds(600)
+    )
+    return (try Orchestrator(tools: [noOp]), agent, policy)
+}
+
 func chainGraph(_ count: Int) -> TaskGraph {
     TaskGraph((0..<count).map { TaskGraph.Node("n\($0)", dependsOn: $0 == 0 ? [] : ["n\($0 - 1)"]) })
 }

@@ -257,17 +257,7 @@ func runAllWorkloads() async throws {
     // W10: 100,000 events to one subscriber that keeps up.
     try await run("W10-events") {
         let calls = 100_000
-        let noOp = ClosureTool(name: "noop", description: "Does nothing.") { _ in .null }
-        let eventOrchestrator = try Orchestrator(tools: [noOp])
-        let agent = ClosureAgent(name: "chatter") { _, context in
-            for index in 0..<calls { _ = try await context.callTool("noop", arguments: .integer(Int64(index))) }
-            return "done"
-        }
-        let policy = try StrictPolicy(
-            maxToolCalls: Int64(calls),
-            maxRepeatedToolCalls: Int64(calls),
-            timeout: .seconds(600)
-        )
+        let (eventOrchestrator, agent, policy) = try chatterRun(calls: calls)
         let stream = eventOrchestrator.events(bufferingNewest: 4 * calls)
         let reader = Task {
             var count = 0
@@ -294,17 +284,7 @@ func runAllWorkloads() async throws {
     // The events it would have emitted, per second of the run: the ceiling any delivery design can reach for W10.
     try await run("W10-unobserved") {
         let calls = 100_000
-        let noOp = ClosureTool(name: "noop", description: "Does nothing.") { _ in .null }
-        let quietOrchestrator = try Orchestrator(tools: [noOp])
-        let agent = ClosureAgent(name: "chatter") { _, context in
-            for index in 0..<calls { _ = try await context.callTool("noop", arguments: .integer(Int64(index))) }
-            return "done"
-        }
-        let policy = try StrictPolicy(
-            maxToolCalls: Int64(calls),
-            maxRepeatedToolCalls: Int64(calls),
-            timeout: .seconds(600)
-        )
+        let (quietOrchestrator, agent, policy) = try chatterRun(calls: calls)
         let (report, elapsed) = await timeUntilReturn { await quietOrchestrator.run(agent, task: nil, policy: policy) }
         var checks = Checks()
         checks.expect("tool_calls", report.totals.toolCalls, equals: calls)

@@ -37,16 +37,7 @@ extension JournalChain {
                 case .envelope(let field):
                     if written > 0 { writer.output.append(UInt8(ascii: ",")) }
                     written += 1
-                    _ = writer.writeKey(field.rawValue)
-                    switch field {
-                    case .hash: break
-                    case .position: writer.write(Int64(position))
-                    case .previousHash:
-                        writer.output.append(UInt8(ascii: "\""))
-                        previous.appendHex(to: &writer.output)
-                        writer.output.append(UInt8(ascii: "\""))
-                    case .version: writer.write(version)
-                    }
+                    writeEnvelopeMember(field, into: &writer, version: version, position: position, after: previous)
                 case .member(let index):
                     let key = layout.keys[index]
                     var found: JSONValue?

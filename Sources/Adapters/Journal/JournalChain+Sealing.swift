@@ -12,6 +12,26 @@ extension JournalChain {
         case hash, position, previousHash, version
     }
 
+    /// Writes `"field":value` for an envelope field other than `hash` (whose place the caller marks instead).
+    static func writeEnvelopeMember(
+        _ field: EnvelopeField,
+        into writer: inout CanonicalJSONWriter,
+        version: Int64,
+        position: Int,
+        after previous: SHA256Digest
+    ) {
+        _ = writer.writeKey(field.rawValue)
+        switch field {
+        case .hash: break
+        case .position: writer.write(Int64(position))
+        case .previousHash:
+            writer.output.append(UInt8(ascii: "\""))
+            previous.appendHex(to: &writer.output)
+            writer.output.append(UInt8(ascii: "\""))
+        case .version: writer.write(version)
+        }
+    }
+
     /// Seals an entry's members (checked: an object without envelope fields) at `position` after `previous`.
     ///
     /// One walk writes the previous hash's 32 bytes and the entry's RFC 8785 form (envelope included, `hash`
@@ -52,16 +72,7 @@ extension JournalChain {
             }
             if written > 0 { writer.output.append(UInt8(ascii: ",")) }
             written += 1
-            _ = writer.writeKey(field.rawValue)
-            switch field {
-            case .hash: break
-            case .position: writer.write(Int64(position))
-            case .previousHash:
-                writer.output.append(UInt8(ascii: "\""))
-                previous.appendHex(to: &writer.output)
-                writer.output.append(UInt8(ascii: "\""))
-            case .version: writer.write(version)
-            }
+            writeEnvelopeMember(field, into: &writer, version: version, position: position, after: previous)
         }
 
         var next = 0  // the next envelope field to write

@@ -52,8 +52,9 @@ extension Orchestrator {
     /// With a `journal`, every input the run takes (each task's outcome, each signal and decision, each timer, pause
     /// and cancel) is journaled before it acts, with the definition's version and hash in the first entry; if the
     /// journal already has entries, the run resumes from them instead: the inputs are fed back, no finished task
-    /// runs again, and a run that waited for a signal waits again, in the same state, for the time it had left (the
-    /// clock counts active time only). A journal written for another definition is refused.
+    /// runs again, and a run that waited for a signal waits again, in the same state, until the deadline journaled
+    /// when the wait began (on the configuration's `wallClock`, so time while the process was down counts: a
+    /// restart neither extends nor restarts a wait). A journal written for another definition is refused.
     ///
     /// - Parameters:
     ///   - workflow: The definition.

@@ -3,7 +3,8 @@ import AgentPolicy
 
 /// One governed run a state visit asks for: which state, which visit, which branch (for a parallel state).
 ///
-/// Also the suffix of the run's own journal (`<workflow journal>.<state>.<visit>[.<branch>]`).
+/// Task runs are not journaled one by one yet (a task in flight at a crash runs again on resume); this key would
+/// name their journals (`<workflow journal>.<state>.<visit>[.<branch>]`).
 struct WorkflowTaskKey: Hashable, Sendable {
     var state: String
     var visit: Int

@@ -54,7 +54,7 @@ public struct StrictPolicy: Hashable, Sendable {
         public static let maxOutputTokensPerModelCall: Int64 = 4_096
         /// Tool calls beyond the budget in one model response go back to the model as readable refusals.
         public static let toolBatchOverflow: ToolBatchOverflow = .tellModel
-        /// 100 state transitions in one workflow run, sub-workflows included.
+        /// 100 state transitions in one workflow run.
         public static let maxWorkflowTransitions: Int64 = 100
     }
 
@@ -75,8 +75,9 @@ public struct StrictPolicy: Hashable, Sendable {
     /// call until it is resumed with an approval or a denial (a run without a journal refuses the call). Empty by
     /// default. Part of the policy, so an approval is bound to the policy it was given under.
     public private(set) var requiresApproval: [ToolPattern] = []
-    /// The most state transitions one workflow run may take (its sub-workflows' included); the transition beyond
-    /// it stops the workflow with a policy stop naming this limit. Bounds cycles together with each state's visit
+    /// The most state transitions one workflow run may take (a sub-workflow may take at most what is left when it
+    /// starts, but its transitions are not charged to its parent); the transition beyond it stops the workflow with
+    /// a policy stop naming this limit. Bounds cycles together with each state's visit
     /// cap; single runs and graphs ignore it.
     public private(set) var maxWorkflowTransitions: Int64 = Defaults.maxWorkflowTransitions
     /// Further allow lists a tool must also match; set only by ``tightened(by:)``.
