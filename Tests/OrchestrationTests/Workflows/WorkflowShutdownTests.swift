@@ -15,7 +15,7 @@ struct WorkflowShutdownTests {
             let clock = ManualClock()
             let orchestrator = try makeOrchestrator(clock: clock)
             let waiting = try orchestrator.start(
-                workflow: WorkflowEngineTests.waiting(.signal("reply")),
+                workflow: WorkflowWaitTests.waiting(.signal("reply")),
                 data: [:]
             )
             #expect(await waiting.waitUntilWaiting() == .waiting(state: "hold", for: .signal("reply")))
@@ -55,7 +55,7 @@ struct WorkflowShutdownTests {
             #expect(handled.value == 0)
 
             // A workflow started afterwards ends cancelled at once, running nothing.
-            let late = try orchestrator.start(workflow: WorkflowEngineTests.waiting(.signal("reply")), data: [:])
+            let late = try orchestrator.start(workflow: WorkflowWaitTests.waiting(.signal("reply")), data: [:])
             let report = await late.report
             #expect(report.stopReason.kind == .cancelled)
             #expect(report.stopReason.reason == Self.shutDown)
