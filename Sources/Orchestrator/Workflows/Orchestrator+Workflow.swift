@@ -185,6 +185,7 @@ extension Orchestrator {
         let origin = time.now() - .nanoseconds(resumedAt.rawValue)
         let deadline = run.deadline.map { min(origin + run.policy.timeout, $0) } ?? origin + run.policy.timeout
         let now = { Nanoseconds(time.now() - origin) }
+        machine.deadline = Nanoseconds(deadline - origin)
         if machine.path.isEmpty, machine.stop == nil {
             effects = machine.start(at: now())
         }

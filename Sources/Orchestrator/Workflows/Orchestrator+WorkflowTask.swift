@@ -77,12 +77,17 @@ extension Orchestrator {
             } onCancel: {
                 inbox.send(WorkflowInbox.Message(input: .cancel, reply: nil))
             }
-            if report.succeeded { return .success(report.finalData, executionID: report.executionID) }
-            return .failure(
-                report.stopReason.kind.rawValue,
-                detail: "sub-workflow \"\(name)\" \(report.stopReason)",
-                executionID: report.executionID
-            )
+            var outcome =
+                report.succeeded
+                ? WorkflowTaskOutcome.success(report.finalData, executionID: report.executionID)
+                : .failure(
+                    report.stopReason.kind.rawValue,
+                    detail: "sub-workflow \"\(name)\" \(report.stopReason)",
+                    executionID: report.executionID
+                )
+            // Charged to the parent when the outcome is taken.
+            outcome.transitions = Int64(report.transitions)
+            return outcome
         }
     }
 

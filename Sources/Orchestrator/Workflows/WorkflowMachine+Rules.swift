@@ -42,9 +42,11 @@ extension WorkflowMachine {
                 leave(.failed, "failure", task.onFailure, detail: outcome.detail, at: now, effects: &effects)
                 return
             }
+            let allowance = transitionsLeft
             active?.pending[key] = task.performer
             active?.inputs[key] = input
-            effects.append(.run(key, task.performer, input: input, transitionsLeft: transitionsLeft))
+            active?.allowances[key] = allowance
+            effects.append(.run(key, task.performer, input: input, transitionsLeft: allowance))
         case .decision(let decision):
             do throws(ConditionError) {
                 for choice in decision.choices where try choice.condition.evaluate(on: data, predicates: predicates) {
@@ -57,12 +59,19 @@ extension WorkflowMachine {
                 effects += finish(WorkflowStopReason(.failed, state: target, reason: error.description), at: now)
             }
         case .parallel(let parallel):
+            // Sub-workflow branches run at once, so each gets an equal share of the transitions left: together
+            // they cannot take more than the run has.
+            let subWorkflows = parallel.branches.filter {
+                if case .workflow = $0.performer { true } else { false }
+            }.count
+            let share = transitionsLeft / Int64(max(1, subWorkflows))
             for branch in parallel.branches {
                 let key = WorkflowTaskKey(state: target, visit: visit, branch: branch.name)
                 if let input = branch.input.value(in: data) {
                     active?.pending[key] = branch.performer
                     active?.inputs[key] = input
-                    effects.append(.run(key, branch.performer, input: input, transitionsLeft: transitionsLeft))
+                    active?.allowances[key] = share
+                    effects.append(.run(key, branch.performer, input: input, transitionsLeft: share))
                 } else {
                     recordRun(
                         key,
@@ -104,9 +113,12 @@ extension WorkflowMachine {
         guard let decided else { return }
         for key in current.pending.keys.sorted(by: { ($0.branch ?? "") < ($1.branch ?? "") }) {
             effects.append(.cancel(key))
+            // A sub-workflow cancelled here is not charged: its count never comes back (see Docs/Workflows.md).
+            recordCancelled(key, current, detail: "cancelled by the join of \(current.state)")
         }
         active?.pending = [:]
         active?.inputs = [:]
+        active?.allowances = [:]
         if decided {
             do {
                 data = try parallel.output.setting(.object(current.branchOutputs), in: data)
@@ -154,11 +166,11 @@ extension WorkflowMachine {
             do {
                 data = try output.setting(payload, in: data)
             } catch {
-                let state = active?.state
-                effects += finish(
-                    WorkflowStopReason(.failed, state: state, reason: "the payload cannot be written: \(error)"),
-                    at: now
-                )
+                // A wait has no failure transition: the run ends failed, naming the wait and the path.
+                let reason = "the payload cannot be written at \(output): \(error)"
+                path[path.count - 1].outcome = .failed
+                path[path.count - 1].detail = reason
+                effects += finish(WorkflowStopReason(.failed, state: active?.state, reason: reason), at: now)
                 return
             }
         }
@@ -220,6 +232,7 @@ extension WorkflowMachine {
         if let current = active {
             for key in current.pending.keys.sorted(by: { ($0.branch ?? "") < ($1.branch ?? "") }) {
                 effects.append(.cancel(key))
+                recordCancelled(key, current, detail: "cancelled when the run stopped: \(reason)")
             }
             if current.timerAt != nil { effects.append(.cancelTimer(state: current.state, visit: current.visit)) }
             if let index = path.indices.last, path[index].outcome == nil {
@@ -251,6 +264,13 @@ extension WorkflowMachine {
                 detail: outcome.detail
             )
         )
+    }
+
+    /// Records a pending run the machine cancels (a join decided without it, the run stopped): its outcome will
+    /// never be taken, so the report keeps this record of it instead.
+    mutating func recordCancelled(_ key: WorkflowTaskKey, _ current: Active, detail: String) {
+        guard let performer = current.pending[key] else { return }
+        recordRun(key, performer, .failure("cancelled", detail: detail, executionID: nil))
     }
 
     /// The report, given the run's identity and its ledger.

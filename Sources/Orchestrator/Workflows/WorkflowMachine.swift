@@ -21,6 +21,8 @@ struct WorkflowTaskOutcome: Hashable, Sendable {
     var stopReason: String
     /// The error or reason, when it failed.
     var detail: String?
+    /// The transitions a sub-workflow took, charged to its parent's count.
+    var transitions: Int64 = 0
 
     var succeeded: Bool { output != nil }
 
@@ -79,6 +81,8 @@ struct WorkflowMachine: Sendable {
         var pending: [WorkflowTaskKey: WorkflowPerformer] = [:]
         /// Inputs of pending runs, for a resume to start them again.
         var inputs: [WorkflowTaskKey: JSONValue] = [:]
+        /// The transitions each pending run may take (a sub-workflow's share of what is left).
+        var allowances: [WorkflowTaskKey: Int64] = [:]
         /// Succeeded branches' outputs, by branch name.
         var branchOutputs: [String: JSONValue] = [:]
         /// Failed branches, in the order they ended.
@@ -91,6 +95,9 @@ struct WorkflowMachine: Sendable {
     let predicates: PredicateRegistry
     let maxTransitions: Int64
     let timeout: Duration
+    /// The workflow clock's reading at which the deadline passes: the timeout, or earlier for a sub-workflow whose
+    /// parent's deadline comes first. An input taken at or after it loses to the deadline (see `deadlineWins`).
+    var deadline: Nanoseconds
     var data: JSONValue
     var visits: [String: Int] = [:]
     var transitions: Int64 = 0
@@ -114,6 +121,7 @@ struct WorkflowMachine: Sendable {
         self.predicates = predicates
         self.maxTransitions = maxTransitions
         self.timeout = timeout
+        self.deadline = Nanoseconds(timeout)
     }
 
     /// Where the run stands.
@@ -144,8 +152,12 @@ struct WorkflowMachine: Sendable {
             let performer = current.pending.removeValue(forKey: key)
         else { return [] }
         current.inputs[key] = nil
+        current.allowances[key] = nil
         active = current
+        // A sub-workflow's transitions count against this run's limit (its allowance kept it within what was left).
+        transitions += outcome.transitions
         recordRun(key, performer, outcome)
+        if now >= deadline { return deadlineReached(at: now) }
         var effects: [Effect] = []
         switch definition.states[key.state] {
         case .task(let task)?:
@@ -224,13 +236,15 @@ struct WorkflowMachine: Sendable {
         guard stop == nil, let current = active, current.state == state, current.visit == visit,
             current.timerAt != nil, case .wait(let wait)? = definition.states[state]
         else { return [] }
+        if now >= deadline { return deadlineReached(at: now) }
         active?.timerAt = nil
         var effects: [Effect] = []
         leave(.timedOut, "timeout", wait.onTimeout, detail: nil, at: now, effects: &effects)
         return effects
     }
 
-    /// The workflow's deadline passed.
+    /// The workflow's deadline passed; also taken in place of a task's outcome or a wait's timer that arrives when
+    /// the clock reads the deadline or later, so the race between them always ends the same way: the deadline wins.
     mutating func deadlineReached(at now: Nanoseconds) -> [Effect] {
         finish(
             WorkflowStopReason(
@@ -277,7 +291,12 @@ struct WorkflowMachine: Sendable {
     var outstanding: [Effect] {
         guard stop == nil, let active else { return [] }
         var effects: [Effect] = active.pending.keys.sorted { ($0.branch ?? "") < ($1.branch ?? "") }.map { key in
-            .run(key, active.pending[key]!, input: active.inputs[key] ?? .null, transitionsLeft: transitionsLeft)
+            .run(
+                key,
+                active.pending[key]!,
+                input: active.inputs[key] ?? .null,
+                transitionsLeft: active.allowances[key] ?? transitionsLeft
+            )
         }
         if let at = active.timerAt { effects.append(.startTimer(state: active.state, visit: active.visit, at: at)) }
         return effects

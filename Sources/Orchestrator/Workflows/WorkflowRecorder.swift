@@ -195,6 +195,8 @@ struct WorkflowRecorder: Sendable {
             if let output = outcome.output { members["output"] = output }
             if let id = outcome.executionID { members["executionID"] = .string(id) }
             if let detail = outcome.detail { members["detail"] = .string(detail) }
+            // Additive: only a sub-workflow's outcome has transitions to charge to its parent.
+            if outcome.transitions > 0 { members["transitions"] = .integer(outcome.transitions) }
             return members
         case .timerFired(let state, let visit):
             return ["kind": "timerFired", "state": .string(state), "visit": .integer(Int64(visit))]
@@ -233,7 +235,8 @@ struct WorkflowRecorder: Sendable {
                 output: succeeded ? (members["output"] ?? .null) : nil,
                 executionID: members["executionID"]?.stringValue,
                 stopReason: stopReason,
-                detail: members["detail"]?.stringValue
+                detail: members["detail"]?.stringValue,
+                transitions: Int64(int("transitions") ?? 0)
             )
             return .taskFinished(
                 WorkflowTaskKey(state: state, visit: visit, branch: members["branch"]?.stringValue),

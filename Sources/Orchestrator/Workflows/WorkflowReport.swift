@@ -64,7 +64,8 @@ public struct WorkflowStopReason: Hashable, Codable, Sendable, CustomStringConve
 public enum WorkflowStepOutcome: String, Hashable, Codable, Sendable {
     /// A task or parallel state succeeded.
     case succeeded
-    /// A task or parallel state failed (the failure transition was taken).
+    /// A task or parallel state failed (the failure transition was taken), or a wait's payload or decision could not
+    /// be written (a wait has no failure transition: the run ended `failed`).
     case failed
     /// A decision chose a transition.
     case chose
@@ -92,8 +93,9 @@ public struct WorkflowTaskRun: Hashable, Codable, Sendable {
     public var executionID: String?
     /// Whether it succeeded.
     public var succeeded: Bool
-    /// The run's stop reason code (`completed`, `agentFailed`, …, or a sub-workflow's stop kind), or why it did not
-    /// run (`missingInput`).
+    /// The run's stop reason code (`completed`, `agentFailed`, …, or a sub-workflow's stop kind), why it did not
+    /// run (`missingInput`), or `cancelled` for a run the workflow cancelled before its outcome came (a branch its
+    /// join no longer needed, a run the workflow's stop ended; ``detail`` says which).
     public var stopReason: String
     /// The error or reason, when it failed.
     public var detail: String?
@@ -208,7 +210,7 @@ public struct WorkflowReport: Hashable, Codable, Sendable {
     public var states: [String: WorkflowStateSummary]
     /// The workflow's data when it ended.
     public var finalData: JSONValue
-    /// How many transitions it took.
+    /// How many transitions it took, its sub-workflows' included (each charged when it ended).
     public var transitions: Int
     /// The workflow ledger: what all its governed runs consumed together, against the policy's limits.
     public var ledger: [BudgetLine]
