@@ -269,7 +269,8 @@ struct WorkflowEngineTests {
                 "hold": .wait(
                     WorkflowWaitState(
                         awaited,
-                        timeout: .seconds(3600),
+                        // Shorter than the default policy's 300 s workflow timeout, or start refuses it.
+                        timeout: .seconds(240),
                         output: "$.got",
                         next: "done",
                         onTimeout: "late",
@@ -333,33 +334,53 @@ struct WorkflowEngineTests {
             _ = await handle.waitUntilWaiting()
             // The wait's timer and the workflow's deadline sleep on the clock.
             await clock.waitForSleepers(count: 2)
-            clock.advance(by: .seconds(3599))
+            clock.advance(by: .seconds(239))
             #expect(handle.status == .waiting(state: "hold", for: .signal("reply")))
             clock.advance(by: .seconds(1))
             let report = await handle.report
             #expect(report.stopReason == WorkflowStopReason(.failed, state: "late", reason: "nobody answered"))
             #expect(report.path[0].outcome == .timedOut)
             #expect(report.path[0].transition == "timeout")
-            #expect(report.durationNanoseconds == Nanoseconds(.seconds(3600)))
+            #expect(report.durationNanoseconds == Nanoseconds(.seconds(240)))
         }
     }
 
-    @Test("The workflow deadline ends a wait longer than the policy's timeout, at the timeout")
+    @Test("The workflow deadline ends a wait that began too late to time out itself, at the deadline")
     func deadline() async throws {
         try await withWatchdog("the deadline ends the workflow") {
+            // Each wait is shorter than the 10 s workflow timeout (start refuses one that is not), but the second
+            // begins at 6 s, so the deadline at 10 s comes before its own timeout at 12 s.
+            let twoWaits = WorkflowDefinition(
+                name: "wait",
+                version: "1",
+                initialState: "first",
+                states: [
+                    "first": .wait(
+                        WorkflowWaitState(.signal("go"), timeout: .seconds(6), next: "done", onTimeout: "hold")
+                    ),
+                    "hold": .wait(
+                        WorkflowWaitState(.signal("reply"), timeout: .seconds(6), next: "done", onTimeout: "late")
+                    ),
+                    "done": succeededEnd,
+                    "late": .end(WorkflowEndState(.failed, reason: "nobody answered")),
+                ]
+            )
             let clock = ManualClock()
             let handle = try makeOrchestrator(clock: clock).start(
-                workflow: Self.waiting(.signal("reply")),
+                workflow: twoWaits,
                 data: [:],
                 policy: try StrictPolicy(timeout: .seconds(10))
             )
             _ = await handle.waitUntilWaiting()
             await clock.waitForSleepers(count: 2)
-            clock.advance(by: .seconds(10))
+            clock.advance(by: .seconds(6))
+            // The first wait's timer fired; the second's and the deadline sleep.
+            await clock.waitForSleepers(count: 2)
+            clock.advance(by: .seconds(4))
             let report = await handle.report
             #expect(report.stopReason.kind == .timedOut)
             #expect(report.stopReason.state == "hold")
-            #expect(report.path[0].outcome == .stopped)
+            #expect(report.path.map(\.outcome) == [.timedOut, .stopped])
         }
     }
 
