@@ -30,7 +30,7 @@ public struct OrchestrationError: Error, Hashable, Codable, Sendable, CustomStri
         /// No agent of that name is registered.
         public static let unknownAgent = Code(rawValue: "unknownAgent")
         /// A hand-off target was named that is registered but cannot take a conversation over (it is no
-        /// `HandoffTarget`, as ``ModelAgent`` is); ``name`` names it.
+        /// `HandoffTarget`, as `ModelAgent` is); ``name`` names it.
         public static let notAHandoffTarget = Code(rawValue: "notAHandoffTarget")
         /// No registered agent offers the capability a node asks for.
         public static let noAgentForCapability = Code(rawValue: "noAgentForCapability")

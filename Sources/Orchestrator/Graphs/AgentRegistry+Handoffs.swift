@@ -1,7 +1,7 @@
 public import AgentAdapters
 
 extension AgentRegistry {
-    /// The registered agents named `names`, in that order, as the hand-off targets of a ``ModelAgent``: how a model
+    /// The registered agents named `names`, in that order, as the hand-off targets of a `ModelAgent`: how a model
     /// agent hands the conversation to another *registered* agent, by name.
     ///
     /// ```swift
