@@ -5,6 +5,51 @@ import Testing
 
 @Suite("Workflow agent tasks take the agent's concurrency slot", .timeLimit(.minutes(1)))
 struct WorkflowAgentSlotTests {
+    /// Two branches on the agent `worker`.
+    static let fan = WorkflowDefinition(
+        name: "both",
+        version: "1",
+        initialState: "fan",
+        states: [
+            "fan": .parallel(
+                WorkflowParallelState(
+                    [.init("a", .agent("worker")), .init("b", .agent("worker"))],
+                    output: "$.both",
+                    next: "done",
+                    onFailure: "failed"
+                )
+            ),
+            "done": succeededEnd, "failed": failedEnd,
+        ]
+    )
+
+    @Test("Cancelling a workflow with one branch in the slot and one waiting for it leaves the slot free")
+    func cancelReleasesSlot() async throws {
+        try await withWatchdog("cancel frees the slot") {
+            let release = Signal()
+            let started = Arrivals()
+            let worker = ClosureAgent(name: "worker") { _, _ in
+                started.arrive()
+                await release.wait()
+                return 1
+            }
+            var agents = AgentRegistry()
+            try agents.register(worker, maxConcurrentRuns: 1)
+            let handle = try makeOrchestrator().start(
+                workflow: Self.fan,
+                data: [:],
+                registry: WorkflowRegistry(agents: agents)
+            )
+            await started.wait(for: 1)
+            #expect(agents.runsInFlight(of: "worker") == 1)
+            #expect(await handle.cancel())
+            let report = await handle.report
+            #expect(report.stopReason.kind == .cancelled)
+            #expect(agents.runsInFlight(of: "worker") == 0)
+            #expect(started.count == 1, "the waiting branch never ran")
+            release.fire()
+        }
+    }
     @Test("Two parallel branches on a one-slot agent run one at a time, holding the registry's slot")
     func oneSlot() async throws {
         try await withWatchdog("branches share one slot") {
@@ -23,22 +68,7 @@ struct WorkflowAgentSlotTests {
             }
             var agents = AgentRegistry()
             try agents.register(worker, maxConcurrentRuns: 1)
-            let definition = WorkflowDefinition(
-                name: "both",
-                version: "1",
-                initialState: "fan",
-                states: [
-                    "fan": .parallel(
-                        WorkflowParallelState(
-                            [.init("a", .agent("worker")), .init("b", .agent("worker"))],
-                            output: "$.both",
-                            next: "done",
-                            onFailure: "failed"
-                        )
-                    ),
-                    "done": succeededEnd, "failed": failedEnd,
-                ]
-            )
+            let definition = Self.fan
             let handle = try makeOrchestrator().start(
                 workflow: definition,
                 data: [:],
