@@ -1,10 +1,14 @@
 /// The triage workflow as a JSON definition, as it would be loaded from a file or a configuration service.
 ///
 /// classify → route → billing: draft → human approval → send | technical: draft → send | other: FAQ lookup → send.
+///
+/// The approval waits up to one hour, then escalates. A wait must time out before the workflow's deadline (the
+/// policy's timeout, which covers waits), or its timeout edge could never be taken; `main.swift` runs each ticket
+/// under a two-hour policy, and `start(workflow:…)` refuses a wait that is not shorter (`waitOutlastsWorkflow`).
 let triageDefinitionJSON = """
     {
       "name": "ticket-triage",
-      "version": "1.0.0",
+      "version": "1.1.0",
       "initialState": "classify",
       "maxVisitsPerState": 3,
       "states": {
@@ -20,7 +24,7 @@ let triageDefinitionJSON = """
         "billingDraft": {"kind": "task", "agent": "drafter", "input": "$.ticket", "output": "$.draft",
                          "next": "approval", "onFailure": "failed"},
         "approval": {"kind": "wait", "approval": "Send this refund reply to the customer?",
-                     "timeoutNanoseconds": 86400000000000, "output": "$.approval",
+                     "timeoutNanoseconds": 3600000000000, "output": "$.approval",
                      "next": "send", "onTimeout": "escalate", "onDenied": "escalate"},
         "technicalDraft": {"kind": "task", "agent": "drafter", "input": "$.ticket", "output": "$.draft",
                            "next": "send", "onFailure": "failed"},

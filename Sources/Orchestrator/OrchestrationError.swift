@@ -21,8 +21,17 @@ public struct OrchestrationError: Error, Hashable, Codable, Sendable, CustomStri
         public static let invalidGraph = Code(rawValue: "invalidGraph")
         /// An agent of that name is already registered.
         public static let duplicateAgent = Code(rawValue: "duplicateAgent")
+        /// A sub-workflow of that name is already registered in a `WorkflowRegistry`; ``name`` names it and
+        /// ``registered`` lists the registered workflows.
+        public static let duplicateWorkflow = Code(rawValue: "duplicateWorkflow")
+        /// A graph of agents is already registered under that name in a `WorkflowRegistry`; ``name`` names it and
+        /// ``registered`` lists the registered graphs.
+        public static let duplicateGraph = Code(rawValue: "duplicateGraph")
         /// No agent of that name is registered.
         public static let unknownAgent = Code(rawValue: "unknownAgent")
+        /// A hand-off target was named that is registered but cannot take a conversation over (it is no
+        /// `HandoffTarget`, as `ModelAgent` is); ``name`` names it.
+        public static let notAHandoffTarget = Code(rawValue: "notAHandoffTarget")
         /// No registered agent offers the capability a node asks for.
         public static let noAgentForCapability = Code(rawValue: "noAgentForCapability")
         /// A configuration value is out of range (for example a concurrency cap below 1).

@@ -78,10 +78,10 @@ struct ConditionTests {
     let ticket: JSONValue = ["category": "billing", "priority": 2, "text": "please refund me", "note": nil]
 
     var predicates: PredicateRegistry {
-        var registry = PredicateRegistry()
-        registry.register("mentionsRefund") { $0["text"]?.stringValue?.contains("refund") == true }
-        registry.register("never") { _ in false }
-        return registry
+        PredicateRegistry([
+            "mentionsRefund": { $0["text"]?.stringValue?.contains("refund") == true },
+            "never": { _ in false },
+        ])
     }
 
     @Test("Structured comparisons need no code and compare numbers by value")
@@ -127,16 +127,27 @@ struct ConditionTests {
     }
 
     @Test("A condition lists its predicates and paths for validation when a definition loads")
-    func inspection() {
+    func inspection() throws {
         let condition: Condition = .all([
             .not(.predicate("a")), .any([.predicate("b"), .equals("$.x", 1)]), .exists("$.y"), .predicate("a"),
         ])
         #expect(condition.predicateNames == ["a", "b"])
         #expect(condition.paths == ["$.x", "$.y"])
         var registry = PredicateRegistry()
-        registry.register("a") { _ in true }
+        try registry.register("a") { _ in true }
         #expect(registry.unknownPredicates(in: condition) == ["b"])
         #expect(registry.contains("a") && !registry.contains("b"))
+    }
+
+    @Test("Registering a predicate under a taken name is refused, naming it; the first one stays")
+    func duplicatePredicate() throws {
+        var registry = PredicateRegistry()
+        try registry.register("isUrgent") { _ in true }
+        #expect(throws: ConditionError.duplicatePredicate("isUrgent", known: ["isUrgent"])) {
+            try registry.register("isUrgent") { _ in false }
+        }
+        #expect(registry.predicate(named: "isUrgent")?(.null) == true)
+        #expect(ConditionError.duplicatePredicate("isUrgent", known: ["isUrgent"]).description.contains("\"isUrgent\""))
     }
 
     @Test("Conditions encode flat with a kind, round-trip, print for diagrams, and name an unknown kind")

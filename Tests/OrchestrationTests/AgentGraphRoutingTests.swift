@@ -48,7 +48,7 @@ struct AgentGraphRoutingTests {
     @Test("Edge conditions: a node with one satisfied and one skipped input, under each join")
     func conditionsAndJoins() async throws {
         var predicates = PredicateRegistry()
-        predicates.register("isUrgent") { $0["urgent"] == true }
+        try predicates.register("isUrgent") { $0["urgent"] == true }
         var graph = AgentGraph(predicates: predicates)
         graph.add("a", agent: answering("a", ["score": 3, "urgent": true]))
         graph.add("high", agent: labeller("high"), dependsOn: ["a"], when: ["a": .isOneOf("$.score", [4, 5])])
@@ -195,7 +195,7 @@ struct AgentGraphRoutingTests {
         let calls = LockedState(0)
         var predicates = PredicateRegistry()
         // Not pure on purpose: a replay that decided again would route the other way.
-        predicates.register("firstTime") { _ in
+        try predicates.register("firstTime") { _ in
             calls.withLock {
                 $0 += 1
                 return $0 == 1

@@ -12,7 +12,7 @@
 /// let needsHuman: Condition = .any([.isOneOf("$.priority", ["high", "urgent"]), .predicate("mentionsRefund")])
 ///
 /// var predicates = PredicateRegistry()
-/// predicates.register("mentionsRefund") { $0["text"]?.stringValue?.contains("refund") == true }
+/// try predicates.register("mentionsRefund") { $0["text"]?.stringValue?.contains("refund") == true }
 /// try needsHuman.evaluate(on: ["priority": "low", "text": "please refund me"], predicates: predicates)  // true
 /// ```
 ///

@@ -19,12 +19,18 @@ public struct PredicateRegistry: Sendable {
     /// - Parameter predicates: Predicates by name.
     public init(_ predicates: [String: Predicate] = [:]) { self.predicates = predicates }
 
-    /// Registers a predicate under a name, replacing one already there.
+    /// Registers a predicate under a name that is not taken yet.
+    ///
+    /// A name already registered is refused rather than replaced, so two parts of a program that both register
+    /// `"isUrgent"` find out at once instead of one silently deciding for the other.
     ///
     /// - Parameters:
     ///   - name: The name conditions use.
     ///   - predicate: The test.
-    public mutating func register(_ name: String, _ predicate: @escaping Predicate) {
+    /// - Throws: ``ConditionError`` with code ``ConditionError/Code/duplicatePredicate`` naming `name` and listing
+    ///   the registered names, when `name` is taken.
+    public mutating func register(_ name: String, _ predicate: @escaping Predicate) throws(ConditionError) {
+        guard predicates[name] == nil else { throw .duplicatePredicate(name, known: names) }
         predicates[name] = predicate
     }
 
@@ -52,7 +58,7 @@ public struct PredicateRegistry: Sendable {
     }
 }
 
-/// A condition that could not be evaluated.
+/// A condition that could not be evaluated, or a predicate that could not be registered.
 public struct ConditionError: Error, Hashable, Sendable, CustomStringConvertible, CodedError {
     /// The kind of error; new codes may be added without breaking clients.
     public struct Code: RawRepresentable, Hashable, Codable, Sendable {
@@ -66,6 +72,8 @@ public struct ConditionError: Error, Hashable, Sendable, CustomStringConvertible
 
         /// The condition names a predicate that is not registered.
         public static let unknownPredicate = Code(rawValue: "unknownPredicate")
+        /// A predicate is registered under a name that is already taken.
+        public static let duplicatePredicate = Code(rawValue: "duplicatePredicate")
     }
 
     /// The kind of error.
@@ -85,12 +93,26 @@ public struct ConditionError: Error, Hashable, Sendable, CustomStringConvertible
         ConditionError(code: .unknownPredicate, predicate: name, known: known)
     }
 
+    /// An error for a predicate registered under a name that is already taken.
+    ///
+    /// - Parameters:
+    ///   - name: The taken name.
+    ///   - known: The registered names.
+    /// - Returns: The error.
+    public static func duplicatePredicate(_ name: String, known: [String]) -> ConditionError {
+        ConditionError(code: .duplicatePredicate, predicate: name, known: known)
+    }
+
     /// The code's name.
     public var errorCode: String { code.rawValue }
 
     /// What went wrong and what to do.
     public var description: String {
         let registered = known.isEmpty ? "none are registered" : "registered: " + known.joined(separator: ", ")
+        if code == .duplicatePredicate {
+            return "a predicate named \"\(predicate)\" is already registered (\(registered)); "
+                + "register this one under another name"
+        }
         return "condition names predicate \"\(predicate)\", which is not registered (\(registered)); "
             + "register it with PredicateRegistry.register(_:_:)"
     }

@@ -75,7 +75,12 @@ extension Orchestrator {
         metadata: [String: JSONValue] = [:],
         journal: RunJournal? = nil
     ) throws(WorkflowDefinitionError) -> WorkflowHandle {
-        try workflow.validate(registry: registry, tools: tools.names, initialData: journal == nil ? data : nil)
+        try workflow.validate(
+            registry: registry,
+            tools: tools.names,
+            initialData: journal == nil ? data : nil,
+            policy: policy
+        )
         let inbox = WorkflowInbox()
         let executionID = ids.next()
         let run = WorkflowRun(

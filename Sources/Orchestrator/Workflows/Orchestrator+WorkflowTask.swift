@@ -38,7 +38,18 @@ extension Orchestrator {
         switch performer {
         case .agent(let name):
             do throws(OrchestrationError) {
-                return await governed(try run.registry.agents.agent(named: name))
+                let agent = try run.registry.agents.agent(named: name)
+                // An agent with `maxConcurrentRuns` runs in one of its registry slots, as a graph node does.
+                guard let slots = run.registry.agents.entry(name)?.slots else { return await governed(agent) }
+                guard let lease = try? await slots.acquire() else {
+                    return .failure(
+                        "cancelled",
+                        detail: "cancelled waiting for a slot of \"\(name)\"",
+                        executionID: nil
+                    )
+                }
+                defer { lease.release() }
+                return await governed(agent)
             } catch {
                 return .failure("unknownAgent", detail: error.description, executionID: nil)
             }

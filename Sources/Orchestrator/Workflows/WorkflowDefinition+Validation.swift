@@ -1,22 +1,28 @@
 public import AgentAdapters
+public import AgentPolicy
 
 extension WorkflowDefinition {
     /// Checks the definition against the registries and, when given, the initial data; throws the first problem.
     ///
-    /// See ``validationErrors(registry:tools:initialData:)`` for the rules and their order.
+    /// See ``validationErrors(registry:tools:initialData:policy:)`` for the rules and their order.
     ///
     /// - Parameters:
     ///   - registry: What agents, sub-workflows and predicates resolve to.
     ///   - tools: The names of the tools task states may call (the orchestrator's `ToolRegistry/names`).
     ///   - initialData: The data a run starts with; when given, every path a task, branch or condition reads must be
     ///     in it or written by some state.
+    ///   - policy: The policy a run will have; when given, every wait (sub-workflows' too) must time out before the
+    ///     policy's workflow timeout. `start(workflow:…)` passes its policy.
     /// - Throws: ``WorkflowDefinitionError``, the first problem found.
     public func validate(
         registry: WorkflowRegistry,
         tools: [String],
-        initialData: JSONValue? = nil
+        initialData: JSONValue? = nil,
+        policy: StrictPolicy? = nil
     ) throws(WorkflowDefinitionError) {
-        if let first = validationErrors(registry: registry, tools: tools, initialData: initialData).first {
+        if let first = validationErrors(registry: registry, tools: tools, initialData: initialData, policy: policy)
+            .first
+        {
             throw first
         }
     }
@@ -25,21 +31,31 @@ extension WorkflowDefinition {
     /// (initial state first, then by name) for its transitions, performers, conditions, default, timeout and
     /// branches, then unreachable states, then data paths, then the sub-workflows it names (recursively, once each).
     ///
+    /// A task or branch naming a graph of agents validates the registered graph too, as running it would: its DAG
+    /// and output node, its edge conditions' predicates, its routers, and its `named` and `capability` nodes
+    /// against the registry's agents. A graph that could never run is an
+    /// ``WorkflowDefinitionError/Code/invalidGraph`` naming the state and carrying the graph's own error, found
+    /// when the definition loads rather than when the task runs.
+    ///
     /// - Parameters:
     ///   - registry: What agents, sub-workflows and predicates resolve to.
     ///   - tools: The names of the tools task states may call.
     ///   - initialData: The data a run starts with, for the data-path check; `nil` skips that check.
+    ///   - policy: The policy a run will have, for the wait-timeout check
+    ///     (``WorkflowDefinitionError/Code/waitOutlastsWorkflow``); `nil` skips that check.
     /// - Returns: The problems; empty for a valid definition.
     public func validationErrors(
         registry: WorkflowRegistry,
         tools: [String],
-        initialData: JSONValue? = nil
+        initialData: JSONValue? = nil,
+        policy: StrictPolicy? = nil
     ) -> [WorkflowDefinitionError] {
         var checked: Set<String> = []
         return validationErrors(
             registry: registry,
             tools: Set(tools),
             initialData: initialData,
+            workflowTimeout: policy?.timeout,
             enclosing: [name],
             checked: &checked
         )
@@ -49,6 +65,7 @@ extension WorkflowDefinition {
         registry: WorkflowRegistry,
         tools: Set<String>,
         initialData: JSONValue?,
+        workflowTimeout: Duration?,
         enclosing: [String],
         checked: inout Set<String>
     ) -> [WorkflowDefinitionError] {
@@ -72,6 +89,8 @@ extension WorkflowDefinition {
             fail(.missingState, nil, "initialState", "initial state \"\(initialState)\" is not defined (\(listing))")
         }
         var subWorkflows: [String] = []
+        // Each named graph is validated once, however many states name it.
+        var graphProblems: [String: OrchestrationError?] = [:]
         func checkPerformer(_ performer: WorkflowPerformer, _ state: String, _ field: String) {
             switch performer {
             case .agent(let agent) where !registry.agents.names.contains(agent):
@@ -103,6 +122,33 @@ extension WorkflowDefinition {
                         + (names.isEmpty ? "none registered" : "registered: " + names.joined(separator: ", "))
                         + "); register it with WorkflowRegistry.register(_:named:)"
                 )
+            case .graph(let name):
+                guard let graph = registry.graphs[name] else { break }
+                let problem: OrchestrationError?
+                if let known = graphProblems[name] {
+                    problem = known
+                } else {
+                    do throws(OrchestrationError) {
+                        _ = try Orchestrator.resolve(
+                            graph,
+                            registry: registry.agents,
+                            configuration: Orchestrator.GraphConfiguration()
+                        )
+                        problem = nil
+                    } catch {
+                        problem = error
+                    }
+                    graphProblems[name] = .some(problem)
+                }
+                if let problem {
+                    fail(
+                        .invalidGraph,
+                        state,
+                        field,
+                        "graph \"\(name)\" cannot run: \(problem.message) (\(problem.code)); fix the graph or its "
+                            + "registrations"
+                    )
+                }
             case .workflow(let workflow):
                 if enclosing.contains(workflow) {
                     fail(
@@ -220,6 +266,16 @@ extension WorkflowDefinition {
                         "wait has a timeout but no \"onTimeout\" transition; add the state to go to on timeout"
                     )
                 }
+                if let timeout = wait.timeout, let workflowTimeout, timeout >= workflowTimeout {
+                    fail(
+                        .waitOutlastsWorkflow,
+                        stateName,
+                        "timeoutNanoseconds",
+                        "wait times out after \(timeout), not before the policy's workflow timeout of "
+                            + "\(workflowTimeout), so the workflow deadline always ends the run first and \"onTimeout\" "
+                            + "can never be taken; shorten the wait or raise the policy's timeout"
+                    )
+                }
                 if case .approval = wait.awaited, wait.onDenied == nil {
                     fail(
                         .missingDenialTransition,
@@ -258,6 +314,7 @@ extension WorkflowDefinition {
                 registry: registry,
                 tools: tools,
                 initialData: nil,
+                workflowTimeout: workflowTimeout,
                 enclosing: enclosing + [workflow],
                 checked: &checked
             )

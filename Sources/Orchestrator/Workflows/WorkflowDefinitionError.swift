@@ -2,8 +2,8 @@ public import AgentPolicy
 
 /// A problem found when a workflow definition is validated, naming the workflow, the state and the field or edge.
 ///
-/// Each rule has its own ``Code``; ``WorkflowDefinition/validationErrors(registry:tools:initialData:)`` lists every
-/// problem, ``WorkflowDefinition/validate(registry:tools:initialData:)`` throws the first.
+/// Each rule has its own ``Code``; ``WorkflowDefinition/validationErrors(registry:tools:initialData:policy:)`` lists every
+/// problem, ``WorkflowDefinition/validate(registry:tools:initialData:policy:)`` throws the first.
 public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringConvertible, CodedError {
     /// What rule the definition breaks.
     public struct Code: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
@@ -26,6 +26,10 @@ public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringCo
         public static let unknownWorkflow = Code(rawValue: "unknownWorkflow")
         /// A task or branch names a graph of agents the registry does not hold.
         public static let unknownGraph = Code(rawValue: "unknownGraph")
+        /// A task or branch names a registered graph of agents that could not run: its own validation failed (an
+        /// agent or capability the registry's agents lack, an unknown predicate or router, an invalid DAG or output
+        /// node). The message carries the graph's own error.
+        public static let invalidGraph = Code(rawValue: "invalidGraph")
         /// A decision's condition names a predicate the registry does not hold.
         public static let unknownPredicate = Code(rawValue: "unknownPredicate")
         /// No path of transitions leads from the initial state to this state.
@@ -34,6 +38,10 @@ public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringCo
         public static let decisionWithoutDefault = Code(rawValue: "decisionWithoutDefault")
         /// A wait has no positive timeout or no timeout transition.
         public static let waitWithoutTimeout = Code(rawValue: "waitWithoutTimeout")
+        /// A wait's timeout is not shorter than the policy's workflow timeout, so the workflow deadline always ends
+        /// the run first and the wait's timeout transition can never be taken. Checked when a run starts, when the
+        /// policy is known.
+        public static let waitOutlastsWorkflow = Code(rawValue: "waitOutlastsWorkflow")
         /// A transition (or the initial state) names a state the definition does not have.
         public static let missingState = Code(rawValue: "missingState")
         /// A task, branch or condition reads a data path that neither the initial data nor any state provides.
@@ -46,6 +54,10 @@ public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringCo
         public static let invalidBranches = Code(rawValue: "invalidBranches")
         /// A visit cap is below 1.
         public static let invalidVisitCap = Code(rawValue: "invalidVisitCap")
+        /// A composition was asked for fewer than one round
+        /// (``WorkflowDefinition/refinement(name:version:generator:critic:reviser:converged:maxRounds:onExhaustion:)``
+        /// with `maxRounds` below 1).
+        public static let invalidRounds = Code(rawValue: "invalidRounds")
         /// A sub-workflow names, directly or not, the workflow that runs it.
         public static let recursiveWorkflow = Code(rawValue: "recursiveWorkflow")
     }

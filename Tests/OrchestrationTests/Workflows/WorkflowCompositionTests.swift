@@ -60,15 +60,19 @@ struct WorkflowCompositionTests {
         }
     }
 
-    static func refinement(maxRounds: Int) -> WorkflowDefinition {
-        .refinement(
+    static func refinement(
+        maxRounds: Int,
+        onExhaustion: WorkflowDefinition.RefinementExhaustion = .fail
+    ) throws -> WorkflowDefinition {
+        try .refinement(
             name: "r",
             version: "1",
             generator: .agent("writer"),
             critic: .agent("critic"),
             reviser: .agent("writer"),
             converged: .predicate("goodEnough"),
-            maxRounds: maxRounds
+            maxRounds: maxRounds,
+            onExhaustion: onExhaustion
         )
     }
 
@@ -89,40 +93,95 @@ struct WorkflowCompositionTests {
     func refinementConverges() async throws {
         let writes = Counter()
         let report = try await makeOrchestrator().run(
-            workflow: Self.refinement(maxRounds: 5),
+            workflow: try Self.refinement(maxRounds: 5),
             data: ["input": "write a haiku"],
             registry: try Self.registry([0.79, nil, 0.8], writes: writes)
         )
         #expect(report.stopReason == WorkflowStopReason(.succeeded, state: "converged"))
-        #expect(report.states["critique"]?.visits == 3)
+        #expect(
+            report.statesTaken == [
+                "generate", "critique1", "check1", "revise1", "critique2", "check2", "revise2", "critique3", "check3",
+                "converged",
+            ]
+        )
         #expect(writes.value == 3)
         #expect(report.finalData["draft"] == "draft 3")
     }
 
-    @Test("A draft passing in the last round counts as converged; running out of rounds keeps the last draft")
+    @Test("A draft passing in the last round counts as converged; running out of rounds fails, keeping the last draft")
     func refinementRounds() async throws {
         let orchestrator = try makeOrchestrator()
         let last = try await orchestrator.run(
-            workflow: Self.refinement(maxRounds: 2),
+            workflow: try Self.refinement(maxRounds: 2),
             data: ["input": "x"],
             registry: try Self.registry([0.1, 0.9])
         )
         #expect(last.stopReason.kind == .succeeded)
         let exhausted = try await orchestrator.run(
-            workflow: Self.refinement(maxRounds: 2),
+            workflow: try Self.refinement(maxRounds: 2),
             data: ["input": "x"],
             registry: try Self.registry([0.1, 0.2, 0.9])
         )
-        #expect(exhausted.stopReason.kind == .visitCapReached)
-        #expect(exhausted.stopReason.state == "revise")
+        #expect(
+            exhausted.stopReason
+                == WorkflowStopReason(.failed, state: "exhausted", reason: "no critique converged in 2 rounds")
+        )
+        #expect(exhausted.statesTaken.filter { $0.hasPrefix("revise") } == ["revise1"])
         #expect(exhausted.finalData["draft"] == "draft 2")
         #expect(exhausted.finalData["critique"] == ["score": 0.2])
+    }
+
+    @Test("On exhaustion, acceptLastDraft succeeds at exhausted with the last draft and its critique")
+    func refinementAcceptsLastDraft() async throws {
+        let report = try await makeOrchestrator().run(
+            workflow: try Self.refinement(maxRounds: 2, onExhaustion: .acceptLastDraft),
+            data: ["input": "x"],
+            registry: try Self.registry([0.1, 0.2, 0.9])
+        )
+        #expect(report.stopReason == WorkflowStopReason(.succeeded, state: "exhausted"))
+        #expect(report.finalData["draft"] == "draft 2")
+        #expect(report.finalData["critique"] == ["score": 0.2])
+    }
+
+    @Test("maxRounds 1 is one generate and one critique, never a revise; below 1 is a typed error")
+    func refinementOneRound() async throws {
+        for exhaustion in [WorkflowDefinition.RefinementExhaustion.fail, .acceptLastDraft] {
+            let writes = Counter()
+            let report = try await makeOrchestrator().run(
+                workflow: try Self.refinement(maxRounds: 1, onExhaustion: exhaustion),
+                data: ["input": "x"],
+                registry: try Self.registry([0.1], writes: writes)
+            )
+            #expect(report.statesTaken == ["generate", "critique1", "check1", "exhausted"])
+            #expect(writes.value == 1)
+            #expect(report.succeeded == (exhaustion == .acceptLastDraft))
+            #expect(report.finalData["draft"] == "draft 1")
+        }
+        for rounds in [0, -1] {
+            do throws(WorkflowDefinitionError) {
+                _ = try WorkflowDefinition.refinement(
+                    name: "r",
+                    version: "1",
+                    generator: .agent("writer"),
+                    critic: .agent("critic"),
+                    reviser: .agent("writer"),
+                    converged: .always,
+                    maxRounds: rounds
+                )
+                Issue.record("maxRounds \(rounds) was accepted")
+            } catch {
+                #expect(error.code == .invalidRounds)
+                #expect(error.workflow == "r")
+                #expect(error.field == "maxRounds")
+                #expect(error.message.contains("\(rounds)"))
+            }
+        }
     }
 
     @Test("Refinement stops on the budget: the workflow ledger refuses a round and the workflow fails")
     func refinementBudget() async throws {
         let report = try await makeOrchestrator().run(
-            workflow: Self.refinement(maxRounds: 10),
+            workflow: try Self.refinement(maxRounds: 10),
             data: ["input": "x"],
             registry: try Self.registry([0.1]),
             policy: try StrictPolicy(maxSteps: 4)

@@ -37,7 +37,7 @@ struct WorkflowGraphTaskTests {
 
     static func registry(failing: Bool = false) throws -> WorkflowRegistry {
         var registry = try workflowRegistry([echoAgent("researcher"), failingAgent("broken")])
-        registry.register(researchGraph(failing: failing), named: "research")
+        try registry.register(researchGraph(failing: failing), named: "research")
         return registry
     }
 
@@ -103,6 +103,46 @@ struct WorkflowGraphTaskTests {
         #expect(errors.first?.field == "graph")
         #expect(errors.first?.message.contains("\"research\"") == true)
         #expect(Self.definition.validationErrors(registry: try Self.registry(), tools: []).isEmpty)
+    }
+
+    @Test("A graph performer's own validation runs at load: an unknown predicate or agent in it is invalidGraph")
+    func invalidGraphAtLoad() async throws {
+        var graph = AgentGraph()
+        graph.add("research", agent: echoAgent("researcher"))
+        graph.add(
+            "write",
+            agent: echoAgent("writer"),
+            dependsOn: ["research"],
+            when: ["research": .predicate("isDone")]
+        )
+        var registry = try workflowRegistry([echoAgent("researcher")])
+        try registry.register(graph, named: "research")
+        let errors = Self.definition.validationErrors(registry: registry, tools: [], initialData: ["topic": "actors"])
+        #expect(errors.map(\.code) == [.invalidGraph])
+        #expect(errors.first?.state == "study")
+        #expect(errors.first?.field == "graph")
+        #expect(errors.first?.message.contains("graph \"research\"") == true)
+        #expect(errors.first?.message.contains("\"isDone\"") == true)
+        #expect(errors.first?.message.contains("unknownPredicate") == true)
+        // Running it is refused before anything runs, as for any invalid definition.
+        let runs = Counter()
+        var counted = try workflowRegistry([constantAgent("researcher", 1, counter: runs)])
+        try counted.register(graph, named: "research")
+        await #expect(throws: WorkflowDefinitionError.self) {
+            _ = try await makeOrchestrator().run(workflow: Self.definition, data: ["topic": "x"], registry: counted)
+        }
+        #expect(runs.value == 0)
+        // A graph node naming an agent the registry lacks, in a parallel branch, is named by its branch.
+        var branches = Self.definition
+        branches.states["study"] = .parallel(
+            WorkflowParallelState([.init("g", .graph("research"))], output: "$.s", next: "done", onFailure: "failed")
+        )
+        var missing = try workflowRegistry([])
+        try missing.register(Self.researchGraph(), named: "research")
+        let branchErrors = branches.validationErrors(registry: missing, tools: [])
+        #expect(branchErrors.map(\.code) == [.invalidGraph])
+        #expect(branchErrors.first?.field == "branches[0].graph")
+        #expect(branchErrors.first?.message.contains("\"researcher\"") == true)
     }
 
     @Test("A graph performer encodes as \"graph\": name, decodes back, and is drawn in the diagram")

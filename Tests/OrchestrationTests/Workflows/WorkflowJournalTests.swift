@@ -47,6 +47,7 @@ struct WorkflowJournalTests {
                 workflow: Self.definition,
                 data: ["ticket": 1],
                 registry: registry,
+                policy: WorkflowWaitRestartTests.policy,
                 journal: RunJournal(store: first, id: id)
             )
             let waitingBefore = await before.waitUntilWaiting()
@@ -70,6 +71,7 @@ struct WorkflowJournalTests {
                 workflow: Self.definition,
                 data: [:],
                 registry: registry,
+                policy: WorkflowWaitRestartTests.policy,
                 journal: RunJournal(store: restarted, id: id)
             )
             #expect(await after.waitUntilWaiting() == .waiting(state: "hold", for: .signal("customer")))
@@ -94,6 +96,7 @@ struct WorkflowJournalTests {
                 workflow: Self.definition,
                 data: [:],
                 registry: registry,
+                policy: WorkflowWaitRestartTests.policy,
                 journal: RunJournal(store: restarted, id: id)
             )
             let replayed = await again.report
@@ -113,6 +116,7 @@ struct WorkflowJournalTests {
                 workflow: Self.definition,
                 data: [:],
                 registry: registry,
+                policy: WorkflowWaitRestartTests.policy,
                 journal: RunJournal(store: store, id: id)
             )
             _ = await handle.waitUntilWaiting()
@@ -125,6 +129,7 @@ struct WorkflowJournalTests {
                     workflow: changed,
                     data: [:],
                     registry: registry,
+                    policy: WorkflowWaitRestartTests.policy,
                     journal: RunJournal(store: store, id: id)
                 )).report
             #expect(refused.stopReason.kind == .invalid)

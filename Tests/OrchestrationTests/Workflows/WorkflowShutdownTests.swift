@@ -73,6 +73,7 @@ struct WorkflowShutdownTests {
                 workflow: WorkflowJournalTests.definition,
                 data: ["ticket": 1],
                 registry: registry,
+                policy: WorkflowWaitRestartTests.policy,
                 journal: RunJournal(store: store, id: id)
             )
             _ = await before.waitUntilWaiting()
@@ -86,6 +87,7 @@ struct WorkflowShutdownTests {
                 workflow: WorkflowJournalTests.definition,
                 data: [:],
                 registry: registry,
+                policy: WorkflowWaitRestartTests.policy,
                 journal: RunJournal(store: store, id: id)
             )
             #expect(await after.waitUntilWaiting() == .waiting(state: "hold", for: .signal("customer")))

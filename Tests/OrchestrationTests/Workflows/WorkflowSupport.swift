@@ -34,7 +34,7 @@ func workflowRegistry(
 ) throws -> WorkflowRegistry {
     var registry = AgentRegistry()
     for agent in agents { try registry.register(agent) }
-    return WorkflowRegistry(agents: registry, workflows: workflows, predicates: PredicateRegistry(predicates))
+    return try WorkflowRegistry(agents: registry, workflows: workflows, predicates: PredicateRegistry(predicates))
 }
 
 /// A task state on an agent writing to `$.<output>`.
