@@ -1,0 +1,75 @@
+import AgentAdapters
+import AgentPolicy
+
+/// A journaled workflow run rebuilt from its journal: the machine after the journaled inputs, what it still has to
+/// do, and where the journal continues.
+struct ResumedWorkflow: Sendable {
+    var machine: WorkflowMachine
+    /// The effects still outstanding: the tasks in flight and the timers running when the journal ends.
+    var effects: [WorkflowMachine.Effect]
+    var recorder: WorkflowRecorder
+    var resumedAt: Nanoseconds
+    var waitDeadlines: [String: Duration]
+    /// The execution id entry 0 journaled: a resumed run keeps its id.
+    var executionID: String
+
+    /// Opening a journal gives the rebuilt run, or why it cannot go on.
+    enum Opening: Sendable {
+        case resumed(ResumedWorkflow)
+        case refused(WorkflowStopReason)
+    }
+}
+
+extension Orchestrator {
+    /// Opens a workflow's journal (writing entry 0 into an empty one) and rebuilds the run from it: the workflow
+    /// ledger is charged with what the journaled finished tasks consumed, before anything runs, and reserved again
+    /// in `run`'s host-shared budget, if any; then the journaled inputs are fed to a fresh machine.
+    ///
+    /// Returns the stop reason (`invalid`) instead when the journal cannot be opened or belongs to another
+    /// definition or policy, or when the host-shared budget cannot take the journaled consumption (nothing of it
+    /// stays reserved then).
+    nonisolated func openWorkflowJournal(
+        _ journal: RunJournal,
+        run: WorkflowRun
+    ) async -> ResumedWorkflow.Opening {
+        let opened: WorkflowRecorder.Opened
+        do throws(WorkflowJournalError) {
+            opened = try await WorkflowRecorder.open(journal, run: run)
+        } catch {
+            return .refused(WorkflowStopReason(.invalid, reason: error.description))
+        }
+        do throws(PolicyViolation) {
+            try run.budget.absorb(opened.consumption)
+        } catch {
+            // A refused resume keeps nothing of the host's budget: what it re-reserved goes back.
+            run.budget.giveBackToAncestors()
+            return .refused(
+                WorkflowStopReason(
+                    .invalid,
+                    reason: "workflow journal \(journal.id): the shared budget cannot take the workflow's journaled "
+                        + "consumption (\(error)): resume with a shared budget that has room for it; nothing stays "
+                        + "reserved"
+                )
+            )
+        }
+        var machine = WorkflowMachine(
+            definition: run.definition,
+            data: opened.data,
+            predicates: run.registry.predicates,
+            maxTransitions: run.maxTransitions,
+            timeout: run.policy.timeout
+        )
+        _ = machine.start(at: .zero)
+        for (input, at) in opened.inputs { _ = Self.apply(input, to: &machine, at: at) }
+        return .resumed(
+            ResumedWorkflow(
+                machine: machine,
+                effects: machine.stop == nil ? machine.outstanding : [],
+                recorder: opened.recorder,
+                resumedAt: opened.resumedAt,
+                waitDeadlines: opened.waitDeadlines,
+                executionID: opened.executionID
+            )
+        )
+    }
+}
