@@ -205,6 +205,7 @@ extension Orchestrator {
                     // the task charged: journaled with its outcome, charged again on resume.
                     var taskRun = run
                     taskRun.budget = SharedBudget(.unlimited, parent: run.budget)
+                    taskRun.executionID = executionID
                     runs[key] = Task { @concurrent in
                         let outcome = await self.performWorkflowTask(
                             performer,

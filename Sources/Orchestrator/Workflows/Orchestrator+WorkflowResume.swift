@@ -73,3 +73,46 @@ extension Orchestrator {
         )
     }
 }
+
+extension Orchestrator {
+    /// Runs a journaled workflow's agent or tool task in its own journal, `<workflow journal>.<node>.<visit>` (the
+    /// node is the state, or `<state>.<branch>` for a parallel branch), by the path a journaled graph's node attempts
+    /// take: a run cut mid-way continues from its journal (a finished tool call is not called again, a started one is
+    /// called again with the same idempotency key), a run that had ended gives its report again.
+    nonisolated func performJournaledTask(
+        _ agent: some Agent,
+        _ input: JSONValue,
+        _ nodeID: String,
+        _ key: WorkflowTaskKey,
+        _ run: WorkflowRun,
+        _ workflowJournal: RunJournal,
+        _ deadline: Duration
+    ) async -> Result<ExecutionReport, DurableRunError> {
+        guard let id = JournalID(rawValue: "\(workflowJournal.id.rawValue).\(nodeID).\(key.visit)") else {
+            return .failure(
+                DurableRunError(
+                    code: .unsupported,
+                    journal: workflowJournal.id,
+                    message: "task \(nodeID) visit \(key.visit) cannot name a task journal"
+                )
+            )
+        }
+        return await performInRunJournal(
+            agent,
+            DurableNodeRun(
+                executionID: "\(run.executionID).\(nodeID).\(key.visit)",
+                node: nodeID,
+                attempt: key.visit,
+                task: input,
+                policy: run.policy,
+                sharedBudget: run.budget,
+                metadata: run.metadata,
+                deadline: deadline,
+                route: EventRoute(hub: hub, listeners: [])
+            ),
+            journal: RunJournal(store: workflowJournal.store, id: id),
+            isReplay: false,
+            decision: nil
+        )
+    }
+}
