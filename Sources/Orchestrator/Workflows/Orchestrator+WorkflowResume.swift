@@ -78,7 +78,8 @@ extension Orchestrator {
     /// Runs a journaled workflow's agent or tool task in its own journal, `<workflow journal>.<node>.<visit>` (the
     /// node is the state, or `<state>.<branch>` for a parallel branch), by the path a journaled graph's node attempts
     /// take: a run cut mid-way continues from its journal (a finished tool call is not called again, a started one is
-    /// called again with the same idempotency key), a run that had ended gives its report again.
+    /// called again with the same idempotency key), a run that had ended gives its report again, except one an
+    /// earlier process's shutdown ended: that one continues in `<task journal>.2` (then `.3`, …).
     nonisolated func performJournaledTask(
         _ agent: some Agent,
         _ input: JSONValue,
@@ -88,31 +89,44 @@ extension Orchestrator {
         _ workflowJournal: RunJournal,
         _ deadline: Duration
     ) async -> Result<ExecutionReport, DurableRunError> {
-        guard let id = JournalID(rawValue: "\(workflowJournal.id.rawValue).\(nodeID).\(key.visit)") else {
-            return .failure(
-                DurableRunError(
-                    code: .unsupported,
-                    journal: workflowJournal.id,
-                    message: "task \(nodeID) visit \(key.visit) cannot name a task journal"
+        let base = "\(workflowJournal.id.rawValue).\(nodeID).\(key.visit)"
+        var attempt = 1
+        while true {
+            guard let id = JournalID(rawValue: attempt == 1 ? base : "\(base).\(attempt)") else {
+                return .failure(
+                    DurableRunError(
+                        code: .unsupported,
+                        journal: workflowJournal.id,
+                        message: "task \(nodeID) visit \(key.visit) cannot name a task journal"
+                    )
                 )
+            }
+            let result = await performInRunJournal(
+                agent,
+                DurableNodeRun(
+                    executionID: "\(run.executionID).\(nodeID).\(key.visit)",
+                    node: nodeID,
+                    attempt: key.visit,
+                    task: input,
+                    policy: run.policy,
+                    sharedBudget: run.budget,
+                    metadata: run.metadata,
+                    deadline: deadline,
+                    route: EventRoute(hub: hub, listeners: [])
+                ),
+                journal: RunJournal(store: workflowJournal.store, id: id),
+                isReplay: false,
+                decision: nil
             )
+            // A run an earlier process's shutdown ended is no outcome of the task (the shutdown was never journaled
+            // in the workflow): its journal has been fed back, charging what it used, and the task runs on in the
+            // next attempt's journal, `<task journal>.<attempt>`.
+            guard case .success(let report) = result, report.stopReason == .shutdown,
+                runs.withLock({ $0.acceptsRuns })
+            else {
+                return result
+            }
+            attempt += 1
         }
-        return await performInRunJournal(
-            agent,
-            DurableNodeRun(
-                executionID: "\(run.executionID).\(nodeID).\(key.visit)",
-                node: nodeID,
-                attempt: key.visit,
-                task: input,
-                policy: run.policy,
-                sharedBudget: run.budget,
-                metadata: run.metadata,
-                deadline: deadline,
-                route: EventRoute(hub: hub, listeners: [])
-            ),
-            journal: RunJournal(store: workflowJournal.store, id: id),
-            isReplay: false,
-            decision: nil
-        )
     }
 }

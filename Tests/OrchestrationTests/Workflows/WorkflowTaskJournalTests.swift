@@ -65,4 +65,43 @@ struct WorkflowTaskJournalTests {
             #expect(report.executionID == whole.executionID)
         }
     }
+
+    @Test("A task a shutdown ended mid-run runs on in the next process: the shutdown is no outcome of the task")
+    func taskEndedByShutdownResumes() async throws {
+        try await withWatchdog("a task ended by shutdown resumes", seconds: 30) {
+            let id = JournalID(rawValue: "work-2")!
+            let store = InMemoryCheckpointStore()
+            let clock = ManualClock()
+            let started = Arrivals()
+            let slow = ClosureAgent(name: "caller") { _, _ in
+                started.arrive()
+                try await clock.sleep(for: .seconds(1_000_000))
+                return "late"
+            }
+            let first = try makeOrchestrator(clock: clock)
+            let before = try first.start(
+                workflow: Self.definition,
+                data: [:],
+                registry: try workflowRegistry([slow]),
+                journal: RunJournal(store: store, id: id)
+            )
+            await started.wait(for: 1)
+            await first.shutdown()
+            _ = await before.report
+
+            let calls = Counter()
+            let after = try await makeOrchestrator().start(
+                workflow: Self.definition,
+                data: [:],
+                registry: try workflowRegistry([constantAgent("caller", 2, counter: calls)]),
+                journal: RunJournal(store: store, id: id)
+            ).report
+            #expect(after.succeeded, "\(after.stopReason)")
+            // Agent code runs again whenever a journal is fed back (only tool and model calls are not repeated): once
+            // for the fed-back attempt, once for the attempt that goes on in its own journal.
+            #expect(calls.value == 2)
+            #expect(!store.records(of: JournalID(rawValue: "work-2.work.1.2")!, from: 0).isEmpty)
+            #expect(after.finalData["calls"] == 2)
+        }
+    }
 }
