@@ -51,76 +51,16 @@ extension Orchestrator {
         }
         graph.recordStart(node: run.node, attempt: run.attempt, agent: agent.name)
         await graph.flush()
-        let loaded: (chain: JournalChain, entries: [RunJournalEntry])
-        do {
-            loaded = try await Self.load(journal)
-        } catch {
-            graph.fail(error)
-            return nil
-        }
-        let recorder: RunRecorder
-        let runtime: RunRuntime
-        let start: RunJournalEntry
-        if let first = loaded.entries.first {
-            let policy: StrictPolicy
-            do {
-                policy = try first.decode(StrictPolicy.self, "policy")
-            } catch {
-                graph.fail(
-                    DurableRunError(code: .corruptJournal, journal: journal.id, position: 0, message: error.message)
-                )
-                return nil
-            }
-            recorder = RunRecorder(
-                journal: journal,
-                entries: loaded.entries,
-                chain: loaded.chain,
-                isReplay: graph.isReplay,
-                policyHash: SHA256.hash(RunJournalEntry.encode(policy).canonicalJSONBytes()),
-                decision: graph.decision(for: journal.id)
-            )
-            runtime = makeNodeRuntime(agent, first, policy, run, recorder, resumedAt: loaded.entries.last?.at ?? .zero)
-            start = RunJournalEntry(.runStarted, at: .zero)
-        } else {
-            if graph.isReplay {
-                graph.fail(
-                    DurableRunError(
-                        code: .divergence,
-                        journal: journal.id,
-                        position: 0,
-                        expected: "the end of the journal",
-                        got: "a run of agent '\(agent.name)'",
-                        message: "the node journal is empty: the graph journal and its node journals do not match"
-                    )
-                )
-                return nil
-            }
-            let policyJSON = RunJournalEntry.encode(run.policy)
-            let policyHash = SHA256.hash(policyJSON.canonicalJSONBytes())
-            start = RunJournalEntry(
-                .runStarted,
-                at: .zero,
-                [
-                    "executionID": .string(run.executionID), "agentName": .string(agent.name), "task": run.task,
-                    "metadata": .object(run.metadata), "policy": policyJSON,
-                    "policyHash": .string(policyHash.description),
-                ]
-            )
-            recorder = RunRecorder(
-                journal: journal,
-                entries: [],
-                chain: loaded.chain,
-                isReplay: false,
-                policyHash: policyHash,
-                decision: graph.decision(for: journal.id)
-            )
-            runtime = makeNodeRuntime(agent, start, run.policy, run, recorder, resumedAt: .zero)
-        }
-        var report = await performJournaled(agent, runtime, start: start)
-        // The graph budget as it stood when this run ended depends on how far the nodes running beside it had got:
-        // no input of this run, so not journaled, and left out (the graph report's ledger has the run's totals).
-        report.sharedLedger = nil
-        if let failure = recorder.failure {
+        let report: ExecutionReport
+        switch await performInRunJournal(
+            agent,
+            run,
+            journal: journal,
+            isReplay: graph.isReplay,
+            decision: graph.decision(for: journal.id)
+        ) {
+        case .success(let ended): report = ended
+        case .failure(let failure):
             graph.fail(failure)
             return nil
         }
@@ -139,6 +79,90 @@ extension Orchestrator {
         )
         await graph.flush()
         return report
+    }
+
+    /// Runs one agent run in its own journal (a graph's node attempt, a workflow's task run): live when the journal
+    /// is empty, fed from it when not (a run that had ended gives its report again, nothing executed; one cut
+    /// mid-run continues where its journal ends, re-calling a started-unfinished tool call with the same
+    /// idempotency key), replayed in a replay. The journaled identity and policy win over `run`'s.
+    ///
+    /// The report's ``ExecutionReport/sharedLedger`` is left out: the shared budget as it stood when this run ended
+    /// depends on the runs beside it, no input of this one.
+    nonisolated func performInRunJournal(
+        _ agent: some Agent,
+        _ run: DurableNodeRun,
+        journal: RunJournal,
+        isReplay: Bool,
+        decision: ApprovalDecision?
+    ) async -> Result<ExecutionReport, DurableRunError> {
+        let loaded: (chain: JournalChain, entries: [RunJournalEntry])
+        do {
+            loaded = try await Self.load(journal)
+        } catch {
+            return .failure(error)
+        }
+        let recorder: RunRecorder
+        let runtime: RunRuntime
+        let start: RunJournalEntry
+        if let first = loaded.entries.first {
+            let policy: StrictPolicy
+            do {
+                policy = try first.decode(StrictPolicy.self, "policy")
+            } catch {
+                return .failure(
+                    DurableRunError(code: .corruptJournal, journal: journal.id, position: 0, message: error.message)
+                )
+            }
+            recorder = RunRecorder(
+                journal: journal,
+                entries: loaded.entries,
+                chain: loaded.chain,
+                isReplay: isReplay,
+                policyHash: SHA256.hash(RunJournalEntry.encode(policy).canonicalJSONBytes()),
+                decision: decision
+            )
+            runtime = makeNodeRuntime(agent, first, policy, run, recorder, resumedAt: loaded.entries.last?.at ?? .zero)
+            start = RunJournalEntry(.runStarted, at: .zero)
+        } else {
+            if isReplay {
+                return .failure(
+                    DurableRunError(
+                        code: .divergence,
+                        journal: journal.id,
+                        position: 0,
+                        expected: "the end of the journal",
+                        got: "a run of agent '\(agent.name)'",
+                        message: "the node journal is empty: the graph journal and its node journals do not match"
+                    )
+                )
+            }
+            let policyJSON = RunJournalEntry.encode(run.policy)
+            let policyHash = SHA256.hash(policyJSON.canonicalJSONBytes())
+            start = RunJournalEntry(
+                .runStarted,
+                at: .zero,
+                [
+                    "executionID": .string(run.executionID), "agentName": .string(agent.name), "task": run.task,
+                    "metadata": .object(run.metadata), "policy": policyJSON,
+                    "policyHash": .string(policyHash.description),
+                ]
+            )
+            recorder = RunRecorder(
+                journal: journal,
+                entries: [],
+                chain: loaded.chain,
+                isReplay: false,
+                policyHash: policyHash,
+                decision: decision
+            )
+            runtime = makeNodeRuntime(agent, start, run.policy, run, recorder, resumedAt: .zero)
+        }
+        var report = await performJournaled(agent, runtime, start: start)
+        // The graph budget as it stood when this run ended depends on how far the nodes running beside it had got:
+        // no input of this run, so not journaled, and left out (the graph report's ledger has the run's totals).
+        report.sharedLedger = nil
+        if let failure = recorder.failure { return .failure(failure) }
+        return .success(report)
     }
 
     /// A node attempt's runtime: the journaled identity, with the node's id, the graph's budget and deadline.

@@ -97,7 +97,7 @@ extension Orchestrator {
             journal: journal
         )
         let task = Task { @concurrent in await self.drive(run) }
-        return WorkflowHandle(executionID: executionID, inbox: inbox, task: task)
+        return WorkflowHandle(inbox: inbox, task: task)
     }
 }
 
@@ -160,32 +160,27 @@ extension Orchestrator {
         // Journaled waits' deadlines on the wall clock, by timer key: a resumed wait ends at its original deadline.
         var waitDeadlines: [String: Duration] = [:]
         let wall = configuration.wallClock
+        var executionID = run.executionID
         if let journal = run.journal {
-            do throws(WorkflowJournalError) {
-                let opened = try await WorkflowRecorder.open(journal, run: run)
-                recorder = opened.recorder
-                resumedAt = opened.resumedAt
-                waitDeadlines = opened.waitDeadlines
-                machine = WorkflowMachine(
-                    definition: run.definition,
-                    data: opened.data,
-                    predicates: run.registry.predicates,
-                    maxTransitions: run.maxTransitions,
-                    timeout: run.policy.timeout
-                )
-                _ = machine.start(at: .zero)
-                for (input, at) in opened.inputs { _ = Self.apply(input, to: &machine, at: at) }
-                effects = machine.stop == nil ? machine.outstanding : []
-            } catch {
-                let reason = WorkflowStopReason(.invalid, reason: error.description)
+            switch await openWorkflowJournal(journal, run: run) {
+            case .resumed(let resumed):
+                machine = resumed.machine
+                effects = resumed.effects
+                recorder = resumed.recorder
+                resumedAt = resumed.resumedAt
+                waitDeadlines = resumed.waitDeadlines
+                executionID = resumed.executionID
+            case .refused(let reason):
+                inbox.identify(executionID)
                 inbox.publish(.finished(reason), final: true)
-                var report = machine.report(executionID: run.executionID, ledger: [], at: .zero)
+                var report = machine.report(executionID: executionID, ledger: [], at: .zero)
                 report.stopReason = reason
                 return report
             }
         } else {
             effects = []
         }
+        inbox.identify(executionID)
         // The workflow clock: time since the run started, active time only for a resumed run.
         let origin = time.now() - .nanoseconds(resumedAt.rawValue)
         let deadline = run.deadline.map { min(origin + run.policy.timeout, $0) } ?? origin + run.policy.timeout
@@ -212,16 +207,27 @@ extension Orchestrator {
             for effect in effects {
                 switch effect {
                 case .run(let key, let performer, let input, let transitionsLeft):
+                    // The task's runs draw on the workflow ledger through a budget of their own, which counts what
+                    // the task charged: journaled with its outcome, charged again on resume.
+                    var taskRun = run
+                    taskRun.budget = SharedBudget(.unlimited, parent: run.budget)
+                    taskRun.executionID = executionID
                     runs[key] = Task { @concurrent in
                         let outcome = await self.performWorkflowTask(
                             performer,
                             input: input,
                             key: key,
-                            run: run,
+                            run: taskRun,
                             deadline: deadline,
                             transitionsLeft: transitionsLeft
                         )
-                        inbox.send(WorkflowInbox.Message(input: .taskFinished(key, outcome), reply: nil))
+                        inbox.send(
+                            WorkflowInbox.Message(
+                                input: .taskFinished(key, outcome),
+                                reply: nil,
+                                consumption: taskRun.budget.ledger.consumption
+                            )
+                        )
                     }
                 case .cancel(let key):
                     if let task = runs.removeValue(forKey: key) {
@@ -282,7 +288,7 @@ extension Orchestrator {
             let (accepted, newEffects) = Self.apply(message.input, to: &next, at: at)
             if accepted, let current = recorder {
                 do throws(WorkflowJournalError) {
-                    recorder = try await current.record(message.input, at: at)
+                    recorder = try await current.record(message.input, consumption: message.consumption, at: at)
                 } catch {
                     // The input is not applied: a journal that cannot record it must not fall behind the run.
                     message.reply?.resume(returning: false)
@@ -302,7 +308,7 @@ extension Orchestrator {
         for task in timers.values { task.cancel() }
         let end = now()
         let report = {
-            var report = machine.report(executionID: run.executionID, ledger: run.budget.ledger.lines, at: end)
+            var report = machine.report(executionID: executionID, ledger: run.budget.ledger.lines, at: end)
             report.journalHeadHash = recorder?.headHash
             return report
         }()

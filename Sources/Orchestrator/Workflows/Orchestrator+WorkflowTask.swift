@@ -14,18 +14,27 @@ extension Orchestrator {
     ) async -> WorkflowTaskOutcome {
         let nodeID = [key.state, key.branch].compactMap { $0 }.joined(separator: ".")
         func governed(_ agent: some Agent) async -> WorkflowTaskOutcome {
-            let report = await perform(
-                agent,
-                makeRuntime(
+            let report: ExecutionReport
+            if let journal = run.journal {
+                switch await performJournaledTask(agent, input, nodeID, key, run, journal, deadline) {
+                case .success(let ended): report = ended
+                case .failure(let failure):
+                    return .failure("journalFailed", detail: failure.description, executionID: nil)
+                }
+            } else {
+                report = await perform(
                     agent,
-                    task: input,
-                    policy: run.policy,
-                    sharedBudget: run.budget,
-                    metadata: run.metadata,
-                    nodeID: nodeID,
-                    deadline: deadline
+                    makeRuntime(
+                        agent,
+                        task: input,
+                        policy: run.policy,
+                        sharedBudget: run.budget,
+                        metadata: run.metadata,
+                        nodeID: nodeID,
+                        deadline: deadline
+                    )
                 )
-            )
+            }
             if case .completed = report.stopReason {
                 return .success(report.finalOutput ?? .null, executionID: report.executionID)
             }

@@ -7,8 +7,9 @@ public import AgentAdapters
 /// returns says whether the run accepted it (a signal nobody waits for, a second pause, a cancel after the end are
 /// refused).
 public struct WorkflowHandle: Sendable {
-    /// The run's id, also its report's ``WorkflowReport/executionID``.
-    public let executionID: String
+    /// The run's id, also its report's ``WorkflowReport/executionID``: a run resumed from a journal keeps the id
+    /// its journal's first entry holds, so this waits until the run has read its journal.
+    public var executionID: String { get async { await inbox.executionID() } }
     let inbox: WorkflowInbox
     let task: Task<WorkflowReport, Never>
 

@@ -26,6 +26,8 @@ final class WorkflowInbox: Sendable {
         var input: WorkflowInput
         /// Told whether the input was accepted (handle calls only).
         var reply: CheckedContinuation<Bool, Never>?
+        /// What a finished task charged to the workflow ledger, journaled with its `taskFinished` input.
+        var consumption: BudgetConsumption? = nil
     }
 
     struct State: Sendable {
@@ -35,6 +37,9 @@ final class WorkflowInbox: Sendable {
         var watchers:
             [(wants: @Sendable (WorkflowStatus) -> Bool, continuation: CheckedContinuation<WorkflowStatus, Never>)] = []
         var isClosed = false
+        /// The run's execution id, once the driver knows it (a resumed run's comes from its journal).
+        var executionID: String?
+        var identityWaiters: [CheckedContinuation<String, Never>] = []
     }
 
     private let state = LockedState(State())
@@ -76,6 +81,28 @@ final class WorkflowInbox: Sendable {
                 return nil
             }
             if let ready { reader.resume(returning: ready) }
+        }
+    }
+
+    /// Records the run's execution id (the driver's first act) and wakes those waiting for it.
+    func identify(_ executionID: String) {
+        let waiters = state.withLock { state in
+            state.executionID = executionID
+            defer { state.identityWaiters = [] }
+            return state.identityWaiters
+        }
+        for waiter in waiters { waiter.resume(returning: executionID) }
+    }
+
+    /// The run's execution id, once the driver has recorded it.
+    func executionID() async -> String {
+        await withCheckedContinuation { continuation in
+            let known = state.withLock { state -> String? in
+                if let id = state.executionID { return id }
+                state.identityWaiters.append(continuation)
+                return nil
+            }
+            if let known { continuation.resume(returning: known) }
         }
     }
 

@@ -13,8 +13,10 @@ struct WorkflowJournalError: Error, Hashable, Sendable, CustomStringConvertible 
 }
 
 /// A journaled workflow's link to its journal: entry 0 pins the definition (name, version, hash), the policy's hash,
-/// the initial data and the journal format; every later entry is one input the machine took, with the workflow
-/// clock's reading, or (format 2) a `waitDeadline`: the wall-clock deadline of a wait the run entered.
+/// the initial data, the execution id and the journal format; every later entry is one input the machine took, with
+/// the workflow clock's reading, or (format 2) a `waitDeadline`: the wall-clock deadline of a wait the run entered.
+/// From format 3 a `taskFinished` entry also holds the task's `consumption`: what its runs charged to the workflow
+/// ledger, which a resume charges again before anything runs.
 ///
 /// The driver is the journal's only writer and records each input before it applies it, so the journal never falls
 /// behind the run; feeding the journaled inputs to a fresh `WorkflowMachine` rebuilds the run exactly.
@@ -25,8 +27,9 @@ struct WorkflowRecorder: Sendable {
     var headHash: SHA256Digest { chain.headHash }
 
     /// The journal format this code writes: 2 adds `waitDeadline` entries and the `journalFormat` field of entry 0
-    /// (a journal without it is format 1, read the same way); a later format is refused.
-    static let journalFormat: Int64 = 2
+    /// (a journal without it is format 1, read the same way); 3 adds `consumption` to `taskFinished` entries (a
+    /// format 1 or 2 journal has none: its finished tasks charge nothing on resume); a later format is refused.
+    static let journalFormat: Int64 = 3
 
     /// What opening a journal gives: the recorder, the run's initial data, the journaled inputs and where the
     /// workflow clock continues.
@@ -37,6 +40,10 @@ struct WorkflowRecorder: Sendable {
         var resumedAt: Nanoseconds
         /// The journaled waits' deadlines on the wall clock, by ``timerKey(state:visit:)``.
         var waitDeadlines: [String: Duration]
+        /// The run's execution id, as entry 0 journaled it.
+        var executionID: String
+        /// What the journaled finished tasks charged to the workflow ledger, together.
+        var consumption: BudgetConsumption
     }
 
     /// How the driver and the journal name one visit's wait timer.
@@ -80,7 +87,9 @@ struct WorkflowRecorder: Sendable {
                 data: run.data,
                 inputs: [],
                 resumedAt: .zero,
-                waitDeadlines: [:]
+                waitDeadlines: [:],
+                executionID: run.executionID,
+                consumption: BudgetConsumption()
             )
         }
         let chain: JournalChain
@@ -125,6 +134,7 @@ struct WorkflowRecorder: Sendable {
         var inputs: [(WorkflowInput, Nanoseconds)] = []
         var waitDeadlines: [String: Duration] = [:]
         var resumedAt = Nanoseconds.zero
+        var consumption = BudgetConsumption()
         for (index, entry) in entries.enumerated().dropFirst() {
             guard case .integer(let at)? = entry["at"] else { throw fail("entry has no \"at\" reading", index) }
             resumedAt = Nanoseconds(rawValue: at)
@@ -136,6 +146,13 @@ struct WorkflowRecorder: Sendable {
                 continue
             }
             guard let input = Self.input(from: entry) else { throw fail("entry is not a workflow input", index) }
+            if let charged = entry["consumption"] {
+                do {
+                    consumption.add(try JSONValueDecoder().decode(BudgetConsumption.self, from: charged))
+                } catch {
+                    throw fail("taskFinished entry's consumption does not decode: \(error)", index)
+                }
+            }
             inputs.append((input, Nanoseconds(rawValue: at)))
         }
         return Opened(
@@ -143,13 +160,22 @@ struct WorkflowRecorder: Sendable {
             data: data,
             inputs: inputs,
             resumedAt: resumedAt,
-            waitDeadlines: waitDeadlines
+            waitDeadlines: waitDeadlines,
+            executionID: first["executionID"]?.stringValue ?? run.executionID,
+            consumption: consumption
         )
     }
 
-    /// Appends `input` durably and returns the recorder with the longer chain.
-    func record(_ input: WorkflowInput, at: Nanoseconds) async throws(WorkflowJournalError) -> WorkflowRecorder {
-        try await append(Self.members(of: input), at: at)
+    /// Appends `input` durably, with a finished task's `consumption`, and returns the recorder with the longer
+    /// chain.
+    func record(
+        _ input: WorkflowInput,
+        consumption: BudgetConsumption? = nil,
+        at: Nanoseconds
+    ) async throws(WorkflowJournalError) -> WorkflowRecorder {
+        var members = Self.members(of: input)
+        if let consumption { members["consumption"] = RunJournalEntry.encode(consumption) }
+        return try await append(members, at: at)
     }
 
     /// Appends a wait's deadline on the wall clock durably (before its timer starts) and returns the recorder with

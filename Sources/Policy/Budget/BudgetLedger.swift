@@ -234,6 +234,31 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         usage = usage - run.usage
     }
 
+    /// Counts `consumption` (work that happened), then reports the first limit it takes this ledger past, if any:
+    /// a counted kind, a tool's calls, a usage kind, in table order. The consumption is counted all the same.
+    ///
+    /// - Parameter consumption: What the runs charged.
+    /// - Returns: The first limit passed, or `nil` when everything fits.
+    package mutating func absorb(_ consumption: BudgetConsumption) -> PolicyViolation? {
+        for (kind, count) in consumption.counts where tracks(kind) {
+            guard case .count = kind.measure, kind != .repeatedToolCalls else { continue }
+            counts[kind] += count
+        }
+        for (tool, calls) in consumption.callsPerTool { callsPerTool[tool, default: 0] += calls }
+        usage += consumption.usage
+        for kind in BudgetKind.allCases where tracks(kind) {
+            guard let limit = limits[kind], used(kind) > limit else { continue }
+            return PolicyViolation(limit: kind.limit, limitValue: limit, attempted: used(kind))
+        }
+        for (tool, limit) in limits.maxCallsPerTool.sorted(by: { $0.key < $1.key }) {
+            let calls = callsPerTool[tool, default: 0]
+            if calls > limit {
+                return PolicyViolation(limit: .maxCallsPerTool, limitValue: limit, attempted: calls, tool: tool)
+            }
+        }
+        return nil
+    }
+
     /// Records usage that was not reserved beforehand.
     ///
     /// - Parameter actual: The usage the work reported; negative parts count as zero.

@@ -121,6 +121,11 @@ public final class SharedBudget: Sendable {
         state.withLock { $0.ledger.forgiveRepeat(tool, argumentsKey: argumentsKey) }
     }
 
+    /// Runs `body` on this budget's ledger under its lock.
+    package func withLedger<T>(_ body: (inout BudgetLedger) -> T) -> T {
+        state.withLock { body(&$0.ledger) }
+    }
+
     /// Gives back to every ancestor what this budget counted (see ``BudgetLedger/giveBack(_:)``); this budget's
     /// own ledger is unchanged. Outstanding reservations are released separately (``releaseAll()``).
     package func giveBackToAncestors() {
