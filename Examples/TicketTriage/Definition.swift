@@ -2,13 +2,12 @@
 ///
 /// classify → route → billing: draft → human approval → send | technical: draft → send | other: FAQ lookup → send.
 ///
-/// The approval waits up to one hour, then escalates. A wait must time out before the workflow's deadline (the
-/// policy's timeout, which covers waits), or its timeout edge could never be taken; `main.swift` runs each ticket
-/// under a two-hour policy, and `start(workflow:…)` refuses a wait that is not shorter (`waitOutlastsWorkflow`).
+/// The approval waits up to a day, then escalates, although `main.swift` gives each ticket a 60-second policy: the
+/// policy's timeout bounds the workflow's active time, and its clock stands still while it waits for a person.
 let triageDefinitionJSON = """
     {
       "name": "ticket-triage",
-      "version": "1.1.0",
+      "version": "1.0.0",
       "initialState": "classify",
       "maxVisitsPerState": 3,
       "states": {
@@ -24,7 +23,7 @@ let triageDefinitionJSON = """
         "billingDraft": {"kind": "task", "agent": "drafter", "input": "$.ticket", "output": "$.draft",
                          "next": "approval", "onFailure": "failed"},
         "approval": {"kind": "wait", "approval": "Send this refund reply to the customer?",
-                     "timeoutNanoseconds": 3600000000000, "output": "$.approval",
+                     "timeoutNanoseconds": 86400000000000, "output": "$.approval",
                      "next": "send", "onTimeout": "escalate", "onDenied": "escalate"},
         "technicalDraft": {"kind": "task", "agent": "drafter", "input": "$.ticket", "output": "$.draft",
                            "next": "send", "onFailure": "failed"},

@@ -63,8 +63,8 @@ for ticket in tickets {
         workflow: definition,
         data: ["ticket": ticket],
         registry: registry,
-        // Two hours: the approval's one-hour timeout must end before the workflow deadline can.
-        policy: try StrictPolicy(maxSteps: 10, timeout: .seconds(2 * 60 * 60), maxWorkflowTransitions: 20)
+        // 60 s of active time; the day-long approval wait does not count against it.
+        policy: try StrictPolicy(maxSteps: 10, timeout: .seconds(60), maxWorkflowTransitions: 20)
     )
     if case .waiting(let state, .approval(let prompt)) = await handle.waitUntilWaiting() {
         print("[\(ticket["id"]?.stringValue ?? "?")] \(state): \(prompt) → approved by the on-call agent")

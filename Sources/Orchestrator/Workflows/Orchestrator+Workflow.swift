@@ -7,7 +7,8 @@ extension Orchestrator {
     /// The definition is validated first (against `registry`, the orchestrator's tools and `data`); only that
     /// throws. Each task state runs its performer as a governed run: an agent, a tool or a graph of agents under
     /// `policy`, drawing on one workflow ledger (every run's consumption counts against `policy`'s limits together)
-    /// and bounded by one workflow deadline (`policy`'s timeout, covering waits too). Cycles are bounded by each state's visit cap and
+    /// and bounded by one workflow deadline: `policy`'s timeout of active time, a clock that stands still while the
+    /// workflow waits (a wait has its own timeout) or is paused. Cycles are bounded by each state's visit cap and
     /// `policy`'s `StrictPolicy.maxWorkflowTransitions`. Cancelling the calling task cancels the workflow.
     ///
     /// - Parameters:
@@ -75,12 +76,7 @@ extension Orchestrator {
         metadata: [String: JSONValue] = [:],
         journal: RunJournal? = nil
     ) throws(WorkflowDefinitionError) -> WorkflowHandle {
-        try workflow.validate(
-            registry: registry,
-            tools: tools.names,
-            initialData: journal == nil ? data : nil,
-            policy: policy
-        )
+        try workflow.validate(registry: registry, tools: tools.names, initialData: journal == nil ? data : nil)
         let inbox = WorkflowInbox()
         let executionID = ids.next()
         let run = WorkflowRun(
@@ -181,11 +177,15 @@ extension Orchestrator {
             effects = []
         }
         inbox.identify(executionID)
-        // The workflow clock: time since the run started, active time only for a resumed run.
-        let origin = time.now() - .nanoseconds(resumedAt.rawValue)
-        let deadline = run.deadline.map { min(origin + run.policy.timeout, $0) } ?? origin + run.policy.timeout
-        let now = { Nanoseconds(time.now() - origin) }
-        machine.deadline = Nanoseconds(deadline - origin)
+        // The workflow clock: active time since the run started (continued from the journal when resumed), standing
+        // still while the workflow waits or is paused.
+        var clock = WorkflowClock(
+            origin: time.now() - .nanoseconds(resumedAt.rawValue),
+            timeout: run.policy.timeout,
+            outerDeadline: run.deadline
+        )
+        let now = { clock.reading(at: time.now()) }
+        machine.deadline = clock.deadlineReading
         if machine.path.isEmpty, machine.stop == nil {
             effects = machine.start(at: now())
         }
@@ -195,14 +195,28 @@ extension Orchestrator {
         var timers: [String: Task<Void, Never>] = [:]
         // Cancelled runs and timers, awaited before the report is returned so that no task outlives the run.
         var retired: [Task<Void, Never>] = []
-        let deadlineTimer = Task {
-            do {
-                try await time.sleepUntil(deadline)
-                inbox.send(WorkflowInbox.Message(input: .deadlineReached, reply: nil))
-            } catch {}
+        let armDeadline = { (deadline: Duration?) -> Task<Void, Never>? in
+            guard let deadline else { return nil }
+            return Task {
+                do {
+                    try await time.sleepUntil(deadline)
+                    inbox.send(WorkflowInbox.Message(input: .deadlineReached, reply: nil))
+                } catch {}
+            }
         }
+        var deadlineTimer = armDeadline(clock.deadline)
         var finished = machine.stop != nil
         while true {
+            // Before the effects: a task they start gets the deadline as it is once the clock runs again.
+            if clock.stand(machine.clockStands, at: time.now()) {
+                // The clock stopped or started again: the deadline moved.
+                if let stale = deadlineTimer {
+                    stale.cancel()
+                    retired.append(stale)
+                }
+                deadlineTimer = armDeadline(clock.deadline)
+                machine.deadline = clock.deadlineReading
+            }
             var journalFailure: WorkflowJournalError?
             for effect in effects {
                 switch effect {
@@ -212,6 +226,8 @@ extension Orchestrator {
                     var taskRun = run
                     taskRun.budget = SharedBudget(.unlimited, parent: run.budget)
                     taskRun.executionID = executionID
+                    // Tasks run only while the clock runs, so the deadline is the active-time one.
+                    let deadline = clock.deadline ?? clock.origin + clock.timeout
                     runs[key] = Task { @concurrent in
                         let outcome = await self.performWorkflowTask(
                             performer,
@@ -236,7 +252,7 @@ extension Orchestrator {
                     }
                 case .startTimer(let state, let visit, let at):
                     let key = WorkflowRecorder.timerKey(state: state, visit: visit)
-                    var wakeAt = origin + .nanoseconds(at.rawValue)
+                    var wakeAt = time.now() + .nanoseconds(at.rawValue - now().rawValue)
                     if let deadline = waitDeadlines[key] {
                         // Resumed: what is left of the journaled deadline, nothing when it has passed.
                         wakeAt = time.now() + max(.zero, deadline - wall.now())
@@ -283,6 +299,12 @@ extension Orchestrator {
             }
             inbox.publish(machine.status)
             let message = await inbox.next()
+            if case .deadlineReached = message.input, clock.deadline.map({ time.now() < $0 }) ?? true {
+                // A timer the clock's stand retired fired first: the deadline has moved since.
+                message.reply?.resume(returning: false)
+                effects = []
+                continue
+            }
             let at = now()
             var next = machine
             let (accepted, newEffects) = Self.apply(message.input, to: &next, at: at)
@@ -303,7 +325,7 @@ extension Orchestrator {
             effects = newEffects
         }
 
-        deadlineTimer.cancel()
+        deadlineTimer?.cancel()
         for task in runs.values { task.cancel() }
         for task in timers.values { task.cancel() }
         let end = now()
@@ -317,7 +339,7 @@ extension Orchestrator {
         for task in runs.values { await task.value }
         for task in timers.values { await task.value }
         for task in retired { await task.value }
-        await deadlineTimer.value
+        await deadlineTimer?.value
         return report
     }
 

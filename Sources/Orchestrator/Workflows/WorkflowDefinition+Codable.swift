@@ -14,7 +14,7 @@ extension WorkflowDefinition: Codable {
     /// Decodes a definition: `name`, `version`, `initialState`, `states` (an object of states by name) and an
     /// optional `maxVisitsPerState` (10 when absent).
     ///
-    /// Decoding checks only the shape; ``validate(registry:tools:initialData:policy:)`` checks the meaning.
+    /// Decoding checks only the shape; ``validate(registry:tools:initialData:)`` checks the meaning.
     ///
     /// - Parameter decoder: The decoder to read from.
     /// - Throws: The decoder's error naming a missing or mistyped field.

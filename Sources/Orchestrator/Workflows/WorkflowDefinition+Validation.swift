@@ -1,28 +1,22 @@
 public import AgentAdapters
-public import AgentPolicy
 
 extension WorkflowDefinition {
     /// Checks the definition against the registries and, when given, the initial data; throws the first problem.
     ///
-    /// See ``validationErrors(registry:tools:initialData:policy:)`` for the rules and their order.
+    /// See ``validationErrors(registry:tools:initialData:)`` for the rules and their order.
     ///
     /// - Parameters:
     ///   - registry: What agents, sub-workflows and predicates resolve to.
     ///   - tools: The names of the tools task states may call (the orchestrator's `ToolRegistry/names`).
     ///   - initialData: The data a run starts with; when given, every path a task, branch or condition reads must be
     ///     in it or written by some state.
-    ///   - policy: The policy a run will have; when given, every wait (sub-workflows' too) must time out before the
-    ///     policy's workflow timeout. `start(workflow:…)` passes its policy.
     /// - Throws: ``WorkflowDefinitionError``, the first problem found.
     public func validate(
         registry: WorkflowRegistry,
         tools: [String],
-        initialData: JSONValue? = nil,
-        policy: StrictPolicy? = nil
+        initialData: JSONValue? = nil
     ) throws(WorkflowDefinitionError) {
-        if let first = validationErrors(registry: registry, tools: tools, initialData: initialData, policy: policy)
-            .first
-        {
+        if let first = validationErrors(registry: registry, tools: tools, initialData: initialData).first {
             throw first
         }
     }
@@ -41,21 +35,17 @@ extension WorkflowDefinition {
     ///   - registry: What agents, sub-workflows and predicates resolve to.
     ///   - tools: The names of the tools task states may call.
     ///   - initialData: The data a run starts with, for the data-path check; `nil` skips that check.
-    ///   - policy: The policy a run will have, for the wait-timeout check
-    ///     (``WorkflowDefinitionError/Code/waitOutlastsWorkflow``); `nil` skips that check.
     /// - Returns: The problems; empty for a valid definition.
     public func validationErrors(
         registry: WorkflowRegistry,
         tools: [String],
-        initialData: JSONValue? = nil,
-        policy: StrictPolicy? = nil
+        initialData: JSONValue? = nil
     ) -> [WorkflowDefinitionError] {
         var checked: Set<String> = []
         return validationErrors(
             registry: registry,
             tools: Set(tools),
             initialData: initialData,
-            workflowTimeout: policy?.timeout,
             enclosing: [name],
             checked: &checked
         )
@@ -65,7 +55,6 @@ extension WorkflowDefinition {
         registry: WorkflowRegistry,
         tools: Set<String>,
         initialData: JSONValue?,
-        workflowTimeout: Duration?,
         enclosing: [String],
         checked: inout Set<String>
     ) -> [WorkflowDefinitionError] {
@@ -266,16 +255,6 @@ extension WorkflowDefinition {
                         "wait has a timeout but no \"onTimeout\" transition; add the state to go to on timeout"
                     )
                 }
-                if let timeout = wait.timeout, let workflowTimeout, timeout >= workflowTimeout {
-                    fail(
-                        .waitOutlastsWorkflow,
-                        stateName,
-                        "timeoutNanoseconds",
-                        "wait times out after \(timeout), not before the policy's workflow timeout of "
-                            + "\(workflowTimeout), so the workflow deadline always ends the run first and \"onTimeout\" "
-                            + "can never be taken; shorten the wait or raise the policy's timeout"
-                    )
-                }
                 if case .approval = wait.awaited, wait.onDenied == nil {
                     fail(
                         .missingDenialTransition,
@@ -314,7 +293,6 @@ extension WorkflowDefinition {
                 registry: registry,
                 tools: tools,
                 initialData: nil,
-                workflowTimeout: workflowTimeout,
                 enclosing: enclosing + [workflow],
                 checked: &checked
             )

@@ -5,7 +5,7 @@ import AgentPolicy
 ///
 /// A definition is plain data, `Codable` as JSON, so it can live in a file and be loaded at run time; it names the
 /// agents, tools, sub-workflows, graphs and predicates it uses, and ``WorkflowRegistry`` resolves those names. Check it with
-/// ``validate(registry:tools:initialData:policy:)`` before running it (``Orchestrator/run(workflow:data:registry:policy:sharedBudget:metadata:)``
+/// ``validate(registry:tools:initialData:)`` before running it (``Orchestrator/run(workflow:data:registry:policy:sharedBudget:metadata:)``
 /// does so too). Encoding then decoding gives an equal definition.
 ///
 /// ```json

@@ -2,8 +2,8 @@ public import AgentPolicy
 
 /// A problem found when a workflow definition is validated, naming the workflow, the state and the field or edge.
 ///
-/// Each rule has its own ``Code``; ``WorkflowDefinition/validationErrors(registry:tools:initialData:policy:)`` lists every
-/// problem, ``WorkflowDefinition/validate(registry:tools:initialData:policy:)`` throws the first.
+/// Each rule has its own ``Code``; ``WorkflowDefinition/validationErrors(registry:tools:initialData:)`` lists every
+/// problem, ``WorkflowDefinition/validate(registry:tools:initialData:)`` throws the first.
 public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringConvertible, CodedError {
     /// What rule the definition breaks.
     public struct Code: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
@@ -38,10 +38,6 @@ public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringCo
         public static let decisionWithoutDefault = Code(rawValue: "decisionWithoutDefault")
         /// A wait has no positive timeout or no timeout transition.
         public static let waitWithoutTimeout = Code(rawValue: "waitWithoutTimeout")
-        /// A wait's timeout is not shorter than the policy's workflow timeout, so the workflow deadline always ends
-        /// the run first and the wait's timeout transition can never be taken. Checked when a run starts, when the
-        /// policy is known.
-        public static let waitOutlastsWorkflow = Code(rawValue: "waitOutlastsWorkflow")
         /// A transition (or the initial state) names a state the definition does not have.
         public static let missingState = Code(rawValue: "missingState")
         /// A task, branch or condition reads a data path that neither the initial data nor any state provides.

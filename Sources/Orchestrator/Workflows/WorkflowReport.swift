@@ -134,7 +134,8 @@ public struct WorkflowPathEntry: Hashable, Codable, Sendable {
     public var kind: String
     /// Which visit of the state this is, from 1.
     public var visit: Int
-    /// When the state was entered: nanoseconds since the run started, on the orchestrator's clock.
+    /// When the state was entered: the workflow clock's reading (active time since the run started; it stands still
+    /// while the workflow waits or is paused).
     public var enteredAt: Nanoseconds
     /// How the visit ended; `nil` while it is in progress.
     public var outcome: WorkflowStepOutcome?
@@ -214,7 +215,8 @@ public struct WorkflowReport: Hashable, Codable, Sendable {
     public var transitions: Int
     /// The workflow ledger: what all its governed runs consumed together, against the policy's limits.
     public var ledger: [BudgetLine]
-    /// How long it ran, on the orchestrator's clock (active time only for a resumed run).
+    /// How long it ran: the workflow clock's active time, which stands still while it waits or is paused and across a
+    /// restart.
     public var durationNanoseconds: Nanoseconds
     /// The workflow journal's head hash, for a journaled run.
     public var journalHeadHash: SHA256Digest?

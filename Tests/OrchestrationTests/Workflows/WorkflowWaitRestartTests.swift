@@ -28,8 +28,8 @@ struct WorkflowWaitRestartTests {
             journal: RunJournal(store: first, id: id)
         )
         _ = await before.waitUntilWaiting()
-        // The wait's timer and the workflow's deadline sleep: the wait's deadline is journaled by then.
-        await clock.waitForSleepers(count: 2)
+        // The wait's timer sleeps (the workflow's clock stands, so no deadline timer): its deadline is journaled.
+        await clock.waitForSleepers(count: 1)
         let restarted = InMemoryCheckpointStore()
         try WorkflowJournalTests.cut(id, from: first, to: restarted)
         await before.cancel()
@@ -63,7 +63,7 @@ struct WorkflowWaitRestartTests {
             clock.advance(by: .seconds(1000))
             let after = try Self.resume(clock, store, id: id)
             #expect(await after.waitUntilWaiting() == .waiting(state: "hold", for: .signal("customer")))
-            await clock.waitForSleepers(count: 2)
+            await clock.waitForSleepers(count: 1)
             clock.advance(by: .seconds(2599))
             #expect(after.status == .waiting(state: "hold", for: .signal("customer")))
             clock.advance(by: .seconds(1))

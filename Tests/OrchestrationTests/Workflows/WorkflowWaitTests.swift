@@ -74,14 +74,11 @@ struct WorkflowWaitTests {
     func waitTimeout() async throws {
         try await withWatchdog("a wait times out on the manual clock") {
             let clock = ManualClock()
-            let handle = try makeOrchestrator(clock: clock).start(
-                workflow: Self.waiting(.signal("reply")),
-                data: [:],
-                policy: try StrictPolicy(timeout: .seconds(7200))
-            )
+            // The default policy's timeout is 300 s: the hour-long wait does not count against it.
+            let handle = try makeOrchestrator(clock: clock).start(workflow: Self.waiting(.signal("reply")), data: [:])
             _ = await handle.waitUntilWaiting()
-            // The wait's timer and the workflow's deadline sleep on the clock.
-            await clock.waitForSleepers(count: 2)
+            // Only the wait's timer sleeps: the workflow's clock stands, so its deadline timer is not armed.
+            await clock.waitForSleepers(count: 1)
             clock.advance(by: .seconds(3599))
             #expect(handle.status == .waiting(state: "hold", for: .signal("reply")))
             clock.advance(by: .seconds(1))
@@ -89,26 +86,29 @@ struct WorkflowWaitTests {
             #expect(report.stopReason == WorkflowStopReason(.failed, state: "late", reason: "nobody answered"))
             #expect(report.path[0].outcome == .timedOut)
             #expect(report.path[0].transition == "timeout")
-            #expect(report.durationNanoseconds == Nanoseconds(.seconds(3600)))
+            // Active time: the hour spent waiting is not in it.
+            #expect(report.durationNanoseconds == .zero)
         }
     }
 
-    @Test("The workflow deadline ends a wait longer than the policy's timeout, at the timeout")
-    func deadline() async throws {
-        try await withWatchdog("the deadline ends the workflow") {
+    @Test("A wait longer than the policy's timeout takes its own timeout edge: the clock stands while it waits")
+    func waitOutlastsPolicyTimeout() async throws {
+        try await withWatchdog("a day-long wait under a 10 s policy times out by itself") {
             let clock = ManualClock()
             let handle = try makeOrchestrator(clock: clock).start(
-                workflow: Self.waiting(.signal("reply")),
+                workflow: Self.waiting(.approval(prompt: "ok?")),
                 data: [:],
                 policy: try StrictPolicy(timeout: .seconds(10))
             )
             _ = await handle.waitUntilWaiting()
-            await clock.waitForSleepers(count: 2)
-            clock.advance(by: .seconds(10))
+            await clock.waitForSleepers(count: 1)
+            clock.advance(by: .seconds(11))
+            #expect(handle.status == .waiting(state: "hold", for: .approval(prompt: "ok?")))
+            clock.advance(by: .seconds(3600 - 11))
             let report = await handle.report
-            #expect(report.stopReason.kind == .timedOut)
-            #expect(report.stopReason.state == "hold")
-            #expect(report.path[0].outcome == .stopped)
+            #expect(report.stopReason == WorkflowStopReason(.failed, state: "late", reason: "nobody answered"))
+            #expect(report.path[0].outcome == .timedOut)
+            #expect(report.path[0].transition == "timeout")
         }
     }
 }
