@@ -185,9 +185,12 @@ extension Orchestrator {
             outerDeadline: run.deadline
         )
         let now = { clock.reading(at: time.now()) }
+        // The reading of the last input applied: a stand begins there.
+        var lastReading = resumedAt
         machine.deadline = clock.deadlineReading
         if machine.path.isEmpty, machine.stop == nil {
-            effects = machine.start(at: now())
+            lastReading = now()
+            effects = machine.start(at: lastReading)
         }
         inbox.publish(machine.status)
 
@@ -208,7 +211,7 @@ extension Orchestrator {
         var finished = machine.stop != nil
         while true {
             // Before the effects: a task they start gets the deadline as it is once the clock runs again.
-            if clock.stand(machine.clockStands, at: time.now()) {
+            if machine.clockStands ? clock.stand(since: lastReading) : clock.run(at: time.now()) {
                 // The clock stopped or started again: the deadline moved.
                 if let stale = deadlineTimer {
                     stale.cancel()
@@ -280,7 +283,7 @@ extension Orchestrator {
                         } catch {}
                     }
                 case .cancelTimer(let state, let visit):
-                    if let task = timers.removeValue(forKey: "\(state)#\(visit)") {
+                    if let task = timers.removeValue(forKey: WorkflowRecorder.timerKey(state: state, visit: visit)) {
                         task.cancel()
                         retired.append(task)
                     }
@@ -319,8 +322,11 @@ extension Orchestrator {
                 }
             }
             machine = next
+            lastReading = at
             if case .taskFinished(let key, _) = message.input { runs[key] = nil }
-            if case .timerFired(let state, let visit) = message.input { timers["\(state)#\(visit)"] = nil }
+            if case .timerFired(let state, let visit) = message.input {
+                timers[WorkflowRecorder.timerKey(state: state, visit: visit)] = nil
+            }
             message.reply?.resume(returning: accepted)
             effects = newEffects
         }

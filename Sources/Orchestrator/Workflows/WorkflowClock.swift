@@ -52,19 +52,20 @@ struct WorkflowClock: Sendable, Equatable {
         return Nanoseconds(min(timeout, outerDeadline - origin - stoodStill))
     }
 
-    /// Stops or starts the clock at `time`; returns whether that changed anything.
-    mutating func stand(_ standing: Bool, at time: Duration) -> Bool {
-        switch (standing, standingSince) {
-        case (true, nil):
-            standingSince = time
-            return true
-        case (false, let since?):
-            stoodStill += time - since
-            standingSince = nil
-            return true
-        default:
-            return false
-        }
+    /// Stops the clock at its reading `reading` (the reading of the input after which the workflow waits or is held,
+    /// so that the time a journal write took after it does not count); returns whether it was running.
+    mutating func stand(since reading: Nanoseconds) -> Bool {
+        guard standingSince == nil else { return false }
+        standingSince = origin + stoodStill + .nanoseconds(reading.rawValue)
+        return true
+    }
+
+    /// Starts the clock again when the orchestrator's clock reads `time`; returns whether it was standing.
+    mutating func run(at time: Duration) -> Bool {
+        guard let since = standingSince else { return false }
+        stoodStill += max(.zero, time - since)
+        standingSince = nil
+        return true
     }
 }
 

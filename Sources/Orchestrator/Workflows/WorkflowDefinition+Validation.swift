@@ -289,6 +289,21 @@ extension WorkflowDefinition {
 
         for workflow in subWorkflows where checked.insert(workflow).inserted {
             guard let sub = registry.workflows[workflow] else { continue }
+            for (waitState, state) in sub.states.sorted(by: { $0.key < $1.key }) {
+                guard case .wait = state else { continue }
+                errors.append(
+                    WorkflowDefinitionError(
+                        code: .waitInSubWorkflow,
+                        workflow: workflow,
+                        state: waitState,
+                        field: nil,
+                        message:
+                            "sub-workflow \"\(workflow)\" (run by \"\(name)\") has a wait state; a wait belongs to "
+                            + "a top-level workflow, whose handle takes its signals and approvals (while a sub-workflow "
+                            + "runs, its parent is in a task state and refuses them); move the wait into the parent"
+                    )
+                )
+            }
             errors += sub.validationErrors(
                 registry: registry,
                 tools: tools,

@@ -38,6 +38,9 @@ public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringCo
         public static let decisionWithoutDefault = Code(rawValue: "decisionWithoutDefault")
         /// A wait has no positive timeout or no timeout transition.
         public static let waitWithoutTimeout = Code(rawValue: "waitWithoutTimeout")
+        /// A workflow run as a sub-workflow (a task or branch performer) has a wait state: its signals and
+        /// approvals could never reach it, since the top-level workflow's handle takes them.
+        public static let waitInSubWorkflow = Code(rawValue: "waitInSubWorkflow")
         /// A transition (or the initial state) names a state the definition does not have.
         public static let missingState = Code(rawValue: "missingState")
         /// A task, branch or condition reads a data path that neither the initial data nor any state provides.

@@ -3,8 +3,7 @@ import AgentPolicy
 
 /// One governed run a state visit asks for: which state, which visit, which branch (for a parallel state).
 ///
-/// Task runs are not journaled one by one yet (a task in flight at a crash runs again on resume); this key would
-/// name their journals (`<workflow journal>.<state>.<visit>[.<branch>]`).
+/// In a journaled workflow the key names a task run's own journal (`<workflow journal>.<state>[.<branch>].<visit>`).
 struct WorkflowTaskKey: Hashable, Sendable {
     var state: String
     var visit: Int
@@ -246,12 +245,16 @@ struct WorkflowMachine: Sendable {
     /// The workflow's deadline passed; also taken in place of a task's outcome or a wait's timer that arrives when
     /// the clock reads the deadline or later, so the race between them always ends the same way: the deadline wins.
     mutating func deadlineReached(at now: Nanoseconds) -> [Effect] {
-        finish(
+        // A sub-workflow's deadline may be its parent's, which came first.
+        let own = deadline >= Nanoseconds(timeout)
+        return finish(
             WorkflowStopReason(
                 .timedOut,
                 state: active?.state ?? heldBack,
-                reason: "the workflow's timeout of \(timeout) passed",
-                limit: Nanoseconds(timeout).rawValue
+                reason: own
+                    ? "the workflow's timeout of \(timeout) passed"
+                    : "the enclosing workflow's deadline passed (its own timeout is \(timeout))",
+                limit: own ? Nanoseconds(timeout).rawValue : deadline.rawValue
             ),
             at: now
         )
