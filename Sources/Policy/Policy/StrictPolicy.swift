@@ -64,7 +64,8 @@ public struct StrictPolicy: Hashable, Sendable {
     public private(set) var allowedTools: [ToolPattern]
     /// The patterns a tool must not match; a deny match wins over an allow match.
     public private(set) var deniedTools: [ToolPattern]
-    /// The wall-clock time a run may take, measured on the orchestrator's clock.
+    /// The wall-clock time a run may take, measured on the orchestrator's clock. For a workflow it bounds active
+    /// time: the workflow's clock stands still while it waits (each wait has its own timeout) or is paused.
     public private(set) var timeout: Duration
     /// The most output tokens one governed model call may ask for; the call asks for less when the budget has less
     /// left. Not a ledger line: it caps each call, not the run.
@@ -76,7 +77,7 @@ public struct StrictPolicy: Hashable, Sendable {
     /// default. Part of the policy, so an approval is bound to the policy it was given under.
     public private(set) var requiresApproval: [ToolPattern] = []
     /// The most state transitions one workflow run may take (a sub-workflow may take at most what is left when it
-    /// starts, but its transitions are not charged to its parent); the transition beyond it stops the workflow with
+    /// starts, and its transitions are charged to its parent when it ends); the transition beyond it stops the workflow with
     /// a policy stop naming this limit. Bounds cycles together with each state's visit
     /// cap; single runs and graphs ignore it.
     public private(set) var maxWorkflowTransitions: Int64 = Defaults.maxWorkflowTransitions
