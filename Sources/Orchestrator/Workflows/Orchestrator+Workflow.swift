@@ -76,7 +76,10 @@ extension Orchestrator {
         metadata: [String: JSONValue] = [:],
         journal: RunJournal? = nil
     ) throws(WorkflowDefinitionError) -> WorkflowHandle {
-        try workflow.validate(registry: registry, tools: tools.names, initialData: journal == nil ? data : nil)
+        // Not `journal == nil ? data : nil`: `JSONValue` is `ExpressibleByNilLiteral` (JSON null), so that `nil` is
+        // `.null` and a journaled start would check the data paths against it.
+        let initialData: JSONValue? = journal == nil ? .some(data) : .none
+        try workflow.validate(registry: registry, tools: tools.names, initialData: initialData)
         let inbox = WorkflowInbox()
         let executionID = ids.next()
         let run = WorkflowRun(

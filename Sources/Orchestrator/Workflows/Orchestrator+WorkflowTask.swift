@@ -35,14 +35,18 @@ extension Orchestrator {
                     )
                 )
             }
+            var outcome: WorkflowTaskOutcome
             if case .completed = report.stopReason {
-                return .success(report.finalOutput ?? .null, executionID: report.executionID)
+                outcome = .success(report.finalOutput ?? .null, executionID: report.executionID)
+            } else {
+                outcome = .failure(
+                    report.stopReason.code,
+                    detail: "\(report.stopReason)",
+                    executionID: report.executionID
+                )
             }
-            return .failure(
-                report.stopReason.code,
-                detail: "\(report.stopReason)",
-                executionID: report.executionID
-            )
+            if report.agentChain.count > 1 { outcome.agentChain = report.agentChain }
+            return outcome
         }
         switch performer {
         case .agent(let name):

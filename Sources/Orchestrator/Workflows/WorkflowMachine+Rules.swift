@@ -261,7 +261,8 @@ extension WorkflowMachine {
                 executionID: outcome.executionID,
                 succeeded: outcome.succeeded,
                 stopReason: outcome.stopReason,
-                detail: outcome.detail
+                detail: outcome.detail,
+                agentChain: outcome.agentChain.isEmpty ? nil : outcome.agentChain
             )
         )
     }

@@ -22,6 +22,8 @@ struct WorkflowTaskOutcome: Hashable, Sendable {
     var detail: String?
     /// The transitions a sub-workflow took, charged to its parent's count.
     var transitions: Int64 = 0
+    /// The agents that held the conversation, when a `ModelAgent` handed it off; empty otherwise.
+    var agentChain: [String] = []
 
     var succeeded: Bool { output != nil }
 

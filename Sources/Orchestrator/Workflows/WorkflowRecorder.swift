@@ -223,6 +223,8 @@ struct WorkflowRecorder: Sendable {
             if let detail = outcome.detail { members["detail"] = .string(detail) }
             // Additive: only a sub-workflow's outcome has transitions to charge to its parent.
             if outcome.transitions > 0 { members["transitions"] = .integer(outcome.transitions) }
+            // Additive: only a task whose agent handed the conversation off has a chain.
+            if !outcome.agentChain.isEmpty { members["agentChain"] = .array(outcome.agentChain.map { .string($0) }) }
             return members
         case .timerFired(let state, let visit):
             return ["kind": "timerFired", "state": .string(state), "visit": .integer(Int64(visit))]
@@ -258,11 +260,14 @@ struct WorkflowRecorder: Sendable {
                 let stopReason = members["stopReason"]?.stringValue
             else { return nil }
             let outcome = WorkflowTaskOutcome(
-                output: succeeded ? (members["output"] ?? .null) : nil,
+                // `.none`, not `nil`: `JSONValue` is `ExpressibleByNilLiteral`, so a bare `nil` here is JSON null and
+                // a failed task would replay as a success.
+                output: succeeded ? .some(members["output"] ?? .null) : .none,
                 executionID: members["executionID"]?.stringValue,
                 stopReason: stopReason,
                 detail: members["detail"]?.stringValue,
-                transitions: Int64(int("transitions") ?? 0)
+                transitions: Int64(int("transitions") ?? 0),
+                agentChain: members["agentChain"]?.arrayValue?.compactMap(\.stringValue) ?? []
             )
             return .taskFinished(
                 WorkflowTaskKey(state: state, visit: visit, branch: members["branch"]?.stringValue),

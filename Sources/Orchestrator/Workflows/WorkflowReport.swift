@@ -99,6 +99,9 @@ public struct WorkflowTaskRun: Hashable, Codable, Sendable {
     public var stopReason: String
     /// The error or reason, when it failed.
     public var detail: String?
+    /// The agents that held the conversation in order, when the task's agent handed it off (the task's agent, then
+    /// each target; see `ExecutionReport.agentChain`); `nil` when no hand-off happened.
+    public var agentChain: [String]?
 
     /// Creates a record.
     ///
@@ -109,13 +112,15 @@ public struct WorkflowTaskRun: Hashable, Codable, Sendable {
     ///   - succeeded: Whether it succeeded.
     ///   - stopReason: The run's stop reason code.
     ///   - detail: The error or reason.
+    ///   - agentChain: The agents that held the conversation, when a hand-off happened.
     public init(
         branch: String?,
         performer: String,
         executionID: String?,
         succeeded: Bool,
         stopReason: String,
-        detail: String?
+        detail: String?,
+        agentChain: [String]? = nil
     ) {
         self.branch = branch
         self.performer = performer
@@ -123,6 +128,7 @@ public struct WorkflowTaskRun: Hashable, Codable, Sendable {
         self.succeeded = succeeded
         self.stopReason = stopReason
         self.detail = detail
+        self.agentChain = agentChain
     }
 }
 

@@ -50,12 +50,25 @@ struct WorkflowHandoffTests {
                 "done": succeededEnd, "failed": failedEnd,
             ]
         )
-        let report = try await makeOrchestrator().run(
+        let orchestrator = try makeOrchestrator()
+        let journal = RunJournal(store: InMemoryCheckpointStore(), id: JournalID(rawValue: "desk-1")!)
+        let report = try await orchestrator.start(
             workflow: definition,
             data: ["ticket": "I was charged twice"],
-            registry: WorkflowRegistry(agents: agents)
-        )
+            registry: WorkflowRegistry(agents: agents),
+            journal: journal
+        ).report
         #expect(report.succeeded, "\(report.stopReason)")
+        #expect(report.path[0].runs.first?.agentChain == ["triage", "billing"])
+        // The chain is journaled with the task's outcome: the finished journal, reopened, reports it again (and a
+        // journaled start does not check the data paths against the data it ignores).
+        let reopened = try await orchestrator.start(
+            workflow: definition,
+            data: [:],
+            registry: WorkflowRegistry(agents: agents),
+            journal: journal
+        ).report
+        #expect(reopened.path[0].runs.first?.agentChain == ["triage", "billing"])
         #expect(report.finalData["reply"] == "refunded")
         #expect(triageModel.requests.first?.tools.map(\.name) == ["transfer_to_billing"])
         #expect(billingModel.requests.first?.messages.first == .user("I was charged twice"))
