@@ -75,6 +75,14 @@ extension Orchestrator {
 }
 
 extension Orchestrator {
+    /// The journal of a journaled workflow's task, `<workflow journal>.<node>.<visit>` (the node is the state, or
+    /// `<state>.<branch>` for a parallel branch); `nil` when those make no journal id.
+    nonisolated func taskJournalID(_ workflowJournal: RunJournal, _ nodeID: String, _ key: WorkflowTaskKey)
+        -> JournalID?
+    {
+        JournalID(rawValue: "\(workflowJournal.id.rawValue).\(nodeID).\(key.visit)")
+    }
+
     /// Runs a journaled workflow's agent or tool task in its own journal, `<workflow journal>.<node>.<visit>` (the
     /// node is the state, or `<state>.<branch>` for a parallel branch), by the path a journaled graph's node attempts
     /// take: a run cut mid-way continues from its journal (a finished tool call is not called again, a started one is

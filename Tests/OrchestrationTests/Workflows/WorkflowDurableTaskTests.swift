@@ -106,4 +106,153 @@ struct WorkflowDurableTaskTests {
             #expect(resumed.finalData == whole.finalData)
         }
     }
+
+    /// An agent counting its runs that calls `lookup` once and returns `output`.
+    static func looker(_ name: String, _ output: JSONValue, _ runs: Counter) -> ClosureAgent {
+        ClosureAgent(name: name) { _, context in
+            runs.increment()
+            _ = try await context.callTool("lookup", arguments: ["by": .string(name)])
+            return output
+        }
+    }
+
+    /// first (calls `lookup`) → second (echoes the first's output).
+    static func pairGraph(second: Counter) -> AgentGraph {
+        var graph = AgentGraph()
+        graph.nodes.append(AgentGraph.Node("first", performer: .named("first")))
+        let echo = ClosureAgent(name: "second") { step, _ in
+            second.increment()
+            return ["after": step.input]
+        }
+        graph.add("second", agent: echo, dependsOn: ["first"]) { _, dependencies in dependencies["first"] ?? .null }
+        return graph
+    }
+
+    static let graphWorkflow = WorkflowDefinition(
+        name: "graphed",
+        version: "1",
+        initialState: "study",
+        states: [
+            "study": .task(WorkflowTaskState(.graph("pair"), output: "$.study", next: "done", onFailure: "failed")),
+            "done": succeededEnd, "failed": failedEnd,
+        ]
+    )
+
+    static func graphRegistry(first: Counter, second: Counter) throws -> WorkflowRegistry {
+        var registry = try workflowRegistry([Self.looker("first", "one", first)])
+        try registry.register(Self.pairGraph(second: second), named: "pair")
+        return registry
+    }
+
+    @Test(
+        "A graph task cut after its first node finished resumes from its graph journal: that node's call is not made again"
+    )
+    func graphTaskResumesFromItsJournal() async throws {
+        try await withWatchdog("a workflow's graph task resumes from its journal", seconds: 30) {
+            let id = JournalID(rawValue: "graphed-1")!
+            let graphID = JournalID(rawValue: "graphed-1.study.1")!
+            let firstNodeID = JournalID(rawValue: "graphed-1.study.1.first.1")!
+            let store = InMemoryCheckpointStore()
+            let whole = try await makeOrchestrator(tools: [countingTool("lookup", Counter())]).start(
+                workflow: Self.graphWorkflow,
+                data: [:],
+                registry: try Self.graphRegistry(first: Counter(), second: Counter()),
+                journal: RunJournal(store: store, id: id)
+            ).report
+            #expect(whole.succeeded, "\(whole.stopReason)")
+            #expect(whole.finalData["study"] == ["second": ["after": "one"]])
+            let graphRecords = store.records(of: graphID, from: 0)
+            let graphEntries = try graphRecords.map { try JournalChain.readEntry($0) }
+            let firstFinished = try #require(
+                graphEntries.firstIndex { $0["kind"] == "nodeAttemptFinished" && $0["node"] == "first" },
+                "the graph task keeps a graph journal of its own"
+            )
+
+            // The process died after the graph's first node finished: the workflow journal holds only entry 0.
+            let restarted = InMemoryCheckpointStore()
+            try restarted.append(Array(store.records(of: id, from: 0).prefix(1)), to: id, durability: .immediate)
+            try restarted.append(Array(graphRecords.prefix(firstFinished + 1)), to: graphID, durability: .immediate)
+            try restarted.append(store.records(of: firstNodeID, from: 0), to: firstNodeID, durability: .immediate)
+            let first = Counter()
+            let second = Counter()
+            let calls = Counter()
+            let resumed = try await makeOrchestrator(tools: [countingTool("lookup", calls)]).start(
+                workflow: Self.graphWorkflow,
+                data: [:],
+                registry: try Self.graphRegistry(first: first, second: second),
+                journal: RunJournal(store: restarted, id: id)
+            ).report
+            #expect(resumed.succeeded, "\(resumed.stopReason)")
+            // The finished first node is fed back from its node journal: its agent code runs again on the journaled
+            // inputs (as any fed-back journal's does), its tool call is not made again.
+            #expect(calls.value == 0, "the first node's tool call is fed back from its node journal, not made again")
+            #expect(first.value == 1)
+            #expect(second.value == 1)
+            #expect(resumed.finalData == whole.finalData)
+            #expect(resumed.ledger == whole.ledger, "the first node's journaled use is charged once")
+            #expect(resumed.executionID == whole.executionID)
+        }
+    }
+
+    static let inner = WorkflowDefinition(
+        name: "inner",
+        version: "1",
+        initialState: "one",
+        states: [
+            "one": .task(WorkflowTaskState(.tool("lookup"), output: "$.one", next: "two", onFailure: "failed")),
+            "two": agentTask("two", output: "$.two", next: "done"),
+            "done": succeededEnd, "failed": failedEnd,
+        ]
+    )
+
+    static let outer = WorkflowDefinition(
+        name: "outer",
+        version: "1",
+        initialState: "sub",
+        states: [
+            "sub": .task(WorkflowTaskState(.workflow("inner"), output: "$.sub", next: "done", onFailure: "failed")),
+            "done": succeededEnd, "failed": failedEnd,
+        ]
+    )
+
+    @Test("A sub-workflow task cut after its first task finished resumes from its own workflow journal")
+    func subWorkflowResumesFromItsJournal() async throws {
+        try await withWatchdog("a workflow's sub-workflow task resumes from its journal", seconds: 30) {
+            let id = JournalID(rawValue: "outer-1")!
+            let innerID = JournalID(rawValue: "outer-1.sub.1")!
+            let store = InMemoryCheckpointStore()
+            let whole = try await makeOrchestrator(tools: [countingTool("lookup", Counter())]).start(
+                workflow: Self.outer,
+                data: [:],
+                registry: try workflowRegistry([constantAgent("two", 2)], workflows: [Self.inner]),
+                journal: RunJournal(store: store, id: id)
+            ).report
+            #expect(whole.succeeded, "\(whole.stopReason)")
+            #expect(whole.finalData["sub"]?["two"] == 2)
+            let innerEntries = try store.records(of: innerID, from: 0).map { try JournalChain.readEntry($0) }
+            #expect(innerEntries.first?["kind"] == "workflowStarted", "the sub-workflow keeps a journal of its own")
+            #expect(innerEntries.contains { $0["kind"] == "taskFinished" && $0["state"] == "one" })
+
+            // The process died after the sub-workflow's first task finished: the parent journal holds only entry 0.
+            let restarted = InMemoryCheckpointStore()
+            try restarted.append(Array(store.records(of: id, from: 0).prefix(1)), to: id, durability: .immediate)
+            try rechain(innerID, from: store, to: restarted) { entry in
+                entry["kind"] != "taskFinished" || entry["state"] == "one"
+            }
+            let calls = Counter()
+            let twos = Counter()
+            let resumed = try await makeOrchestrator(tools: [countingTool("lookup", calls)]).start(
+                workflow: Self.outer,
+                data: [:],
+                registry: try workflowRegistry([constantAgent("two", 2, counter: twos)], workflows: [Self.inner]),
+                journal: RunJournal(store: restarted, id: id)
+            ).report
+            #expect(resumed.succeeded, "\(resumed.stopReason)")
+            #expect(calls.value == 0, "the sub-workflow's finished tool task is not run again")
+            #expect(twos.value == 1)
+            #expect(resumed.finalData == whole.finalData)
+            #expect(resumed.ledger == whole.ledger, "the sub-workflow's journaled use is charged once")
+            #expect(resumed.transitions == whole.transitions)
+        }
+    }
 }
