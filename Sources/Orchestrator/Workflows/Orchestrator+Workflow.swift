@@ -104,15 +104,13 @@ extension Orchestrator {
     nonisolated func drive(_ run: WorkflowRun) async -> WorkflowReport {
         let time = self.time
         let inbox = run.inbox
-        if run.endsAtShutdown {
-            if !workflows.withLock({ $0.admit(inbox) }) {
-                inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
-            }
+        // Every driver, a sub-workflow's too, takes the shutdown before the outcome of any run the shutdown ends: a
+        // journaled sub-workflow must not take a run the shutdown ended as its task's outcome.
+        if !workflows.withLock({ $0.admit(inbox) }) {
+            inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
         }
         defer {
-            if run.endsAtShutdown {
-                for waiter in workflows.withLock({ $0.retire(inbox) }) { waiter.resume() }
-            }
+            for waiter in workflows.withLock({ $0.retire(inbox) }) { waiter.resume() }
         }
         var machine = WorkflowMachine(
             definition: run.definition,

@@ -129,7 +129,12 @@ extension Orchestrator {
             // A run an earlier process's shutdown ended is no outcome of the task (the shutdown was never journaled
             // in the workflow): its journal has been fed back, charging what it used, and the task runs on in the
             // next attempt's journal, `<task journal>.<attempt>`.
-            guard case .success(let report) = result, report.stopReason == .shutdown,
+            // The workflow's driver cancels its runs when it takes the shutdown, racing the shutdown's own end of
+            // them, so such a run may have ended `cancelled`: a run fed back as cancelled while this task is not
+            // (every journaled cause of a cancel, a join, a stop, the deadline, is an input that would have ended the
+            // task in the workflow journal) was ended by a shutdown too.
+            guard case .success(let report) = result,
+                report.stopReason == .shutdown || (report.stopReason == .cancelled && !Task.isCancelled),
                 runs.withLock({ $0.acceptsRuns })
             else {
                 return result

@@ -109,8 +109,7 @@ extension Orchestrator {
                 maxTransitions: transitionsLeft,
                 deadline: deadline,
                 inbox: inbox,
-                journal: childJournal,
-                endsAtShutdown: false
+                journal: childJournal
             )
             let report = await withTaskCancellationHandler {
                 await drive(child)

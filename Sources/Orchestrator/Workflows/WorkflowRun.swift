@@ -16,8 +16,6 @@ struct WorkflowRun: Sendable {
     var deadline: Duration?
     var inbox: WorkflowInbox
     var journal: RunJournal?
-    /// Whether ``Orchestrator/shutdown()`` ends this run itself; a sub-workflow's parent ends it instead.
-    var endsAtShutdown = true
 }
 
 /// A one-step agent that calls one tool with its task as the arguments: how a tool task runs governed.

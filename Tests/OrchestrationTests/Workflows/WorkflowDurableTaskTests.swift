@@ -255,4 +255,45 @@ struct WorkflowDurableTaskTests {
             #expect(resumed.transitions == whole.transitions)
         }
     }
+
+    @Test("A sub-workflow a shutdown ended mid-task resumes with its parent: the shutdown journals no cancel in it")
+    func subWorkflowEndedByShutdownResumes() async throws {
+        try await withWatchdog("a sub-workflow ended by shutdown resumes", seconds: 30) {
+            let id = JournalID(rawValue: "outer-2")!
+            let store = InMemoryCheckpointStore()
+            let clock = ManualClock()
+            let started = Arrivals()
+            let slow = ClosureAgent(name: "two") { _, _ in
+                started.arrive()
+                try await clock.sleep(for: .seconds(1_000_000))
+                return "late"
+            }
+            let first = try makeOrchestrator(tools: [countingTool("lookup", Counter())], clock: clock)
+            let before = try first.start(
+                workflow: Self.outer,
+                data: [:],
+                registry: try workflowRegistry([slow], workflows: [Self.inner]),
+                journal: RunJournal(store: store, id: id)
+            )
+            await started.wait(for: 1)
+            await first.shutdown()
+            _ = await before.report
+            let innerKinds = try store.records(of: JournalID(rawValue: "outer-2.sub.1")!, from: 0).map {
+                try JournalChain.readEntry($0)["kind"]?.stringValue
+            }
+            #expect(!innerKinds.contains("cancel"), "a shutdown is never journaled, in a sub-workflow either")
+            #expect(innerKinds.filter { $0 == "taskFinished" }.count == 1, "only the finished tool task")
+
+            let calls = Counter()
+            let after = try await makeOrchestrator(tools: [countingTool("lookup", calls)]).start(
+                workflow: Self.outer,
+                data: [:],
+                registry: try workflowRegistry([constantAgent("two", 2)], workflows: [Self.inner]),
+                journal: RunJournal(store: store, id: id)
+            ).report
+            #expect(after.succeeded, "\(after.stopReason)")
+            #expect(after.finalData["sub"]?["two"] == 2)
+            #expect(calls.value == 0)
+        }
+    }
 }
