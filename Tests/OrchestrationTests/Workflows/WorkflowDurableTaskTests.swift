@@ -84,6 +84,17 @@ struct WorkflowDurableTaskTests {
             #expect(charged["state"] == "fan")
             #expect(charged["branch"] == "slow")
             #expect(charged["visit"] == 1)
+            #expect(try whole.journalHeadHash == JournalChain(continuing: store.records(of: id, from: 0)).headHash)
+            // Reopened after its end, the journal rebuilds the same report, the loser's charge included.
+            let reopened = try await makeOrchestrator(tools: [countingTool("lookup", Counter())]).start(
+                workflow: Self.raced,
+                data: [:],
+                registry: try Self.racedRegistry(clock: ManualClock()),
+                policy: policy,
+                journal: RunJournal(store: store, id: id)
+            ).report
+            #expect(reopened.ledger == whole.ledger)
+            #expect(reopened.journalHeadHash == whole.journalHeadHash)
 
             // The process died after the join (and the loser's charge), before `again` finished.
             let restarted = InMemoryCheckpointStore()
