@@ -56,6 +56,32 @@ extension Orchestrator {
         sharedBudget: SharedBudget? = nil,
         metadata: [String: JSONValue] = [:]
     ) async throws(DurableGraphError) -> AgentGraphReport {
+        try await runJournaled(
+            graph,
+            task: task,
+            policy: policy,
+            journal: journal,
+            configuration: configuration,
+            registry: registry,
+            sharedBudget: sharedBudget,
+            metadata: metadata,
+            deadline: nil
+        )
+    }
+
+    /// ``run(_:task:policy:journal:configuration:registry:sharedBudget:metadata:)`` bounded also by an enclosing
+    /// `deadline` on the orchestrator's clock (a workflow's graph task runs under the workflow's deadline).
+    nonisolated func runJournaled(
+        _ graph: AgentGraph,
+        task: JSONValue,
+        policy: StrictPolicy,
+        journal: RunJournal,
+        configuration: GraphConfiguration,
+        registry: AgentRegistry,
+        sharedBudget: SharedBudget?,
+        metadata: [String: JSONValue],
+        deadline: Duration?
+    ) async throws(DurableGraphError) -> AgentGraphReport {
         let policyJSON = RunJournalEntry.encode(policy)
         let policyHash = SHA256.hash(policyJSON.canonicalJSONBytes()).description
         let loaded: (chain: JournalChain, entries: [GraphJournalEntry])
@@ -81,7 +107,8 @@ extension Orchestrator {
                 isReplay: false,
                 configuration: configuration,
                 registry: registry,
-                sharedBudget: sharedBudget
+                sharedBudget: sharedBudget,
+                deadline: deadline
             )
         }
         try validateNodeJournals(graph, journal: journal)
@@ -112,7 +139,8 @@ extension Orchestrator {
             isReplay: false,
             configuration: configuration,
             registry: registry,
-            sharedBudget: sharedBudget
+            sharedBudget: sharedBudget,
+            deadline: deadline
         )
     }
 
@@ -216,7 +244,8 @@ extension Orchestrator {
         decision: ApprovalDecision? = nil,
         configuration: GraphConfiguration,
         registry: AgentRegistry,
-        sharedBudget: SharedBudget?
+        sharedBudget: SharedBudget?,
+        deadline: Duration? = nil
     ) async throws(DurableGraphError) -> AgentGraphReport {
         guard let first = loaded.entries.first, first.kind == .graphStarted else {
             throw .journal(
@@ -279,7 +308,8 @@ extension Orchestrator {
                 configuration: configuration,
                 sharedBudget: sharedBudget,
                 events: events,
-                durable: recorder
+                durable: recorder,
+                deadline: deadline
             )
         } catch {
             throw .invalidGraph(error)

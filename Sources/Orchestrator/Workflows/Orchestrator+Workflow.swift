@@ -100,35 +100,6 @@ extension Orchestrator {
     }
 }
 
-/// Everything one workflow run's driver needs.
-struct WorkflowRun: Sendable {
-    var definition: WorkflowDefinition
-    var data: JSONValue
-    var registry: WorkflowRegistry
-    var policy: StrictPolicy
-    /// The workflow ledger every run of the workflow draws on.
-    var budget: SharedBudget
-    var metadata: [String: JSONValue]
-    var executionID: String
-    var maxTransitions: Int64
-    /// An enclosing workflow's deadline on the orchestrator's time scale, for a sub-workflow.
-    var deadline: Duration?
-    var inbox: WorkflowInbox
-    var journal: RunJournal?
-    /// Whether ``Orchestrator/shutdown()`` ends this run itself; a sub-workflow's parent ends it instead.
-    var endsAtShutdown = true
-}
-
-/// A one-step agent that calls one tool with its task as the arguments: how a tool task runs governed.
-struct WorkflowToolAgent: Agent {
-    let tool: String
-    var name: String { "tool:\(tool)" }
-
-    func execute(_ step: AgentStep, context: AgentContext) async throws -> StepResult {
-        StepResult(output: try await context.callTool(tool, arguments: step.input))
-    }
-}
-
 extension Orchestrator {
     /// Runs a workflow's driver: feeds the machine its inputs in order, performs the effects it returns, journals
     /// the inputs when asked, and makes the report.
@@ -136,15 +107,13 @@ extension Orchestrator {
     nonisolated func drive(_ run: WorkflowRun) async -> WorkflowReport {
         let time = self.time
         let inbox = run.inbox
-        if run.endsAtShutdown {
-            if !workflows.withLock({ $0.admit(inbox) }) {
-                inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
-            }
+        // Every driver, a sub-workflow's too, takes the shutdown before the outcome of any run the shutdown ends: a
+        // journaled sub-workflow must not take a run the shutdown ended as its task's outcome.
+        if !workflows.withLock({ $0.admit(inbox) }) {
+            inbox.send(WorkflowInbox.Message(input: .shutdown, reply: nil))
         }
         defer {
-            if run.endsAtShutdown {
-                for waiter in workflows.withLock({ $0.retire(inbox) }) { waiter.resume() }
-            }
+            for waiter in workflows.withLock({ $0.retire(inbox) }) { waiter.resume() }
         }
         var machine = WorkflowMachine(
             definition: run.definition,
@@ -314,9 +283,13 @@ extension Orchestrator {
             let at = now()
             var next = machine
             let (accepted, newEffects) = Self.apply(message.input, to: &next, at: at)
-            if accepted, let current = recorder {
+            if let current = recorder {
                 do throws(WorkflowJournalError) {
-                    recorder = try await current.record(message.input, consumption: message.consumption, at: at)
+                    if accepted {
+                        recorder = try await current.record(message.input, consumption: message.consumption, at: at)
+                    } else {
+                        recorder = try await current.recordCharge(of: message, at: at)
+                    }
                 } catch {
                     // The input is not applied: a journal that cannot record it must not fall behind the run.
                     message.reply?.resume(returning: false)
@@ -337,18 +310,30 @@ extension Orchestrator {
         deadlineTimer?.cancel()
         for task in runs.values { task.cancel() }
         for task in timers.values { task.cancel() }
-        let end = now()
-        let report = {
-            var report = machine.report(executionID: executionID, ledger: run.budget.ledger.lines, at: end)
-            report.journalHeadHash = recorder?.headHash
-            return report
-        }()
-        inbox.publish(machine.status, final: true)
-        // Nothing outlives the run: every task it started has ended when the report is returned.
+        // Nothing outlives the run: every task it started has ended before the report is made, and what the cancelled
+        // ones charged is journaled (a resume charges it again) and in the report's ledger.
         for task in runs.values { await task.value }
         for task in timers.values { await task.value }
         for task in retired { await task.value }
         await deadlineTimer?.value
+        let end = now()
+        var journalFailure: WorkflowJournalError?
+        for message in inbox.drain() {
+            message.reply?.resume(returning: false)
+            guard let current = recorder, journalFailure == nil else { continue }
+            do throws(WorkflowJournalError) {
+                recorder = try await current.recordCharge(of: message, at: end)
+            } catch {
+                journalFailure = error
+            }
+        }
+        var report = machine.report(executionID: executionID, ledger: run.budget.ledger.lines, at: end)
+        report.journalHeadHash = recorder?.headHash
+        if let journalFailure, report.stopReason.kind != .journalFailed {
+            // The run ended, but its journal lacks a cancelled run's charge: a resume would spend it again.
+            report.stopReason = WorkflowStopReason(.journalFailed, reason: journalFailure.description)
+        }
+        inbox.publish(machine.status, final: true)
         return report
     }
 

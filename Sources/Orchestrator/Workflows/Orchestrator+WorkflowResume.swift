@@ -75,6 +75,14 @@ extension Orchestrator {
 }
 
 extension Orchestrator {
+    /// The journal of a journaled workflow's task, `<workflow journal>.<node>.<visit>` (the node is the state, or
+    /// `<state>.<branch>` for a parallel branch); `nil` when those make no journal id.
+    nonisolated func taskJournalID(_ workflowJournal: RunJournal, _ nodeID: String, _ key: WorkflowTaskKey)
+        -> JournalID?
+    {
+        JournalID(rawValue: "\(workflowJournal.id.rawValue).\(nodeID).\(key.visit)")
+    }
+
     /// Runs a journaled workflow's agent or tool task in its own journal, `<workflow journal>.<node>.<visit>` (the
     /// node is the state, or `<state>.<branch>` for a parallel branch), by the path a journaled graph's node attempts
     /// take: a run cut mid-way continues from its journal (a finished tool call is not called again, a started one is
@@ -121,7 +129,12 @@ extension Orchestrator {
             // A run an earlier process's shutdown ended is no outcome of the task (the shutdown was never journaled
             // in the workflow): its journal has been fed back, charging what it used, and the task runs on in the
             // next attempt's journal, `<task journal>.<attempt>`.
-            guard case .success(let report) = result, report.stopReason == .shutdown,
+            // The workflow's driver cancels its runs when it takes the shutdown, racing the shutdown's own end of
+            // them, so such a run may have ended `cancelled`: a run fed back as cancelled while this task is not
+            // (every journaled cause of a cancel, a join, a stop, the deadline, is an input that would have ended the
+            // task in the workflow journal) was ended by a shutdown too.
+            guard case .success(let report) = result,
+                report.stopReason == .shutdown || (report.stopReason == .cancelled && !Task.isCancelled),
                 runs.withLock({ $0.acceptsRuns })
             else {
                 return result

@@ -72,7 +72,14 @@ extension Orchestrator {
             guard let graph = run.registry.graphs[name] else {
                 return .failure("unknownGraph", detail: "graph \"\(name)\" is not registered", executionID: nil)
             }
-            return await performWorkflowGraph(graph, named: name, input: input, run: run, deadline: deadline)
+            return await performWorkflowGraph(
+                graph,
+                named: name,
+                input: input,
+                run: run,
+                deadline: deadline,
+                journalID: run.journal.flatMap { taskJournalID($0, nodeID, key) }
+            )
         case .workflow(let name):
             guard let definition = run.registry.workflows[name] else {
                 return .failure(
@@ -80,6 +87,19 @@ extension Orchestrator {
                     detail: "sub-workflow \"\(name)\" is not registered",
                     executionID: nil
                 )
+            }
+            // In a journaled workflow the sub-workflow keeps a workflow journal of its own: resumed, its finished
+            // tasks do not run again and its journaled consumption is charged again.
+            var childJournal: RunJournal?
+            if let journal = run.journal {
+                guard let id = taskJournalID(journal, nodeID, key) else {
+                    return .failure(
+                        "journalFailed",
+                        detail: "sub-workflow \"\(name)\" cannot name a task journal",
+                        executionID: nil
+                    )
+                }
+                childJournal = RunJournal(store: journal.store, id: id)
             }
             let inbox = WorkflowInbox()
             let child = WorkflowRun(
@@ -93,13 +113,15 @@ extension Orchestrator {
                 maxTransitions: transitionsLeft,
                 deadline: deadline,
                 inbox: inbox,
-                journal: nil,
-                endsAtShutdown: false
+                journal: childJournal
             )
             let report = await withTaskCancellationHandler {
                 await drive(child)
             } onCancel: {
-                inbox.send(WorkflowInbox.Message(input: .cancel, reply: nil))
+                // Cancelled by a shutdown, the sub-workflow ends without journaling a cancel: it resumes with its
+                // parent in the next process.
+                let input: WorkflowInput = workflows.withLock(\.isShuttingDown) ? .shutdown : .cancel
+                inbox.send(WorkflowInbox.Message(input: input, reply: nil))
             }
             var outcome =
                 report.succeeded
@@ -121,16 +143,52 @@ extension Orchestrator {
     /// A graph that cannot run (an agent or capability its registry lacks, a tool its policy names that the
     /// orchestrator lacks) or that does not complete (a failed node, the deadline, a budget) is a failure outcome,
     /// so the task takes its failure transition.
+    ///
+    /// In a journaled workflow the graph is journaled in `journalID` (`<workflow journal>.<node>.<visit>`, the node
+    /// being the state or `<state>.<branch>`) through the durable-graph path: a graph task in flight when the process
+    /// died resumes from its journal (finished nodes are fed back from their node journals, not run again, and
+    /// charge the workflow ledger again), and one that had ended gives its report again.
     @concurrent
     nonisolated func performWorkflowGraph(
         _ graph: AgentGraph,
         named name: String,
         input: JSONValue,
         run: WorkflowRun,
-        deadline: Duration
+        deadline: Duration,
+        journalID: JournalID?
     ) async -> WorkflowTaskOutcome {
         let configuration = GraphConfiguration()
         let report: AgentGraphReport
+        if let journal = run.journal {
+            guard let journalID else {
+                return .failure(
+                    "journalFailed",
+                    detail: "graph \"\(name)\" cannot name a task journal",
+                    executionID: nil
+                )
+            }
+            do throws(DurableGraphError) {
+                report = try await runJournaled(
+                    graph,
+                    task: input,
+                    policy: run.policy,
+                    journal: RunJournal(store: journal.store, id: journalID),
+                    configuration: configuration,
+                    registry: run.registry.agents,
+                    sharedBudget: run.budget,
+                    metadata: run.metadata,
+                    deadline: deadline
+                )
+            } catch {
+                let code =
+                    switch error {
+                    case .invalidGraph(let invalid): invalid.code.rawValue
+                    case .journal: "journalFailed"
+                    }
+                return .failure(code, detail: "graph \"\(name)\": \(error.description)", executionID: nil)
+            }
+            return Self.outcome(ofGraph: report, named: name)
+        }
         do throws(OrchestrationError) {
             let plans = try prepare(
                 graph,
@@ -157,6 +215,11 @@ extension Orchestrator {
         } catch {
             return .failure(error.code.rawValue, detail: "graph \"\(name)\": \(error.description)", executionID: nil)
         }
+        return Self.outcome(ofGraph: report, named: name)
+    }
+
+    /// A graph task's outcome: the graph's final output when it completed, a failure naming the graph otherwise.
+    static func outcome(ofGraph report: AgentGraphReport, named name: String) -> WorkflowTaskOutcome {
         if case .completed = report.stopReason {
             return .success(report.output ?? .null, executionID: report.executionID)
         }

@@ -84,6 +84,14 @@ final class WorkflowInbox: Sendable {
         }
     }
 
+    /// Takes every queued message at once, without waiting: what reached the driver after its run ended.
+    func drain() -> [Message] {
+        state.withLock { state in
+            defer { state.queue = [] }
+            return state.queue
+        }
+    }
+
     /// Records the run's execution id (the driver's first act) and wakes those waiting for it.
     func identify(_ executionID: String) {
         let waiters = state.withLock { state in

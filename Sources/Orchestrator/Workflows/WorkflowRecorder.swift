@@ -16,7 +16,9 @@ struct WorkflowJournalError: Error, Hashable, Sendable, CustomStringConvertible 
 /// the initial data, the execution id and the journal format; every later entry is one input the machine took, with
 /// the workflow clock's reading, or (format 2) a `waitDeadline`: the wall-clock deadline of a wait the run entered.
 /// From format 3 a `taskFinished` entry also holds the task's `consumption`: what its runs charged to the workflow
-/// ledger, which a resume charges again before anything runs.
+/// ledger, which a resume charges again before anything runs. From format 4 a `taskCharged` entry (not an input)
+/// holds the consumption of a task run cancelled before it finished (a join's loser, a run the workflow's stop
+/// ended), journaled when the run reports back and charged again on resume like a finished task's.
 ///
 /// The driver is the journal's only writer and records each input before it applies it, so the journal never falls
 /// behind the run; feeding the journaled inputs to a fresh `WorkflowMachine` rebuilds the run exactly.
@@ -28,8 +30,9 @@ struct WorkflowRecorder: Sendable {
 
     /// The journal format this code writes: 2 adds `waitDeadline` entries and the `journalFormat` field of entry 0
     /// (a journal without it is format 1, read the same way); 3 adds `consumption` to `taskFinished` entries (a
-    /// format 1 or 2 journal has none: its finished tasks charge nothing on resume); a later format is refused.
-    static let journalFormat: Int64 = 3
+    /// format 1 or 2 journal has none: its finished tasks charge nothing on resume); 4 adds `taskCharged` entries (a
+    /// format 3 reader would not know them: it refuses the journal by its format); a later format is refused.
+    static let journalFormat: Int64 = 4
 
     /// What opening a journal gives: the recorder, the run's initial data, the journaled inputs and where the
     /// workflow clock continues.
@@ -145,14 +148,20 @@ struct WorkflowRecorder: Sendable {
                 waitDeadlines[timerKey(state: state, visit: Int(visit))] = .nanoseconds(deadline)
                 continue
             }
-            guard let input = Self.input(from: entry) else { throw fail("entry is not a workflow input", index) }
+            let kind = entry["kind"]?.stringValue ?? "?"
             if let charged = entry["consumption"] {
                 do {
                     consumption.add(try JSONValueDecoder().decode(BudgetConsumption.self, from: charged))
                 } catch {
-                    throw fail("taskFinished entry's consumption does not decode: \(error)", index)
+                    throw fail("\(kind) entry's consumption does not decode: \(error)", index)
                 }
             }
+            if kind == "taskCharged" {
+                guard entry["state"]?.stringValue != nil, case .integer? = entry["visit"], entry["consumption"] != nil
+                else { throw fail("taskCharged entry lacks its state, visit or consumption", index) }
+                continue
+            }
+            guard let input = Self.input(from: entry) else { throw fail("entry is not a workflow input", index) }
             inputs.append((input, Nanoseconds(rawValue: at)))
         }
         return Opened(
@@ -193,6 +202,33 @@ struct WorkflowRecorder: Sendable {
             ],
             at: at
         )
+    }
+
+    /// Journals the charge of a task run the machine no longer awaited when it reported back (a `taskFinished`
+    /// message the machine did not accept, with a non-empty consumption); any other message leaves the recorder as
+    /// it is.
+    func recordCharge(of message: WorkflowInbox.Message, at: Nanoseconds) async throws(WorkflowJournalError)
+        -> WorkflowRecorder
+    {
+        guard case .taskFinished(let key, _) = message.input, let consumption = message.consumption,
+            consumption != BudgetConsumption()
+        else { return self }
+        return try await recordCharge(key, consumption: consumption, at: at)
+    }
+
+    /// Appends what a task run cancelled before it finished charged to the workflow ledger, reported after the
+    /// machine stopped awaiting it, and returns the recorder with the longer chain: a resume charges it again.
+    func recordCharge(
+        _ key: WorkflowTaskKey,
+        consumption: BudgetConsumption,
+        at: Nanoseconds
+    ) async throws(WorkflowJournalError) -> WorkflowRecorder {
+        var members: [String: JSONValue] = [
+            "kind": "taskCharged", "state": .string(key.state), "visit": .integer(Int64(key.visit)),
+            "consumption": RunJournalEntry.encode(consumption),
+        ]
+        if let branch = key.branch { members["branch"] = .string(branch) }
+        return try await append(members, at: at)
     }
 
     private func append(_ entry: [String: JSONValue], at: Nanoseconds) async throws(WorkflowJournalError)

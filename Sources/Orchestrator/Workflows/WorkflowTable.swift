@@ -8,6 +8,9 @@ struct WorkflowTable: Sendable {
     private var shuttingDown = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
+    /// Whether ``Orchestrator/shutdown()`` has begun.
+    var isShuttingDown: Bool { shuttingDown }
+
     /// Registers a driver's inbox; false once the orchestrator is shutting down (the driver ends at once).
     mutating func admit(_ inbox: WorkflowInbox) -> Bool {
         running[ObjectIdentifier(inbox)] = inbox

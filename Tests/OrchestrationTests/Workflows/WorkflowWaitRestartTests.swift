@@ -54,7 +54,7 @@ struct WorkflowWaitRestartTests {
             let id = JournalID(rawValue: "refund-7")!
             let store = try await Self.journalCutInWait(clock, id: id)
             let entries = try store.records(of: id, from: 0).map { try JournalChain.readEntry($0) }
-            #expect(entries[0]["journalFormat"] == 3)
+            #expect(entries[0]["journalFormat"] == 4)
             #expect(entries.map { $0["kind"] } == ["workflowStarted", "taskFinished", "waitDeadline"])
             #expect(entries[2]["state"] == "hold")
             #expect(entries[2]["deadlineNanoseconds"] == .integer(Nanoseconds(.seconds(3600)).rawValue))
