@@ -310,13 +310,14 @@ extension Orchestrator {
         deadlineTimer?.cancel()
         for task in runs.values { task.cancel() }
         for task in timers.values { task.cancel() }
+        // The run's duration ends here, not after the cancelled tasks have wound down.
+        let end = now()
         // Nothing outlives the run: every task it started has ended before the report is made, and what the cancelled
         // ones charged is journaled (a resume charges it again) and in the report's ledger.
         for task in runs.values { await task.value }
         for task in timers.values { await task.value }
         for task in retired { await task.value }
         await deadlineTimer?.value
-        let end = now()
         var journalFailure: WorkflowJournalError?
         for message in inbox.drain() {
             message.reply?.resume(returning: false)
