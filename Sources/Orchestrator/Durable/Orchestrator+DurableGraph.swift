@@ -290,7 +290,10 @@ extension Orchestrator {
             isReplay: isReplay,
             resumedAt: resumedAt,
             decision: decision,
-            time: time
+            time: time,
+            isShuttingDown: { [runs, workflows] in
+                !runs.withLock { $0.acceptsRuns } || workflows.withLock(\.isShuttingDown)
+            }
         )
         let events = GraphEventEmitter(
             executionID: first.string("executionID") ?? "",

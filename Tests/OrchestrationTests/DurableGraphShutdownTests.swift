@@ -1,0 +1,62 @@
+import AgentAdapters
+import AgentOrchestration
+import AgentPolicy
+import AgentTaskGraph
+import AgentTesting
+import Testing
+
+/// a (calls `lookup` once) → b (`b`: the agent given).
+private func chain(b: some Agent) -> AgentGraph {
+    var graph = AgentGraph()
+    graph.add(
+        "a",
+        agent: ClosureAgent(name: "a") { _, context in try await context.callTool("lookup", arguments: ["n": 1]) }
+    )
+    graph.add("b", agent: b, dependsOn: ["a"])
+    return graph
+}
+
+@Suite("A durable graph's node a shutdown ended goes on after a resume", .timeLimit(.suite))
+struct DurableGraphShutdownTests {
+    @Test("A node run a shutdown ended continues in its next node journal: the graph succeeds, nothing is redone")
+    func nodeEndedByShutdownResumes() async throws {
+        try await withWatchdog("a graph node ended by shutdown resumes", seconds: 30) {
+            let store = InMemoryCheckpointStore()
+            let journal = RunJournal(store: store, id: JournalID(rawValue: "g")!)
+            let clock = ManualClock()
+            let started = Arrivals()
+            let hanging = ClosureAgent(name: "b") { _, _ in
+                started.arrive()
+                try await clock.sleep(for: .seconds(1_000_000))
+                return "late"
+            }
+            let firstCalls = Counter()
+            let first = try makeOrchestrator(tools: [countingTool("lookup", firstCalls)], clock: clock)
+            async let stopped = first.run(chain(b: hanging), task: "go", journal: journal)
+            await started.wait(for: 1)
+            await first.shutdown()
+            let before = try await stopped
+            #expect(before.stopReason == .shutdown)
+            #expect(firstCalls.value == 1)
+
+            let calls = Counter()
+            let resumed = try makeOrchestrator(tools: [countingTool("lookup", calls)])
+            let bRuns = Counter()
+            let graph = chain(b: constantAgent("b", "done", counter: bRuns))
+            let report = try await resumed.resume(graph, journal: journal)
+            #expect(report.status == .succeeded, "\(report.stopReason)")
+            #expect(calls.value == 0, "a's finished tool call is fed back from its node journal, not called again")
+            #expect(report.node("b")?.status == .succeeded)
+            #expect(report.node("b")?.attempts.count == 1, "a shutdown is no retry")
+            #expect(report.node("b")?.attempts.first?.stopReason == .completed)
+            #expect(!store.records(of: JournalID(rawValue: "g.b.1.r2")!, from: 0).isEmpty)
+            // Agent code runs again whenever a journal is fed back: the fed-back run, then the one that goes on.
+            #expect(bRuns.value == 2)
+
+            // The journal replays to the same report, through the node journal the shutdown ended.
+            let replayed = try await resumed.replay(graph, journal: journal)
+            #expect(replayed == report)
+            #expect(calls.value == 0)
+        }
+    }
+}
