@@ -59,4 +59,56 @@ struct DurableGraphShutdownTests {
             #expect(calls.value == 0)
         }
     }
+
+    static let graphed = WorkflowDefinition(
+        name: "graphed",
+        version: "1",
+        initialState: "study",
+        states: [
+            "study": .task(WorkflowTaskState(.graph("chain"), output: "$.study", next: "done", onFailure: "failed")),
+            "done": succeededEnd, "failed": failedEnd,
+        ]
+    )
+
+    @Test("A workflow's graph task whose node a shutdown ended goes on after a resume: no failure transition")
+    func graphTaskEndedByShutdownResumes() async throws {
+        try await withWatchdog("a graph task ended by shutdown resumes", seconds: 30) {
+            let store = InMemoryCheckpointStore()
+            let journal = RunJournal(store: store, id: JournalID(rawValue: "wf")!)
+            let clock = ManualClock()
+            let started = Arrivals()
+            let hanging = ClosureAgent(name: "b") { _, _ in
+                started.arrive()
+                try await clock.sleep(for: .seconds(1_000_000))
+                return "late"
+            }
+            var before = try workflowRegistry([])
+            try before.register(chain(b: hanging), named: "chain")
+            let first = try makeOrchestrator(tools: [countingTool("lookup", Counter())], clock: clock)
+            let stopped = try first.start(workflow: Self.graphed, data: [:], registry: before, journal: journal)
+            await started.wait(for: 1)
+            await first.shutdown()
+            _ = await stopped.report
+
+            let calls = Counter()
+            var after = try workflowRegistry([])
+            try after.register(chain(b: constantAgent("b", "done")), named: "chain")
+            let report = try await makeOrchestrator(tools: [countingTool("lookup", calls)]).start(
+                workflow: Self.graphed,
+                data: [:],
+                registry: after,
+                journal: journal
+            ).report
+            #expect(report.succeeded, "\(report.stopReason)")
+            #expect(report.finalData["study"] == ["b": "done"])
+            #expect(calls.value == 0, "a's finished tool call is fed back from its node journal, not called again")
+            #expect(!store.records(of: JournalID(rawValue: "wf.study.1.b.1.r2")!, from: 0).isEmpty)
+            // The shut-down process journals the graph task's consumption as `taskCharged` when the graph reports back
+            // after the driver took the shutdown, and the resumed graph charges its fed-back node journals again:
+            // the workflow driver's rule, not the durable graph's.
+            withKnownIssue("a shutdown's graph task is charged twice: taskCharged and the resumed graph") {
+                #expect(report.ledger.first { $0.budget == "toolCalls" }?.used == 1, "a's tool call is charged once")
+            }
+        }
+    }
 }
