@@ -18,6 +18,15 @@ private func chain(b: some Agent) -> AgentGraph {
 
 @Suite("A durable graph's node a shutdown ended goes on after a resume", .timeLimit(.suite))
 struct DurableGraphShutdownTests {
+    /// `b` as the resumed process runs it: calls `lookup`, then answers "done".
+    static func finishing(_ runs: Counter) -> ClosureAgent {
+        ClosureAgent(name: "b") { _, context in
+            runs.increment()
+            _ = try await context.callTool("lookup", arguments: ["n": 2])
+            return "done"
+        }
+    }
+
     @Test("A node run a shutdown ended continues in its next node journal: the graph succeeds, nothing is redone")
     func nodeEndedByShutdownResumes() async throws {
         try await withWatchdog("a graph node ended by shutdown resumes", seconds: 30) {
@@ -25,7 +34,8 @@ struct DurableGraphShutdownTests {
             let journal = RunJournal(store: store, id: JournalID(rawValue: "g")!)
             let clock = ManualClock()
             let started = Arrivals()
-            let hanging = ClosureAgent(name: "b") { _, _ in
+            let hanging = ClosureAgent(name: "b") { _, context in
+                _ = try await context.callTool("lookup", arguments: ["n": 2])
                 started.arrive()
                 try await clock.sleep(for: .seconds(1_000_000))
                 return "late"
@@ -37,15 +47,16 @@ struct DurableGraphShutdownTests {
             await first.shutdown()
             let before = try await stopped
             #expect(before.stopReason == .shutdown)
-            #expect(firstCalls.value == 1)
+            #expect(firstCalls.value == 2)
 
             let calls = Counter()
             let resumed = try makeOrchestrator(tools: [countingTool("lookup", calls)])
             let bRuns = Counter()
-            let graph = chain(b: constantAgent("b", "done", counter: bRuns))
+            let graph = chain(b: Self.finishing(bRuns))
             let report = try await resumed.resume(graph, journal: journal)
             #expect(report.status == .succeeded, "\(report.stopReason)")
-            #expect(calls.value == 0, "a's finished tool call is fed back from its node journal, not called again")
+            // b.1 is fed back (its call is not made again); b's agent code runs live in `g.b.1.r2`, calling again.
+            #expect(calls.value == 1, "a's finished tool call is fed back from its node journal, not called again")
             #expect(report.node("b")?.status == .succeeded)
             #expect(report.node("b")?.attempts.count == 1, "a shutdown is no retry")
             #expect(report.node("b")?.attempts.first?.stopReason == .completed)
@@ -56,7 +67,25 @@ struct DurableGraphShutdownTests {
             // The journal replays to the same report, through the node journal the shutdown ended.
             let replayed = try await resumed.replay(graph, journal: journal)
             #expect(replayed == report)
-            #expect(calls.value == 0)
+            #expect(calls.value == 1)
+
+            // A fork into another store after b finished copies b's continued journal too: nothing runs live.
+            let forkStore = InMemoryCheckpointStore()
+            let end = store.records(of: journal.id, from: 0).count - 1
+            let forkRuns = Counter()
+            let forked = try await resumed.fork(
+                chain(b: Self.finishing(forkRuns)),
+                journal: journal,
+                at: end,
+                into: RunJournal(store: forkStore, id: JournalID(rawValue: "f")!),
+                policy: nil
+            )
+            #expect(forked.status == .succeeded, "\(forked.stopReason)")
+            #expect(calls.value == 1, "b's continued journal is copied and fed back: its tool is not called again")
+            #expect(!forkStore.records(of: JournalID(rawValue: "g.b.1.r2")!, from: 0).isEmpty)
+            #expect(
+                forked.node("b")?.attempts.first?.journalHeadHash == report.node("b")?.attempts.first?.journalHeadHash
+            )
         }
     }
 

@@ -91,10 +91,20 @@ extension Orchestrator {
             entries.append(entry)
         }
         do {
-            for id in kept where try await into.store.records(of: id, from: 0).isEmpty {
-                // Another store: the parent's node journal is copied there, under its id.
-                let records = try await journal.store.records(of: id, from: 0)
-                try await into.store.append(records, to: id, durability: .immediate)
+            for base in kept {
+                // Another store: the parent's node journal is copied there, under its id, with the journals it went
+                // on in after a shutdown (`<id>.r2`, `.r3`, ...).
+                var id: JournalID? = base
+                var continuation = 1
+                while let current = id {
+                    let records = try await journal.store.records(of: current, from: 0)
+                    if records.isEmpty { break }
+                    if try await into.store.records(of: current, from: 0).isEmpty {
+                        try await into.store.append(records, to: current, durability: .immediate)
+                    }
+                    continuation += 1
+                    id = JournalID(rawValue: "\(base.rawValue).r\(continuation)")
+                }
             }
             var chain = JournalChain()
             var records: [JournalRecord] = []
