@@ -27,7 +27,7 @@ struct DurableGraphShutdownTests {
         }
     }
 
-    @Test("A node run a shutdown ended continues in its next node journal: the graph succeeds, nothing is redone")
+    @Test("A node run a shutdown ended continues in its next node journal: the graph succeeds, a is not redone")
     func nodeEndedByShutdownResumes() async throws {
         try await withWatchdog("a graph node ended by shutdown resumes", seconds: 30) {
             let store = InMemoryCheckpointStore()

@@ -8,7 +8,8 @@ extension Orchestrator {
     /// The new journal's `graphStarted` entry (a new execution id, the policy) carries `forkedFrom`: the parent
     /// journal's id, `position` and the parent's head hash at that point. The parent's graph entries before
     /// `position` follow. Each node attempt the parent finished before `position` is fed back from the parent's node
-    /// journal (its `nodeStarted` entry names it; in another store it is copied there under its id), so nothing in it
+    /// journal (its `nodeStarted` entry names it; in another store it is copied there under its id, with the journals
+    /// it went on in after a shutdown, `<id>.r2`, ...), so nothing in it
     /// runs again and its calls keep their ids and idempotency keys. Every other node attempt (one that had started
     /// but not finished before `position` too) runs live in `<into>.<node>.<attempt>`, under the new policy, as do
     /// the nodes after.
