@@ -9,10 +9,9 @@ extension Orchestrator {
     /// journal's id, `position` and the parent's head hash at that point. The parent's graph entries before
     /// `position` follow. Each node attempt the parent finished before `position` is fed back from the parent's node
     /// journal (its `nodeStarted` entry names it; in another store it is copied there under its id, with the journals
-    /// it went on in after a shutdown, `<id>.r2`, ...), so nothing in it
-    /// runs again and its calls keep their ids and idempotency keys. Every other node attempt (one that had started
-    /// but not finished before `position` too) runs live in `<into>.<node>.<attempt>`, under the new policy, as do
-    /// the nodes after.
+    /// it went on in after a shutdown, `<id>.r2`, ...), so nothing in it runs again and its calls keep their ids and
+    /// idempotency keys. Every other node attempt (one that had started but not finished before `position` too) runs
+    /// live in `<into>.<node>.<attempt>`, under the new policy, as do the nodes after.
     ///
     /// - Parameters:
     ///   - graph: The graph: the same nodes before `position`; the agents of the nodes that run live may differ.
