@@ -77,6 +77,9 @@ final class GraphRecorder: Sendable {
     private let state: LockedState<State>
     private let time: TimeSource
     private let start: Duration
+    /// Whether the orchestrator is shutting down: a shutdown is never journaled, so nothing it causes (a node
+    /// attempt it ended, the nodes and the graph ending after it) is recorded; the journal stays resumable.
+    private let isShuttingDown: @Sendable () -> Bool
 
     init(
         journal: RunJournal,
@@ -85,8 +88,10 @@ final class GraphRecorder: Sendable {
         isReplay: Bool,
         resumedAt: Nanoseconds,
         decision: ApprovalDecision? = nil,
-        time: TimeSource
+        time: TimeSource,
+        isShuttingDown: @escaping @Sendable () -> Bool = { false }
     ) {
+        self.isShuttingDown = isShuttingDown
         self.journal = journal
         self.decision = decision
         self.entries = entries
@@ -198,6 +203,13 @@ final class GraphRecorder: Sendable {
         }
     }
 
+    /// The node journal head hash the journal's `nodeAttemptFinished` entry for `node`'s attempt `attempt` pins,
+    /// if the journal (as loaded) holds that entry.
+    func pinnedHead(node: String, attempt: Int) -> String? {
+        entries.last { $0.kind == .nodeAttemptFinished && $0.node == node && $0.attempt == attempt }?
+            .string("journalHeadHash")
+    }
+
     /// Whether the journal holds an entry of `kind` for `node` and `attempt`.
     func holds(_ kind: GraphJournalEntry.Kind, node: String, attempt: Int) -> Bool {
         state.withLock { $0.journaled.contains(GraphJournalEntry.key(kind, node: node, attempt: attempt)) }
@@ -210,9 +222,10 @@ final class GraphRecorder: Sendable {
             .flatMap { RouteDecision(fields: $0.fields) }
     }
 
-    /// Queues `entry` unless the journal holds it already (or this is a replay); a journaled ending re-taken lets
-    /// the attempts waiting for it end.
+    /// Queues `entry` unless the journal holds it already (or this is a replay, or the orchestrator is shutting
+    /// down); a journaled ending re-taken lets the attempts waiting for it end.
     func record(_ kind: GraphJournalEntry.Kind, node: String?, attempt: Int?, _ fields: [String: JSONValue]) {
+        let halted = !isReplay && isShuttingDown()
         let entry = GraphJournalEntry(kind, at: now, node: node, attempt: attempt, fields)
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             if !state.followUps.isEmpty, let node {
@@ -223,7 +236,9 @@ final class GraphRecorder: Sendable {
                 }
             }
             if state.outstanding.remove(entry.key) != nil { return state.ready(in: endings) }
-            guard !isReplay, state.journaled.insert(entry.key).inserted else { return state.ready(in: endings) }
+            guard !isReplay, !halted, state.journaled.insert(entry.key).inserted else {
+                return state.ready(in: endings)
+            }
             state.times[entry.key] = entry.at
             state.queued.append(entry)
             return state.ready(in: endings)

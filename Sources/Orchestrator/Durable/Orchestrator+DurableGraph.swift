@@ -146,7 +146,9 @@ extension Orchestrator {
 
     /// Continues a journaled graph whose process died: node attempts whose runs ended are fed back from their
     /// node journals (no tool, model or agent step runs again), unfinished ones resume from theirs, the rest run
-    /// live; the report equals the uninterrupted run's.
+    /// live; the report equals the uninterrupted run's. ``shutdown()`` is never journaled: an attempt whose run an
+    /// earlier process's shutdown ended is fed back and goes on, as the same attempt, in `<node journal>.r2` (then
+    /// `.r3`, ...).
     ///
     /// The journaled task, policy, metadata and execution id win. The graph's clock continues from the last
     /// journaled reading; the run-level ledger is rebuilt from the node journals. A node run paused awaiting
@@ -290,7 +292,10 @@ extension Orchestrator {
             isReplay: isReplay,
             resumedAt: resumedAt,
             decision: decision,
-            time: time
+            time: time,
+            isShuttingDown: { [runs, workflows] in
+                !runs.withLock { $0.acceptsRuns } || workflows.withLock(\.isShuttingDown)
+            }
         )
         let events = GraphEventEmitter(
             executionID: first.string("executionID") ?? "",

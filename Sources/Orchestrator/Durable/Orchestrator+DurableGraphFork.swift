@@ -8,10 +8,10 @@ extension Orchestrator {
     /// The new journal's `graphStarted` entry (a new execution id, the policy) carries `forkedFrom`: the parent
     /// journal's id, `position` and the parent's head hash at that point. The parent's graph entries before
     /// `position` follow. Each node attempt the parent finished before `position` is fed back from the parent's node
-    /// journal (its `nodeStarted` entry names it; in another store it is copied there under its id), so nothing in it
-    /// runs again and its calls keep their ids and idempotency keys. Every other node attempt (one that had started
-    /// but not finished before `position` too) runs live in `<into>.<node>.<attempt>`, under the new policy, as do
-    /// the nodes after.
+    /// journal (its `nodeStarted` entry names it; in another store it is copied there under its id, with the journals
+    /// it went on in after a shutdown, `<id>.r2`, ...), so nothing in it runs again and its calls keep their ids and
+    /// idempotency keys. Every other node attempt (one that had started but not finished before `position` too) runs
+    /// live in `<into>.<node>.<attempt>`, under the new policy, as do the nodes after.
     ///
     /// - Parameters:
     ///   - graph: The graph: the same nodes before `position`; the agents of the nodes that run live may differ.
@@ -91,10 +91,20 @@ extension Orchestrator {
             entries.append(entry)
         }
         do {
-            for id in kept where try await into.store.records(of: id, from: 0).isEmpty {
-                // Another store: the parent's node journal is copied there, under its id.
-                let records = try await journal.store.records(of: id, from: 0)
-                try await into.store.append(records, to: id, durability: .immediate)
+            for base in kept {
+                // Another store: the parent's node journal is copied there, under its id, with the journals it went
+                // on in after a shutdown (`<id>.r2`, `.r3`, ...).
+                var id: JournalID? = base
+                var continuation = 1
+                while let current = id {
+                    let records = try await journal.store.records(of: current, from: 0)
+                    if records.isEmpty { break }
+                    if try await into.store.records(of: current, from: 0).isEmpty {
+                        try await into.store.append(records, to: current, durability: .immediate)
+                    }
+                    continuation += 1
+                    id = JournalID(rawValue: "\(base.rawValue).r\(continuation)")
+                }
             }
             var chain = JournalChain()
             var records: [JournalRecord] = []

@@ -17,7 +17,10 @@ struct DurableNodeRun: Sendable {
 
 extension Orchestrator {
     /// Runs one attempt of a journaled graph's node in its node journal: live when the journal is empty, fed from
-    /// it when not (a run that had ended gives its report again, nothing executed), replayed in a replay.
+    /// it when not (a run that had ended gives its report again, nothing executed), replayed in a replay. A run an
+    /// earlier process's shutdown ended is fed back and the attempt goes on in `<node journal>.r2` (then `.r3`,
+    /// ...); an attempt that ends while this process shuts down records no end (nothing the shutdown causes is
+    /// journaled).
     ///
     /// Returns `nil` after recording a failure in `graph` (a divergence, a journal that cannot be read): the
     /// graph stops.
@@ -26,7 +29,7 @@ extension Orchestrator {
         _ run: DurableNodeRun,
         graph: GraphRecorder
     ) async -> ExecutionReport? {
-        guard let journal = graph.nodeJournal(run.node, attempt: run.attempt) else {
+        guard let first = graph.nodeJournal(run.node, attempt: run.attempt) else {
             graph.fail(
                 DurableRunError(
                     code: .unsupported,
@@ -51,18 +54,45 @@ extension Orchestrator {
         }
         graph.recordStart(node: run.node, attempt: run.attempt, agent: agent.name)
         await graph.flush()
-        let report: ExecutionReport
-        switch await performInRunJournal(
-            agent,
-            run,
-            journal: journal,
-            isReplay: graph.isReplay,
-            decision: graph.decision(for: journal.id)
-        ) {
-        case .success(let ended): report = ended
-        case .failure(let failure):
-            graph.fail(failure)
-            return nil
+        var journal = first
+        var report: ExecutionReport
+        var continuation = 1
+        while true {
+            switch await performInRunJournal(
+                agent,
+                run,
+                journal: journal,
+                isReplay: graph.isReplay,
+                decision: graph.decision(for: journal.id)
+            ) {
+            case .success(let ended): report = ended
+            case .failure(let failure):
+                graph.fail(failure)
+                return nil
+            }
+            // An earlier process's shutdown ended this run (the shutdown is never journaled, so the graph journal
+            // pins no end of it): it has been fed back, charging what it used, and the attempt goes on in
+            // `<node journal>.r2` (then `.r3`, ...), the same attempt (a shutdown is no retry).
+            // A replay continues only where the journal pins another end; a resume does not while this process
+            // is shutting down itself.
+            let pinned = graph.pinnedHead(node: run.node, attempt: run.attempt)
+            guard Self.shutdownEnded(report, pinned: pinned),
+                graph.isReplay
+                    ? pinned != nil : runs.withLock({ $0.acceptsRuns }) && !workflows.withLock(\.isShuttingDown)
+            else { break }
+            continuation += 1
+            guard let next = JournalID(rawValue: "\(first.id.rawValue).r\(continuation)") else {
+                graph.fail(
+                    DurableRunError(
+                        code: .unsupported,
+                        journal: graph.journal.id,
+                        message: "node '\(run.node)' attempt \(run.attempt) cannot name its continued journal "
+                            + "'\(first.id.rawValue).r\(continuation)'"
+                    )
+                )
+                return nil
+            }
+            journal = RunJournal(store: first.store, id: next)
         }
         // Paused awaiting approval: the attempt has not ended; a resume continues it in its node journal.
         if report.status == .awaitingApproval { return report }
@@ -79,6 +109,18 @@ extension Orchestrator {
         )
         await graph.flush()
         return report
+    }
+
+    /// Whether a node run's report is one an earlier process's shutdown ended, not an end the graph took: it
+    /// stopped `shutdown`, or `cancelled` while this node's task is not (the driver of a workflow running the graph
+    /// cancels it when it takes the shutdown, racing the shutdown's own end of the run), and the graph journal pins
+    /// no such end (`pinned` is the head hash its `nodeAttemptFinished` entry pins, if any).
+    nonisolated static func shutdownEnded(_ report: ExecutionReport, pinned: String?) -> Bool {
+        guard report.stopReason == .shutdown || (report.stopReason == .cancelled && !Task.isCancelled) else {
+            return false
+        }
+        guard let head = report.journalHeadHash?.description else { return false }
+        return pinned != head
     }
 
     /// Runs one agent run in its own journal (a graph's node attempt, a workflow's task run): live when the journal
