@@ -132,12 +132,9 @@ struct DurableGraphShutdownTests {
             #expect(report.finalData["study"] == ["b": "done"])
             #expect(calls.value == 0, "a's finished tool call is fed back from its node journal, not called again")
             #expect(!store.records(of: JournalID(rawValue: "wf.study.1.b.1.r2")!, from: 0).isEmpty)
-            // The shut-down process journals the graph task's consumption as `taskCharged` when the graph reports back
-            // after the driver took the shutdown, and the resumed graph charges its fed-back node journals again:
-            // the workflow driver's rule, not the durable graph's.
-            withKnownIssue("a shutdown's graph task is charged twice: taskCharged and the resumed graph") {
-                #expect(report.ledger.first { $0.budget == "toolCalls" }?.used == 1, "a's tool call is charged once")
-            }
+            // The shut-down process does not journal the graph task's consumption as a charge: the resumed graph
+            // charges its fed-back node journals, once.
+            #expect(report.ledger.first { $0.budget == "toolCalls" }?.used == 1, "a's tool call is charged once")
         }
     }
 }

@@ -181,6 +181,9 @@ extension Orchestrator {
         }
         var deadlineTimer = armDeadline(clock.deadline)
         var finished = machine.stop != nil
+        // A shutdown ends the runs in flight without journaling it: each goes on from its own journal after a resume,
+        // charging what it used then, so what they report back now is not journaled as a charge.
+        var endedByShutdown = false
         while true {
             // Before the effects: a task they start gets the deadline as it is once the clock runs again.
             if machine.clockStands ? clock.stand(since: lastReading) : clock.run(at: time.now()) {
@@ -299,6 +302,7 @@ extension Orchestrator {
             }
             machine = next
             lastReading = at
+            if case .shutdown = message.input, machine.stop != nil { endedByShutdown = true }
             if case .taskFinished(let key, _) = message.input { runs[key] = nil }
             if case .timerFired(let state, let visit) = message.input {
                 timers[WorkflowRecorder.timerKey(state: state, visit: visit)] = nil
@@ -321,7 +325,7 @@ extension Orchestrator {
         var journalFailure: WorkflowJournalError?
         for message in inbox.drain() {
             message.reply?.resume(returning: false)
-            guard let current = recorder, journalFailure == nil else { continue }
+            guard let current = recorder, journalFailure == nil, !endedByShutdown else { continue }
             do throws(WorkflowJournalError) {
                 recorder = try await current.recordCharge(of: message, at: end)
             } catch {
