@@ -16,18 +16,22 @@ struct NodeAttempts: Sendable {
     ) async -> NodeRun<Output> {
         func offset() -> Nanoseconds { Nanoseconds(origin.duration(to: clock.now)) }
         var run = NodeRun<Output>(startNanoseconds: offset())
+        // The run's end when it is the last attempt's end (no clock reading after it); `nil` reads the clock.
+        var endOfLastAttempt: Nanoseconds?
         var attempt = 1
         attempts: while true {
             guard !Task.isCancelled else {
                 run.ending = .cancelled
                 break
             }
-            let startNanoseconds = offset()
+            // The first attempt starts with the run: one clock reading for both.
+            let startNanoseconds = attempt == 1 ? run.startNanoseconds : offset()
             // The executor announces attempt 1 as it schedules the node, in start order.
             if attempt > 1 { onEvent?(.nodeStarted(node: node, attempt: attempt, atNanoseconds: startNanoseconds)) }
             let invocation = NodeInvocation(node: node, attempt: attempt, dependencyOutputs: dependencyOutputs)
             let result = await call(body, with: invocation, clock: clock)
             let endNanoseconds = offset()
+            endOfLastAttempt = endNanoseconds
             func record(_ outcome: NodeStatus, _ error: ErrorRecord? = nil) {
                 run.attempts.append(
                     TaskGraphAttemptRecord(
@@ -61,6 +65,7 @@ struct NodeAttempts: Sendable {
                     let hint = (error as? any RetryableError)?.retryAfter
                     let delay = max(hint ?? policy.delay(afterAttempt: attempt, key: node), .zero)
                     run.retryDelaysNanoseconds.append(Nanoseconds(delay))
+                    endOfLastAttempt = nil
                     onEvent?(
                         .nodeRetrying(
                             node: node,
@@ -86,7 +91,7 @@ struct NodeAttempts: Sendable {
             }
             break
         }
-        run.endNanoseconds = offset()
+        run.endNanoseconds = endOfLastAttempt ?? offset()
         return run
     }
 

@@ -75,10 +75,14 @@ extension TaskGraphExecutor {
         }
 
         /// The retry policy of one node.
-        func retryPolicy(of node: String) -> RetryPolicy { nodeRetryPolicies[node] ?? retryPolicy }
+        func retryPolicy(of node: String) -> RetryPolicy {
+            nodeRetryPolicies.isEmpty ? retryPolicy : nodeRetryPolicies[node] ?? retryPolicy
+        }
 
         /// The attempt timeout of one node.
-        func timeout(of node: String) -> Duration? { nodeTimeouts[node] ?? nodeTimeout }
+        func timeout(of node: String) -> Duration? {
+            nodeTimeouts.isEmpty ? nodeTimeout : nodeTimeouts[node] ?? nodeTimeout
+        }
 
         /// Checks the configuration against a validated graph.
         func check(against graph: ValidatedGraph) throws(TaskGraphError) {

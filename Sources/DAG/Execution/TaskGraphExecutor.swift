@@ -117,8 +117,10 @@ public struct TaskGraphExecutor: Sendable {
             }
         }
 
-        var scheduler = TaskGraphScheduler<Output>(graph: graph, failureMode: configuration.failureMode)
-        await withTaskGroup(of: ChildResult<Output>.self) { group in
+        // The scheduler is a local of the group's closure (not captured from here), so calls on it borrow it
+        // instead of copying it.
+        var scheduler = await withTaskGroup(of: ChildResult<Output>.self) { group in
+            var scheduler = TaskGraphScheduler<Output>(graph: graph, failureMode: configuration.failureMode)
             if let deadline {
                 group.addTask {
                     do {
@@ -171,6 +173,7 @@ public struct TaskGraphExecutor: Sendable {
                 }
             }
             group.cancelAll()  // ends the deadline sleeper; every node child has returned
+            return scheduler
         }
         emitFinished(scheduler.skipRemaining(), in: scheduler)
         return scheduler.report(outputNode: configuration.outputNode, durationNanoseconds: offset())

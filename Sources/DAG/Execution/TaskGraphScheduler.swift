@@ -24,6 +24,10 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     let failureMode: TaskGraphExecutor.FailureMode
     private(set) var statuses: [NodeStatus?]
     private(set) var runs: [NodeRun<Output>?]
+    /// Each succeeded node's output, kept apart from `runs` so that reading one does not copy a whole run.
+    private var outputs: [Output?]
+    /// Each started node's end time, kept apart from `runs` for the critical path.
+    private var endTimes: [Nanoseconds?]
     private(set) var inFlight = 0
     private(set) var stopCause: StopCause?
     private var waiting: [Int]
@@ -39,6 +43,8 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         self.failureMode = failureMode
         statuses = Array(repeating: nil, count: graph.ids.count)
         runs = Array(repeating: nil, count: graph.ids.count)
+        outputs = Array(repeating: nil, count: graph.ids.count)
+        endTimes = Array(repeating: nil, count: graph.ids.count)
         waiting = graph.dependencies.map(\.count)
         ready = graph.ids.indices.filter { graph.dependencies[$0].isEmpty }
     }
@@ -64,13 +70,14 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
 
     /// The outputs of a node's taken inputs (every dependency, unless routing left some out).
     func dependencyOutputs(of node: Int) -> [String: Output] {
-        var outputs: [String: Output] = [:]
-        outputs.reserveCapacity(graph.dependencies[node].count)
-        for dependency in graph.dependencies[node] {
+        let dependencies = graph.dependencies[node]
+        guard !dependencies.isEmpty else { return [:] }
+        var taken = [String: Output](minimumCapacity: dependencies.count)
+        for dependency in dependencies {
             if !notTaken.isEmpty, notTaken.contains([dependency, node]) { continue }
-            outputs[graph.ids[dependency]] = runs[dependency]?.output
+            if let output = outputs[dependency] { taken[graph.ids[dependency]] = output }
         }
-        return outputs
+        return taken
     }
 
     /// Applies a finished node's run: readies its dependents (those in `taken`, or all when `taken` is `nil`; the
@@ -86,8 +93,10 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         }
         runs[node] = run
         statuses[node] = run.status
+        endTimes[node] = run.endNanoseconds
         switch run.ending {
-        case .succeeded:
+        case .succeeded(let output):
+            outputs[node] = output
             guard takenInputs.isEmpty, taken == nil else {
                 route(node, taken: taken, finished: &effects.finished)
                 break
@@ -210,16 +219,16 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// `nil` unless all of them succeeded.
     private func finalOutput(outputNode: String?) -> TaskGraphFinalOutput<Output>? {
         if let outputNode {
-            guard let node = graph.index[outputNode], let output = runs[node]?.output else { return nil }
+            guard let node = graph.index[outputNode], let output = outputs[node] else { return nil }
             return .node(id: outputNode, output: output)
         }
-        var outputs: [NodeOutput<Output>] = []
+        var sinkOutputs: [NodeOutput<Output>] = []
         for node in graph.ids.indices where graph.dependents[node].isEmpty {
             if statuses[node] == .skippedByBranch { continue }
-            guard let output = runs[node]?.output else { return nil }
-            outputs.append(NodeOutput(id: graph.ids[node], output: output))
+            guard let output = outputs[node] else { return nil }
+            sinkOutputs.append(NodeOutput(id: graph.ids[node], output: output))
         }
-        return .sinks(outputs: outputs)
+        return .sinks(outputs: sinkOutputs)
     }
 
     /// From the last node to finish, back through the dependency that finished last; ties go to the node later in
@@ -228,8 +237,13 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         var position = Array(repeating: 0, count: graph.ids.count)
         for (rank, node) in graph.order.enumerated() { position[node] = rank }
         func latest(_ candidates: some Sequence<Int>) -> Int? {
-            candidates.compactMap { node in runs[node].map { (node: node, end: $0.endNanoseconds) } }
-                .max { ($0.end, position[$0.node]) < ($1.end, position[$1.node]) }?.node
+            var best: (node: Int, end: Nanoseconds)?
+            for node in candidates {
+                guard let end = endTimes[node] else { continue }
+                if let current = best, (end, position[node]) <= (current.end, position[current.node]) { continue }
+                best = (node, end)
+            }
+            return best?.node
         }
         guard var node = latest(graph.ids.indices) else { return [] }
         var path = [node]
