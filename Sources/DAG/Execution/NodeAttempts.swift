@@ -1,13 +1,23 @@
-import AgentPolicy
+public import AgentPolicy
 
 /// Runs the attempts of one node in a child task: timeouts, retries and backoff; never throws.
+@usableFromInline
 struct NodeAttempts: Sendable {
-    let node: String
-    let policy: RetryPolicy
-    let timeout: Duration?
-    let onEvent: (@Sendable (TaskGraphEvent) -> Void)?
+    @usableFromInline let node: String
+    @usableFromInline let policy: RetryPolicy
+    @usableFromInline let timeout: Duration?
+    @usableFromInline let onEvent: (@Sendable (TaskGraphEvent) -> Void)?
+
+    @inlinable
+    init(node: String, policy: RetryPolicy, timeout: Duration?, onEvent: (@Sendable (TaskGraphEvent) -> Void)?) {
+        self.node = node
+        self.policy = policy
+        self.timeout = timeout
+        self.onEvent = onEvent
+    }
 
     /// Calls the body until it succeeds, fails for good, times out or is cancelled.
+    @inlinable
     func run<C: Clock<Duration>, Output: Sendable>(
         dependencyOutputs: [String: Output],
         clock: C,
@@ -96,7 +106,8 @@ struct NodeAttempts: Sendable {
     }
 
     /// One body call, raced against the attempt timeout if there is one; the loser is cancelled and awaited.
-    private func call<C: Clock<Duration>, Output: Sendable>(
+    @inlinable
+    func call<C: Clock<Duration>, Output: Sendable>(
         _ body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output,
         with invocation: NodeInvocation<Output>,
         clock: C
@@ -125,6 +136,7 @@ struct NodeAttempts: Sendable {
 }
 
 /// How one body call ended.
+@usableFromInline
 enum AttemptResult<Output: Sendable>: Sendable {
     case returned(Output)
     case threw(any Error)
@@ -132,7 +144,9 @@ enum AttemptResult<Output: Sendable>: Sendable {
 }
 
 /// Everything one node's child task produced.
+@usableFromInline
 struct NodeRun<Output: Sendable>: Sendable {
+    @usableFromInline
     enum Ending: Sendable {
         case succeeded(Output)
         case failed(ErrorRecord)
@@ -141,15 +155,15 @@ struct NodeRun<Output: Sendable>: Sendable {
         case stopSignal(ErrorRecord)
     }
 
-    var attempts: [TaskGraphAttemptRecord] = []
-    var retryDelaysNanoseconds: [Nanoseconds] = []
-    var ending: Ending = .cancelled
-    var startNanoseconds: Nanoseconds
-    var endNanoseconds: Nanoseconds = 0
+    @usableFromInline var attempts: [TaskGraphAttemptRecord] = []
+    @usableFromInline var retryDelaysNanoseconds: [Nanoseconds] = []
+    @usableFromInline var ending: Ending = .cancelled
+    @usableFromInline var startNanoseconds: Nanoseconds
+    @usableFromInline var endNanoseconds: Nanoseconds = 0
 
-    init(startNanoseconds: Nanoseconds) { self.startNanoseconds = startNanoseconds }
+    @inlinable init(startNanoseconds: Nanoseconds) { self.startNanoseconds = startNanoseconds }
 
-    var status: NodeStatus {
+    @inlinable var status: NodeStatus {
         switch ending {
         case .succeeded: .succeeded
         case .failed, .stopSignal: .failed
@@ -158,11 +172,11 @@ struct NodeRun<Output: Sendable>: Sendable {
         }
     }
 
-    var output: Output? {
+    @inlinable var output: Output? {
         if case .succeeded(let output) = ending { output } else { nil }
     }
 
-    var error: ErrorRecord? {
+    @inlinable var error: ErrorRecord? {
         switch ending {
         case .failed(let record), .stopSignal(let record): record
         case .succeeded, .timedOut, .cancelled: nil

@@ -75,16 +75,19 @@ extension TaskGraphExecutor {
         }
 
         /// The retry policy of one node.
+        @inlinable
         func retryPolicy(of node: String) -> RetryPolicy {
             nodeRetryPolicies.isEmpty ? retryPolicy : nodeRetryPolicies[node] ?? retryPolicy
         }
 
         /// The attempt timeout of one node.
+        @inlinable
         func timeout(of node: String) -> Duration? {
             nodeTimeouts.isEmpty ? nodeTimeout : nodeTimeouts[node] ?? nodeTimeout
         }
 
         /// Checks the configuration against a validated graph.
+        @usableFromInline
         func check(against graph: ValidatedGraph) throws(TaskGraphError) {
             guard maxConcurrency >= 1 else {
                 throw .invalidConfiguration(

@@ -1,4 +1,4 @@
-import AgentPolicy
+public import AgentPolicy
 
 /// Runs a ``TaskGraph``: each node as soon as its dependencies succeed, under a concurrency cap, with timeouts,
 /// retries and a failure mode.
@@ -24,7 +24,7 @@ import AgentPolicy
 public struct TaskGraphExecutor: Sendable {
     /// The settings every run uses.
     public var configuration: Configuration
-    private let clock: any Clock<Duration>
+    @usableFromInline let clock: any Clock<Duration>
 
     /// Creates an executor.
     ///
@@ -61,7 +61,7 @@ public struct TaskGraphExecutor: Sendable {
     ///   - body: The work of one node attempt; called concurrently from child tasks.
     /// - Returns: The run's report.
     /// - Throws: ``TaskGraphError`` if the graph or the configuration is invalid; nothing else.
-    @concurrent
+    @concurrent @inlinable
     public func run<Output: Sendable>(
         _ graph: TaskGraph,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
@@ -87,7 +87,7 @@ public struct TaskGraphExecutor: Sendable {
     ///   - body: The work of one node attempt; called concurrently from child tasks.
     /// - Returns: The run's report.
     /// - Throws: ``TaskGraphError`` if the graph or the configuration is invalid; nothing else.
-    @concurrent
+    @concurrent @inlinable
     public func run<Output: Sendable>(
         _ graph: TaskGraph,
         routing: @escaping @Sendable (_ node: String, _ output: Output) -> Set<String>?,
@@ -98,7 +98,8 @@ public struct TaskGraphExecutor: Sendable {
         return await execute(validated, on: clock, routing: routing, body: body)
     }
 
-    private func execute<C: Clock<Duration>, Output: Sendable>(
+    @inlinable
+    func execute<C: Clock<Duration>, Output: Sendable>(
         _ graph: ValidatedGraph,
         on clock: C,
         routing: (@Sendable (String, Output) -> Set<String>?)?,
@@ -181,7 +182,8 @@ public struct TaskGraphExecutor: Sendable {
 }
 
 /// What a child of the run's task group returns.
-private enum ChildResult<Output: Sendable>: Sendable {
+@usableFromInline
+enum ChildResult<Output: Sendable>: Sendable {
     case node(Int, NodeRun<Output>)
     case deadlinePassed
     case deadlineCancelled

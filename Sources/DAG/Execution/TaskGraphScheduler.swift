@@ -1,10 +1,12 @@
-import AgentPolicy
+public import AgentPolicy
 
 /// The bookkeeping of one graph run: which nodes are ready, running and done, and what stopped the run.
 ///
 /// A value owned by the run's group loop, so it needs no lock; its methods are synchronous and never await.
+@usableFromInline
 struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// Why a run stopped starting nodes.
+    @usableFromInline
     enum StopCause: Hashable, Sendable {
         case failure
         case signal(Int)
@@ -13,31 +15,39 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// What the loop must do after a node finished.
-    struct Effects {
+    @usableFromInline
+    struct Effects: Sendable {
         /// Nodes that reached a terminal status, in order: the finished node, then any dependents it skipped.
-        var finished: [Int]
+        @usableFromInline var finished: [Int]
         /// Whether to cancel every child in flight.
-        var cancelInFlight: Bool
+        @usableFromInline var cancelInFlight: Bool
+
+        @inlinable
+        init(finished: [Int], cancelInFlight: Bool) {
+            self.finished = finished
+            self.cancelInFlight = cancelInFlight
+        }
     }
 
-    let graph: ValidatedGraph
-    let failureMode: TaskGraphExecutor.FailureMode
-    private(set) var statuses: [NodeStatus?]
-    private(set) var runs: [NodeRun<Output>?]
+    @usableFromInline let graph: ValidatedGraph
+    @usableFromInline let failureMode: TaskGraphExecutor.FailureMode
+    @usableFromInline var statuses: [NodeStatus?]
+    @usableFromInline var runs: [NodeRun<Output>?]
     /// Each succeeded node's output, kept apart from `runs` so that reading one does not copy a whole run.
-    private var outputs: [Output?]
+    @usableFromInline var outputs: [Output?]
     /// Each started node's end time, kept apart from `runs` for the critical path.
-    private var endTimes: [Nanoseconds?]
-    private(set) var inFlight = 0
-    private(set) var stopCause: StopCause?
-    private var waiting: [Int]
-    private var ready: [Int]
-    private var readyHead = 0
+    @usableFromInline var endTimes: [Nanoseconds?]
+    @usableFromInline var inFlight = 0
+    @usableFromInline var stopCause: StopCause?
+    @usableFromInline var waiting: [Int]
+    @usableFromInline var ready: [Int]
+    @usableFromInline var readyHead = 0
     /// Per node, how many of its inputs were taken (succeeded and routed to it); filled only once a node routes.
-    private var takenInputs: [Int] = []
+    @usableFromInline var takenInputs: [Int] = []
     /// Edges `[from, to]` whose source succeeded but routed elsewhere: the input is absent from `to`'s outputs.
-    private var notTaken: Set<[Int]> = []
+    @usableFromInline var notTaken: Set<[Int]> = []
 
+    @inlinable
     init(graph: ValidatedGraph, failureMode: TaskGraphExecutor.FailureMode) {
         self.graph = graph
         self.failureMode = failureMode
@@ -52,6 +62,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// Records why the run stops; the first cause wins.
     ///
     /// - Returns: Whether this call set the cause.
+    @inlinable
     @discardableResult
     mutating func requestStop(_ cause: StopCause) -> Bool {
         guard stopCause == nil else { return false }
@@ -60,6 +71,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// Takes the next ready node if the run goes on and a slot is free.
+    @inlinable
     mutating func nextToStart(maxConcurrency: Int) -> Int? {
         guard stopCause == nil, inFlight < maxConcurrency, readyHead < ready.count else { return nil }
         let node = ready[readyHead]
@@ -69,6 +81,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// The outputs of a node's taken inputs (every dependency, unless routing left some out).
+    @inlinable
     func dependencyOutputs(of node: Int) -> [String: Output] {
         let dependencies = graph.dependencies[node]
         guard !dependencies.isEmpty else { return [:] }
@@ -82,6 +95,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
 
     /// Applies a finished node's run: readies its dependents (those in `taken`, or all when `taken` is `nil`; the
     /// others see the input as not taken), or applies the failure mode.
+    @inlinable
     mutating func finished(_ node: Int, run: NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
         inFlight -= 1
         var effects = Effects(finished: [node], cancelInFlight: false)
@@ -118,7 +132,8 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// Settles the inputs a succeeded node gives its dependents when routing is in play, and decides each dependent
     /// whose inputs have all settled: ready per its join, or skipped by branch (which settles its own dependents'
     /// inputs as not taken, and so on).
-    private mutating func route(_ node: Int, taken: Set<String>?, finished: inout [Int]) {
+    @inlinable
+    mutating func route(_ node: Int, taken: Set<String>?, finished: inout [Int]) {
         if takenInputs.isEmpty {
             // First routing decision of the run: count the inputs already taken (every succeeded dependency so far
             // routed to all its dependents).
@@ -147,7 +162,8 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// Marks every transitive dependent of a node that did not succeed as skipped (none of them can have started).
-    private mutating func skipDependents(of node: Int) -> [Int] {
+    @inlinable
+    mutating func skipDependents(of node: Int) -> [Int] {
         var skipped: [Int] = []
         var stack = graph.dependents[node]
         while let dependent = stack.popLast() {
@@ -160,6 +176,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// Marks every node without a status as skipped; call once no child is in flight.
+    @inlinable
     mutating func skipRemaining() -> [Int] {
         precondition(inFlight == 0, "nodes are still running")
         var skipped: [Int] = []
@@ -171,6 +188,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// Builds the report once every node has a status.
+    @inlinable
     func report(outputNode: String?, durationNanoseconds: Nanoseconds) -> TaskGraphReport<Output> {
         var records: [TaskGraphNodeRecord<Output>] = []
         records.reserveCapacity(graph.ids.count)
@@ -217,7 +235,8 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
 
     /// The designated node's output, or every sink's in declaration order (sinks skipped by a branch left out);
     /// `nil` unless all of them succeeded.
-    private func finalOutput(outputNode: String?) -> TaskGraphFinalOutput<Output>? {
+    @inlinable
+    func finalOutput(outputNode: String?) -> TaskGraphFinalOutput<Output>? {
         if let outputNode {
             guard let node = graph.index[outputNode], let output = outputs[node] else { return nil }
             return .node(id: outputNode, output: output)
@@ -233,7 +252,8 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
 
     /// From the last node to finish, back through the dependency that finished last; ties go to the node later in
     /// topological order.
-    private func criticalPathTaken() -> [String] {
+    @inlinable
+    func criticalPathTaken() -> [String] {
         var position = Array(repeating: 0, count: graph.ids.count)
         for (rank, node) in graph.order.enumerated() { position[node] = rank }
         func latest(_ candidates: some Sequence<Int>) -> Int? {

@@ -75,6 +75,7 @@ extension TaskGraph {
     }
 
     /// Checks the graph and builds its index-based form.
+    @usableFromInline
     func validated() throws(TaskGraphError) -> ValidatedGraph {
         guard !nodes.isEmpty else { throw .emptyGraph() }
         var index: [String: Int] = [:]
@@ -152,19 +153,20 @@ extension TaskGraph {
 }
 
 /// A validated graph in index form: node `i` is `ids[i]`, in declaration order.
+@usableFromInline
 struct ValidatedGraph: Sendable {
     /// Node ids in declaration order.
-    let ids: [String]
+    @usableFromInline let ids: [String]
     /// Declaration index by id.
-    let index: [String: Int]
+    @usableFromInline let index: [String: Int]
     /// Each node's dependencies, without repeats, in the order declared.
-    let dependencies: [[Int]]
+    @usableFromInline let dependencies: [[Int]]
     /// Each node's direct dependents, in declaration order.
-    let dependents: [[Int]]
+    @usableFromInline let dependents: [[Int]]
     /// A topological order (Kahn, declaration-order tie-break).
-    let order: [Int]
+    @usableFromInline let order: [Int]
     /// Whether each node joins ``TaskGraph/JoinMode/any`` (else ``TaskGraph/JoinMode/all``).
-    let joinsAny: [Bool]
+    @usableFromInline let joinsAny: [Bool]
 
     /// Each node's depth: 0 without dependencies, else one more than its deepest dependency.
     func depths() -> [Int] {
