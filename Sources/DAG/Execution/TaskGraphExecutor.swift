@@ -68,6 +68,10 @@ public struct TaskGraphExecutor: Sendable {
     ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
         let validated = try graph.validated()
         try configuration.check(against: validated)
+        if let clock = clock as? ContinuousClock {
+            // A concrete clock lets the compiler specialise the whole run for the caller's output type.
+            return await execute(validated, on: clock, routing: nil, body: body)
+        }
         return await execute(validated, on: clock, routing: nil, body: body)
     }
 
@@ -95,6 +99,10 @@ public struct TaskGraphExecutor: Sendable {
     ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
         let validated = try graph.validated()
         try configuration.check(against: validated)
+        if let clock = clock as? ContinuousClock {
+            // A concrete clock lets the compiler specialise the whole run for the caller's output type.
+            return await execute(validated, on: clock, routing: routing, body: body)
+        }
         return await execute(validated, on: clock, routing: routing, body: body)
     }
 
