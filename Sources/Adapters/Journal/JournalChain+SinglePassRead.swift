@@ -63,8 +63,7 @@ extension JournalChain {
                 guard let integer = integer(value) else { return nil }
                 position = integer
             case nil:
-                var parser = JSONTextParser(bytes: value)
-                guard let parsed = try? parser.parseDocument() else { return nil }
+                guard let parsed = Self.value(value) else { return nil }
                 members[String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)] = parsed
             }
             if scanner.current == UInt8(ascii: ",") {
@@ -111,6 +110,24 @@ extension JournalChain {
         }
         if high & 0x8080_8080_8080_8080 == 0 { return true }
         return String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    /// A member's value, from text the scan has checked (canonical, UTF-8): a string without escapes, an integer
+    /// or a literal is read straight from its bytes, as the parser would read it; anything else is parsed.
+    private static func value(_ text: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        switch text[0] {
+        case UInt8(ascii: "\""):
+            let inner = UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)])
+            if !inner.contains(UInt8(ascii: "\\")) { return .string(String(decoding: inner, as: UTF8.self)) }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return integer(text).map(JSONValue.integer)
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        case UInt8(ascii: "n"): return .null
+        default: break
+        }
+        var parser = JSONTextParser(bytes: text)
+        return try? parser.parseDocument()
     }
 
     /// A digest written as a JSON string of 64 lower-case hex digits, or `nil`.
