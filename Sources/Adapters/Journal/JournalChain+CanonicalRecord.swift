@@ -35,12 +35,13 @@ struct CanonicalRecordScanner {
     private static let maximumDepth = 64
 
     let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    /// The cursor: the offset of the next byte to scan.
+    var index = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// The byte at the cursor, or 0 past the end.
-    private var current: UInt8 { index < bytes.count ? bytes[index] : 0 }
+    var current: UInt8 { index < bytes.count ? bytes[index] : 0 }
 
     /// The bytes to cut for the canonical form without `hash`: the member and one comma beside it; `nil` when the
     /// text is not canonical or has no top-level `hash` member.
@@ -77,7 +78,7 @@ struct CanonicalRecordScanner {
     }
 
     /// Scans `"key":`; the key must be ASCII without escapes and sort after `previous`. Returns the key's bytes.
-    private mutating func scanKey(after previous: Range<Int>?) -> Range<Int>? {
+    mutating func scanKey(after previous: Range<Int>?) -> Range<Int>? {
         guard current == UInt8(ascii: "\"") else { return nil }
         index += 1
         let start = index
@@ -108,7 +109,7 @@ struct CanonicalRecordScanner {
     }
 
     /// Scans one value in canonical form.
-    private mutating func scanValue(depth: Int) -> Bool {
+    mutating func scanValue(depth: Int) -> Bool {
         switch current {
         case UInt8(ascii: "{"):
             guard depth < Self.maximumDepth else { return false }

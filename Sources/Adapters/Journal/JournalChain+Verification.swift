@@ -46,14 +46,15 @@ extension JournalChain {
     }
 
     /// Verifies `records` as ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)`` does and returns each
-    /// entry's members (envelope included) from the same walk: a reader that goes on to use the entries parses each
-    /// record once.
+    /// entry's members without the ``envelopeFields`` from the same walk: a reader that goes on to use the entries
+    /// parses each record once, and a record in canonical form in a single pass that also hashes it.
     ///
     /// - Parameters:
     ///   - records: The journal's records from position 0, in stored order.
     ///   - genesis: The hash the first entry chains from.
     ///   - knownVersion: The highest entry format version the caller understands.
-    /// - Returns: The chain that continues the records, and each entry's members, in order.
+    /// - Returns: The chain that continues the records, and each entry's members (envelope fields left out), in
+    ///   order.
     /// - Throws: ``JournalFault`` naming the first bad entry.
     package static func read(
         _ records: [JournalRecord],
@@ -68,7 +69,12 @@ extension JournalChain {
             knownVersion: knownVersion,
             expectedCount: nil,
             expectedHeadHash: nil
-        ) { _, members in entries.append(members) }
+        ) { _, members in
+            var members = members
+            // Only a record read the full way still holds its envelope fields.
+            if members["hash"] != nil { for key in envelopeFieldNames { members[key] = nil } }
+            entries.append(members)
+        }
         switch verification {
         case .verified(let count, let headHash):
             return (JournalChain(genesis: genesis, headHash: headHash, count: count), entries)
@@ -87,7 +93,7 @@ extension JournalChain {
         expectedHeadHash: SHA256Digest?,
         visit: (Int, [String: JSONValue]) -> Void
     ) -> JournalVerification {
-        var walk = ChainWalk(records: records, knownVersion: knownVersion)
+        var walk = ChainWalk(records: records, knownVersion: knownVersion, singlePass: true)
         var hashes: [SHA256Digest] = []
         hashes.reserveCapacity(records.count)
         for index in records.indices {
@@ -166,7 +172,7 @@ extension JournalChain {
         _ record: JournalRecord,
         knownVersion: Int64 = JournalChain.formatVersion
     ) throws(JournalFault) -> [String: JSONValue] {
-        var walk = ChainWalk(records: [record], knownVersion: knownVersion)
+        var walk = ChainWalk(records: [record], knownVersion: knownVersion, singlePass: false)
         return try walk.envelope(at: 0, reportedAs: record.position).members
     }
 
@@ -188,6 +194,7 @@ extension JournalChain {
 
 /// An entry's envelope fields, parsed and checked.
 private struct Envelope {
+    /// The entry's members; without the envelope fields when the record was read in a single pass.
     var members: [String: JSONValue]
     var position: Int
     var previousHash: SHA256Digest
@@ -198,12 +205,15 @@ private struct Envelope {
 private struct ChainWalk {
     let records: [JournalRecord]
     let knownVersion: Int64
+    /// Whether a record in canonical form is read in one pass (its members then lack the envelope fields).
+    let singlePass: Bool
     /// The `position` each record claims, `nil` while not yet read; `.some(nil)` when it has none.
     private var claims: [Int?]?
 
-    init(records: [JournalRecord], knownVersion: Int64) {
+    init(records: [JournalRecord], knownVersion: Int64, singlePass: Bool) {
         self.records = records
         self.knownVersion = knownVersion
+        self.singlePass = singlePass
     }
 
     /// Parses record `index`, checks its version, envelope and own hash.
@@ -211,6 +221,20 @@ private struct ChainWalk {
         func unparseable(_ message: String) -> JournalFault {
             JournalFault(kind: .unparseable, position: position, message: message)
         }
+        if singlePass,
+            let record = records[index].bytes.withUnsafeBufferPointer({
+                JournalChain.readCanonicalRecord($0, knownVersion: knownVersion)
+            })
+        {
+            return Envelope(
+                members: record.members,
+                position: record.position,
+                previousHash: record.previousHash,
+                hash: record.hash
+            )
+        }
+        // Anything the single pass does not take (not canonical, or at fault) is read the full way, which reports
+        // the fault.
         guard let text = String(validating: records[index].bytes, as: UTF8.self) else {
             throw unparseable("the record is not UTF-8 text")
         }

@@ -29,7 +29,7 @@ public struct JournalChain: Hashable, Sendable {
     public static let envelopeFields: Set<String> = ["version", "position", "previousHash", "hash"]
 
     /// The envelope fields in a constant array, so that checking an entry allocates nothing.
-    private static let envelopeFieldNames = ["version", "position", "previousHash", "hash"]
+    static let envelopeFieldNames = ["version", "position", "previousHash", "hash"]
 
     /// The hash the first entry chains from: ``SHA256Digest/zero``, or the parent's hash for a forked journal.
     public let genesis: SHA256Digest

@@ -40,7 +40,7 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
     ///
     /// Each 16-digit word is read without a branch per digit: the digit's value comes from a select, and one flag
     /// collects any byte that is not `0…9` or `a…f` (a journal parses two digests per entry it verifies).
-    private static func parseHex(_ digits: UnsafeBufferPointer<UInt8>) -> SHA256Digest? {
+    static func parseHex(_ digits: UnsafeBufferPointer<UInt8>) -> SHA256Digest? {
         guard digits.count == 64, let base = digits.baseAddress else { return nil }
         var invalid: UInt8 = 0
         @inline(__always)

@@ -83,7 +83,7 @@ package struct RunJournalEntry: Hashable, Sendable {
         [("kind", .string(kind.rawValue)), ("at", .integer(at.rawValue))]
     }
 
-    /// Reads an entry from a record's members (envelope fields are dropped).
+    /// Reads an entry from a record's members without the envelope fields (as `JournalChain.read` returns them).
     ///
     /// - Throws: A message naming the missing or unknown field.
     package init(members: [String: JSONValue], position: Int) throws(EntryReadError) {
@@ -101,12 +101,10 @@ package struct RunJournalEntry: Hashable, Sendable {
             throw EntryReadError(position: position, message: "\(text) entry has no integer 'at'")
         }
         var fields = members
-        for key in Self.nonFieldKeys { fields[key] = nil }
+        fields["kind"] = nil
+        fields["at"] = nil
         self.init(kind, at: Nanoseconds(rawValue: at), fields)
     }
-
-    /// The members an entry's `fields` leave out: the envelope, `kind` and `at`.
-    private static let nonFieldKeys = ["version", "position", "previousHash", "hash", "kind", "at"]
 
     /// An entry that could not be read.
     package struct EntryReadError: Error {

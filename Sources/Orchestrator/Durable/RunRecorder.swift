@@ -72,9 +72,17 @@ final class RunRecorder: Sendable {
     /// (progress, asynchronous terminations) are handed to `apply` first, in order.
     func next(_ probe: RunJournalEntry, apply: (RunJournalEntry) -> Void) throws(DurableRunError) -> Fed {
         while true {
-            let (entry, position) = feed.withLock { feed -> (RunJournalEntry?, Int) in
-                guard feed.cursor < feed.entries.count else { return (nil, feed.cursor) }
-                return (feed.entries[feed.cursor], feed.cursor)
+            // One lock section looks at the next entry and takes it when it matches or is passive.
+            let (entry, position, matches) = feed.withLock { feed -> (RunJournalEntry?, Int, Bool) in
+                let position = feed.cursor
+                guard position < feed.entries.count else { return (nil, position, false) }
+                let entry = feed.entries[position]
+                let matches =
+                    entry.kind == probe.kind && probe.fields.allSatisfy { entry.fields[$0.key] == $0.value }
+                if matches || entry.kind == .toolProgress || (entry.kind == .terminated && probe.kind != .terminated) {
+                    feed.cursor += 1
+                }
+                return (entry, position, matches)
             }
             guard let entry else {
                 if isReplay {
@@ -82,16 +90,11 @@ final class RunRecorder: Sendable {
                 }
                 return .live
             }
-            if entry.kind == probe.kind, probe.fields.allSatisfy({ entry.fields[$0.key] == $0.value }) {
-                advance()
-                return .entry(entry)
-            }
+            if matches { return .entry(entry) }
             switch entry.kind {
             case .toolProgress:
-                advance()
                 apply(entry)
             case .terminated where probe.kind != .terminated:
-                advance()
                 if skipsPause(entry) { continue }
                 apply(entry)
                 return .ended

@@ -1,0 +1,172 @@
+/// A record read in one pass over its bytes: its envelope as values, its other members as the entry.
+package struct SinglePassRecord {
+    /// The entry's members without the four envelope fields.
+    package var members: [String: JSONValue]
+    /// The position the record claims.
+    package var position: Int
+    /// The hash the record chains from.
+    package var previousHash: SHA256Digest
+    /// The record's own hash, recomputed from its bytes and equal to the stored one.
+    package var hash: SHA256Digest
+}
+
+extension JournalChain {
+    /// Reads a record in canonical form in one pass: checks the canonical form member by member (as
+    /// ``canonicalRecordHash(_:after:)`` does), parses the envelope fields straight into values (versions and
+    /// positions as integers, hashes as hex bytes, no `String` and no dictionary slot for either), parses every
+    /// other member's value into the entry's dictionary, and hashes the bytes without the `hash` member.
+    ///
+    /// Returns `nil` for anything but a well-formed, canonical, intact record of a known version: invalid UTF-8, text
+    /// that is not canonical or not JSON, an envelope field missing or of the wrong type, a version above
+    /// `knownVersion`, or a hash that does not match. The caller then reads the record the full way, which finds the
+    /// same fault it always has: this path only ever accepts records that one would accept, with the same values.
+    ///
+    /// - Parameters:
+    ///   - bytes: The record's bytes.
+    ///   - knownVersion: The highest entry format version the caller understands.
+    /// - Returns: The record, or `nil` when the full path must read it.
+    package static func readCanonicalRecord(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        knownVersion: Int64
+    ) -> SinglePassRecord? {
+        guard isValidUTF8(bytes) else { return nil }
+        var scanner = CanonicalRecordScanner(bytes: bytes)
+        guard scanner.current == UInt8(ascii: "{") else { return nil }
+        scanner.index = 1
+        var previousKey: Range<Int>?
+        var members: [String: JSONValue] = [:]
+        members.reserveCapacity(8)
+        var version: Int64?
+        var position: Int64?
+        var previousHash: SHA256Digest?
+        var hash: SHA256Digest?
+        var hashMember: Range<Int>?
+        while true {
+            let memberStart = scanner.index
+            guard let key = scanner.scanKey(after: previousKey) else { return nil }
+            previousKey = key
+            let valueStart = scanner.index
+            guard scanner.scanValue(depth: 1) else { return nil }
+            let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<scanner.index])
+            switch EnvelopeKey(UnsafeBufferPointer(rebasing: bytes[key])) {
+            case .hash:
+                guard let digest = digest(value) else { return nil }
+                hash = digest
+                hashMember = memberStart..<scanner.index
+            case .previousHash:
+                guard let digest = digest(value) else { return nil }
+                previousHash = digest
+            case .version:
+                guard let integer = integer(value) else { return nil }
+                version = integer
+            case .position:
+                guard let integer = integer(value) else { return nil }
+                position = integer
+            case nil:
+                guard let parsed = Self.value(value) else { return nil }
+                members[String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)] = parsed
+            }
+            if scanner.current == UInt8(ascii: ",") {
+                scanner.index += 1
+                continue
+            }
+            guard scanner.current == UInt8(ascii: "}") else { return nil }
+            scanner.index += 1
+            break
+        }
+        guard scanner.index == bytes.count, let version, version >= 1, version <= knownVersion, let position,
+            position >= 0, let previousHash, let hash, let hashMember
+        else { return nil }
+        // The hash input is the previous hash and the record without its `hash` member and one comma beside it.
+        let cut: Range<Int>
+        if bytes[hashMember.upperBound] == UInt8(ascii: ",") {
+            cut = hashMember.lowerBound..<(hashMember.upperBound + 1)
+        } else if bytes[hashMember.lowerBound - 1] == UInt8(ascii: ",") {
+            cut = (hashMember.lowerBound - 1)..<hashMember.upperBound
+        } else {
+            cut = hashMember
+        }
+        var hasher = SHA256()
+        previousHash.withUnsafeBytes { hasher.update($0) }
+        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<cut.lowerBound])))
+        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[cut.upperBound...])))
+        guard hasher.finalize() == hash else { return nil }
+        return SinglePassRecord(members: members, position: Int(position), previousHash: previousHash, hash: hash)
+    }
+
+    /// Whether `bytes` are UTF-8: ASCII is checked eight bytes at a time; anything else by the standard library.
+    private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        var high: UInt64 = 0
+        while offset + 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < bytes.count {
+            high |= UInt64(bytes[offset])
+            offset += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 { return true }
+        return String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    /// A member's value, from text the scan has checked (canonical, UTF-8): a string without escapes, an integer
+    /// or a literal is read straight from its bytes, as the parser would read it; anything else is parsed.
+    private static func value(_ text: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        switch text[0] {
+        case UInt8(ascii: "\""):
+            let inner = UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)])
+            if !inner.contains(UInt8(ascii: "\\")) { return .string(String(decoding: inner, as: UTF8.self)) }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return integer(text).map(JSONValue.integer)
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        case UInt8(ascii: "n"): return .null
+        default: break
+        }
+        var parser = JSONTextParser(bytes: text)
+        return try? parser.parseDocument()
+    }
+
+    /// A digest written as a JSON string of 64 lower-case hex digits, or `nil`.
+    private static func digest(_ value: UnsafeBufferPointer<UInt8>) -> SHA256Digest? {
+        guard value.count == 66, value[0] == UInt8(ascii: "\""), value[65] == UInt8(ascii: "\"") else { return nil }
+        return SHA256Digest.parseHex(UnsafeBufferPointer(rebasing: value[1..<65]))
+    }
+
+    /// A canonical integer (the scanner has checked its form and range), or `nil` for any other value.
+    private static func integer(_ value: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let first = value.first else { return nil }
+        let negative = first == UInt8(ascii: "-")
+        var magnitude: Int64 = 0
+        for byte in negative ? UnsafeBufferPointer(rebasing: value[1...]) : value {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            magnitude = magnitude * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -magnitude : magnitude
+    }
+}
+
+/// The four envelope fields, recognised from a key's bytes.
+private enum EnvelopeKey {
+    case version, position, previousHash, hash
+
+    init?(_ key: UnsafeBufferPointer<UInt8>) {
+        switch key.count {
+        case 4 where Self.equal(key, "hash"): self = .hash
+        case 7 where Self.equal(key, "version"): self = .version
+        case 8 where Self.equal(key, "position"): self = .position
+        case 12 where Self.equal(key, "previousHash"): self = .previousHash
+        default: return nil
+        }
+    }
+
+    /// Whether `key` holds `name`'s bytes (the caller has checked the count).
+    private static func equal(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        let bytes = name.utf8Start
+        for offset in 0..<key.count where key[offset] != bytes[offset] { return false }
+        return true
+    }
+}
