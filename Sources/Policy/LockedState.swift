@@ -1,5 +1,5 @@
 #if !AGENT_TSAN_LOCKS
-    import Synchronization
+    package import Synchronization
 #endif
 
 /// The library's one lock: a value guarded by a mutex.
@@ -13,9 +13,9 @@
 /// which runs `onTermination` synchronously): collect under the lock, act after it.
 package final class LockedState<State>: Sendable {
     #if AGENT_TSAN_LOCKS
-        private let storage: PthreadLockedStorage<State>
+        @usableFromInline let storage: PthreadLockedStorage<State>
     #else
-        private let mutex: Mutex<State>
+        @usableFromInline let mutex: Mutex<State>
     #endif
 
     /// Creates a lock guarding `initial`.
@@ -28,6 +28,10 @@ package final class LockedState<State>: Sendable {
     }
 
     /// Runs `body` with exclusive access to the state.
+    ///
+    /// Inlinable, so that every caller is specialised for its state and result types: the generic version looked
+    /// up their metadata on every call.
+    @inlinable
     package func withLock<Result, Failure: Error>(
         _ body: (inout sending State) throws(Failure) -> sending Result
     ) throws(Failure) -> sending Result {
@@ -44,14 +48,16 @@ package final class LockedState<State>: Sendable {
     ///
     /// Audited `@unchecked Sendable`: `value` is only touched between `mutex.lock()` and `mutex.unlock()`, so all
     /// access is serialised.
-    private final class PthreadLockedStorage<State>: @unchecked Sendable {
-        private let mutex = PlatformMutex()
-        private var value: State
+    @usableFromInline
+    final class PthreadLockedStorage<State>: @unchecked Sendable {
+        @usableFromInline let mutex = PlatformMutex()
+        @usableFromInline var value: State
 
         init(_ initial: sending State) {
             value = initial
         }
 
+        @inlinable
         func withLock<Result, Failure: Error>(
             _ body: (inout sending State) throws(Failure) -> sending Result
         ) throws(Failure) -> sending Result {
