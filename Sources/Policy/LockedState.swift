@@ -1,5 +1,5 @@
 #if !AGENT_TSAN_LOCKS
-    package import Synchronization
+    import Synchronization
 #endif
 
 /// The library's one lock: a value guarded by a mutex.
@@ -13,9 +13,9 @@
 /// which runs `onTermination` synchronously): collect under the lock, act after it.
 package final class LockedState<State>: Sendable {
     #if AGENT_TSAN_LOCKS
-        @usableFromInline let storage: PthreadLockedStorage<State>
+        private let storage: PthreadLockedStorage<State>
     #else
-        @usableFromInline let mutex: Mutex<State>
+        private let mutex: Mutex<State>
     #endif
 
     /// Creates a lock guarding `initial`.
@@ -28,10 +28,6 @@ package final class LockedState<State>: Sendable {
     }
 
     /// Runs `body` with exclusive access to the state.
-    ///
-    /// Inlinable, so that every caller is specialised for its state and result types: the generic version looked
-    /// up their metadata on every call.
-    @inlinable
     package func withLock<Result, Failure: Error>(
         _ body: (inout sending State) throws(Failure) -> sending Result
     ) throws(Failure) -> sending Result {
@@ -48,16 +44,14 @@ package final class LockedState<State>: Sendable {
     ///
     /// Audited `@unchecked Sendable`: `value` is only touched between `mutex.lock()` and `mutex.unlock()`, so all
     /// access is serialised.
-    @usableFromInline
-    final class PthreadLockedStorage<State>: @unchecked Sendable {
-        @usableFromInline let mutex = PlatformMutex()
-        @usableFromInline var value: State
+    private final class PthreadLockedStorage<State>: @unchecked Sendable {
+        private let mutex = PlatformMutex()
+        private var value: State
 
         init(_ initial: sending State) {
             value = initial
         }
 
-        @inlinable
         func withLock<Result, Failure: Error>(
             _ body: (inout sending State) throws(Failure) -> sending Result
         ) throws(Failure) -> sending Result {
