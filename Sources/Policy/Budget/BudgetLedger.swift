@@ -144,7 +144,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         counts[.toolCalls] = total + 1
         callsPerTool[tool] = toolCount + 1
         if let identicalKey {
-            identicalCalls[identicalKey] = identicalCount + 1
+            identicalCalls.set(identicalKey, to: identicalCount + 1)
             counts[.repeatedToolCalls] = max(counts[.repeatedToolCalls], identicalCount + 1)
         }
     }
@@ -179,7 +179,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     /// - Parameter key: The key passed to the reservation.
     package mutating func forgiveRepeat(_ key: RepeatKey) {
         guard tracks(.repeatedToolCalls), let identical = identicalCalls[key] else { return }
-        identicalCalls[key] = identical > 1 ? identical - 1 : nil
+        identicalCalls.set(key, to: identical > 1 ? identical - 1 : nil)
         counts[.repeatedToolCalls] = identicalCalls.highest
     }
 

@@ -60,24 +60,74 @@ package struct RepeatKey: Hashable, Sendable {
 
 /// Identical-call counts by ``RepeatKey``; encodes as the object it was before the key had a type of its own, keyed
 /// by the tool's name, a NUL character and the arguments' text.
+///
+/// The keys and counts sit in an array in the order first seen; a dictionary from each digest to the newest entry
+/// with that digest (entries with the same digest are chained) finds them. So a lookup compares digests in a small
+/// table and the full key only on a digest match, and the table's growth moves 16 bytes an entry, never the keys.
+/// A count given back to zero stays as an entry of zero, which counts, equality and encoding leave out.
 struct RepeatCounts: Hashable, Sendable, Codable {
-    private(set) var table: [RepeatKey: Int64] = [:]
+    private struct Entry: Sendable {
+        let key: RepeatKey
+        var count: Int64
+        /// The previous entry with the same digest, or -1.
+        let next: Int
+    }
+
+    private var entries: [Entry] = []
+    private var newestByDigest: [UInt64: Int] = [:]
 
     init() {}
 
+    /// Where `key`'s entry is, walking the chain from `head` (the newest entry with its digest, or -1).
+    private func position(of key: RepeatKey, from head: Int) -> Int? {
+        var index = head
+        while index >= 0 {
+            if entries[index].key == key { return index }
+            index = entries[index].next
+        }
+        return nil
+    }
+
+    private func position(of key: RepeatKey) -> Int? {
+        position(of: key, from: newestByDigest[key.digest] ?? -1)
+    }
+
+    /// The count of `key`, or `nil` when it has none.
     subscript(key: RepeatKey) -> Int64? {
-        get { table[key] }
-        set { table[key] = newValue }
+        guard let index = position(of: key), entries[index].count > 0 else { return nil }
+        return entries[index].count
+    }
+
+    /// Sets the count of `key` (`nil` or zero: no count).
+    mutating func set(_ key: RepeatKey, to count: Int64?) {
+        let head = newestByDigest[key.digest] ?? -1
+        if let index = position(of: key, from: head) {
+            entries[index].count = count ?? 0
+            return
+        }
+        guard let count, count > 0 else { return }
+        newestByDigest[key.digest] = entries.count
+        entries.append(Entry(key: key, count: count, next: head))
     }
 
     /// The highest count, or zero when empty.
-    var highest: Int64 { table.values.max() ?? 0 }
+    var highest: Int64 { entries.lazy.map(\.count).max() ?? 0 }
+
+    /// The counts above zero, by key.
+    var table: [RepeatKey: Int64] {
+        var table: [RepeatKey: Int64] = [:]
+        for entry in entries where entry.count > 0 { table[entry.key] = entry.count }
+        return table
+    }
+
+    static func == (lhs: RepeatCounts, rhs: RepeatCounts) -> Bool { lhs.table == rhs.table }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(table) }
 
     init(from decoder: any Decoder) throws {
         for (text, count) in try [String: Int64](from: decoder) {
             let parts = text.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = RepeatKey(tool: String(parts[0]), arguments: parts.count > 1 ? String(parts[1]) : "")
-            table[key] = count
+            set(RepeatKey(tool: String(parts[0]), arguments: parts.count > 1 ? String(parts[1]) : ""), to: count)
         }
     }
 
