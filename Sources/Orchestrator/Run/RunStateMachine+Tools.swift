@@ -64,7 +64,8 @@ extension RunStateMachine {
         at time: Nanoseconds
     ) -> RunEffects {
         guard !isTerminated else { return RunEffects() }
-        var finished: ToolCallRecord?
+        // The tool's name and the status, not a copy of the whole record (arguments, output, error).
+        var finished: (tool: String, status: ToolCallStatus)?
         updateToolCall(at: position) { call in
             call.endNanoseconds = time
             switch result {
@@ -75,7 +76,7 @@ extension RunStateMachine {
                 call.status = error is CancellationError ? .interrupted : .failed
                 call.error = ErrorRecord(error)
             }
-            finished = call
+            finished = (call.tool, call.status)
         }
         guard let finished else { return effects() }
         if finished.status == .failed { countFailure() }

@@ -26,7 +26,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     public private(set) var usage: ModelUsage = .zero
     /// Model usage reserved by estimates not yet settled.
     public private(set) var reservedUsage: ModelUsage = .zero
-    private var identicalCalls: [String: Int64] = [:]
+    private var identicalCalls = RepeatCounts()
     private var outstanding: [UInt64: ModelUsage] = [:]
     private var nextReservation: UInt64 = 0
 
@@ -106,6 +106,17 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     ///   - argumentsKey: A canonical text of the call's arguments for loop detection, or `nil` to skip it.
     /// - Throws: ``PolicyViolation`` naming the limit and the tool; nothing is debited then.
     package mutating func reserveToolCall(_ tool: String, argumentsKey: String? = nil) throws(PolicyViolation) {
+        try reserveToolCall(tool, repeatKey: argumentsKey.map { RepeatKey(tool: tool, arguments: $0) })
+    }
+
+    /// Reserves one call of `tool` as ``reserveToolCall(_:argumentsKey:)`` does, with the loop-detection key
+    /// already made (its digest is computed once per call, not once per ledger).
+    ///
+    /// - Parameters:
+    ///   - tool: The tool's name.
+    ///   - repeatKey: The call's key for loop detection, or `nil` to skip it.
+    /// - Throws: ``PolicyViolation`` naming the limit and the tool; nothing is debited then.
+    package mutating func reserveToolCall(_ tool: String, repeatKey: RepeatKey?) throws(PolicyViolation) {
         let total = counts[.toolCalls]
         if let limit = limits[.toolCalls], total >= limit {
             throw PolicyViolation(limit: .maxToolCalls, limitValue: limit, attempted: total + 1, tool: tool)
@@ -114,10 +125,10 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         if let limit = limits.maxCallsPerTool[tool], toolCount >= limit {
             throw PolicyViolation(limit: .maxCallsPerTool, limitValue: limit, attempted: toolCount + 1, tool: tool)
         }
-        var identicalKey: String?
+        var identicalKey: RepeatKey?
         var identicalCount: Int64 = 0
-        if let key = identicalCallKey(tool, argumentsKey), let limit = limits[.repeatedToolCalls] {
-            identicalCount = identicalCalls[key, default: 0]
+        if let key = repeatKey, tracks(.repeatedToolCalls), let limit = limits[.repeatedToolCalls] {
+            identicalCount = identicalCalls[key] ?? 0
             if identicalCount >= limit {
                 throw PolicyViolation(
                     limit: .maxRepeatedToolCalls,
@@ -133,7 +144,7 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         counts[.toolCalls] = total + 1
         callsPerTool[tool] = toolCount + 1
         if let identicalKey {
-            identicalCalls[identicalKey] = identicalCount + 1
+            identicalCalls.set(identicalKey, to: identicalCount + 1)
             counts[.repeatedToolCalls] = max(counts[.repeatedToolCalls], identicalCount + 1)
         }
     }
@@ -160,14 +171,16 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
     ///   - tool: The tool's name.
     ///   - argumentsKey: The arguments key passed to the reservation.
     package mutating func forgiveRepeat(_ tool: String, argumentsKey: String) {
-        guard let key = identicalCallKey(tool, argumentsKey), let identical = identicalCalls[key] else { return }
-        identicalCalls[key] = identical > 1 ? identical - 1 : nil
-        counts[.repeatedToolCalls] = identicalCalls.values.max() ?? 0
+        forgiveRepeat(RepeatKey(tool: tool, arguments: argumentsKey))
     }
 
-    private func identicalCallKey(_ tool: String, _ argumentsKey: String?) -> String? {
-        guard let argumentsKey, tracks(.repeatedToolCalls) else { return nil }
-        return tool + "\u{0}" + argumentsKey
+    /// Stops counting one identical call as a repeat, as ``forgiveRepeat(_:argumentsKey:)`` does, by its key.
+    ///
+    /// - Parameter key: The key passed to the reservation.
+    package mutating func forgiveRepeat(_ key: RepeatKey) {
+        guard tracks(.repeatedToolCalls), let identical = identicalCalls[key] else { return }
+        identicalCalls.set(key, to: identical > 1 ? identical - 1 : nil)
+        counts[.repeatedToolCalls] = identicalCalls.highest
     }
 
     /// Reserves an estimate of model usage before a model call.

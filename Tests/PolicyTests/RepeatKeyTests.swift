@@ -1,0 +1,57 @@
+import AgentPolicy
+import Testing
+
+@Suite("Loop detection's key: hashed once, compared in full")
+struct RepeatKeyTests {
+    @Test("Two different calls whose digests collide are still counted apart")
+    func collidingDigestsCountApart() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxRepeatedToolCalls: 1), coversOneRun: true)
+        let first = RepeatKey(tool: "fetch", arguments: #"{"url":"a"}"#, digest: 7)
+        let second = RepeatKey(tool: "fetch", arguments: #"{"url":"b"}"#, digest: 7)
+        let otherTool = RepeatKey(tool: "fetcher", arguments: #"{"url":"a"}"#, digest: 7)
+        #expect(first.hashValue == second.hashValue, "the digests collide on purpose")
+        try ledger.reserveToolCall("fetch", repeatKey: first)
+        try ledger.reserveToolCall("fetch", repeatKey: second)
+        try ledger.reserveToolCall("fetcher", repeatKey: otherTool)
+        #expect(ledger.used(.repeatedToolCalls) == 1, "three different calls, each made once")
+        let repeated = try #require(throws: PolicyViolation.self) {
+            try ledger.reserveToolCall(
+                "fetch",
+                repeatKey: RepeatKey(tool: "fetch", arguments: #"{"url":"a"}"#, digest: 7)
+            )
+        }
+        #expect(repeated.limit == .maxRepeatedToolCalls && repeated.attempted == 2)
+        ledger.forgiveRepeat(second)
+        #expect(throws: PolicyViolation.self) { try ledger.reserveToolCall("fetch", repeatKey: first) }
+        try ledger.reserveToolCall("fetch", repeatKey: second)
+        #expect(ledger.used(.toolCalls) == 4)
+    }
+
+    @Test("Identical calls get identical keys; the tool and the arguments are kept apart")
+    func identicalCallsMatch() {
+        let key = RepeatKey(tool: "fetch", arguments: #"{"url":"a"}"#)
+        #expect(key == RepeatKey(tool: "fetch", arguments: #"{"url":"a"}"#))
+        #expect(key.digest == RepeatKey.digest(tool: "fetch", arguments: #"{"url":"a"}"#))
+        #expect(key != RepeatKey(tool: "fetch", arguments: #"{"url":"b"}"#))
+        #expect(RepeatKey(tool: "ab", arguments: "c") != RepeatKey(tool: "a", arguments: "bc"))
+        #expect(
+            RepeatKey(tool: "ab", arguments: "c").digest != RepeatKey(tool: "a", arguments: "bc").digest,
+            "the zero byte between the tool and the arguments"
+        )
+    }
+
+    @Test("A ledger's identical-call counts encode as before (tool, NUL, arguments) and decode to an equal ledger")
+    func countsCoding() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxRepeatedToolCalls: 3), coversOneRun: true)
+        try ledger.reserveToolCall("search", argumentsKey: "{}")
+        try ledger.reserveToolCall("search", argumentsKey: "{}")
+        try ledger.reserveToolCall("fetch", argumentsKey: #"{"url":"a"}"#)
+        let text = try jsonText(ledger)
+        #expect(text.contains(#""identicalCalls":{"#), "\(text)")
+        #expect(text.contains(#""search\u0000{}":2"#), "\(text)")
+        var decoded = try decode(BudgetLedger.self, from: text)
+        #expect(decoded == ledger)
+        try decoded.reserveToolCall("search", argumentsKey: "{}")
+        #expect(throws: PolicyViolation.self) { try decoded.reserveToolCall("search", argumentsKey: "{}") }
+    }
+}
