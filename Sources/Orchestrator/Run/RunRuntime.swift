@@ -40,7 +40,10 @@ final class RunRuntime: AgentContextBackend, Sendable {
         let start = time.now() - .nanoseconds(resumedAt.rawValue)
         self.start = start
         self.recorder = recorder
-        self.deadline = deadline.map { min(start + policy.timeout, $0) } ?? start + policy.timeout
+        // A replay takes every reading from its journal, the recorded timeout included; its live deadline only
+        // stops agent code that loops: the full timeout from the replay's own start, not what the original had left.
+        let guarded = recorder?.isReplay == true ? time.now() : start
+        self.deadline = deadline.map { min(guarded + policy.timeout, $0) } ?? guarded + policy.timeout
         var machine = RunStateMachine(identity: identity, emitsEvents: route.isListenedTo)
         machine.journal.isEnabled = recorder != nil
         self.state = LockedState(machine)
