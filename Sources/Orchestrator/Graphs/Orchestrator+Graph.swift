@@ -150,8 +150,12 @@ extension Orchestrator {
         let runBudget = SharedBudget(policy.budgetLimits, parent: sharedBudget)
         // A resumed graph's clock continues from its last journaled reading: time while it was down is not counted.
         let resumedAt = Duration.nanoseconds(durable?.resumedAt.rawValue ?? 0)
-        let start = time.now() - resumedAt
-        let deadline = enclosing.map { min($0, start + policy.timeout) } ?? start + policy.timeout
+        let began = time.now()
+        let start = began - resumedAt
+        // A replay's report takes its times from the journal; its live deadline only stops node code that loops:
+        // the full timeout from the replay's own start, not what the original graph had left.
+        let guarded = durable?.isReplay == true ? began : start
+        let deadline = enclosing.map { min($0, guarded + policy.timeout) } ?? guarded + policy.timeout
         let state = LockedState(GraphRunState())
         let time = self.time
         // A node with its own policy gets one budget for all its attempts, drawing on the run's.
@@ -175,7 +179,7 @@ extension Orchestrator {
                 maxConcurrency: configuration.maxConcurrency,
                 failureMode: configuration.failureMode,
                 // The deadline also covers what happens between node runs: backoff sleeps, waiting for a slot.
-                runTimeout: max(.zero, deadline - start - resumedAt),
+                runTimeout: max(.zero, deadline - began),
                 nodeRetryPolicies: retryPolicies,
                 outputNode: graph.outputNode,
                 onEvent: { event in
