@@ -118,9 +118,12 @@ public struct TaskGraphExecutor: Sendable {
         let deadline = configuration.runTimeout.map { origin.advanced(by: $0) }
         let onEvent = configuration.onEvent
         func offset() -> Nanoseconds { Nanoseconds(origin.duration(to: clock.now)) }
-        func emitFinished(_ nodes: [Int], in scheduler: TaskGraphScheduler<Output>) {
+        func emitFinished(_ first: Int?, _ nodes: [Int], in scheduler: TaskGraphScheduler<Output>) {
             guard let onEvent else { return }
             let at = offset()
+            if let first {
+                onEvent(.nodeFinished(node: graph.ids[first], status: scheduler.statuses[first]!, atNanoseconds: at))
+            }
             for node in nodes {
                 onEvent(.nodeFinished(node: graph.ids[node], status: scheduler.statuses[node]!, atNanoseconds: at))
             }
@@ -178,13 +181,13 @@ public struct TaskGraphExecutor: Sendable {
                     let taken = routing.flatMap { routing in run.output.flatMap { routing(graph.ids[node], $0) } }
                     let effects = scheduler.finished(node, run: run, taken: taken)
                     if effects.cancelInFlight { group.cancelAll() }
-                    emitFinished(effects.finished, in: scheduler)
+                    emitFinished(node, effects.alsoFinished, in: scheduler)
                 }
             }
             group.cancelAll()  // ends the deadline sleeper; every node child has returned
             return scheduler
         }
-        emitFinished(scheduler.skipRemaining(), in: scheduler)
+        emitFinished(nil, scheduler.skipRemaining(), in: scheduler)
         return scheduler.report(outputNode: configuration.outputNode, durationNanoseconds: offset())
     }
 }

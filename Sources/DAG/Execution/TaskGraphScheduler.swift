@@ -17,14 +17,15 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// What the loop must do after a node finished.
     @usableFromInline
     struct Effects: Sendable {
-        /// Nodes that reached a terminal status, in order: the finished node, then any dependents it skipped.
-        @usableFromInline var finished: [Int]
+        /// Nodes that reached a terminal status after the finished node itself, in order: the dependents it
+        /// skipped. Empty (no allocation) when it skipped none.
+        @usableFromInline var alsoFinished: [Int]
         /// Whether to cancel every child in flight.
         @usableFromInline var cancelInFlight: Bool
 
         @inlinable
-        init(finished: [Int], cancelInFlight: Bool) {
-            self.finished = finished
+        init(alsoFinished: [Int], cancelInFlight: Bool) {
+            self.alsoFinished = alsoFinished
             self.cancelInFlight = cancelInFlight
         }
     }
@@ -55,7 +56,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         runs = Array(repeating: nil, count: graph.ids.count)
         outputs = Array(repeating: nil, count: graph.ids.count)
         endTimes = Array(repeating: nil, count: graph.ids.count)
-        waiting = graph.dependencies.map(\.count)
+        waiting = graph.dependencies.map { $0.count }
         ready = graph.ids.indices.filter { graph.dependencies[$0].isEmpty }
     }
 
@@ -96,23 +97,24 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// Applies a finished node's run: readies its dependents (those in `taken`, or all when `taken` is `nil`; the
     /// others see the input as not taken), or applies the failure mode.
     @inlinable
-    mutating func finished(_ node: Int, run: NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
+    mutating func finished(_ node: Int, run: consuming NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
         inFlight -= 1
-        var effects = Effects(finished: [node], cancelInFlight: false)
+        var effects = Effects(alsoFinished: [], cancelInFlight: false)
         guard !run.attempts.isEmpty else {
             // Cancelled before its body was ever called: the node never started, so it is skipped.
             statuses[node] = .skipped
-            effects.finished += skipDependents(of: node)
+            effects.alsoFinished += skipDependents(of: node)
             return effects
         }
-        runs[node] = run
         statuses[node] = run.status
         endTimes[node] = run.endNanoseconds
-        switch run.ending {
+        let ending = run.ending
+        runs[node] = consume run  // moved, not copied: no retain of its arrays
+        switch ending {
         case .succeeded(let output):
             outputs[node] = output
             guard takenInputs.isEmpty, taken == nil else {
-                route(node, taken: taken, finished: &effects.finished)
+                route(node, taken: taken, finished: &effects.alsoFinished)
                 break
             }
             for dependent in graph.dependents[node] {
@@ -121,10 +123,10 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
             }
         case .stopSignal:
             effects.cancelInFlight = requestStop(.signal(node))
-            effects.finished += skipDependents(of: node)
+            effects.alsoFinished += skipDependents(of: node)
         case .failed, .timedOut, .cancelled:
             if failureMode == .failFast { effects.cancelInFlight = requestStop(.failure) }
-            effects.finished += skipDependents(of: node)
+            effects.alsoFinished += skipDependents(of: node)
         }
         return effects
     }
@@ -187,14 +189,16 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         return skipped
     }
 
-    /// Builds the report once every node has a status.
+    /// Builds the report once every node has a status; moves each node's run into its record.
     @inlinable
-    func report(outputNode: String?, durationNanoseconds: Nanoseconds) -> TaskGraphReport<Output> {
+    mutating func report(outputNode: String?, durationNanoseconds: Nanoseconds) -> TaskGraphReport<Output> {
         var records: [TaskGraphNodeRecord<Output>] = []
         records.reserveCapacity(graph.ids.count)
+        var counts = TaskGraphStatusCounts()
         for node in graph.ids.indices {
             let status = statuses[node] ?? .skipped
-            guard let run = runs[node] else {
+            counts.add(status)
+            guard let run = runs[node].take() else {
                 records.append(TaskGraphNodeRecord(id: graph.ids[node], status: status))
                 continue
             }
@@ -226,6 +230,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         return TaskGraphReport(
             status: status,
             nodes: records,
+            counts: counts,
             finalOutput: finalOutput(outputNode: outputNode),
             criticalPath: criticalPathTaken(),
             stoppedBy: stoppedBy,

@@ -78,25 +78,33 @@ extension TaskGraph {
     @usableFromInline
     func validated() throws(TaskGraphError) -> ValidatedGraph {
         guard !nodes.isEmpty else { throw .emptyGraph() }
+        let ids = nodes.map { $0.id }
         var index: [String: Int] = [:]
-        index.reserveCapacity(nodes.count)
-        for (position, node) in nodes.enumerated() {
-            guard index.updateValue(position, forKey: node.id) == nil else { throw .duplicateNode(node.id) }
+        index.reserveCapacity(ids.count)
+        for (position, id) in ids.enumerated() {
+            guard index.updateValue(position, forKey: id) == nil else { throw .duplicateNode(id) }
         }
-        for node in nodes where node.dependencies.contains(node.id) { throw .selfDependency(node.id) }
         var dependencies: [[Int]] = []
-        dependencies.reserveCapacity(nodes.count)
-        var dependents: [[Int]] = Array(repeating: [], count: nodes.count)
+        dependencies.reserveCapacity(ids.count)
+        var dependents: [[Int]] = Array(repeating: [], count: ids.count)
         // `lastSeenBy[target] == position` marks a dependency already listed for this node: O(1) deduplication, so
         // a sink with 10,000 dependencies costs 10,000 steps, not 50 million comparisons.
-        var lastSeenBy = [Int](repeating: -1, count: nodes.count)
+        var lastSeenBy = [Int](repeating: -1, count: ids.count)
+        // A self-dependency outranks an unknown dependency declared earlier, so the first unknown one waits.
+        var firstUnknown: (node: String, dependency: String)?
+        // Whether every dependency is declared before its dependent: then there is no cycle, and declaration order
+        // is the topological order (Kahn's min-heap would pop every node in declaration order).
+        var isDeclaredInOrder = true
         for (position, node) in nodes.enumerated() {
             var resolved: [Int] = []
             resolved.reserveCapacity(node.dependencies.count)
             for dependency in node.dependencies {
                 guard let target = index[dependency] else {
-                    throw .unknownDependency(node: node.id, dependency: dependency)
+                    if firstUnknown == nil { firstUnknown = (node.id, dependency) }
+                    continue
                 }
+                if target == position { throw .selfDependency(node.id) }
+                if target > position { isDeclaredInOrder = false }
                 if lastSeenBy[target] != position {
                     lastSeenBy[target] = position
                     resolved.append(target)
@@ -105,9 +113,12 @@ extension TaskGraph {
             for target in resolved { dependents[target].append(position) }
             dependencies.append(resolved)
         }
-        let order = try Self.kahnOrder(ids: nodes.map(\.id), dependencies: dependencies, dependents: dependents)
+        if let firstUnknown { throw .unknownDependency(node: firstUnknown.node, dependency: firstUnknown.dependency) }
+        let order =
+            isDeclaredInOrder
+            ? Array(ids.indices) : try Self.kahnOrder(ids: ids, dependencies: dependencies, dependents: dependents)
         return ValidatedGraph(
-            ids: nodes.map(\.id),
+            ids: ids,
             index: index,
             dependencies: dependencies,
             dependents: dependents,
@@ -122,7 +133,7 @@ extension TaskGraph {
         dependencies: [[Int]],
         dependents: [[Int]]
     ) throws(TaskGraphError) -> [Int] {
-        var waiting = dependencies.map(\.count)
+        var waiting = dependencies.map { $0.count }
         var heap = IndexHeap()
         for node in waiting.indices where waiting[node] == 0 { heap.push(node) }
         var order: [Int] = []

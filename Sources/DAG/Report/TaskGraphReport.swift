@@ -63,6 +63,27 @@ public struct TaskGraphReport<Output: Sendable>: Sendable {
         self.durationNanoseconds = durationNanoseconds
     }
 
+    /// Creates a report whose counts the caller has already tallied from the records' statuses.
+    @inlinable
+    init(
+        status: RunStatus,
+        nodes: [TaskGraphNodeRecord<Output>],
+        counts: TaskGraphStatusCounts,
+        finalOutput: TaskGraphFinalOutput<Output>?,
+        criticalPath: [String],
+        stoppedBy: String?,
+        durationNanoseconds: Nanoseconds
+    ) {
+        self.schemaVersion = 1
+        self.status = status
+        self.nodes = nodes
+        self.counts = counts
+        self.finalOutput = finalOutput
+        self.criticalPath = criticalPath
+        self.stoppedBy = stoppedBy
+        self.durationNanoseconds = durationNanoseconds
+    }
+
     /// Returns the record of a node.
     ///
     /// - Parameter id: A node id.

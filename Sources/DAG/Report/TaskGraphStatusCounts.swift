@@ -76,15 +76,19 @@ public struct TaskGraphStatusCounts: Hashable, Codable, Sendable {
     /// - Parameter statuses: The statuses to count.
     public init(_ statuses: some Sequence<NodeStatus>) {
         self.init()
-        for status in statuses {
-            switch status {
-            case .succeeded: succeeded += 1
-            case .failed: failed += 1
-            case .timedOut: timedOut += 1
-            case .cancelled: cancelled += 1
-            case .skipped: skipped += 1
-            case .skippedByBranch: skippedByBranch += 1
-            }
+        for status in statuses { add(status) }
+    }
+
+    /// Counts one more status.
+    @inlinable
+    mutating func add(_ status: NodeStatus) {
+        switch status {
+        case .succeeded: succeeded += 1
+        case .failed: failed += 1
+        case .timedOut: timedOut += 1
+        case .cancelled: cancelled += 1
+        case .skipped: skipped += 1
+        case .skippedByBranch: skippedByBranch += 1
         }
     }
 
