@@ -19,7 +19,7 @@ struct NodeAttempts: Sendable {
     /// Calls the body until it succeeds, fails for good, times out or is cancelled.
     @inlinable
     func run<C: Clock<Duration>, Output: Sendable>(
-        dependencyOutputs: [String: Output],
+        dependencyInputs: DependencyInputs<Output>,
         clock: C,
         origin: C.Instant,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
@@ -29,6 +29,8 @@ struct NodeAttempts: Sendable {
         // The run's end when it is the last attempt's end (no clock reading after it); `nil` reads the clock.
         var endOfLastAttempt: Nanoseconds?
         var attempt = 1
+        // Built here, off the run's loop, once the first attempt is sure to call the body; kept for retries.
+        var dependencyOutputs: [String: Output]?
         attempts: while true {
             guard !Task.isCancelled else {
                 run.ending = .cancelled
@@ -38,7 +40,9 @@ struct NodeAttempts: Sendable {
             let startNanoseconds = attempt == 1 ? run.startNanoseconds : offset()
             // The executor announces attempt 1 as it schedules the node, in start order.
             if attempt > 1 { onEvent?(.nodeStarted(node: node, attempt: attempt, atNanoseconds: startNanoseconds)) }
-            let invocation = NodeInvocation(node: node, attempt: attempt, dependencyOutputs: dependencyOutputs)
+            let outputs = dependencyOutputs ?? dependencyInputs.dictionary
+            dependencyOutputs = outputs
+            let invocation = NodeInvocation(node: node, attempt: attempt, dependencyOutputs: outputs)
             let result = await call(body, with: invocation, clock: clock)
             let endNanoseconds = offset()
             endOfLastAttempt = endNanoseconds

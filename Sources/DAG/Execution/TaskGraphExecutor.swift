@@ -143,12 +143,13 @@ public struct TaskGraphExecutor: Sendable {
                     }
                 }
             }
+            // Checked once before the first node starts and then once per finished node, right after it arrives.
+            if Task.isCancelled { scheduler.requestStop(.callerCancelled) }
             while true {
-                if Task.isCancelled { scheduler.requestStop(.callerCancelled) }
                 if let deadline, clock.now >= deadline, scheduler.requestStop(.deadline) { group.cancelAll() }
                 while let node = scheduler.nextToStart(maxConcurrency: configuration.maxConcurrency) {
                     let id = graph.ids[node]
-                    let dependencyOutputs = scheduler.dependencyOutputs(of: node)
+                    let dependencyInputs = scheduler.dependencyInputs(of: node)
                     let attempts = NodeAttempts(
                         node: id,
                         policy: configuration.retryPolicy(of: id),
@@ -161,7 +162,7 @@ public struct TaskGraphExecutor: Sendable {
                         .node(
                             node,
                             await attempts.run(
-                                dependencyOutputs: dependencyOutputs,
+                                dependencyInputs: dependencyInputs,
                                 clock: clock,
                                 origin: origin,
                                 body: body

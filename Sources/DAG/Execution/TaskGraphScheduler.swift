@@ -81,17 +81,38 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         return node
     }
 
-    /// The outputs of a node's taken inputs (every dependency, unless routing left some out).
+    /// The outputs of a node's taken inputs (every dependency, unless routing left some out), in dependency order;
+    /// up to two without a dictionary (the child builds it).
     @inlinable
-    func dependencyOutputs(of node: Int) -> [String: Output] {
+    func dependencyInputs(of node: Int) -> DependencyInputs<Output> {
         let dependencies = graph.dependencies[node]
-        guard !dependencies.isEmpty else { return [:] }
-        var taken = [String: Output](minimumCapacity: dependencies.count)
+        guard !dependencies.isEmpty else { return .none }
+        var first: (id: String, output: Output)?
+        var second: (id: String, output: Output)?
+        var many: [String: Output] = [:]  // allocated only for a third input
         for dependency in dependencies {
             if !notTaken.isEmpty, notTaken.contains([dependency, node]) { continue }
-            if let output = outputs[dependency] { taken[graph.ids[dependency]] = output }
+            guard let output = outputs[dependency] else { continue }
+            let id = graph.ids[dependency]
+            guard let taken = first else {
+                first = (id, output)
+                continue
+            }
+            guard let other = second else {
+                second = (id, output)
+                continue
+            }
+            if many.isEmpty {
+                many.reserveCapacity(dependencies.count)
+                many[taken.id] = taken.output
+                many[other.id] = other.output
+            }
+            many[id] = output
         }
-        return taken
+        if !many.isEmpty { return .many(many) }
+        guard let first else { return .none }
+        guard let second else { return .one(first.id, first.output) }
+        return .two(first.id, first.output, second.id, second.output)
     }
 
     /// Applies a finished node's run: readies its dependents (those in `taken`, or all when `taken` is `nil`; the
