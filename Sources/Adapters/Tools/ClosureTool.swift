@@ -16,7 +16,9 @@ public struct ClosureTool: Tool {
     public let description: String
     /// The schema the arguments must satisfy.
     public let parameters: ToolSchema
-    private let body: @Sendable (JSONValue) async throws -> JSONValue
+    /// The closure itself: ``RegisteredTool`` calls it directly, one level (and one executor hop) fewer than
+    /// ``call(arguments:)``.
+    package let body: @Sendable (JSONValue) async throws -> JSONValue
 
     /// Creates a tool.
     ///

@@ -34,6 +34,13 @@ package struct RegisteredTool: Sendable {
                     + "\(argumentsType) cannot be derived: \(failure.message); or declare the tool's `parameters`"
             )
         }
+        if let closureTool = tool as? ClosureTool {
+            // The closure is the whole tool: calling it directly saves the levels (and the executor hop after
+            // each) of a wrapping closure, the protocol witness and `ClosureTool.call`.
+            body = closureTool.body
+            decodeArguments = nil
+            return
+        }
         if T.Arguments.self == JSONValue.self, T.Output.self == JSONValue.self {
             body = { arguments in
                 // Both casts succeed: the types were just compared.
@@ -144,22 +151,36 @@ package struct RegisteredTool: Sendable {
     package func call(_ arguments: JSONValue) async throws -> JSONValue {
         do {
             return try await body(arguments)
-        } catch let error as CancellationError {
-            throw error
-        } catch let error as OutputEncodingFailure {
-            throw ToolError(code: .toolFailed, tool: description.name, message: error.message)
         } catch {
-            let retryable = error as? any RetryableError
-            let isRetryable = retryable?.isRetryable ?? false
-            let retryAfter = retryable?.retryAfter
-            throw ToolError(
-                code: .toolFailed,
-                tool: description.name,
-                message: "tool \"\(description.name)\" failed: \(error)",
-                isRetryable: isRetryable,
-                retryAfterNanoseconds: retryAfter.map(Nanoseconds.init)
-            )
+            throw failure(error)
         }
+    }
+
+    /// The tool's body without the error mapping of ``call(_:)``: a caller that awaits it directly, and maps what
+    /// it throws with ``failure(_:)``, saves one level (and the executor hop after it) per call.
+    package var run: @Sendable (JSONValue) async throws -> JSONValue { body }
+
+    /// What ``call(_:)`` throws for an error thrown by the tool's body: `CancellationError` unchanged, anything
+    /// else a ``ToolError`` with code ``ToolError/Code/toolFailed`` that keeps a `RetryableError`'s retryability
+    /// and retry-after hint.
+    ///
+    /// - Parameter error: What the body threw.
+    /// - Returns: The error to throw to the caller.
+    package func failure(_ error: any Error) -> any Error {
+        if error is CancellationError { return error }
+        if let error = error as? OutputEncodingFailure {
+            return ToolError(code: .toolFailed, tool: description.name, message: error.message)
+        }
+        let retryable = error as? any RetryableError
+        let isRetryable = retryable?.isRetryable ?? false
+        let retryAfter = retryable?.retryAfter
+        return ToolError(
+            code: .toolFailed,
+            tool: description.name,
+            message: "tool \"\(description.name)\" failed: \(error)",
+            isRetryable: isRetryable,
+            retryAfterNanoseconds: retryAfter.map(Nanoseconds.init)
+        )
     }
 }
 

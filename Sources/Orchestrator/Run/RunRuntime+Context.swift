@@ -84,11 +84,12 @@ extension RunRuntime {
             let invocation = ToolInvocation(toolName: name) { [weak self] progress, total, message in
                 self?.apply { $0.toolProgress(name, progress: progress, total: total, message: message, at: $1) }
             }
-            result = .success(
-                try await ToolInvocation.$current.withValue(invocation) { try await tool.call(arguments) }
-            )
+            // The body is awaited directly and its error mapped here (as `RegisteredTool.call` would): one level,
+            // and one executor hop, fewer per call.
+            let body = tool.run
+            result = .success(try await ToolInvocation.$current.withValue(invocation) { try await body(arguments) })
         } catch {
-            result = .failure(error)
+            result = .failure(tool.failure(error))
         }
         // An identical call after a retryable failure is a retry, not a loop; after a success (or a failure that
         // will not go away) it is a repeat.
