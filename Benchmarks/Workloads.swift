@@ -1,7 +1,7 @@
 // The workloads of ../shared/benchmarks/WORKLOADS.md.
 import AgentAdapters
 import AgentOrchestration
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import AgentTaskGraph
 import Synchronization
 

@@ -10,6 +10,7 @@
 // `ChatModel` and nothing else changes.
 import AgentOrchestration
 import AgentTesting
+import Synchronization
 
 let tickets: [JSONValue] = [
     ["id": "T-1", "text": "I was charged twice for my subscription this month."],
@@ -43,7 +44,7 @@ try agents.register(
     )
 )
 
-let sent = LockedState<[JSONValue]>([])
+let sent = Mutex<[JSONValue]>([])
 let faq = ClosureTool(name: "faq.lookup", description: "The FAQ answer closest to a ticket.") { _ in
     "See https://example.com/faq#discounts for our discounts."
 }

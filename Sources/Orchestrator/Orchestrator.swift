@@ -1,5 +1,5 @@
 public import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// Runs agents under a `StrictPolicy` and returns an ``ExecutionReport`` for every outcome.
 ///

@@ -1,5 +1,6 @@
 #if !AGENT_TSAN_LOCKS
-    import Synchronization
+    // Public because `withLock` is `@inlinable` and reads the `Mutex`; only the `Internals` SPI below uses it.
+    public import Synchronization
 #endif
 
 /// The library's one lock: a value guarded by a mutex.
@@ -11,15 +12,23 @@
 ///
 /// Never call anything re-entrant inside ``withLock(_:)`` (for example `AsyncStream.Continuation.finish()`,
 /// which runs `onTermination` synchronously): collect under the lock, act after it.
-package final class LockedState<State>: Sendable {
+///
+/// Not part of the documented API: the type is `public` only behind `@_spi(Internals)`, so that `withLock` can be
+/// `@inlinable` and the package's other modules get it specialised for their state types (a `package` method is
+/// not inlined across modules). See `Docs/LockedStateSPI.md`.
+@_spi(Internals)
+public final class LockedState<State>: Sendable {
     #if AGENT_TSAN_LOCKS
-        private let storage: PthreadLockedStorage<State>
+        @usableFromInline
+        let storage: PthreadLockedStorage<State>
     #else
-        private let mutex: Mutex<State>
+        @usableFromInline
+        let mutex: Mutex<State>
     #endif
 
     /// Creates a lock guarding `initial`.
-    package init(_ initial: sending State) {
+    @inlinable
+    public init(_ initial: sending State) {
         #if AGENT_TSAN_LOCKS
             storage = PthreadLockedStorage(initial)
         #else
@@ -28,7 +37,8 @@ package final class LockedState<State>: Sendable {
     }
 
     /// Runs `body` with exclusive access to the state.
-    package func withLock<Result, Failure: Error>(
+    @inlinable
+    public func withLock<Result, Failure: Error>(
         _ body: (inout sending State) throws(Failure) -> sending Result
     ) throws(Failure) -> sending Result {
         #if AGENT_TSAN_LOCKS
@@ -43,15 +53,18 @@ package final class LockedState<State>: Sendable {
     /// A pthread-mutex-guarded box used only in ThreadSanitizer builds.
     ///
     /// Audited `@unchecked Sendable`: `value` is only touched between `mutex.lock()` and `mutex.unlock()`, so all
-    /// access is serialised.
-    private final class PthreadLockedStorage<State>: @unchecked Sendable {
+    /// access is serialised. Not inlinable: ThreadSanitizer builds are not tuned for speed.
+    @usableFromInline
+    final class PthreadLockedStorage<State>: @unchecked Sendable {
         private let mutex = PlatformMutex()
         private var value: State
 
+        @usableFromInline
         init(_ initial: sending State) {
             value = initial
         }
 
+        @usableFromInline
         func withLock<Result, Failure: Error>(
             _ body: (inout sending State) throws(Failure) -> sending Result
         ) throws(Failure) -> sending Result {

@@ -1,6 +1,6 @@
 import AgentAdapters
 import AgentOrchestration
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import AgentTesting
 import Testing
 

@@ -1,6 +1,6 @@
 // One file for two test targets: Tests/OrchestrationTests/Support/Watchdog.swift and
 // Tests/TaskGraphTests/Support/Watchdog.swift are symbolic links to this one (test targets cannot share a module).
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import Testing
 
 /// The error ``withWatchdog(_:seconds:state:onTimeout:sourceLocation:_:)`` throws when its body is still running at the deadline.

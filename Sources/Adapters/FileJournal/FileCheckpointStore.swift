@@ -1,5 +1,5 @@
 public import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A `CheckpointStore` that keeps each journal in a file of its own: append-only, every record length-prefixed and
 /// checksummed, synced to disk as configured, its torn tail cut off when reopened, one writer per journal.

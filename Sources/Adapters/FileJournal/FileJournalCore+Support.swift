@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 extension FileJournalCore {
     /// Syncs a journal file: the one place the store calls `fsync` (``FileJournalSystem/sync(_:path:)``), counted

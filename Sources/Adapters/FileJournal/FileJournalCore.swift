@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// What a ``FileCheckpointStore`` shares with its I/O thread: the directory, the table of open journals and the
 /// worker. Every method here blocks on the disk and runs only on the worker's thread, one at a time.

@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// Runs blocking file I/O on a thread of its own, one job at a time in submission order, and resumes the caller
 /// after: a Swift concurrency thread never waits for the disk.

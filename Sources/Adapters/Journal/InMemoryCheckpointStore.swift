@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A ``CheckpointStore`` in memory: journals live as long as the store value's last copy.
 ///

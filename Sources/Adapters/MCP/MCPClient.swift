@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A client of one Model Context Protocol server: the lifecycle, requests matched to responses by id, cancellation,
 /// progress, and the server's tools as library tools.

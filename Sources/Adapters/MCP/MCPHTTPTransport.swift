@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// The Streamable HTTP transport of the Model Context Protocol, over the library's injected HTTP seam
 /// (``ModelTransport``, the same one the model codecs use): each message is POSTed to the server's endpoint, and

@@ -7,7 +7,7 @@
         import Musl
     #endif
     public import AgentAdapters
-    import AgentPolicy
+    @_spi(Internals) import AgentPolicy
 
     /// The stdio transport of the Model Context Protocol: spawns a server process and speaks newline-delimited JSON
     /// over its standard input and output.

@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 extension ToolSchema {
     /// The deepest nesting of types that ``init(deriving:)`` walks before it gives up with

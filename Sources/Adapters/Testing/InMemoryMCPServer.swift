@@ -1,5 +1,5 @@
 public import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A fake MCP server in the test's process, connected to an `MCPClient` as its transport: it answers
 /// `initialize`, `ping`, `tools/list` (one page per entry of its tool pages, linked by cursors) and `tools/call`

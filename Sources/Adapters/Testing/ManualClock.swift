@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A clock that moves only when you tell it to: the deterministic time source for tests.
 ///

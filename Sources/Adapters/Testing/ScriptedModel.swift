@@ -1,5 +1,5 @@
 public import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A `ChatModel` test double that plays a script of turns: answers (optionally streamed as deltas), failures on
 /// cue, or a hang until the calling task is cancelled.

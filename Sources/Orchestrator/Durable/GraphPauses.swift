@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import AgentTaskGraph
 
 /// The node runs of a journaled graph that paused awaiting approval, and when the graph pauses.

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import AgentTaskGraph
 
 /// A journaled graph run's link to its graph journal: the graph-level decisions it records (node attempts started

@@ -1,5 +1,5 @@
 public import AgentAdapters
-public import AgentPolicy
+@_spi(Internals) public import AgentPolicy
 
 /// A journaled graph run could not be started, resumed or replayed.
 public enum DurableGraphError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// What a journaled graph's node attempt runs with.
 struct DurableNodeRun: Sendable {

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 // The hot path of a journaled run encodes a plan, a step result, a review decision and a stop reason per run (a step
 // result per step), and the policy per run. `JSONValueEncoder` goes through `Encoder` containers, boxes and

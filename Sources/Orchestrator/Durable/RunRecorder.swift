@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A journaled run's link to its journal: the entries to feed back (resume, replay) and the hash chain that seals
 /// new ones.

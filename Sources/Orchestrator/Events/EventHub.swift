@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import Synchronization
 
 /// Fans events out to subscribers, each with its own bounded buffer.

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import AgentTaskGraph
 
 /// Numbers and delivers a graph run's own events (node started, retrying, waiting for a slot, finished; the final

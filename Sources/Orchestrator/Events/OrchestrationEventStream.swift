@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import Synchronization
 
 /// The events of an orchestrator's runs, for one subscriber: an `AsyncSequence` that never throws.

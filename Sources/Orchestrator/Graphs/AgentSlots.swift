@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A counting semaphore for an agent's concurrency limit: waiting is cancellable, and a lease releases once.
 ///

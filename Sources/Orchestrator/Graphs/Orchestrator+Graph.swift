@@ -1,5 +1,5 @@
 public import AgentAdapters
-public import AgentPolicy
+@_spi(Internals) public import AgentPolicy
 import AgentTaskGraph
 
 extension Orchestrator {

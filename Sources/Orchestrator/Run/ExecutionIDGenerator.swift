@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// Makes execution ids: random by default, seeded or sequential for reproducible reports.
 ///

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// What an agent's `AgentContext` asks of its run: tool calls, hand-offs, model usage, sleeps.
 extension RunRuntime {

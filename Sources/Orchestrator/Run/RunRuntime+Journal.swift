@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 extension RunRuntime {
     /// Feeds one transition from the journal or, live, applies it and queues its entry.

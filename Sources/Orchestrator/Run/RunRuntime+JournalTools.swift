@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 extension RunRuntime {
     /// How a journaled tool call's finish went.

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 extension RunRuntime {
     /// The governed model call: refuse what cannot fit, reserve, call, settle, record, retry transient failures.

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// The thin runtime around one run's ``RunStateMachine``: it holds the machine in one lock, reads the clock,
 /// reserves budget, calls tools, and performs the effects the machine returns after releasing the lock.

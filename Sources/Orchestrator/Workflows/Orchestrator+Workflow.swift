@@ -1,5 +1,5 @@
 public import AgentAdapters
-public import AgentPolicy
+@_spi(Internals) public import AgentPolicy
 
 extension Orchestrator {
     /// Runs a workflow to its end and returns the report.

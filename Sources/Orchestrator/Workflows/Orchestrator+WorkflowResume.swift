@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// A journaled workflow run rebuilt from its journal: the machine after the journaled inputs, what it still has to
 /// do, and where the journal continues.

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 extension Orchestrator {
     /// Runs one task's performer as a governed run under the workflow's policy, ledger and deadline.

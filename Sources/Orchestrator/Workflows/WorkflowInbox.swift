@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 
 /// One input of a workflow run, as its journal records it.
 enum WorkflowInput: Hashable, Sendable {

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import Testing
 
 /// A transport that plays scripted responses and records what it was sent.

@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import Testing
 
 /// An HTTP seam that plays a Streamable HTTP MCP server and records the requests it gets.

@@ -1,6 +1,6 @@
 import AgentAdapters
 import AgentOrchestration
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import Testing
 
 @Suite("Workflow agent tasks take the agent's concurrency slot", .timeLimit(.minutes(1)))

@@ -1,4 +1,4 @@
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import AgentTaskGraph
 
 /// A retryable (or not) error with an optional retry-after hint.
