@@ -1,5 +1,5 @@
 import AgentAdapters
-import AgentPolicy
+@_spi(Internals) import AgentPolicy
 import AgentTaskGraph
 import AgentTesting
 import Testing
