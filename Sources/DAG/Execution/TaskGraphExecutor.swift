@@ -66,13 +66,7 @@ public struct TaskGraphExecutor: Sendable {
         _ graph: TaskGraph,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
     ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
-        let validated = try graph.validated()
-        try configuration.check(against: validated)
-        if let clock = clock as? ContinuousClock {
-            // A concrete clock lets the compiler specialise the whole run for the caller's output type.
-            return await execute(validated, on: clock, routing: nil, body: body)
-        }
-        return await execute(validated, on: clock, routing: nil, body: body)
+        try await validateAndExecute(graph, routing: nil, body: body)
     }
 
     /// Runs every node of a graph, letting each succeeded node choose which of its dependents it routes to.
@@ -95,6 +89,16 @@ public struct TaskGraphExecutor: Sendable {
     public func run<Output: Sendable>(
         _ graph: TaskGraph,
         routing: @escaping @Sendable (_ node: String, _ output: Output) -> Set<String>?,
+        body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
+    ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
+        try await validateAndExecute(graph, routing: routing, body: body)
+    }
+
+    /// Validates the graph against the configuration and runs it, on a concrete clock when it is one.
+    @inlinable
+    func validateAndExecute<Output: Sendable>(
+        _ graph: TaskGraph,
+        routing: (@Sendable (String, Output) -> Set<String>?)?,
         body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output
     ) async throws(TaskGraphError) -> TaskGraphReport<Output> {
         let validated = try graph.validated()

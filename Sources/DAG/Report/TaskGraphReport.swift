@@ -53,14 +53,15 @@ public struct TaskGraphReport<Output: Sendable>: Sendable {
         stoppedBy: String? = nil,
         durationNanoseconds: Nanoseconds
     ) {
-        self.schemaVersion = 1
-        self.status = status
-        self.nodes = nodes
-        self.counts = TaskGraphStatusCounts(nodes.map(\.status))
-        self.finalOutput = finalOutput
-        self.criticalPath = criticalPath
-        self.stoppedBy = stoppedBy
-        self.durationNanoseconds = durationNanoseconds
+        self.init(
+            status: status,
+            nodes: nodes,
+            counts: TaskGraphStatusCounts(nodes.map(\.status)),
+            finalOutput: finalOutput,
+            criticalPath: criticalPath,
+            stoppedBy: stoppedBy,
+            durationNanoseconds: durationNanoseconds
+        )
     }
 
     /// Creates a report whose counts the caller has already tallied from the records' statuses.
