@@ -158,9 +158,13 @@ public struct AgentContext: Sendable {
     public var remainingBudget: RemainingBudget { backend.remainingBudget }
 
     /// The time left before the run's deadline, on the orchestrator's clock; never negative.
+    ///
+    /// In a journaled run each read is journaled, and a resume or replay returns the journaled reading.
     public var timeRemaining: Duration { backend.timeRemaining }
 
     /// The time since the run started, on the orchestrator's clock.
+    ///
+    /// In a journaled run each read is journaled, and a resume or replay returns the journaled reading.
     public var elapsed: Duration { backend.elapsed }
 
     /// The outputs of the steps completed so far in this run, in order.

@@ -90,6 +90,22 @@ extension RunJournalEntry {
         case .usageReported:
             try present(ModelUsage.self, "actual")
             try present(ModelUsage.self, "reserved")
+        case .clockRead:
+            switch string("property").flatMap(RunRuntime.ClockProperty.init(rawValue:)) {
+            case .elapsed?: break
+            case .timeRemaining?:
+                guard integer("remaining") != nil else {
+                    throw EntryReadError(
+                        position: -1,
+                        message: "clockRead entry of timeRemaining has no integer 'remaining'"
+                    )
+                }
+            case nil:
+                throw EntryReadError(
+                    position: -1,
+                    message: "clockRead entry's 'property' is not elapsed or timeRemaining"
+                )
+            }
         case .lifecycleStarted, .stepStarted, .toolCallStarted, .toolProgress, .approvalRequested, .approvalDecided,
             .modelCallRequested, .modelCallRetrying:
             break

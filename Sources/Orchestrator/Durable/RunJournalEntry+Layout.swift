@@ -27,6 +27,7 @@ extension RunJournalEntry.Kind {
         case .usageReserved: ["estimate"]
         case .usageReported: ["actual", "reserved"]
         case .usageReleased: ["estimate"]
+        case .clockRead: ["property", "remaining"]
         }
     }
 

@@ -53,6 +53,8 @@ package struct RunJournalEntry: Hashable, Sendable {
         case usageReported
         /// The raw usage API released a reservation unused.
         case usageReleased
+        /// The agent read the run's clock (`AgentContext.elapsed` or `timeRemaining`): the reading is `at`.
+        case clockRead
     }
 
     /// What the entry records.

@@ -156,7 +156,15 @@ extension RunRuntime {
 
     var remainingBudget: RemainingBudget { budget.remaining }
 
-    var timeRemaining: Duration { max(.zero, deadline - time.now()) }
+    var timeRemaining: Duration {
+        if recorder != nil { return journaledClockRead(.timeRemaining) }
+        return max(.zero, deadline - time.now())
+    }
+
+    var elapsed: Duration {
+        if recorder != nil { return journaledClockRead(.elapsed) }
+        return time.now() - start
+    }
 
     var completedStepOutputs: [JSONValue] { state.withLock { $0.completedStepOutputs } }
 

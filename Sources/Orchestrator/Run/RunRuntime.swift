@@ -52,8 +52,6 @@ final class RunRuntime: AgentContextBackend, Sendable {
     /// The clock reading, as the machine takes it: time since the run started.
     private var offset: Nanoseconds { Nanoseconds(time.now() - start) }
 
-    var elapsed: Duration { time.now() - start }
-
     var isTerminated: Bool { state.withLock { $0.isTerminated } }
 
     /// Applies `transition` to the machine under the lock, then performs its effects.
