@@ -5,12 +5,6 @@ import AgentTaskGraph
 import AgentTesting
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Tool calls by idempotency key.
 private final class CallLog: Sendable {
     private let state = LockedState<[String]>([])
@@ -76,14 +70,6 @@ private func kinds(_ records: [JournalRecord]) throws -> [String] {
     }
 }
 
-/// Writes the journal as JSONL to `$AGENT_CLOCK_JOURNAL_JSONL` when it is set, for `Docs/verify_journal.py`.
-private func dumpJournal(_ records: [JournalRecord]) {
-    guard let path = getenv("AGENT_CLOCK_JOURNAL_JSONL"), let file = fopen(path, "wb") else { return }
-    defer { fclose(file) }
-    let bytes: [UInt8] = records.flatMap { $0.bytes + [0x0A] }
-    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, bytes.count, file) }
-}
-
 @Suite("Durable runs: clock readings are journaled inputs")
 struct DurableClockReadTests {
     @Test(
@@ -101,7 +87,6 @@ struct DurableClockReadTests {
         // The agent branched on the clock: two calls of 300 ms before the reading passed 500 ms.
         #expect(full.finalOutput?["calls"] == 2)
         let records = store.records(of: id, from: 0)
-        dumpJournal(records)
         let entries = try records.map { try JournalChain.readEntry($0) }
         let reads = entries.filter { $0["kind"] == "clockRead" }
         // The first reading, one per loop test (three), and the last.
