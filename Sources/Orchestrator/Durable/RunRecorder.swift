@@ -75,16 +75,23 @@ final class RunRecorder: Sendable {
             // One lock section looks at the next entry and takes it when it matches or is passive.
             let (entry, position, matches) = feed.withLock { feed -> (RunJournalEntry?, Int, Bool) in
                 let position = feed.cursor
-                guard position < feed.entries.count else { return (nil, position, false) }
+                guard position < feed.entries.count else {
+                    return (nil, position, feed.entries.last?.kind == .terminated)
+                }
                 let entry = feed.entries[position]
                 let matches =
-                    entry.kind == probe.kind && probe.fields.allSatisfy { entry.fields[$0.key] == $0.value }
+                    entry.kind == probe.kind
+                    && (probe.fields.allSatisfy { entry.fields[$0.key] == $0.value }
+                        || Self.isDeadlineRace(probe, entry))
                 if matches || entry.kind == .toolProgress || (entry.kind == .terminated && probe.kind != .terminated) {
                     feed.cursor += 1
                 }
                 return (entry, position, matches)
             }
             guard let entry else {
+                // `matches` says here whether the journal ends with the run's end: in a replay, a termination asked for after
+                // it (one that raced the fed one and lost, seen before that one was applied) does not happen.
+                if isReplay, probe.kind == .terminated, matches { return .ended }
                 if isReplay {
                     throw divergence(at: position, expected: "the end of the journal", got: probe.summary)
                 }
@@ -102,6 +109,21 @@ final class RunRecorder: Sendable {
                 throw divergence(at: position, expected: entry.summary, got: probe.summary)
             }
         }
+    }
+
+    /// The stop reasons that come from outside the agent's code at a moment the code does not choose: the run's
+    /// deadline and a cancellation (the caller's, or a graph's executor at the graph's deadline).
+    static let racingReasons: Set<JSONValue> = ["timedOut", "cancelled"]
+
+    /// Whether `probe`, a live termination from outside the agent's code, is the termination `entry` journals
+    /// though with the other reason: when a deadline and a cancellation fire at one instant (a graph's deadline
+    /// cancelling a node whose run reaches the same deadline), which ends the run first is a race; the journal
+    /// holds the recorded outcome, and feeding it keeps a replay or resume on it instead of racing again.
+    static func isDeadlineRace(_ probe: RunJournalEntry, _ entry: RunJournalEntry) -> Bool {
+        guard probe.kind == .terminated, entry.kind == .terminated,
+            let live = probe.fields["reasonKind"], let journaled = entry.fields["reasonKind"]
+        else { return false }
+        return racingReasons.contains(live) && racingReasons.contains(journaled)
     }
 
     /// Whether a journaled pause is passed over: a decision follows it, or this resume brings one.

@@ -327,6 +327,12 @@ extension Orchestrator {
         }
 
         let recorded = state.withLock { $0 }
+        if case .timedOut? = recorded.stopReason, execution.status == .failed {
+            // The graph's deadline ended it, noticed by a node first (its run reached the deadline, or a node
+            // started past it) rather than by the executor's own timer: which comes first is a race, and the
+            // execution timed out either way, so the report says so whichever won (a replay then gives the same).
+            execution.status = .timedOut
+        }
         var stopReason: StopReason
         switch execution.status {
         case .succeeded: stopReason = .completed
