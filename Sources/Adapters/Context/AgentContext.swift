@@ -185,6 +185,9 @@ public struct AgentContext: Sendable {
 
     /// Sleeps for `duration` on the orchestrator's clock (a `ManualClock` from AgentTesting in tests).
     ///
+    /// In a resumed or replayed journaled run, a sleep the recorded run went past returns at once (the journal holds
+    /// what came after it); only a sleep the journal ends in waits, on the live clock.
+    ///
     /// - Parameter duration: How long to sleep.
     /// - Throws: ``ToolError`` with code ``ToolError/Code/runEnded`` if the run has ended or ends during the sleep
     ///   (for any reason); `CancellationError` if only the agent's own task is cancelled while the run goes on.

@@ -170,6 +170,10 @@ extension RunRuntime {
 
     func sleep(for duration: Duration) async throws {
         try checkRunning("sleep")
+        // Resumed or replayed, a sleep the journal holds entries after (other than progress) has passed: the
+        // recorded run went on, or ended, after it, and what came next is fed back. Only a sleep the journal ends
+        // in waits, on the live clock.
+        if let recorder, recorder.peek(apply: { applyFed($0) }) != nil { return }
         do {
             try await time.sleepUntil(time.now() + duration)
         } catch {
