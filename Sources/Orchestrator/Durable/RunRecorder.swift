@@ -4,9 +4,9 @@ import AgentAdapters
 /// A journaled run's link to its journal: the entries to feed back (resume, replay) and the hash chain that seals
 /// new ones.
 ///
-/// Feeding is driven by the run's one driver task (the agent's code); sealing and storing happen in
-/// ``RunRuntime/flushJournal()``, by one appender at a time. The feed and the chain share one lock of their own (one
-/// allocation per run, not two), never taken while the run's lock is held and never held across the store's append.
+/// Feeding is driven by the run's one driver task (the agent's code), so its cursor has a lock of its own, never
+/// taken while the run's lock is held; sealing and storing happen in ``RunRuntime/flushJournal()``, by one
+/// appender at a time.
 final class RunRecorder: Sendable {
     /// What feeding the next entry gave.
     enum Fed {
@@ -30,14 +30,8 @@ final class RunRecorder: Sendable {
     let decision: ApprovalDecision?
     /// The policy's canonical rendering, copied into the `runStarted` entry when that entry holds the very value.
     let policyRendering: CanonicalRendering?
-    /// Whether the recorder was made with nothing to feed (a new run): feeding then answers without the lock.
-    private let startsLive: Bool
-    private let state: LockedState<State>
-
-    struct State {
-        var feed: Feed
-        var chain: JournalChain
-    }
+    private let feed: LockedState<Feed>
+    private let chain: LockedState<JournalChain>
 
     init(
         journal: RunJournal,
@@ -53,42 +47,40 @@ final class RunRecorder: Sendable {
         self.isReplay = isReplay
         self.policyHash = policyHash
         self.decision = decision
-        self.startsLive = entries.isEmpty && !isReplay
-        self.state = LockedState(State(feed: Feed(entries: entries), chain: chain))
+        self.feed = LockedState(Feed(entries: entries))
+        self.chain = LockedState(chain)
     }
 
     /// The first failure (divergence, store error), if any.
-    var failure: DurableRunError? { state.withLock { $0.feed.failure } }
+    var failure: DurableRunError? { feed.withLock { $0.failure } }
 
     /// Records the first failure.
-    func fail(_ error: DurableRunError) { state.withLock { if $0.feed.failure == nil { $0.feed.failure = error } } }
+    func fail(_ error: DurableRunError) { feed.withLock { if $0.failure == nil { $0.failure = error } } }
 
     /// Replaces a divergence with `error`: a shared budget refused work the journal holds.
     func replaceDivergence(with error: DurableRunError) {
-        state.withLock { if $0.feed.failure?.code == .divergence { $0.feed.failure = error } }
+        feed.withLock { if $0.failure?.code == .divergence { $0.failure = error } }
     }
 
     /// Whether entries remain to be fed.
-    var isFeeding: Bool { state.withLock { $0.feed.cursor < $0.feed.entries.count } }
+    var isFeeding: Bool { feed.withLock { $0.cursor < $0.entries.count } }
 
     /// The entries not fed yet.
-    var remaining: [RunJournalEntry] { state.withLock { Array($0.feed.entries[$0.feed.cursor...]) } }
+    var remaining: [RunJournalEntry] { feed.withLock { Array($0.entries[$0.cursor...]) } }
 
     /// The next entry for `probe`: its kind and every field of `probe` must match; passive entries before it
     /// (progress, asynchronous terminations) are handed to `apply` first, in order.
     func next(_ probe: RunJournalEntry, apply: (RunJournalEntry) -> Void) throws(DurableRunError) -> Fed {
-        // A new run feeds nothing: every transition is live.
-        if startsLive { return .live }
         while true {
             // One lock section looks at the next entry and takes it when it matches or is passive.
-            let (entry, position, matches) = state.withLock { state -> (RunJournalEntry?, Int, Bool) in
-                let position = state.feed.cursor
-                guard position < state.feed.entries.count else { return (nil, position, false) }
-                let entry = state.feed.entries[position]
+            let (entry, position, matches) = feed.withLock { feed -> (RunJournalEntry?, Int, Bool) in
+                let position = feed.cursor
+                guard position < feed.entries.count else { return (nil, position, false) }
+                let entry = feed.entries[position]
                 let matches =
                     entry.kind == probe.kind && probe.fields.allSatisfy { entry.fields[$0.key] == $0.value }
                 if matches || entry.kind == .toolProgress || (entry.kind == .terminated && probe.kind != .terminated) {
-                    state.feed.cursor += 1
+                    feed.cursor += 1
                 }
                 return (entry, position, matches)
             }
@@ -115,9 +107,7 @@ final class RunRecorder: Sendable {
     /// Whether a journaled pause is passed over: a decision follows it, or this resume brings one.
     func skipsPause(_ entry: RunJournalEntry) -> Bool {
         guard entry.string("reasonKind") == "awaitingApproval", !isReplay else { return false }
-        let following = state.withLock {
-            $0.feed.cursor < $0.feed.entries.count ? $0.feed.entries[$0.feed.cursor] : nil
-        }
+        let following = feed.withLock { $0.cursor < $0.entries.count ? $0.entries[$0.cursor] : nil }
         if let following { return following.kind == .approvalDecided }
         return decision != nil
     }
@@ -126,16 +116,14 @@ final class RunRecorder: Sendable {
     /// taking it; `nil` when the journal holds no more.
     func peek(apply: (RunJournalEntry) -> Void) -> RunJournalEntry? {
         while true {
-            let entry = state.withLock {
-                $0.feed.cursor < $0.feed.entries.count ? $0.feed.entries[$0.feed.cursor] : nil
-            }
+            let entry = feed.withLock { $0.cursor < $0.entries.count ? $0.entries[$0.cursor] : nil }
             guard let entry, entry.kind == .toolProgress else { return entry }
             advance()
             apply(entry)
         }
     }
 
-    private func advance() { state.withLock { $0.feed.cursor += 1 } }
+    private func advance() { feed.withLock { $0.cursor += 1 } }
 
     private func divergence(at position: Int, expected: String, got: String) -> DurableRunError {
         DurableRunError(
@@ -154,12 +142,12 @@ final class RunRecorder: Sendable {
     func store(_ entries: [JournalOutbox.Queued]) async throws(DurableRunError) {
         let records: [JournalRecord]
         do {
-            records = try state.withLock { state throws(JournalChainError) in
+            records = try chain.withLock { chain throws(JournalChainError) in
                 try entries.map { queued throws(JournalChainError) in
                     let entry = queued.entry
                     let rendered: (key: String, rendering: CanonicalRendering)? =
                         entry.kind == .runStarted ? policyRendering.map { ("policy", $0) } : nil
-                    return try state.chain.append(
+                    return try chain.append(
                         entry.fields,
                         kind: entry.kind.rawValue,
                         at: entry.at.rawValue,
@@ -186,7 +174,7 @@ final class RunRecorder: Sendable {
     }
 
     /// The chain's head hash.
-    var headHash: SHA256Digest { state.withLock { $0.chain.headHash } }
+    var headHash: SHA256Digest { chain.withLock { $0.headHash } }
 }
 
 extension RunRecorder {
