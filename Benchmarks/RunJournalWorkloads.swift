@@ -11,9 +11,13 @@ import AgentTesting
 /// runs, then the same 2,000 runs journaled, alternately, and `us_per_entry` is
 /// (journaled − plain) / entries per run from the two medians (Docs/Performance.md states the definition).
 func runRunJournalWorkloads(options: Options, reps: Int) async throws {
-    // `--only W12-journal-replay` runs the replay part alone (for profiling it).
+    // `--only W12-journal-replay` runs the replay part alone, `--only W12-journal-runs` the plain and journaled W1
+    // runs alone (for profiling each); `--only W12-journal-runs-journaled` the journaled runs without the plain ones
+    // (no `us_per_entry` then: a profile of the journaled run alone).
     let replayOnly = options.only?.contains("W12-journal-replay") == true
-    guard options.selects("W12-journal") || replayOnly else { return }
+    let journaledOnly = options.only?.contains("W12-journal-runs-journaled") == true
+    let runsOnly = options.only?.contains("W12-journal-runs") == true || journaledOnly
+    guard options.selects("W12-journal") || replayOnly || runsOnly else { return }
     note("running W12-journal…")
     let bodies = BodyCounter()
     let noop = ClosureTool(name: "noop", description: "Does nothing.") { arguments in
@@ -55,16 +59,18 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     }
     // A warm-up of each, then the two alternately.
     if !replayOnly {
-        _ = await sequentialRuns(size, on: orchestrator, policy: policy)
+        if !journaledOnly { _ = await sequentialRuns(size, on: orchestrator, policy: policy) }
         _ = await journaledRuns()
     }
     var plainTimes: [Double] = []
     var times: [Double] = []
     var runChecks = Checks()
     for _ in 0..<(replayOnly ? 0 : reps) {
-        let (plain, plainTime) = await timed { await sequentialRuns(size, on: orchestrator, policy: policy) }
-        plainChecks = plain
-        plainTimes.append(plainTime)
+        if !journaledOnly {
+            let (plain, plainTime) = await timed { await sequentialRuns(size, on: orchestrator, policy: policy) }
+            plainChecks = plain
+            plainTimes.append(plainTime)
+        }
         let (journaled, journaledTime) = await timed { await journaledRuns() }
         runChecks = journaled
         times.append(journaledTime)
@@ -73,7 +79,21 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     checks.ok = checks.ok && runChecks.ok && plainChecks.ok
     checks.record("plain_succeeded_with_right_output", plainChecks.values["succeeded_with_right_output"] ?? .null)
     let usPerRun = median(times) / Double(size) * 1e6
-    let usPerPlainRun = median(plainTimes) / Double(size) * 1e6
+    let usPerPlainRun = journaledOnly ? 0 : median(plainTimes) / Double(size) * 1e6
+    let entries = Double(max(1, entriesPerRun))
+    if runsOnly {
+        var line: [String: JSONValue] = [
+            "workload": "W12-journal-runs", "size": .integer(Int64(size)), "reps": .integer(Int64(reps)),
+            "us_per_run": .number(usPerRun), "entries_per_run": .integer(Int64(entriesPerRun)),
+            "checks": .object(checks.values), "ok": .bool(checks.ok),
+        ]
+        if !journaledOnly {
+            line["us_per_run_plain"] = .number(usPerPlainRun)
+            line["us_per_entry"] = .number((usPerRun - usPerPlainRun) / entries)
+        }
+        emit(.object(line))
+        return
+    }
 
     // A recorded 1,000-step run (one tool call per step), replayed: each replay reads the journal from the store,
     // verifies its chain, decodes its entries and feeds them to the agent code.
@@ -119,7 +139,6 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     }
     checks.require(verifiedLong)
     let verify = throughputLine("W12-journal-verify", size: steps, reps: reps, times: verifyTimes, checks: Checks())
-    let entries = Double(max(1, entriesPerRun))
     emit([
         "workload": "W12-journal", "size": .integer(Int64(size)), "reps": .integer(Int64(reps)),
         "us_per_run_plain": .number(usPerPlainRun),

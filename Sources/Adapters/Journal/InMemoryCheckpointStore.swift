@@ -30,7 +30,12 @@ public final class InMemoryCheckpointStore: CheckpointStore {
                         + "records: append records in order, each once"
                 )
             }
-            journals[journal, default: []].append(contentsOf: records)
+            if count == 0 {
+                // A new journal takes the batch's array itself: no second array, no copy.
+                journals[journal] = records
+            } else {
+                journals[journal, default: []].append(contentsOf: records)
+            }
         }
     }
 

@@ -18,6 +18,28 @@ extension JournalChain {
         position: Int,
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
+        seal(
+            members,
+            adding: ExtraMemberList(members: extra),
+            layout: layout,
+            rendered: rendered,
+            version: version,
+            position: position,
+            after: previous
+        )
+    }
+
+    /// ``seal(_:adding:layout:rendered:version:position:after:)`` with the added members given as `extra`'s
+    /// look-up: a list, or an entry's `kind` and `at` without an array per entry.
+    static func seal(
+        _ members: [String: JSONValue],
+        adding extra: some SealedExtraMembers,
+        layout: JournalEntryLayout,
+        rendered: (key: String, rendering: CanonicalRendering)?,
+        version: Int64,
+        position: Int,
+        after previous: SHA256Digest
+    ) -> (bytes: [UInt8], hash: SHA256Digest)? {
         var output: [UInt8] = []
         output.reserveCapacity(32 + 160 + 48 * members.count)
         previous.appendBytes(to: &output)
@@ -40,13 +62,10 @@ extension JournalChain {
                     writeEnvelopeMember(field, into: &writer, version: version, position: position, after: previous)
                 case .member(let index):
                     let key = layout.keys[index]
-                    var found: JSONValue?
-                    for added in extra.indices where extra[added].key == key {
-                        found = extra[added].value
+                    var found = extra.value(for: key)
+                    if found != nil {
                         fromExtra += 1
-                        break
-                    }
-                    if found == nil, let member = members[key] {
+                    } else if let member = members[key] {
                         found = member
                         fromMembers += 1
                     }
@@ -67,5 +86,38 @@ extension JournalChain {
         guard fromMembers == members.count, fromExtra == extra.count, !writer.keyOrdersDiffer else { return nil }
         let hash = writer.output.withUnsafeBytes { SHA256.hash($0) }
         return (assemble(writer, hash: hash, at: hashOffset, afterComma: hashAfterComma), hash)
+    }
+}
+
+/// Members a seal sets in an entry besides its own (see ``JournalChain/append(_:adding:layout:rendered:version:)``),
+/// looked up by key; their keys differ.
+protocol SealedExtraMembers {
+    /// How many members.
+    var count: Int { get }
+    /// The value of the member named `key`, if there is one.
+    func value(for key: String) -> JSONValue?
+}
+
+/// Added members as a list.
+struct ExtraMemberList: SealedExtraMembers {
+    let members: [(key: String, value: JSONValue)]
+    var count: Int { members.count }
+    func value(for key: String) -> JSONValue? {
+        for member in members where member.key == key { return member.value }
+        return nil
+    }
+}
+
+/// An entry's `kind` and `at`, the two members a run's entry adds to its fields.
+struct KindAndTime: SealedExtraMembers {
+    let kind: String
+    let at: Int64
+    var count: Int { 2 }
+    func value(for key: String) -> JSONValue? {
+        switch key {
+        case "kind": .string(kind)
+        case "at": .integer(at)
+        default: nil
+        }
     }
 }

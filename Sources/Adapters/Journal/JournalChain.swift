@@ -172,6 +172,53 @@ public struct JournalChain: Hashable, Sendable {
         return record
     }
 
+    /// Seals the entry made of `members` with `kind` and `at` set in it: exactly
+    /// ``append(_:adding:layout:rendered:version:)`` with `adding: [("kind", .string(kind)), ("at", .integer(at))]`,
+    /// without that array per entry when `layout` applies.
+    ///
+    /// - Parameters:
+    ///   - members: The entry's members, without the ``envelopeFields``.
+    ///   - kind: The entry's `kind` member.
+    ///   - at: The entry's `at` member.
+    ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
+    ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
+    ///   - version: The entry format version to write, at least 1.
+    /// - Returns: The record.
+    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
+    package mutating func append(
+        _ members: [String: JSONValue],
+        kind: String,
+        at: Int64,
+        layout: JournalEntryLayout?,
+        rendered: (key: String, rendering: CanonicalRendering)? = nil,
+        version: Int64 = JournalChain.formatVersion
+    ) throws(JournalChainError) -> JournalRecord {
+        if let layout, version >= 1,
+            let (bytes, hash) = JournalChain.seal(
+                members,
+                adding: KindAndTime(kind: kind, at: at),
+                layout: layout,
+                rendered: rendered,
+                version: version,
+                position: count,
+                after: headHash
+            )
+        {
+            let record = JournalRecord(position: count, bytes: bytes)
+            headHash = hash
+            count += 1
+            return record
+        }
+        // The layout does not apply (it would not with the array either): the general way.
+        return try append(
+            members,
+            adding: [("kind", .string(kind)), ("at", .integer(at))],
+            layout: nil,
+            rendered: rendered,
+            version: version
+        )
+    }
+
     /// Throws ``JournalChainError/Code/envelopeFieldInEntry`` for the first envelope field `members` carries.
     private static func refuseEnvelopeFields(in members: [String: JSONValue]) throws(JournalChainError) {
         for field in envelopeFieldNames where members[field] != nil {

@@ -9,8 +9,9 @@ extension Orchestrator {
         journal: RunJournal,
         sharedBudget: SharedBudget?
     ) async -> ExecutionReport {
-        let policyJSON = RunJournalEntry.encode(start.policy)
-        let policyHash = RunJournalEntry.policyHash(start.policy)
+        // One look-up of the policy cache for the JSON, the hash and the rendering.
+        let encoding = PolicyEncoding.of(start.policy)
+        let policyHash = encoding.hash
         do throws(DurableRunError) {
             let loaded = try await Self.load(journal)
             if !loaded.entries.isEmpty {
@@ -38,7 +39,7 @@ extension Orchestrator {
                 at: .zero,
                 [
                     "executionID": .string(executionID), "agentName": .string(agent.name), "task": start.task,
-                    "metadata": .object(start.metadata), "policy": policyJSON,
+                    "metadata": .object(start.metadata), "policy": encoding.json,
                     "policyHash": .string(policyHash.description),
                 ]
             )
@@ -49,7 +50,7 @@ extension Orchestrator {
                 isReplay: false,
                 policyHash: policyHash,
                 decision: nil,
-                policyRendering: RunJournalEntry.policyRendering(start.policy)
+                policyRendering: encoding.rendering
             )
             let runtime = makeJournaledRuntime(agent, entry, start.policy, sharedBudget, recorder, resumedAt: .zero)
             return await performJournaled(agent, runtime, start: entry)

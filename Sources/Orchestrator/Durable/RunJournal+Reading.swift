@@ -34,6 +34,8 @@ extension RunJournal {
         _ records: [JournalRecord],
         of id: JournalID
     ) throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
+        // A new run's journal is empty: the chain a walk of no records returns, without the walk.
+        if records.isEmpty { return (JournalChain(), []) }
         let chain: JournalChain
         var members: [[String: JSONValue]]
         do {

@@ -75,11 +75,21 @@ extension RunJournalEntry {
 
 /// A policy's JSON, hash and canonical rendering, computed once for the last policy seen (the cache is keyed on the
 /// whole policy value, so an equal policy gets the same bytes and a different one is encoded afresh).
-struct PolicyEncoding: Sendable {
-    var policy: StrictPolicy
-    var json: JSONValue
-    var hash: SHA256Digest
-    var rendering: CanonicalRendering?
+///
+/// A class, so taking the cached encoding out of the lock is one retain, not a copy of every field; a journaled run
+/// asks once (``of(_:)``) for all three.
+final class PolicyEncoding: Sendable {
+    let policy: StrictPolicy
+    let json: JSONValue
+    let hash: SHA256Digest
+    let rendering: CanonicalRendering?
+
+    private init(policy: StrictPolicy, json: JSONValue, hash: SHA256Digest, rendering: CanonicalRendering?) {
+        self.policy = policy
+        self.json = json
+        self.hash = hash
+        self.rendering = rendering
+    }
 
     private static let last = LockedState<PolicyEncoding?>(nil)
 

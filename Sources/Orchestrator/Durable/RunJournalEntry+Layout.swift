@@ -33,9 +33,15 @@ extension RunJournalEntry.Kind {
 
     /// The sealing layout of this kind's entries: its fields, `kind` and `at` and the envelope in RFC 8785 order,
     /// made once per kind.
-    var layout: JournalEntryLayout? { Self.layouts[self] ?? nil }
+    var layout: JournalEntryLayout? {
+        // Found by the kind's place among all kinds (a few discriminator comparisons), not by hashing the kind.
+        guard let index = Self.kinds.firstIndex(of: self) else { return nil }
+        return Self.layouts[index]
+    }
 
-    private static let layouts: [Self: JournalEntryLayout?] = Dictionary(
-        uniqueKeysWithValues: allCases.map { ($0, JournalEntryLayout(keys: ["kind", "at"] + $0.fieldNames)) }
-    )
+    private static let kinds = allCases
+
+    private static let layouts: [JournalEntryLayout?] = kinds.map {
+        JournalEntryLayout(keys: ["kind", "at"] + $0.fieldNames)
+    }
 }

@@ -161,17 +161,19 @@ final class RunRecorder: Sendable {
     }
 
     /// Seals `entries` into the chain and appends them to the store, in one append.
-    func store(_ entries: [(RunJournalEntry, JournalDurability)]) async throws(DurableRunError) {
+    func store(_ entries: [JournalOutbox.Queued]) async throws(DurableRunError) {
         let records: [JournalRecord]
         do {
             records = try chain.withLock { chain throws(JournalChainError) in
-                try entries.map { entry throws(JournalChainError) in
+                try entries.map { queued throws(JournalChainError) in
+                    let entry = queued.entry
                     let rendered: (key: String, rendering: CanonicalRendering)? =
-                        entry.0.kind == .runStarted ? policyRendering.map { ("policy", $0) } : nil
+                        entry.kind == .runStarted ? policyRendering.map { ("policy", $0) } : nil
                     return try chain.append(
-                        entry.0.fields,
-                        adding: entry.0.sealedMembers,
-                        layout: entry.0.kind.layout,
+                        entry.fields,
+                        kind: entry.kind.rawValue,
+                        at: entry.at.rawValue,
+                        layout: entry.kind.layout,
                         rendered: rendered
                     )
                 }
@@ -179,7 +181,7 @@ final class RunRecorder: Sendable {
         } catch {
             throw DurableRunError(code: .corruptJournal, journal: journal.id, message: "cannot seal an entry: \(error)")
         }
-        let durability: JournalDurability = entries.contains { $0.1 == .immediate } ? .immediate : .deferred
+        let durability: JournalDurability = entries.contains { $0.durability == .immediate } ? .immediate : .deferred
         do {
             try await journal.store.append(records, to: journal.id, durability: durability)
         } catch {

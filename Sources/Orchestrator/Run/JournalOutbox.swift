@@ -12,14 +12,16 @@ package struct JournalOutbox: Sendable {
     package private(set) var nextPosition = 0
     /// The tool call awaiting approval, if the run paused for one.
     package var pendingApproval: ApprovalRequest?
-    private var queued: [(RunJournalEntry, JournalDurability)] = []
+    private var queued: [Queued] = []
     private(set) var isAppending = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Queues an entry; returns its position.
     @discardableResult
     package mutating func record(_ entry: RunJournalEntry, durability: JournalDurability = .deferred) -> Int {
-        queued.append((entry, durability))
+        // A W1 run queues six entries before its one flush: room for eight at once, not four regrowths.
+        if queued.isEmpty { queued.reserveCapacity(8) }
+        queued.append(Queued(entry: entry, durability: durability))
         defer { nextPosition += 1 }
         return nextPosition
     }
@@ -28,7 +30,7 @@ package struct JournalOutbox: Sendable {
     package mutating func countFed() { nextPosition += 1 }
 
     /// The queued entries, if nobody is appending; the caller becomes the appender.
-    mutating func take() -> [(RunJournalEntry, JournalDurability)]? {
+    mutating func take() -> [Queued]? {
         guard !isAppending, !queued.isEmpty else { return nil }
         isAppending = true
         defer { queued = [] }
@@ -47,6 +49,13 @@ package struct JournalOutbox: Sendable {
         guard isAppending else { return false }
         waiters.append(waiter)
         return true
+    }
+
+    /// An entry waiting to be sealed, with its durability (a struct: an array of tuples is destroyed through the
+    /// runtime's generic tuple witnesses).
+    struct Queued: Sendable {
+        var entry: RunJournalEntry
+        var durability: JournalDurability
     }
 
     /// Whether entries wait to be appended or an append is under way.

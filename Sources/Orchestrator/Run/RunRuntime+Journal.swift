@@ -56,12 +56,22 @@ extension RunRuntime {
                 guard wasRunning || probe.kind == .terminated, let fields else { return (value, effects, Int?.none) }
                 var entry = probe
                 entry.at = now
-                entry.fields.merge(fields) { $1 }
+                entry.fields = Self.merged(probe.fields, fields)
                 return (value, effects, machine.journal.record(entry, durability: durability))
             }
             perform(effects)
             return (value, position)
         }
+    }
+
+    /// `fields` merged into `probe` (a field of both takes `fields`' value), without a merge when one holds them all:
+    /// most live transitions add nothing to their probe, and the run's start adds a superset of it.
+    static func merged(_ probe: [String: JSONValue], _ fields: [String: JSONValue]) -> [String: JSONValue] {
+        if fields.isEmpty { return probe }
+        if probe.isEmpty || (probe.count <= fields.count && probe.keys.allSatisfy { fields[$0] != nil }) {
+            return fields
+        }
+        return probe.merging(fields) { $1 }
     }
 
     /// Applies an entry fed back without being asked for: progress, or a termination that came from outside the
