@@ -66,3 +66,40 @@ private func event(_ sequence: Int64) -> OrchestrationEvent {
         kind: .stepStarted(index: Int(sequence), revision: 0)
     )
 }
+
+@Suite("The hub's subscriber snapshot", .timeLimit(.minutes(1)))
+struct SubscriberSnapshotTests {
+    @Test("A run's kept snapshot is used while the list is unchanged and replaced when someone subscribes or leaves")
+    func snapshotFollowsTheList() async {
+        let hub = EventHub()
+        let first = hub.subscribe(bufferingNewest: 10)
+        var kept: SubscriberSnapshot?
+        #expect(hub.publish([event(1)], subscribers: &kept) == 0)
+        let initial = kept?.version
+        #expect(kept?.subscribers.count == 1)
+        _ = hub.publish([event(2)], subscribers: &kept)
+        #expect(kept?.version == initial, "an unchanged list keeps its snapshot")
+
+        var second: OrchestrationEventStream? = hub.subscribe(bufferingNewest: 10)
+        let secondSubscriber = second?.subscription.subscriber
+        _ = hub.publish([event(3)], subscribers: &kept)
+        #expect(kept?.subscribers.count == 2, "a new subscriber is in the next delivery's snapshot")
+        var secondReader = second?.makeAsyncIterator()
+        #expect(await secondReader?.next()?.sequence == 3, "and gets that delivery")
+
+        second = nil
+        secondReader = nil
+        _ = hub.publish([event(4)], subscribers: &kept)
+        #expect(kept?.subscribers.count == 1, "a subscriber that left is not in the next delivery's snapshot")
+        #expect(kept?.subscribers.contains { $0 === secondSubscriber } == false)
+
+        var firstReader = first.makeAsyncIterator()
+        var sequences: [Int64] = []
+        for _ in 1...4 { sequences.append(await firstReader.next()?.sequence ?? 0) }
+        #expect(sequences == [1, 2, 3, 4], "the first subscriber got every delivery, in order")
+
+        hub.finish()
+        #expect(hub.publish([event(5)], subscribers: &kept) == 0)
+        #expect(await firstReader.next() == nil, "the end reaches the reader; nothing after it")
+    }
+}
