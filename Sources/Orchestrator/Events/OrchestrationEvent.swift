@@ -16,6 +16,11 @@ public struct OrchestrationEvent: Hashable, Sendable {
     ///
     /// Encoded flat: `kind` (the case's ``name``) with the payload's fields beside it. A `PolicyViolation` or a
     /// `ModelUsage` payload contributes its own fields; the report of ``runFinished(_:)`` sits under `report`.
+    ///
+    /// The cases carrying a report or a violation keep it in a box of its own (`indirect`), so that an event is a
+    /// small value: without the boxes every event, a tool call's included, would be as large as a whole
+    /// `ExecutionReport`, and each copy of it (into the run's queue, a subscriber's buffer, the reader) would move
+    /// that many bytes.
     public enum Kind: Hashable, Sendable {
         /// The run started.
         case runStarted(agent: String, task: JSONValue)
@@ -36,7 +41,7 @@ public struct OrchestrationEvent: Hashable, Sendable {
         /// Model usage was recorded.
         case usageRecorded(ModelUsage)
         /// A policy limit refused work or was passed.
-        case policyViolation(PolicyViolation)
+        indirect case policyViolation(PolicyViolation)
         /// A governed model call was reserved and is being made: the model, the attempt (from 1) and the most output
         /// tokens it was asked for. JSON: `{"kind": "modelCallStarted", "model": …, "attempt": 1,
         /// "maximumOutputTokens": 512}`.
@@ -50,7 +55,7 @@ public struct OrchestrationEvent: Hashable, Sendable {
         /// JSON: `{"kind": "modelCallRetrying", "model": …, "failedAttempt": 1, "delayNanoseconds": …}`.
         case modelCallRetrying(model: String, failedAttempt: Int, delayNanoseconds: Nanoseconds)
         /// The run ended; the report is complete.
-        case runFinished(ExecutionReport)
+        indirect case runFinished(ExecutionReport)
         /// A graph node's attempt started (graph runs; the event's ``OrchestrationEvent/nodeID`` names the node).
         case nodeStarted(attempt: Int)
         /// A graph node's attempt failed with a retryable error; the next attempt starts after the delay.
@@ -60,7 +65,7 @@ public struct OrchestrationEvent: Hashable, Sendable {
         /// A graph node reached its terminal status (`skipped` included: by failure or by a stop).
         case nodeFinished(status: NodeStatus)
         /// The graph run ended; the report is complete. The last event of a graph run.
-        case graphFinished(AgentGraphReport)
+        indirect case graphFinished(AgentGraphReport)
 
         /// Every kind's stable name, as ``name`` and the JSON `kind` give it.
         public static let allNames = [

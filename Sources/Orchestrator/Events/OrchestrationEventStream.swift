@@ -7,7 +7,8 @@ import Synchronization
 /// bounded buffer, and when it is full the oldest is dropped (the run's report counts the drop). The reader takes
 /// everything buffered in one step and then hands the events out without locking, so a reader that keeps up costs
 /// the runs almost nothing. A waiting reader is woken as soon as an event arrives (none is held back), once for
-/// however many arrive before it runs; one that finds nothing watches for a few microseconds before it suspends.
+/// however many arrive before it runs; one that finds nothing watches for a few microseconds before it suspends
+/// (checking in a loop while that keeps finding the runs' events, yielding its CPU to them when it shares one).
 ///
 /// Iterate from one task at a time. The sequence ends when the orchestrator is released, or for an iterator whose
 /// task is cancelled. Dropping every copy of the sequence and its iterator ends the subscription.
@@ -29,6 +30,8 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
         let subscription: EventSubscription
         private var batch: [OrchestrationEvent] = []
         private var position = 0
+        /// How long this reader watches for a delivery before it suspends, adapted to what its watches find.
+        private var watch = ReaderWatch()
 
         init(subscription: EventSubscription) { self.subscription = subscription }
 
@@ -42,7 +45,7 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
                 var spare = batch
                 batch = []
                 spare.removeAll(keepingCapacity: true)
-                batch = await subscription.subscriber.takeAll(recycling: consume spare)
+                batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
                 position = 0
                 guard !batch.isEmpty else { return nil }
             }
@@ -85,10 +88,6 @@ final class EventSubscriber: Sendable {
     /// Set by every delivery, cleared by the reader before it looks: lets a reader that found the buffer empty
     /// watch for the next delivery for a moment without taking the lock.
     private let delivered = Atomic<Bool>(false)
-    /// How many times a reader that found the buffer empty checks ``delivered`` before it suspends: a few
-    /// microseconds, about what suspending and being woken costs, so a reader that keeps up with a fast run collects
-    /// the run's next events instead of being woken for each one.
-    static let pollsBeforeWaiting = 2_000
 
     init(capacity: Int) { state = LockedState(EventBufferState(capacity: capacity)) }
 
@@ -114,6 +113,22 @@ final class EventSubscriber: Sendable {
     ///   the runs delivering to it swap two arrays instead of allocating one per batch.
     /// - Returns: The buffered events in order, or an empty array at the end.
     func takeAll(recycling spare: consuming [OrchestrationEvent] = []) async -> [OrchestrationEvent] {
+        var watch = ReaderWatch()
+        return await takeAll(recycling: spare, watch: &watch)
+    }
+
+    /// Takes everything buffered, waiting for at least one event, with the reader's own ``ReaderWatch``: a reader
+    /// whose checking loops keep finding nothing (it shares one CPU with the runs) stops looping and yields its CPU
+    /// instead before it suspends.
+    ///
+    /// - Parameters:
+    ///   - spare: An empty array the buffer may reuse (see ``takeAll(recycling:)``).
+    ///   - watch: How long to watch for a delivery before suspending; updated with what the watch found.
+    /// - Returns: The buffered events in order, or an empty array at the end.
+    func takeAll(
+        recycling spare: consuming [OrchestrationEvent],
+        watch: inout ReaderWatch
+    ) async -> [OrchestrationEvent] {
         while true {
             // A cancelled reader ends after what is buffered now, however fast the runs keep delivering.
             if Task.isCancelled { finish() }
@@ -123,7 +138,7 @@ final class EventSubscriber: Sendable {
             case .finished: return []
             case .empty: break
             }
-            if pollForDelivery() { continue }
+            if watchForDelivery(&watch) { continue }
             let looksAgain = await withTaskCancellationHandler {
                 await withCheckedContinuation { (reader: ReaderSignal) in
                     let wakes = state.withLock { $0.wait(reader) }
@@ -138,9 +153,21 @@ final class EventSubscriber: Sendable {
         }
     }
 
-    /// Watches for a delivery for up to ``pollsBeforeWaiting`` checks, without the lock; `true` if one came.
-    private func pollForDelivery() -> Bool {
-        for _ in 0..<Self.pollsBeforeWaiting where delivered.load(ordering: .acquiring) { return true }
+    /// Watches for a delivery without the lock; `true` if one came.
+    ///
+    /// First ``ReaderWatch/polls`` checks of ``delivered`` in a row (what a run on another CPU needs), then
+    /// ``ReaderWatch/yields`` checks each after yielding the CPU (what a run on the same CPU needs: it delivers
+    /// while the reader is off the CPU, instead of being preempted by the reader's wake-up for each event).
+    private func watchForDelivery(_ watch: inout ReaderWatch) -> Bool {
+        for _ in 0..<watch.polls where delivered.load(ordering: .acquiring) {
+            watch.record(foundDelivery: true)
+            return true
+        }
+        watch.record(foundDelivery: false)
+        for _ in 0..<ReaderWatch.yields {
+            PlatformThread.yield()
+            if delivered.load(ordering: .acquiring) { return true }
+        }
         return false
     }
 

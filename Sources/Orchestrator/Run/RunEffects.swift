@@ -20,6 +20,8 @@ package struct RunEffects: Sendable {
     package var resumptions: [CheckedContinuation<Void, Never>] = []
     /// Reservations to give back.
     package var refunds: [Refund] = []
+    /// The hub's subscribers as the run's previous delivery found them, lent with ``events`` to the deliverer.
+    var subscribers: SubscriberSnapshot?
 
     /// Creates effects.
     ///
@@ -49,6 +51,9 @@ struct EventOutbox: Sendable {
     var isEnabled: Bool = false
     private var queued: [OrchestrationEvent] = []
     private var isDelivering = false
+    /// The hub's subscribers as the last delivery found them: lent to each deliverer and kept again when it
+    /// finishes, so that a delivery takes the hub's lock only after the list changed.
+    var subscribers: SubscriberSnapshot?
 
     /// Queues an event.
     mutating func append(_ event: OrchestrationEvent) { queued.append(event) }

@@ -83,9 +83,12 @@ final class RunRuntime: AgentContextBackend, Sendable {
             }
         }
         if var batch = effects.events {
+            // The hub's subscriber list as the run's previous delivery found it: no hub lock while it is current.
+            var subscribers = effects.subscribers
             while true {
-                let dropped = route.publish(batch)
-                guard let next = state.withLock({ $0.delivered(dropped: dropped) }) else { break }
+                let dropped = route.publish(batch, subscribers: &subscribers)
+                let kept = subscribers
+                guard let next = state.withLock({ $0.delivered(dropped: dropped, subscribers: kept) }) else { break }
                 batch = next
             }
         }

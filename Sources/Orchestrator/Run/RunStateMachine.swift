@@ -306,12 +306,24 @@ package struct RunStateMachine: Sendable {
     }
 
     /// The effects of a mutation: the queued events, if this caller is to deliver them.
-    mutating func effects() -> RunEffects { RunEffects(events: outbox.take()) }
+    mutating func effects() -> RunEffects {
+        guard let events = outbox.take() else { return RunEffects() }
+        var effects = RunEffects(events: events)
+        effects.subscribers = outbox.subscribers
+        return effects
+    }
 
     /// A delivery finished with `dropped` drops; returns the events queued meanwhile, to deliver next.
     package mutating func delivered(dropped: Int) -> [OrchestrationEvent]? {
         counts.dropped += dropped
         return outbox.finishDelivery()
+    }
+
+    /// A delivery finished with `dropped` drops, having read the hub's subscribers as `subscribers`: keeps the
+    /// snapshot for the next delivery and returns the events queued meanwhile, to deliver next.
+    mutating func delivered(dropped: Int, subscribers: SubscriberSnapshot?) -> [OrchestrationEvent]? {
+        outbox.subscribers = subscribers
+        return delivered(dropped: dropped)
     }
 
     /// Queues the final event, with the report, after everything else.

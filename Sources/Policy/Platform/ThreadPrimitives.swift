@@ -1,6 +1,7 @@
 // The package's one file of C-library code: the mutex, condition variable and thread behind `AgentThreadPool`
-// (AgentOrchestration), the ThreadSanitizer build of `LockedState`, and the real-time clock reading behind
-// `WallClock.system`. `.ci/platform-guard.sh` fails CI when a platform import appears anywhere else in the library.
+// (AgentOrchestration), the ThreadSanitizer build of `LockedState`, the real-time clock reading behind
+// `WallClock.system`, and the CPU yield behind an event reader's watch (`ReaderWatch`). `.ci/platform-guard.sh`
+// fails CI when a platform import appears anywhere else in the library.
 //
 // Each platform branch quotes the declaration it follows: the C prototype from the platform's header, then the
 // signature Swift imports it as. Linux x86_64 (Glibc) is compiled and tested in CI. The Darwin branches follow
@@ -211,6 +212,17 @@ package enum PlatformThread {
         // non-optional pointer; Musl: `pthread_t!`). `as pthread_t?` then `!` reads the thread on all three.
         pthread_detach((thread as pthread_t?)!)
         return true
+    }
+
+    /// Offers the rest of the calling thread's time slice to another thread that is ready to run on its CPU;
+    /// returns at once when there is none.
+    ///
+    /// For a waiting side that shares one CPU with the side it waits for (an event reader and the run delivering to
+    /// it): checking a flag in a loop would keep the other side from ever running, yielding lets it.
+    package static func yield() {
+        // Darwin, Glibc, Musl: int sched_yield(void);
+        // Swift: sched_yield() -> Int32 (it fails only where it is not supported, and then has nothing to yield).
+        sched_yield()
     }
 
     /// The start routine's body: takes back the retained ``ThreadBody`` and runs it.
