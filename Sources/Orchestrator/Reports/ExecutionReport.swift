@@ -43,8 +43,14 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// Totals over the run.
     public var totals: RunTotals
     /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
+    ///
+    /// A graph node's run (``nodeID`` set) lists only the lines that say more than the budget table: a kind with
+    /// nothing used and its ``BudgetKind/defaultLimit`` is left out (`timeNanoseconds` is always listed), so a
+    /// graph of many nodes does not keep a full table per node. ``ledgerLine(_:)`` reads any line, listed or left
+    /// out. Reports that list every line decode as before.
     public var ledger: [BudgetLine]
-    /// The shared budget's lines as they stood when the run ended, if the run drew on one.
+    /// The shared budget's lines as they stood when the run ended, if the run drew on one; a graph node's run
+    /// leaves out the same lines as in ``ledger`` (``sharedLedgerLine(_:)`` reads any line).
     public var sharedLedger: [BudgetLine]?
     /// The phases entered, in order, with their times.
     public var history: [PhaseTransition]
