@@ -57,7 +57,7 @@ extension RunStateMachine {
             durationNanoseconds: duration,
             modelCallsOutsideSteps: modelCallsOutsideSteps,
             modelTranscript: modelTranscript,
-            pendingApproval: reason.status == .awaitingApproval ? journal.pendingApproval : nil
+            outOfLineApproval: reason.status == .awaitingApproval ? journal.pendingApproval.map(OutOfLine.value) : nil
         )
     }
 
