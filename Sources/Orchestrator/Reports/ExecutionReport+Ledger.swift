@@ -13,7 +13,7 @@ extension ExecutionReport {
     /// The line of `budget` in ``ledger``, including a line a graph node's report leaves out.
     ///
     /// A graph node's report lists only the lines that say more than the budget table (see ``ledger``): a kind
-    /// with nothing used and its ``BudgetKind/defaultLimit`` is left out. This returns the listed line, or for a
+    /// with nothing used and its `BudgetKind.defaultLimit` is left out. This returns the listed line, or for a
     /// kind left out, the line it stands for: its default limit, nothing used. A run outside a graph lists every
     /// line, so this is then the listed line.
     ///
@@ -21,16 +21,16 @@ extension ExecutionReport {
     /// report.ledgerLine("revisions")  // BudgetLine(budget: "revisions", limit: 3, used: 0)
     /// ```
     ///
-    /// - Parameter budget: The line's name: a ``BudgetKind/name``, `toolCalls[<tool>]` or `timeNanoseconds`.
+    /// - Parameter budget: The line's name: a `BudgetKind.name`, `toolCalls[<tool>]` or `timeNanoseconds`.
     /// - Returns: The line, or `nil` for a per-tool line or name the report does not have.
     public func ledgerLine(_ budget: String) -> BudgetLine? {
         Self.line(budget, in: ledger, listsPerRun: true)
     }
 
     /// The line of `budget` in ``sharedLedger``, including a line a graph node's report leaves out, as
-    /// ``ledgerLine(_:)`` reads ``ledger``; a shared budget never lists a per-run kind (``BudgetKind/isPerRun``).
+    /// ``ledgerLine(_:)`` reads ``ledger``; a shared budget never lists a per-run kind (`BudgetKind.isPerRun`).
     ///
-    /// - Parameter budget: The line's name: a ``BudgetKind/name`` or `toolCalls[<tool>]`.
+    /// - Parameter budget: The line's name: a `BudgetKind.name` or `toolCalls[<tool>]`.
     /// - Returns: The line, or `nil` when the run drew on no shared budget, for a per-run kind, or for a per-tool
     ///   line or name the report does not have.
     public func sharedLedgerLine(_ budget: String) -> BudgetLine? {

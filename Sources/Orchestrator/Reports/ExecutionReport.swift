@@ -45,7 +45,7 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
     ///
     /// A graph node's run (``nodeID`` set) lists only the lines that say more than the budget table: a kind with
-    /// nothing used and its ``BudgetKind/defaultLimit`` is left out (`timeNanoseconds` is always listed), so a
+    /// nothing used and its `BudgetKind.defaultLimit` is left out (`timeNanoseconds` is always listed), so a
     /// graph of many nodes does not keep a full table per node. ``ledgerLine(_:)`` reads any line, listed or left
     /// out. Reports that list every line decode as before.
     public var ledger: [BudgetLine]

@@ -64,7 +64,7 @@ extension RunStateMachine {
     /// A graph node's ledger lines: those that say more than the budget table does, then `time` if given, in an
     /// array of exactly that size.
     ///
-    /// A line is left out when nothing was used and its limit is its kind's ``BudgetKind/defaultLimit`` (the
+    /// A line is left out when nothing was used and its limit is its kind's `BudgetKind.defaultLimit` (the
     /// default of ``StrictPolicy``): the table says all it would. Lines with use, limits set to anything but the
     /// default (`nil` for unlimited included) and per-tool lines with a limit or a call are kept. A graph of
     /// 100,000 nodes kept about 0.8 KB of full tables per node (the run's and the shared budget's).
