@@ -74,6 +74,32 @@ extension Orchestrator {
     }
 }
 
+extension Orchestrator {
+    /// The executor's retry policies: each node's own (or the configuration's) with its attempts doubled when a
+    /// fallback agent may take over.
+    ///
+    /// Only the nodes whose policy is not the configuration's are listed: a table of every node cost about 230
+    /// bytes a node. An invalid configuration policy is listed for every node all the same (with `.none` as the
+    /// default), so the executor's error names the first node, as it always has.
+    static func retryPolicies(
+        _ graph: AgentGraph,
+        plans: [String: NodePlan],
+        configuration: GraphConfiguration
+    ) -> (default: RetryPolicy, perNode: [String: RetryPolicy]) {
+        let listsEvery = configuration.retryPolicy.problem != nil
+        var perNode: [String: RetryPolicy] = [:]
+        for node in graph.nodes {
+            let own = node.retryPolicy ?? configuration.retryPolicy
+            let candidates = plans[node.id]?.candidates.count ?? 1
+            var policy = own
+            let (attempts, overflow) = own.maxAttempts.multipliedReportingOverflow(by: min(candidates, 2))
+            policy.maxAttempts = overflow ? Int.max : attempts
+            if listsEvery || policy != configuration.retryPolicy { perNode[node.id] = policy }
+        }
+        return (listsEvery ? .none : configuration.retryPolicy, perNode)
+    }
+}
+
 /// The stop signal a node throws when the whole graph must stop (a policy violation or the deadline).
 struct AgentGraphStop: TaskGraphStopSignal {}
 
