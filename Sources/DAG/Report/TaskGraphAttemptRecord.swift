@@ -16,7 +16,12 @@ public struct TaskGraphAttemptRecord: Hashable, Codable, Sendable {
     /// ``NodeStatus/cancelled``.
     public var outcome: NodeStatus
     /// The error the body threw, if it threw, recorded by the `ErrorRecord` rule of AgentPolicy.
-    public var error: ErrorRecord?
+    public var error: ErrorRecord? {
+        get { outOfLineError?.value }
+        set { outOfLineError = newValue.map(OutOfLineError.value) }
+    }
+    /// ``error`` out of line: 8 bytes in the record instead of 88, for the attempts that did not throw.
+    var outOfLineError: OutOfLineError?
 
     /// Creates a record.
     ///
@@ -37,6 +42,50 @@ public struct TaskGraphAttemptRecord: Hashable, Codable, Sendable {
         self.startNanoseconds = startNanoseconds
         self.endNanoseconds = endNanoseconds
         self.outcome = outcome
-        self.error = error
+        outOfLineError = error.map(OutOfLineError.value)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case number, startNanoseconds, endNanoseconds, outcome, error
+    }
+
+    /// Decodes a record.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: `DecodingError` if a required field is missing or a field has the wrong type.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(Int.self, forKey: .number)
+        startNanoseconds = try container.decode(Nanoseconds.self, forKey: .startNanoseconds)
+        endNanoseconds = try container.decode(Nanoseconds.self, forKey: .endNanoseconds)
+        outcome = try container.decode(NodeStatus.self, forKey: .outcome)
+        outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLineError.value)
+    }
+
+    /// Encodes the record; `error` only when the body threw.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's error.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(number, forKey: .number)
+        try container.encode(startNanoseconds, forKey: .startNanoseconds)
+        try container.encode(endNanoseconds, forKey: .endNanoseconds)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encodeIfPresent(error, forKey: .error)
+    }
+}
+
+/// An `ErrorRecord` kept out of line: a record holds one reference (8 bytes) instead of the 88-byte value, so a
+/// graph of many nodes that did not fail does not pay for an error in each. An `indirect` case: the compiler boxes
+/// the value, immutable and `Sendable`, compared by value.
+indirect enum OutOfLineError: Hashable, Sendable {
+    case value(ErrorRecord)
+
+    /// The error.
+    var value: ErrorRecord {
+        switch self {
+        case .value(let error): error
+        }
     }
 }

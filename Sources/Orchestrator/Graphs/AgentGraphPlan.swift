@@ -29,7 +29,8 @@ extension Orchestrator {
             )
         }
         var plans: [String: NodePlan] = [:]
-        for node in graph.nodes {
+        plans.reserveCapacity(graph.nodes.count)
+        for (index, node) in graph.nodes.enumerated() {
             let candidates: [NodePlan.Candidate]
             switch node.performer {
             case .agent(let agent):
@@ -63,13 +64,39 @@ extension Orchestrator {
                 }
             }
             plans[node.id] = NodePlan(
-                node: node,
+                nodes: graph.nodes,
+                index: index,
                 candidates: candidates,
-                attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts,
-                choice: LockedState((nil, nil))
+                attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts
             )
         }
         return plans
+    }
+}
+
+extension Orchestrator {
+    /// The executor's retry policies: each node's own (or the configuration's) with its attempts doubled when a
+    /// fallback agent may take over.
+    ///
+    /// Only the nodes whose policy is not the configuration's are listed: a table of every node cost about 230
+    /// bytes a node. An invalid configuration policy is listed for every node all the same (with `.none` as the
+    /// default), so the executor's error names the first node, as it always has.
+    static func retryPolicies(
+        _ graph: AgentGraph,
+        plans: [String: NodePlan],
+        configuration: GraphConfiguration
+    ) -> (default: RetryPolicy, perNode: [String: RetryPolicy]) {
+        let listsEvery = configuration.retryPolicy.problem != nil
+        var perNode: [String: RetryPolicy] = [:]
+        for node in graph.nodes {
+            let own = node.retryPolicy ?? configuration.retryPolicy
+            let candidates = plans[node.id]?.candidates.count ?? 1
+            var policy = own
+            let (attempts, overflow) = own.maxAttempts.multipliedReportingOverflow(by: min(candidates, 2))
+            policy.maxAttempts = overflow ? Int.max : attempts
+            if listsEvery || policy != configuration.retryPolicy { perNode[node.id] = policy }
+        }
+        return (listsEvery ? .none : configuration.retryPolicy, perNode)
     }
 }
 
@@ -99,22 +126,41 @@ struct GraphRunState: Sendable {
 }
 
 /// How a node is performed: its candidate agents (primary first) and their slots.
+///
+/// A plan is small (about 40 bytes): it refers to the node in the graph's own node array, shared by every plan
+/// rather than copied into each, and keeps a lock for the choice of candidate only when there is a choice.
 struct NodePlan: Sendable {
     struct Candidate: Sendable {
         let agent: any Agent
         let slots: AgentSlots?
     }
 
-    let node: AgentGraph.Node
+    /// The graph's nodes: one array shared by all the plans of a graph.
+    private let nodes: [AgentGraph.Node]
+    /// The node's index in `nodes`.
+    private let index: Int
     let candidates: [Candidate]
     let attemptsPerAgent: Int
     /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with a free
     /// slot), the fallback at the first attempt past the primary's share (the next after the primary in
-    /// registration order, preferring one with a free slot).
-    let choice: LockedState<(primary: Int?, fallback: Int?)>
+    /// registration order, preferring one with a free slot). `nil` for a node with one candidate: nothing to choose.
+    private let choice: LockedState<(primary: Int?, fallback: Int?)>?
+
+    init(nodes: [AgentGraph.Node], index: Int, candidates: [Candidate], attemptsPerAgent: Int) {
+        self.nodes = nodes
+        self.index = index
+        self.candidates = candidates
+        self.attemptsPerAgent = attemptsPerAgent
+        choice = candidates.count > 1 ? LockedState((nil, nil)) : nil
+    }
+
+    /// The node.
+    var node: AgentGraph.Node { nodes[index] }
 
     /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
     func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
+        // One candidate is the primary and has no fallback.
+        guard let choice else { return candidates[0] }
         let index = choice.withLock { choice in
             let primary = choice.primary ?? candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
             choice.primary = primary

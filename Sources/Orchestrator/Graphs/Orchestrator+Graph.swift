@@ -163,15 +163,7 @@ extension Orchestrator {
             if let own = node.policy { budgets[node.id] = SharedBudget(own.budgetLimits, parent: runBudget) }
         }
 
-        var retryPolicies: [String: RetryPolicy] = [:]
-        for node in graph.nodes {
-            let own = node.retryPolicy ?? configuration.retryPolicy
-            let candidates = plans[node.id]?.candidates.count ?? 1
-            var policy = own
-            let (attempts, overflow) = own.maxAttempts.multipliedReportingOverflow(by: min(candidates, 2))
-            policy.maxAttempts = overflow ? Int.max : attempts
-            retryPolicies[node.id] = policy
-        }
+        let retries = Self.retryPolicies(graph, plans: plans, configuration: configuration)
         // A journaled graph pauses when node runs await approval, once nothing else can run.
         let pauses = durable.map { _ in GraphPauses(graph.taskGraph, maxConcurrency: configuration.maxConcurrency) }
         let executor = TaskGraphExecutor(
@@ -180,7 +172,8 @@ extension Orchestrator {
                 failureMode: configuration.failureMode,
                 // The deadline also covers what happens between node runs: backoff sleeps, waiting for a slot.
                 runTimeout: max(.zero, deadline - began),
-                nodeRetryPolicies: retryPolicies,
+                retryPolicy: retries.default,
+                nodeRetryPolicies: retries.perNode,
                 outputNode: graph.outputNode,
                 onEvent: { event in
                     events.emit(event)

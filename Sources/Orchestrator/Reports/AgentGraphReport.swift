@@ -19,7 +19,8 @@ public struct AgentGraphReport: Hashable, Codable, Sendable {
         public var status: NodeStatus
         /// The agent whose run produced the node's output (or ran last), if any ran.
         public var agent: String?
-        /// The full report of each attempt, in order.
+        /// The full report of each attempt, in order. Its ledgers leave out the lines with a default limit and no
+        /// use (``ExecutionReport/ledger``; ``ExecutionReport/ledgerLine(_:)`` reads any line).
         public var attempts: [ExecutionReport]
         /// The node's output, if it succeeded.
         public var output: JSONValue?

@@ -43,8 +43,14 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// Totals over the run.
     public var totals: RunTotals
     /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
+    ///
+    /// A graph node's run (``nodeID`` set) lists only the lines that say more than the budget table: a kind with
+    /// nothing used and its `BudgetKind.defaultLimit` is left out (`timeNanoseconds` is always listed), so a
+    /// graph of many nodes does not keep a full table per node. ``ledgerLine(_:)`` reads any line, listed or left
+    /// out. Reports that list every line decode as before.
     public var ledger: [BudgetLine]
-    /// The shared budget's lines as they stood when the run ended, if the run drew on one.
+    /// The shared budget's lines as they stood when the run ended, if the run drew on one; a graph node's run
+    /// leaves out the same lines as in ``ledger`` (``sharedLedgerLine(_:)`` reads any line).
     public var sharedLedger: [BudgetLine]?
     /// The phases entered, in order, with their times.
     public var history: [PhaseTransition]
@@ -71,10 +77,20 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The hash of the last entry of the run's journal when the report was made, so a stored report pins its
     /// journal (`JournalChain.verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)` checks it); `nil`, and
     /// left out of the JSON, for a run without a journal.
-    public var journalHeadHash: SHA256Digest?
+    public var journalHeadHash: SHA256Digest? {
+        get { outOfLineHeadHash?.value }
+        set { outOfLineHeadHash = newValue.map(OutOfLine.value) }
+    }
     /// The tool call a paused run waits on (status `RunStatus/awaitingApproval`); `nil`, and left out of the JSON,
     /// otherwise.
-    public var pendingApproval: ApprovalRequest?
+    public var pendingApproval: ApprovalRequest? {
+        get { outOfLineApproval?.value }
+        set { outOfLineApproval = newValue.map(OutOfLine.value) }
+    }
+    /// ``journalHeadHash`` out of line: 8 bytes in the report instead of 40, for runs without a journal.
+    var outOfLineHeadHash: OutOfLine<SHA256Digest>?
+    /// ``pendingApproval`` out of line: 8 bytes in the report instead of 120, for runs that do not pause.
+    var outOfLineApproval: OutOfLine<ApprovalRequest>?
 
     /// Encodes the report as JSON text with sorted keys: byte-identical for identical reports.
     ///
@@ -141,8 +157,10 @@ extension ExecutionReport {
         modelCallsOutsideSteps =
             try container.decodeIfPresent([ModelCallRecord].self, forKey: .modelCallsOutsideSteps) ?? []
         modelTranscript = try container.decodeIfPresent([ModelMessage].self, forKey: .modelTranscript) ?? []
-        journalHeadHash = try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash)
-        pendingApproval = try container.decodeIfPresent(ApprovalRequest.self, forKey: .pendingApproval)
+        outOfLineHeadHash = try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash)
+            .map(OutOfLine.value)
+        outOfLineApproval = try container.decodeIfPresent(ApprovalRequest.self, forKey: .pendingApproval)
+            .map(OutOfLine.value)
     }
 
     /// Encodes the report; `modelCallsOutsideSteps` and `modelTranscript` only when not empty, so runs without

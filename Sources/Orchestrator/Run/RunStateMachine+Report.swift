@@ -18,8 +18,10 @@ extension RunStateMachine {
     ) -> ExecutionReport {
         let reason = lifecycle.stopReason ?? .cancelled
         let duration = endTime ?? now
-        var lines = ledger
-        lines.append(BudgetLine(budget: "timeNanoseconds", limit: timeout.rawValue, used: duration.rawValue))
+        let time = BudgetLine(budget: "timeNanoseconds", limit: timeout.rawValue, used: duration.rawValue)
+        // A graph node's report keeps only the lines that say something: see `compactLedger(_:time:)`.
+        let compact = identity.nodeID != nil
+        let lines = compact ? Self.compactLedger(ledger, time: time) : ledger + [time]
         var counts = counts
         counts.emitted += 1
         counts.runFinished += 1
@@ -47,7 +49,7 @@ extension RunStateMachine {
                 modelCalls: modelCallCount
             ),
             ledger: lines,
-            sharedLedger: sharedLedger,
+            sharedLedger: compact ? sharedLedger.map { Self.compactLedger($0, time: nil) } : sharedLedger,
             history: history,
             violations: violations,
             events: counts,
@@ -55,7 +57,33 @@ extension RunStateMachine {
             durationNanoseconds: duration,
             modelCallsOutsideSteps: modelCallsOutsideSteps,
             modelTranscript: modelTranscript,
-            pendingApproval: reason.status == .awaitingApproval ? journal.pendingApproval : nil
+            outOfLineApproval: reason.status == .awaitingApproval ? journal.pendingApproval.map(OutOfLine.value) : nil
         )
+    }
+
+    /// A graph node's ledger lines: those that say more than the budget table does, then `time` if given, in an
+    /// array of exactly that size.
+    ///
+    /// A line is left out when nothing was used and its limit is its kind's `BudgetKind.defaultLimit` (the
+    /// default of ``StrictPolicy``): the table says all it would. Lines with use, limits set to anything but the
+    /// default (`nil` for unlimited included) and per-tool lines with a limit or a call are kept. A graph of
+    /// 100,000 nodes kept about 0.8 KB of full tables per node (the run's and the shared budget's).
+    /// Docs/CompactNodeReports.md records the decision; ``ExecutionReport/ledgerLine(_:)`` reads a line back.
+    ///
+    /// - Parameters:
+    ///   - lines: The ledger's full table, in table order.
+    ///   - time: The `timeNanoseconds` line to append, if any.
+    /// - Returns: The kept lines, in table order.
+    static func compactLedger(_ lines: [BudgetLine], time: BudgetLine?) -> [BudgetLine] {
+        func says(_ line: BudgetLine) -> Bool {
+            line.used != 0 || line.limit != BudgetKind.defaultLimit(ofLine: line.budget)
+        }
+        var kept = 0
+        for line in lines where says(line) { kept += 1 }
+        var compact: [BudgetLine] = []
+        compact.reserveCapacity(kept + (time == nil ? 0 : 1))
+        for line in lines where says(line) { compact.append(line) }
+        if let time { compact.append(time) }
+        return compact
     }
 }
