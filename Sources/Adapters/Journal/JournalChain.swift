@@ -109,10 +109,7 @@ public struct JournalChain: Hashable, Sendable {
             try JournalChain.refuseEnvelopeFields(in: members)
             preconditionFailure("sealing refused an entry without envelope fields")
         }
-        let record = JournalRecord(position: count, bytes: bytes)
-        headHash = hash
-        count += 1
-        return record
+        return advance(bytes, hash)
     }
 
     /// Seals the entry made of `members` with `extra` set in it, as ``append(_:version:)`` seals
@@ -147,10 +144,7 @@ public struct JournalChain: Hashable, Sendable {
                 after: headHash
             )
         {
-            let record = JournalRecord(position: count, bytes: bytes)
-            headHash = hash
-            count += 1
-            return record
+            return advance(bytes, hash)
         }
         guard version >= 1,
             let (bytes, hash) = JournalChain.seal(
@@ -166,6 +160,11 @@ public struct JournalChain: Hashable, Sendable {
             for (key, value) in extra { merged[key] = value }
             return try append(.object(merged), version: version)
         }
+        return advance(bytes, hash)
+    }
+
+    /// Takes a sealed entry into the chain: its record at the next position, its hash the new head.
+    private mutating func advance(_ bytes: [UInt8], _ hash: SHA256Digest) -> JournalRecord {
         let record = JournalRecord(position: count, bytes: bytes)
         headHash = hash
         count += 1
@@ -204,10 +203,7 @@ public struct JournalChain: Hashable, Sendable {
                 after: headHash
             )
         {
-            let record = JournalRecord(position: count, bytes: bytes)
-            headHash = hash
-            count += 1
-            return record
+            return advance(bytes, hash)
         }
         // The layout does not apply (it would not with the array either): the general way.
         return try append(
