@@ -61,6 +61,26 @@ struct JournalReadAheadTests {
         #expect(throws: fault) { try JournalChain.read(records) }
     }
 
+    // 12 records of 30 kB: the first chunk ends at its 256 KiB byte budget, after 9 records.
+    @Test("Records larger than a chunk's byte budget: read in short chunks, and a change among them is named")
+    func largeRecords() throws {
+        var chain = JournalChain()
+        var records = try (0..<12).map { index in
+            try chain.append(["step": .integer(Int64(index)), "blob": .string(String(repeating: "y", count: 30_000))])
+        }
+        let (read, entries) = try JournalChain.read(records)
+        #expect(read.headHash == chain.headHash)
+        #expect(entries == (try Self.fullMembers(records)))
+        #expect(JournalChain.verify(records) == .verified(count: 12, headHash: chain.headHash))
+        let text = String(decoding: records[7].bytes, as: UTF8.self)
+        records[7] = JournalRecord(position: 7, bytes: Array(text.replacingOccurrences(of: "yyy", with: "yzy").utf8))
+        guard case .failed(let fault) = JournalChain.verify(records) else {
+            Issue.record("a changed large record verified")
+            return
+        }
+        #expect(fault.kind == .altered && fault.position == 7)
+    }
+
     @Test("A record not in canonical form inside a chunk is read the full way; the journal still verifies")
     func reformattedRecord() throws {
         var records = try Self.records(130)

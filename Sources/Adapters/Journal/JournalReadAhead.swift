@@ -6,10 +6,14 @@
 /// version, and its hash input hashes to its own `hash`: exactly the records ``JournalChain/readCanonicalRecord(_:knownVersion:)``
 /// accepts, with the same values. For any other the walk reads the record the full way, which names its fault.
 ///
-/// Records are read in chunks of ``chunk``: a walk that stops at a fault has read at most that many records past it.
+/// Records are read in chunks of ``chunk``, and a chunk ends early once its hash inputs reach ``chunkBytes`` (each
+/// input is copied into the batch, so large records do not pile up): a walk that stops at a fault has read at most
+/// one chunk past it.
 struct JournalReadAhead {
-    /// How many records are scanned and hashed together.
+    /// How many records are scanned and hashed together, at most.
     static let chunk = 64
+    /// The hash input bytes after which a chunk takes no further record.
+    static let chunkBytes = 1 << 18
 
     /// The highest entry format version the walk accepts.
     let knownVersion: Int64
@@ -41,7 +45,7 @@ struct JournalReadAhead {
         return accepted[index - start]
     }
 
-    /// Scans records `first…` (up to ``chunk`` of them), hashes the scanned ones together and keeps those whose
+    /// Scans records `first…` (up to ``chunk`` of them, fewer past ``chunkBytes``), hashes the scanned ones together and keeps those whose
     /// hash matches.
     private mutating func readChunk(from first: Int, of records: [JournalRecord]) {
         start = first
@@ -49,6 +53,7 @@ struct JournalReadAhead {
         hashed.removeAll(keepingCapacity: true)
         batch.removeAll()
         for index in first..<min(records.count, first + Self.chunk) {
+            guard batch.byteCount < Self.chunkBytes else { break }
             let scanned: ScannedRecord? = records[index].bytes.withUnsafeBufferPointer { bytes in
                 guard
                     let scanned = JournalChain.scanCanonicalRecord(

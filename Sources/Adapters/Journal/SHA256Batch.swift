@@ -29,6 +29,9 @@ package struct SHA256Batch {
     /// How many messages the batch holds.
     package var count: Int { messages.count }
 
+    /// How many bytes the batch holds, padding included.
+    package var byteCount: Int { bytes.count }
+
     /// Reserves room for `messages` messages of about `bytes` bytes in all.
     ///
     /// - Parameters:
