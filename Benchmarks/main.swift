@@ -225,6 +225,9 @@ func runAllWorkloads() async throws {
     // W12a: the journal's hash chain, per entry.
     try runJournalWorkloads(options: options, reps: reps)
 
+    // W12a-sha-lanes: SHA-256 scalar against four SIMD lanes.
+    try runHashLaneWorkloads(options: options, reps: reps)
+
     // W12: W1 with a journal attached, and replay.
     try await runRunJournalWorkloads(options: options, reps: reps)
 

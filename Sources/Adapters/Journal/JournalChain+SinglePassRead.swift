@@ -10,6 +10,15 @@ package struct SinglePassRecord {
     package var hash: SHA256Digest
 }
 
+/// A record scanned in one pass, its hash not yet checked: ``SinglePassRecord`` and the bytes its hash input leaves
+/// out.
+struct ScannedRecord {
+    /// The record's envelope and members (none when they were not asked for).
+    var record: SinglePassRecord
+    /// The `hash` member and one comma beside it.
+    var cut: Range<Int>
+}
+
 extension JournalChain {
     /// Reads a record in canonical form in one pass: checks the canonical form member by member (as
     /// ``canonicalRecordHash(_:after:)`` does), parses the envelope fields straight into values (versions and
@@ -29,13 +38,40 @@ extension JournalChain {
         _ bytes: UnsafeBufferPointer<UInt8>,
         knownVersion: Int64
     ) -> SinglePassRecord? {
+        guard let scanned = scanCanonicalRecord(bytes, knownVersion: knownVersion, buildingMembers: true) else {
+            return nil
+        }
+        var hasher = SHA256()
+        scanned.record.previousHash.withUnsafeBytes { hasher.update($0) }
+        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<scanned.cut.lowerBound])))
+        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[scanned.cut.upperBound...])))
+        guard hasher.finalize() == scanned.record.hash else { return nil }
+        return scanned.record
+    }
+
+    /// ``readCanonicalRecord(_:knownVersion:)`` without the hash: the record's envelope, its members (or none, when
+    /// `buildingMembers` is false: the values are then scanned but not built) and the bytes its hash input leaves out.
+    ///
+    /// The record is accepted only when its hash input, hashed, equals `record.hash`; a caller that hashes many
+    /// records at once (``SHA256Batch``) appends that input with ``appendHashInput(of:_:to:)``.
+    ///
+    /// - Parameters:
+    ///   - bytes: The record's bytes.
+    ///   - knownVersion: The highest entry format version the caller understands.
+    ///   - buildingMembers: Whether to build the entry's dictionary of members.
+    /// - Returns: The scanned record, or `nil` when the full path must read it.
+    static func scanCanonicalRecord(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        knownVersion: Int64,
+        buildingMembers: Bool
+    ) -> ScannedRecord? {
         guard isValidUTF8(bytes) else { return nil }
         var scanner = CanonicalRecordScanner(bytes: bytes)
         guard scanner.current == UInt8(ascii: "{") else { return nil }
         scanner.index = 1
         var previousKey: Range<Int>?
         var members: [String: JSONValue] = [:]
-        members.reserveCapacity(8)
+        if buildingMembers { members.reserveCapacity(8) }
         var version: Int64?
         var position: Int64?
         var previousHash: SHA256Digest?
@@ -63,6 +99,9 @@ extension JournalChain {
                 guard let integer = integer(value) else { return nil }
                 position = integer
             case nil:
+                // A value the scan accepts is canonical JSON, which the parser always reads: skipping it when the
+                // members are not wanted accepts exactly the records that building them would.
+                guard buildingMembers else { break }
                 guard let parsed = Self.value(value) else { return nil }
                 members[String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)] = parsed
             }
@@ -86,12 +125,28 @@ extension JournalChain {
         } else {
             cut = hashMember
         }
-        var hasher = SHA256()
-        previousHash.withUnsafeBytes { hasher.update($0) }
-        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<cut.lowerBound])))
-        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[cut.upperBound...])))
-        guard hasher.finalize() == hash else { return nil }
-        return SinglePassRecord(members: members, position: Int(position), previousHash: previousHash, hash: hash)
+        return ScannedRecord(
+            record: SinglePassRecord(members: members, position: Int(position), previousHash: previousHash, hash: hash),
+            cut: cut
+        )
+    }
+
+    /// Appends a scanned record's hash input (its previous hash, then its bytes without the cut) to `batch` as one
+    /// message.
+    ///
+    /// - Parameters:
+    ///   - scanned: The record as ``scanCanonicalRecord(_:knownVersion:buildingMembers:)`` read it.
+    ///   - bytes: The record's bytes.
+    ///   - batch: The batch to append to.
+    static func appendHashInput(
+        of scanned: ScannedRecord,
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        to batch: inout SHA256Batch
+    ) {
+        scanned.record.previousHash.withUnsafeBytes { batch.append($0) }
+        batch.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<scanned.cut.lowerBound])))
+        batch.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[scanned.cut.upperBound...])))
+        batch.finishMessage()
     }
 
     /// Whether `bytes` are UTF-8: ASCII is checked eight bytes at a time; anything else by the standard library.

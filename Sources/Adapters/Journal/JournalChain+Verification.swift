@@ -41,7 +41,8 @@ extension JournalChain {
             genesis: genesis,
             knownVersion: knownVersion,
             expectedCount: expectedCount,
-            expectedHeadHash: expectedHeadHash
+            expectedHeadHash: expectedHeadHash,
+            buildsMembers: false
         ) { _, _ in }
     }
 
@@ -68,7 +69,8 @@ extension JournalChain {
             genesis: genesis,
             knownVersion: knownVersion,
             expectedCount: nil,
-            expectedHeadHash: nil
+            expectedHeadHash: nil,
+            buildsMembers: true
         ) { _, members in
             var members = members
             // Only a record read the full way still holds its envelope fields.
@@ -85,23 +87,38 @@ extension JournalChain {
 
     /// The walk behind ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)``, handing each entry's
     /// members to `visit` once its hash and position are checked.
+    ///
+    /// Records in canonical form are read ahead in one pass and hashed four at a time (``JournalReadAhead``); the
+    /// chain is then checked in order. Any other record is read the full way, which names its fault. Without
+    /// `buildsMembers`, a record read in one pass hands `visit` an empty dictionary (`verify()` discards them).
     private static func walk(
         _ records: [JournalRecord],
         genesis: SHA256Digest,
         knownVersion: Int64,
         expectedCount: Int?,
         expectedHeadHash: SHA256Digest?,
+        buildsMembers: Bool,
         visit: (Int, [String: JSONValue]) -> Void
     ) -> JournalVerification {
-        var walk = ChainWalk(records: records, knownVersion: knownVersion, singlePass: true)
+        var walk = ChainWalk(records: records, knownVersion: knownVersion)
+        var readAhead = JournalReadAhead(knownVersion: knownVersion, buildsMembers: buildsMembers)
         var hashes: [SHA256Digest] = []
         hashes.reserveCapacity(records.count)
         for index in records.indices {
             let entry: Envelope
-            do throws(JournalFault) {
-                entry = try walk.envelope(at: index, reportedAs: index)
-            } catch {
-                return .failed(error)
+            if let record = readAhead.record(at: index, of: records) {
+                entry = Envelope(
+                    members: record.members,
+                    position: record.position,
+                    previousHash: record.previousHash,
+                    hash: record.hash
+                )
+            } else {
+                do throws(JournalFault) {
+                    entry = try walk.envelope(at: index, reportedAs: index)
+                } catch {
+                    return .failed(error)
+                }
             }
             if let fault = walk.positionFault(of: entry, at: index) { return .failed(fault) }
             let previous = index == 0 ? genesis : hashes[index - 1]
@@ -172,7 +189,7 @@ extension JournalChain {
         _ record: JournalRecord,
         knownVersion: Int64 = JournalChain.formatVersion
     ) throws(JournalFault) -> [String: JSONValue] {
-        var walk = ChainWalk(records: [record], knownVersion: knownVersion, singlePass: false)
+        var walk = ChainWalk(records: [record], knownVersion: knownVersion)
         return try walk.envelope(at: 0, reportedAs: record.position).members
     }
 
@@ -205,36 +222,21 @@ private struct Envelope {
 private struct ChainWalk {
     let records: [JournalRecord]
     let knownVersion: Int64
-    /// Whether a record in canonical form is read in one pass (its members then lack the envelope fields).
-    let singlePass: Bool
     /// The `position` each record claims, `nil` while not yet read; `.some(nil)` when it has none.
     private var claims: [Int?]?
 
-    init(records: [JournalRecord], knownVersion: Int64, singlePass: Bool) {
+    init(records: [JournalRecord], knownVersion: Int64) {
         self.records = records
         self.knownVersion = knownVersion
-        self.singlePass = singlePass
     }
 
-    /// Parses record `index`, checks its version, envelope and own hash.
+    /// Parses record `index` the full way, checks its version, envelope and own hash.
     mutating func envelope(at index: Int, reportedAs position: Int) throws(JournalFault) -> Envelope {
         func unparseable(_ message: String) -> JournalFault {
             JournalFault(kind: .unparseable, position: position, message: message)
         }
-        if singlePass,
-            let record = records[index].bytes.withUnsafeBufferPointer({
-                JournalChain.readCanonicalRecord($0, knownVersion: knownVersion)
-            })
-        {
-            return Envelope(
-                members: record.members,
-                position: record.position,
-                previousHash: record.previousHash,
-                hash: record.hash
-            )
-        }
-        // Anything the single pass does not take (not canonical, or at fault) is read the full way, which reports
-        // the fault.
+        // The walk reads a record here when the single pass does not take it (not canonical, or at fault): this
+        // way reports the fault.
         guard let text = String(validating: records[index].bytes, as: UTF8.self) else {
             throw unparseable("the record is not UTF-8 text")
         }
