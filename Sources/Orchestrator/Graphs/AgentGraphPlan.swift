@@ -117,8 +117,29 @@ struct GraphRunState: Sendable {
     var stopReason: StopReason?
     /// Each routing node's decision, from its last succeeded attempt.
     var routes: [String: RouteDecision] = [:]
+    /// The ledger tables the node reports share.
+    private var ledgerTables = LedgerTables()
+    /// The event counts and totals of the last report recorded, for the next with the same to share.
+    private var lastEvents: OutOfLine<EventCounts>?
+    private var lastTotals: OutOfLine<RunTotals>?
 
-    mutating func record(_ report: ExecutionReport, node: String) { reports[node, default: []].append(report) }
+    /// Keeps `report` as an attempt of `node`, sharing what it has in common with the reports kept before (its
+    /// ledger table, its event counts and totals when the same as the last report's): the report reads the same.
+    mutating func record(_ report: ExecutionReport, node: String) {
+        var report = report
+        ledgerTables.share(&report.ledgers)
+        if let lastEvents, lastEvents == report.sharedEvents {
+            report.sharedEvents = lastEvents
+        } else {
+            lastEvents = report.sharedEvents
+        }
+        if let lastTotals, lastTotals == report.sharedTotals {
+            report.sharedTotals = lastTotals
+        } else {
+            lastTotals = report.sharedTotals
+        }
+        reports[node, default: []].append(report)
+    }
 
     mutating func stop(_ reason: StopReason) {
         if stopReason == nil { stopReason = reason }

@@ -31,7 +31,18 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The outcome in one word.
     public var status: RunStatus
     /// Why the run ended.
-    public var stopReason: StopReason
+    public var stopReason: StopReason {
+        get { outOfLineStopReason?.value ?? .completed }
+        set { outOfLineStopReason = Self.outOfLine(newValue) }
+    }
+    /// ``stopReason`` out of line, `nil` for ``StopReason/completed``: 8 bytes in the report instead of 88.
+    var outOfLineStopReason: OutOfLine<StopReason>?
+
+    /// `reason` as ``ExecutionReport`` stores it: `nil` for ``StopReason/completed``, else boxed.
+    static func outOfLine(_ reason: StopReason) -> OutOfLine<StopReason>? {
+        if case .completed = reason { return nil }
+        return .value(reason)
+    }
     /// The accepted output; `nil` unless the run completed.
     public var finalOutput: JSONValue?
     /// The outputs of the steps that completed, in order, over all revisions; kept whatever the outcome.
@@ -41,23 +52,41 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// Tool calls made outside any step (during PLAN or REVIEW).
     public var toolCallsOutsideSteps: [ToolCallRecord]
     /// Totals over the run.
-    public var totals: RunTotals
+    public var totals: RunTotals {
+        get { sharedTotals.value }
+        set { sharedTotals = .value(newValue) }
+    }
+    /// ``totals`` out of line (8 bytes instead of 80): a graph's node reports with the same totals share one.
+    var sharedTotals: OutOfLine<RunTotals>
     /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
     ///
     /// A graph node's run (``nodeID`` set) lists only the lines that say more than the budget table: a kind with
     /// nothing used and its `BudgetKind.defaultLimit` is left out (`timeNanoseconds` is always listed), so a
     /// graph of many nodes does not keep a full table per node. ``ledgerLine(_:)`` reads any line, listed or left
     /// out. Reports that list every line decode as before.
-    public var ledger: [BudgetLine]
+    public var ledger: [BudgetLine] {
+        get { ledgers.ledger }
+        set { ledgers.ledger = newValue }
+    }
     /// The shared budget's lines as they stood when the run ended, if the run drew on one; a graph node's run
     /// leaves out the same lines as in ``ledger`` (``sharedLedgerLine(_:)`` reads any line).
-    public var sharedLedger: [BudgetLine]?
+    public var sharedLedger: [BudgetLine]? {
+        get { ledgers.sharedLedger }
+        set { ledgers.sharedLedger = newValue }
+    }
+    /// ``ledger`` and ``sharedLedger``, stored as lines or as uses beside a table a graph's nodes share.
+    var ledgers: ReportLedgers
     /// The phases entered, in order, with their times.
     public var history: [PhaseTransition]
     /// The policy violations met (at most one stops the run; it is listed here and in ``stopReason``).
     public var violations: [PolicyViolation]
     /// Counts of the events the run emitted, and of those dropped by slow subscribers.
-    public var events: EventCounts
+    public var events: EventCounts {
+        get { sharedEvents.value }
+        set { sharedEvents = .value(newValue) }
+    }
+    /// ``events`` out of line (8 bytes instead of 128): a graph's node reports with the same counts share one.
+    var sharedEvents: OutOfLine<EventCounts>
     /// Whether the agent's code had returned when the run ended (frozen then, so identical runs report the same).
     ///
     /// It is `true` when the run ended between agent calls: completed, rejected, a step or revision refused, the
@@ -141,17 +170,19 @@ extension ExecutionReport {
         task = try container.decode(JSONValue.self, forKey: .task)
         metadata = try container.decode([String: JSONValue].self, forKey: .metadata)
         status = try container.decode(RunStatus.self, forKey: .status)
-        stopReason = try container.decode(StopReason.self, forKey: .stopReason)
+        outOfLineStopReason = Self.outOfLine(try container.decode(StopReason.self, forKey: .stopReason))
         finalOutput = try container.decodeIfPresent(JSONValue.self, forKey: .finalOutput)
         stepOutputs = try container.decode([JSONValue].self, forKey: .stepOutputs)
         steps = try container.decode([StepRecord].self, forKey: .steps)
         toolCallsOutsideSteps = try container.decode([ToolCallRecord].self, forKey: .toolCallsOutsideSteps)
-        totals = try container.decode(RunTotals.self, forKey: .totals)
-        ledger = try container.decode([BudgetLine].self, forKey: .ledger)
-        sharedLedger = try container.decodeIfPresent([BudgetLine].self, forKey: .sharedLedger)
+        sharedTotals = .value(try container.decode(RunTotals.self, forKey: .totals))
+        ledgers = ReportLedgers(
+            ledger: try container.decode([BudgetLine].self, forKey: .ledger),
+            sharedLedger: try container.decodeIfPresent([BudgetLine].self, forKey: .sharedLedger)
+        )
         history = try container.decode([PhaseTransition].self, forKey: .history)
         violations = try container.decode([PolicyViolation].self, forKey: .violations)
-        events = try container.decode(EventCounts.self, forKey: .events)
+        sharedEvents = .value(try container.decode(EventCounts.self, forKey: .events))
         agentStopped = try container.decode(Bool.self, forKey: .agentStopped)
         durationNanoseconds = try container.decode(Nanoseconds.self, forKey: .durationNanoseconds)
         modelCallsOutsideSteps =

@@ -33,26 +33,30 @@ extension RunStateMachine {
             task: identity.task,
             metadata: identity.metadata,
             status: reason.status,
-            stopReason: reason,
+            outOfLineStopReason: ExecutionReport.outOfLine(reason),
             finalOutput: reason == .completed ? lifecycle.finalOutput : nil,
             stepOutputs: completed.compactMap(\.output),
             steps: steps,
             toolCallsOutsideSteps: toolCallsOutsideSteps,
-            totals: RunTotals(
-                steps: steps.count,
-                completedSteps: completed.count,
-                toolCalls: toolBodies,
-                refusedToolCalls: refusedToolCalls,
-                failedToolCalls: failedToolCalls,
-                usage: usage,
-                revisions: lifecycle.revision,
-                modelCalls: modelCallCount
+            sharedTotals: .value(
+                RunTotals(
+                    steps: steps.count,
+                    completedSteps: completed.count,
+                    toolCalls: toolBodies,
+                    refusedToolCalls: refusedToolCalls,
+                    failedToolCalls: failedToolCalls,
+                    usage: usage,
+                    revisions: lifecycle.revision,
+                    modelCalls: modelCallCount
+                )
             ),
-            ledger: lines,
-            sharedLedger: compact ? sharedLedger.map { Self.compactLedger($0, time: nil) } : sharedLedger,
+            ledgers: ReportLedgers(
+                ledger: lines,
+                sharedLedger: compact ? sharedLedger.map { Self.compactLedger($0, time: nil) } : sharedLedger
+            ),
             history: history,
             violations: violations,
-            events: counts,
+            sharedEvents: .value(counts),
             agentStopped: agentStopped,
             durationNanoseconds: duration,
             modelCallsOutsideSteps: modelCallsOutsideSteps,
