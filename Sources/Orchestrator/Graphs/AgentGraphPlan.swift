@@ -33,8 +33,9 @@ extension Orchestrator {
         for (index, node) in graph.nodes.enumerated() {
             let candidates: [NodePlan.Candidate]
             switch node.performer {
-            case .agent(let agent):
-                candidates = [NodePlan.Candidate(agent: agent, slots: nil)]
+            case .agent:
+                // The node's own agent: the plan reads it from the node, so no array is kept per node.
+                candidates = []
             case .named(let name):
                 guard let entry = registry.entry(name) else {
                     throw OrchestrationError(
@@ -90,7 +91,7 @@ extension Orchestrator {
         var perNode: [String: RetryPolicy] = [:]
         for node in graph.nodes {
             let own = node.retryPolicy ?? configuration.retryPolicy
-            let candidates = plans[node.id]?.candidates.count ?? 1
+            let candidates = plans[node.id]?.candidateCount ?? 1
             var policy = own
             let (attempts, overflow) = own.maxAttempts.multipliedReportingOverflow(by: min(candidates, 2))
             policy.maxAttempts = overflow ? Int.max : attempts
@@ -113,7 +114,9 @@ struct AgentNodeFailure: RetryableError, CustomStringConvertible {
 
 /// What a graph run collects while it goes: each node's reports, and the first reason to stop.
 struct GraphRunState: Sendable {
-    var reports: [String: [ExecutionReport]] = [:]
+    /// Each node's reports, by the node's index in the graph (a table, not a dictionary keyed by id: at 100,000
+    /// nodes a dictionary cost about 60 bytes a node).
+    var reports: [[ExecutionReport]]
     var stopReason: StopReason?
     /// Each routing node's decision, from its last succeeded attempt.
     var routes: [String: RouteDecision] = [:]
@@ -123,9 +126,12 @@ struct GraphRunState: Sendable {
     private var lastEvents: OutOfLine<EventCounts>?
     private var lastTotals: OutOfLine<RunTotals>?
 
-    /// Keeps `report` as an attempt of `node`, sharing what it has in common with the reports kept before (its
+    /// A state for a graph of `count` nodes.
+    init(nodes count: Int) { reports = Array(repeating: [], count: count) }
+
+    /// Keeps `report` as an attempt of node number `node`, sharing what it has in common with the reports kept before (its
     /// ledger table, its event counts and totals when the same as the last report's): the report reads the same.
-    mutating func record(_ report: ExecutionReport, node: String) {
+    mutating func record(_ report: ExecutionReport, node: Int) {
         var report = report
         ledgerTables.share(&report.ledgers)
         if let lastEvents, lastEvents == report.sharedEvents {
@@ -138,7 +144,7 @@ struct GraphRunState: Sendable {
         } else {
             lastTotals = report.sharedTotals
         }
-        reports[node, default: []].append(report)
+        reports[node].append(report)
     }
 
     mutating func stop(_ reason: StopReason) {
@@ -149,7 +155,8 @@ struct GraphRunState: Sendable {
 /// How a node is performed: its candidate agents (primary first) and their slots.
 ///
 /// A plan is small (about 40 bytes): it refers to the node in the graph's own node array, shared by every plan
-/// rather than copied into each, and keeps a lock for the choice of candidate only when there is a choice.
+/// rather than copied into each, keeps a lock for the choice of candidate only when there is a choice, and no
+/// candidate array for a node performed by its own agent.
 struct NodePlan: Sendable {
     struct Candidate: Sendable {
         let agent: any Agent
@@ -158,9 +165,11 @@ struct NodePlan: Sendable {
 
     /// The graph's nodes: one array shared by all the plans of a graph.
     private let nodes: [AgentGraph.Node]
-    /// The node's index in `nodes`.
-    private let index: Int
-    let candidates: [Candidate]
+    /// The node's index in the graph.
+    let index: Int
+    /// The candidates of a `named` or `capability` node, primary first; empty for an `agent` node, whose one
+    /// candidate is its own agent (see ``pick(attempt:attemptsPerAgent:)``).
+    private let candidates: [Candidate]
     let attemptsPerAgent: Int
     /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with a free
     /// slot), the fallback at the first attempt past the primary's share (the next after the primary in
@@ -178,10 +187,17 @@ struct NodePlan: Sendable {
     /// The node.
     var node: AgentGraph.Node { nodes[index] }
 
+    /// How many agents may perform the node.
+    var candidateCount: Int { max(1, candidates.count) }
+
     /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
     func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
         // One candidate is the primary and has no fallback.
-        guard let choice else { return candidates[0] }
+        guard let choice else {
+            if let only = candidates.first { return only }
+            guard case .agent(let agent) = node.performer else { preconditionFailure("a resolved node has an agent") }
+            return Candidate(agent: agent, slots: nil)
+        }
         let index = choice.withLock { choice in
             let primary = choice.primary ?? candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
             choice.primary = primary

@@ -36,7 +36,7 @@ extension RunStateMachine {
             outOfLineStopReason: ExecutionReport.outOfLine(reason),
             finalOutput: reason == .completed ? lifecycle.finalOutput : nil,
             stepOutputs: completed.compactMap(\.output),
-            steps: steps,
+            steps: compact ? Self.exactSize(steps) : steps,
             toolCallsOutsideSteps: toolCallsOutsideSteps,
             sharedTotals: .value(
                 RunTotals(
@@ -54,7 +54,7 @@ extension RunStateMachine {
                 ledger: lines,
                 sharedLedger: compact ? sharedLedger.map { Self.compactLedger($0, time: nil) } : sharedLedger
             ),
-            history: history,
+            history: compact ? Self.exactSize(history) : history,
             violations: violations,
             sharedEvents: .value(counts),
             agentStopped: agentStopped,
@@ -63,6 +63,19 @@ extension RunStateMachine {
             modelTranscript: modelTranscript,
             outOfLineApproval: reason.status == .awaitingApproval ? journal.pendingApproval.map(OutOfLine.value) : nil
         )
+    }
+
+    /// `array` in a buffer of exactly its size: a graph keeps its node reports until it ends, so their arrays
+    /// should not keep the slack of growing (the history of a run grows to 8 entries for 6).
+    ///
+    /// - Parameter array: The array.
+    /// - Returns: The same elements, in a buffer of their count (the array itself when it has no slack).
+    static func exactSize<Element>(_ array: [Element]) -> [Element] {
+        guard array.capacity > array.count else { return array }
+        var exact: [Element] = []
+        exact.reserveCapacity(array.count)
+        exact.append(contentsOf: array)
+        return exact
     }
 
     /// A graph node's ledger lines: those that say more than the budget table does, then `time` if given, in an
