@@ -30,6 +30,7 @@ extension Orchestrator {
         }
         var plans: [String: NodePlan] = [:]
         plans.reserveCapacity(graph.nodes.count)
+        let shared = NodePlan.Graph(nodes: graph.nodes, attemptsPerAgent: configuration.retryPolicy.maxAttempts)
         for (index, node) in graph.nodes.enumerated() {
             let candidates: [NodePlan.Candidate]
             switch node.performer {
@@ -64,12 +65,7 @@ extension Orchestrator {
                     NodePlan.Candidate(agent: $0.agent, slots: $0.slots)
                 }
             }
-            plans[node.id] = NodePlan(
-                nodes: graph.nodes,
-                index: index,
-                candidates: candidates,
-                attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts
-            )
+            plans[node.id] = NodePlan(graph: shared, index: index, candidates: candidates)
         }
         return plans
     }
@@ -154,50 +150,70 @@ struct GraphRunState: Sendable {
 
 /// How a node is performed: its candidate agents (primary first) and their slots.
 ///
-/// A plan is small (about 40 bytes): it refers to the node in the graph's own node array, shared by every plan
-/// rather than copied into each, keeps a lock for the choice of candidate only when there is a choice, and no
-/// candidate array for a node performed by its own agent.
+/// A plan is small (24 bytes): it refers to the node in the graph's own node array, shared by every plan rather
+/// than copied into each, and keeps candidates (and a lock for the choice among them) only for a `named` or
+/// `capability` node; a node performed by its own agent reads it from the node.
 struct NodePlan: Sendable {
     struct Candidate: Sendable {
         let agent: any Agent
         let slots: AgentSlots?
     }
 
-    /// The graph's nodes: one array shared by all the plans of a graph.
-    private let nodes: [AgentGraph.Node]
+    /// What every plan of a graph shares: the graph's nodes and the configuration's attempts per agent.
+    final class Graph: Sendable {
+        let nodes: [AgentGraph.Node]
+        let attemptsPerAgent: Int
+
+        init(nodes: [AgentGraph.Node], attemptsPerAgent: Int) {
+            self.nodes = nodes
+            self.attemptsPerAgent = attemptsPerAgent
+        }
+    }
+
+    /// A `named` or `capability` node's candidates, primary first, and the choice among them.
+    private final class Choices: Sendable {
+        let candidates: [Candidate]
+        /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with
+        /// a free slot), the fallback at the first attempt past the primary's share (the next after the primary
+        /// in registration order, preferring one with a free slot). `nil` for one candidate: nothing to choose.
+        let choice: LockedState<(primary: Int?, fallback: Int?)>?
+
+        init(_ candidates: [Candidate]) {
+            self.candidates = candidates
+            choice = candidates.count > 1 ? LockedState((nil, nil)) : nil
+        }
+    }
+
+    private let graph: Graph
     /// The node's index in the graph.
     let index: Int
-    /// The candidates of a `named` or `capability` node, primary first; empty for an `agent` node, whose one
-    /// candidate is its own agent (see ``pick(attempt:attemptsPerAgent:)``).
-    private let candidates: [Candidate]
-    let attemptsPerAgent: Int
-    /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with a free
-    /// slot), the fallback at the first attempt past the primary's share (the next after the primary in
-    /// registration order, preferring one with a free slot). `nil` for a node with one candidate: nothing to choose.
-    private let choice: LockedState<(primary: Int?, fallback: Int?)>?
+    /// `nil` for an `agent` node, whose one candidate is its own agent (see ``pick(attempt:attemptsPerAgent:)``).
+    private let choices: Choices?
 
-    init(nodes: [AgentGraph.Node], index: Int, candidates: [Candidate], attemptsPerAgent: Int) {
-        self.nodes = nodes
+    init(graph: Graph, index: Int, candidates: [Candidate]) {
+        self.graph = graph
         self.index = index
-        self.candidates = candidates
-        self.attemptsPerAgent = attemptsPerAgent
-        choice = candidates.count > 1 ? LockedState((nil, nil)) : nil
+        choices = candidates.isEmpty ? nil : Choices(candidates)
     }
 
     /// The node.
-    var node: AgentGraph.Node { nodes[index] }
+    var node: AgentGraph.Node { graph.nodes[index] }
+
+    /// The attempts each candidate agent gets: the node's retry policy's, or the configuration's.
+    var attemptsPerAgent: Int { node.retryPolicy?.maxAttempts ?? graph.attemptsPerAgent }
 
     /// How many agents may perform the node.
-    var candidateCount: Int { max(1, candidates.count) }
+    var candidateCount: Int { max(1, choices?.candidates.count ?? 1) }
 
     /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
     func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
-        // One candidate is the primary and has no fallback.
-        guard let choice else {
-            if let only = candidates.first { return only }
+        guard let choices else {
             guard case .agent(let agent) = node.performer else { preconditionFailure("a resolved node has an agent") }
             return Candidate(agent: agent, slots: nil)
         }
+        let candidates = choices.candidates
+        // One candidate is the primary and has no fallback.
+        guard let choice = choices.choice else { return candidates[0] }
         let index = choice.withLock { choice in
             let primary = choice.primary ?? candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
             choice.primary = primary
