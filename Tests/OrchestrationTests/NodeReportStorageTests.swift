@@ -133,6 +133,28 @@ struct NodeReportStorageTests {
         #expect(routed.router == .function("f") && routed.options != nil)
     }
 
+    @Test("A UUID id is kept as its bits and reads back as the same text; any other id is kept as text")
+    func reportID() async throws {
+        let uuid = "0123abcd-4567-89ef-fedc-ba9876543210"
+        #expect(ReportID(uuid).isCompact)
+        #expect(ReportID(uuid).text == uuid)
+        #expect(ReportID("00000000-0000-0000-0000-000000000000").text == "00000000-0000-0000-0000-000000000000")
+        #expect(ReportID("ffffffff-ffff-ffff-ffff-ffffffffffff").text == "ffffffff-ffff-ffff-ffff-ffffffffffff")
+        for text in [
+            "0123ABCD-4567-89ef-fedc-ba9876543210", "0123abcd-4567-89ef-fedc-ba987654321", "run-1", "",
+            "0123abcd+4567-89ef-fedc-ba9876543210", "0123abcd-4567-89ef-fedc-ba987654321g",
+        ] {
+            #expect(!ReportID(text).isCompact)
+            #expect(ReportID(text).text == text)
+        }
+        #expect(ReportID(uuid) == ReportID(String(uuid)))
+        #expect(ReportID(uuid) != ReportID("0123abcd-4567-89ef-fedc-ba9876543211"))
+        let node = try #require(try await makeNodeReport())
+        #expect(node.storedExecutionID.isCompact)
+        let decoded = try ExecutionReport(jsonText: node.jsonText())
+        #expect(decoded.executionID == node.executionID && decoded == node)
+    }
+
     @Test("An exact-size copy holds the same elements without slack, and still appends")
     func exactSize() {
         var grown: [Int] = []

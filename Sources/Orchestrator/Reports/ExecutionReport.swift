@@ -19,7 +19,12 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The report schema's version: ``currentSchemaVersion`` for reports this library makes.
     public var schemaVersion: Int = reportSchemaVersion
     /// The run's id, from the orchestrator's ``ExecutionIDGenerator``.
-    public var executionID: String
+    public var executionID: String {
+        get { storedExecutionID.text }
+        set { storedExecutionID = ReportID(newValue) }
+    }
+    /// ``executionID``, a UUID text kept as its bits (inline) rather than as a 36-character string on the heap.
+    var storedExecutionID: ReportID
     /// The agent's name.
     public var agentName: String
     /// The graph node the run belongs to, if any.
@@ -164,7 +169,7 @@ extension ExecutionReport {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try SchemaVersion.decode("ExecutionReport", from: container, forKey: .schemaVersion)
-        executionID = try container.decode(String.self, forKey: .executionID)
+        storedExecutionID = ReportID(try container.decode(String.self, forKey: .executionID))
         agentName = try container.decode(String.self, forKey: .agentName)
         nodeID = try container.decodeIfPresent(String.self, forKey: .nodeID)
         task = try container.decode(JSONValue.self, forKey: .task)

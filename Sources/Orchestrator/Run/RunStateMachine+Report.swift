@@ -27,7 +27,7 @@ extension RunStateMachine {
         counts.runFinished += 1
         let completed = steps.filter { $0.status == .completed }
         return ExecutionReport(
-            executionID: identity.executionID,
+            storedExecutionID: ReportID(identity.executionID),
             agentName: identity.agentName,
             nodeID: identity.nodeID,
             task: identity.task,
