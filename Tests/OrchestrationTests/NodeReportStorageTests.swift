@@ -118,6 +118,22 @@ struct NodeReportStorageTests {
         #expect(decoded.events == report.events && decoded.totals == report.totals)
     }
 
+    @Test("The rarely set fields are out of line only while one is set, and each reads and encodes back")
+    func reportExtras() async throws {
+        var report = try #require(try await makeNodeReport())
+        #expect(report.extras == nil)
+        let violation = PolicyViolation(limit: .maxSteps, limitValue: 1, attempted: 2)
+        report.violations = [violation]
+        report.modelTranscript = [ModelMessage(role: .user, content: "hi")]
+        #expect(report.extras != nil && report.violations == [violation] && report.toolCallsOutsideSteps.isEmpty)
+        let decoded = try ExecutionReport(jsonText: report.jsonText())
+        #expect(decoded == report && decoded.modelTranscript == report.modelTranscript)
+        report.violations = []
+        report.modelTranscript = []
+        #expect(report.extras == nil)
+        #expect(try ExecutionReport(jsonText: report.jsonText()).extras == nil)
+    }
+
     @Test("A node's options are out of line only when one is set, and each reads back")
     func nodeOptions() throws {
         var node = AgentGraph.Node("n", performer: .named("x"))

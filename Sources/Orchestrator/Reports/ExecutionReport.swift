@@ -31,10 +31,18 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     public var nodeID: String?
     /// The task, as given.
     public var task: JSONValue
-    /// The caller's metadata, as given.
-    public var metadata: [String: JSONValue]
+    /// Whether the agent's code had returned when the run ended (frozen then, so identical runs report the same).
+    ///
+    /// It is `true` when the run ended between agent calls: completed, rejected, a step or revision refused, the
+    /// agent threw. It is `false` when the run ended while agent code was still running: at the deadline, on the
+    /// caller's cancellation, or on a policy refusal raised inside one of the agent's context calls. The agent's
+    /// task is cancelled then; a cooperative agent unwinds at once, one that ignores cancellation is abandoned and
+    /// keeps running until its code returns, and is released then. Either way nothing it does later counts.
+    public var agentStopped: Bool
     /// The outcome in one word.
     public var status: RunStatus
+    /// The caller's metadata, as given.
+    public var metadata: [String: JSONValue]
     /// Why the run ended.
     public var stopReason: StopReason {
         get { outOfLineStopReason?.value ?? .completed }
@@ -55,7 +63,10 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// One record per step started.
     public var steps: [StepRecord]
     /// Tool calls made outside any step (during PLAN or REVIEW).
-    public var toolCallsOutsideSteps: [ToolCallRecord]
+    public var toolCallsOutsideSteps: [ToolCallRecord] {
+        get { extras?.value.toolCallsOutsideSteps ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.toolCallsOutsideSteps, to: newValue) }
+    }
     /// Totals over the run.
     public var totals: RunTotals {
         get { sharedTotals.value }
@@ -84,7 +95,10 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The phases entered, in order, with their times.
     public var history: [PhaseTransition]
     /// The policy violations met (at most one stops the run; it is listed here and in ``stopReason``).
-    public var violations: [PolicyViolation]
+    public var violations: [PolicyViolation] {
+        get { extras?.value.violations ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.violations, to: newValue) }
+    }
     /// Counts of the events the run emitted, and of those dropped by slow subscribers.
     public var events: EventCounts {
         get { sharedEvents.value }
@@ -92,39 +106,37 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     }
     /// ``events`` out of line (8 bytes instead of 128): a graph's node reports with the same counts share one.
     var sharedEvents: OutOfLine<EventCounts>
-    /// Whether the agent's code had returned when the run ended (frozen then, so identical runs report the same).
-    ///
-    /// It is `true` when the run ended between agent calls: completed, rejected, a step or revision refused, the
-    /// agent threw. It is `false` when the run ended while agent code was still running: at the deadline, on the
-    /// caller's cancellation, or on a policy refusal raised inside one of the agent's context calls. The agent's
-    /// task is cancelled then; a cooperative agent unwinds at once, one that ignores cancellation is abandoned and
-    /// keeps running until its code returns, and is released then. Either way nothing it does later counts.
-    public var agentStopped: Bool
     /// The run's length on the orchestrator's clock.
     public var durationNanoseconds: Nanoseconds
     /// Governed model calls made outside any step (in PLAN or REVIEW), one record per attempt; left out of the
     /// JSON when empty.
-    public var modelCallsOutsideSteps: [ModelCallRecord] = []
+    public var modelCallsOutsideSteps: [ModelCallRecord] {
+        get { extras?.value.modelCallsOutsideSteps ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.modelCallsOutsideSteps, to: newValue) }
+    }
     /// The run's model transcript (`AgentContext.modelTranscript`), oldest first: empty, and left out of the
     /// JSON, when the run kept none.
-    public var modelTranscript: [ModelMessage] = []
+    public var modelTranscript: [ModelMessage] {
+        get { extras?.value.modelTranscript ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.modelTranscript, to: newValue) }
+    }
     /// The hash of the last entry of the run's journal when the report was made, so a stored report pins its
     /// journal (`JournalChain.verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)` checks it); `nil`, and
     /// left out of the JSON, for a run without a journal.
     public var journalHeadHash: SHA256Digest? {
-        get { outOfLineHeadHash?.value }
-        set { outOfLineHeadHash = newValue.map(OutOfLine.value) }
+        get { extras?.value.journalHeadHash ?? nil }
+        set { extras = ReportExtras.boxed(extras, setting: \.journalHeadHash, to: newValue) }
     }
     /// The tool call a paused run waits on (status `RunStatus/awaitingApproval`); `nil`, and left out of the JSON,
     /// otherwise.
     public var pendingApproval: ApprovalRequest? {
-        get { outOfLineApproval?.value }
-        set { outOfLineApproval = newValue.map(OutOfLine.value) }
+        get { extras?.value.pendingApproval ?? nil }
+        set { extras = ReportExtras.boxed(extras, setting: \.pendingApproval, to: newValue) }
     }
-    /// ``journalHeadHash`` out of line: 8 bytes in the report instead of 40, for runs without a journal.
-    var outOfLineHeadHash: OutOfLine<SHA256Digest>?
-    /// ``pendingApproval`` out of line: 8 bytes in the report instead of 120, for runs that do not pause.
-    var outOfLineApproval: OutOfLine<ApprovalRequest>?
+    /// ``toolCallsOutsideSteps``, ``violations``, ``modelCallsOutsideSteps``, ``modelTranscript``,
+    /// ``journalHeadHash`` and ``pendingApproval`` out of line, `nil` when all are empty: 8 bytes in the report
+    /// instead of 48, for the runs (most graph nodes) that have none of them.
+    var extras: OutOfLine<ReportExtras>?
 
     /// Encodes the report as JSON text with sorted keys: byte-identical for identical reports.
     ///
@@ -179,24 +191,29 @@ extension ExecutionReport {
         finalOutput = try container.decodeIfPresent(JSONValue.self, forKey: .finalOutput)
         stepOutputs = try container.decode([JSONValue].self, forKey: .stepOutputs)
         steps = try container.decode([StepRecord].self, forKey: .steps)
-        toolCallsOutsideSteps = try container.decode([ToolCallRecord].self, forKey: .toolCallsOutsideSteps)
+        let toolCallsOutsideSteps = try container.decode([ToolCallRecord].self, forKey: .toolCallsOutsideSteps)
         sharedTotals = .value(try container.decode(RunTotals.self, forKey: .totals))
         ledgers = ReportLedgers(
             ledger: try container.decode([BudgetLine].self, forKey: .ledger),
             sharedLedger: try container.decodeIfPresent([BudgetLine].self, forKey: .sharedLedger)
         )
         history = try container.decode([PhaseTransition].self, forKey: .history)
-        violations = try container.decode([PolicyViolation].self, forKey: .violations)
+        let violations = try container.decode([PolicyViolation].self, forKey: .violations)
         sharedEvents = .value(try container.decode(EventCounts.self, forKey: .events))
         agentStopped = try container.decode(Bool.self, forKey: .agentStopped)
         durationNanoseconds = try container.decode(Nanoseconds.self, forKey: .durationNanoseconds)
-        modelCallsOutsideSteps =
-            try container.decodeIfPresent([ModelCallRecord].self, forKey: .modelCallsOutsideSteps) ?? []
-        modelTranscript = try container.decodeIfPresent([ModelMessage].self, forKey: .modelTranscript) ?? []
-        outOfLineHeadHash = try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash)
-            .map(OutOfLine.value)
-        outOfLineApproval = try container.decodeIfPresent(ApprovalRequest.self, forKey: .pendingApproval)
-            .map(OutOfLine.value)
+        extras =
+            ReportExtras(
+                toolCallsOutsideSteps: toolCallsOutsideSteps,
+                violations: violations,
+                modelCallsOutsideSteps: try container.decodeIfPresent(
+                    [ModelCallRecord].self,
+                    forKey: .modelCallsOutsideSteps
+                ) ?? [],
+                modelTranscript: try container.decodeIfPresent([ModelMessage].self, forKey: .modelTranscript) ?? [],
+                journalHeadHash: try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash),
+                pendingApproval: try container.decodeIfPresent(ApprovalRequest.self, forKey: .pendingApproval)
+            ).boxed
     }
 
     /// Encodes the report; `modelCallsOutsideSteps` and `modelTranscript` only when not empty, so runs without

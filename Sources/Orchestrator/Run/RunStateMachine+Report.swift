@@ -31,13 +31,13 @@ extension RunStateMachine {
             agentName: identity.agentName,
             nodeID: identity.nodeID,
             task: identity.task,
-            metadata: identity.metadata,
+            agentStopped: agentStopped,
             status: reason.status,
+            metadata: identity.metadata,
             outOfLineStopReason: ExecutionReport.outOfLine(reason),
             finalOutput: reason == .completed ? lifecycle.finalOutput : nil,
             stepOutputs: completed.compactMap(\.output),
             steps: compact ? Self.exactSize(steps) : steps,
-            toolCallsOutsideSteps: toolCallsOutsideSteps,
             sharedTotals: .value(
                 RunTotals(
                     steps: steps.count,
@@ -55,13 +55,15 @@ extension RunStateMachine {
                 sharedLedger: compact ? sharedLedger.map { Self.compactLedger($0, time: nil) } : sharedLedger
             ),
             history: compact ? Self.exactSize(history) : history,
-            violations: violations,
             sharedEvents: .value(counts),
-            agentStopped: agentStopped,
             durationNanoseconds: duration,
-            modelCallsOutsideSteps: modelCallsOutsideSteps,
-            modelTranscript: modelTranscript,
-            outOfLineApproval: reason.status == .awaitingApproval ? journal.pendingApproval.map(OutOfLine.value) : nil
+            extras: ReportExtras(
+                toolCallsOutsideSteps: toolCallsOutsideSteps,
+                violations: violations,
+                modelCallsOutsideSteps: modelCallsOutsideSteps,
+                modelTranscript: modelTranscript,
+                pendingApproval: reason.status == .awaitingApproval ? journal.pendingApproval : nil
+            ).boxed
         )
     }
 
