@@ -31,8 +31,6 @@ struct ReportID: Hashable, Sendable {
         }
     }
 
-    private static let dashes: Set<Int> = [8, 13, 18, 23]
-
     /// The bits of a canonical UUID text: 36 characters, dashes at 8, 13, 18 and 23, lower-case hex elsewhere;
     /// `nil` for any other text (which then keeps its exact characters).
     private static func uuidBits(of text: String) -> (high: UInt64, low: UInt64)? {
@@ -40,7 +38,7 @@ struct ReportID: Hashable, Sendable {
         var words: (high: UInt64, low: UInt64) = (0, 0)
         var nibbles = 0
         for (position, byte) in text.utf8.enumerated() {
-            if dashes.contains(position) {
+            if position == 8 || position == 13 || position == 18 || position == 23 {
                 guard byte == UInt8(ascii: "-") else { return nil }
                 continue
             }
