@@ -18,10 +18,10 @@ public struct TaskGraphAttemptRecord: Hashable, Codable, Sendable {
     /// The error the body threw, if it threw, recorded by the `ErrorRecord` rule of AgentPolicy.
     public var error: ErrorRecord? {
         get { outOfLineError?.value }
-        set { outOfLineError = newValue.map(OutOfLineError.value) }
+        set { outOfLineError = newValue.map(OutOfLine.value) }
     }
     /// ``error`` out of line: 8 bytes in the record instead of 88, for the attempts that did not throw.
-    var outOfLineError: OutOfLineError?
+    var outOfLineError: OutOfLine<ErrorRecord>?
 
     /// Creates a record.
     ///
@@ -42,7 +42,7 @@ public struct TaskGraphAttemptRecord: Hashable, Codable, Sendable {
         self.startNanoseconds = startNanoseconds
         self.endNanoseconds = endNanoseconds
         self.outcome = outcome
-        outOfLineError = error.map(OutOfLineError.value)
+        outOfLineError = error.map(OutOfLine.value)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -59,7 +59,7 @@ public struct TaskGraphAttemptRecord: Hashable, Codable, Sendable {
         startNanoseconds = try container.decode(Nanoseconds.self, forKey: .startNanoseconds)
         endNanoseconds = try container.decode(Nanoseconds.self, forKey: .endNanoseconds)
         outcome = try container.decode(NodeStatus.self, forKey: .outcome)
-        outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLineError.value)
+        outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLine.value)
     }
 
     /// Encodes the record; `error` only when the body threw.
@@ -73,19 +73,5 @@ public struct TaskGraphAttemptRecord: Hashable, Codable, Sendable {
         try container.encode(endNanoseconds, forKey: .endNanoseconds)
         try container.encode(outcome, forKey: .outcome)
         try container.encodeIfPresent(error, forKey: .error)
-    }
-}
-
-/// An `ErrorRecord` kept out of line: a record holds one reference (8 bytes) instead of the 88-byte value, so a
-/// graph of many nodes that did not fail does not pay for an error in each. An `indirect` case: the compiler boxes
-/// the value, immutable and `Sendable`, compared by value.
-indirect enum OutOfLineError: Hashable, Sendable {
-    case value(ErrorRecord)
-
-    /// The error.
-    var value: ErrorRecord {
-        switch self {
-        case .value(let error): error
-        }
     }
 }

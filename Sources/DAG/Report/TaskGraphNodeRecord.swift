@@ -23,10 +23,10 @@ public struct TaskGraphNodeRecord<Output: Sendable>: Sendable {
     /// The error that ended the node, when its status is ``NodeStatus/failed``: the last attempt's error.
     public var error: ErrorRecord? {
         get { outOfLineError?.value }
-        set { outOfLineError = newValue.map(OutOfLineError.value) }
+        set { outOfLineError = newValue.map(OutOfLine.value) }
     }
     /// ``error`` out of line: 8 bytes in the record instead of 88, for the nodes that did not fail.
-    var outOfLineError: OutOfLineError?
+    var outOfLineError: OutOfLine<ErrorRecord>?
     /// The output, when the status is ``NodeStatus/succeeded``; `nil` when the node produced none.
     public var output: Output?
     /// When the node started, or `nil` if it never did.
@@ -59,7 +59,7 @@ public struct TaskGraphNodeRecord<Output: Sendable>: Sendable {
         self.status = status
         self.attempts = attempts
         self.retryDelaysNanoseconds = retryDelaysNanoseconds
-        outOfLineError = error.map(OutOfLineError.value)
+        outOfLineError = error.map(OutOfLine.value)
         self.output = output
         self.startNanoseconds = startNanoseconds
         self.endNanoseconds = endNanoseconds
@@ -104,7 +104,7 @@ extension TaskGraphNodeRecord: Decodable where Output: Decodable {
         status = try container.decode(NodeStatus.self, forKey: .status)
         attempts = try container.decode([TaskGraphAttemptRecord].self, forKey: .attempts)
         retryDelaysNanoseconds = try container.decode([Nanoseconds].self, forKey: .retryDelaysNanoseconds)
-        outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLineError.value)
+        outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLine.value)
         // Not `decodeIfPresent`, which reads a present `null` as "absent": the key's presence decides.
         output = container.contains(.output) ? try container.decode(Output.self, forKey: .output) : nil
         startNanoseconds = try container.decodeIfPresent(Nanoseconds.self, forKey: .startNanoseconds)

@@ -30,11 +30,13 @@ extension Orchestrator {
         }
         var plans: [String: NodePlan] = [:]
         plans.reserveCapacity(graph.nodes.count)
+        let shared = NodePlan.Graph(nodes: graph.nodes, attemptsPerAgent: configuration.retryPolicy.maxAttempts)
         for (index, node) in graph.nodes.enumerated() {
             let candidates: [NodePlan.Candidate]
             switch node.performer {
-            case .agent(let agent):
-                candidates = [NodePlan.Candidate(agent: agent, slots: nil)]
+            case .agent:
+                // The node's own agent: the plan reads it from the node, so no array is kept per node.
+                candidates = []
             case .named(let name):
                 guard let entry = registry.entry(name) else {
                     throw OrchestrationError(
@@ -63,12 +65,7 @@ extension Orchestrator {
                     NodePlan.Candidate(agent: $0.agent, slots: $0.slots)
                 }
             }
-            plans[node.id] = NodePlan(
-                nodes: graph.nodes,
-                index: index,
-                candidates: candidates,
-                attemptsPerAgent: (node.retryPolicy ?? configuration.retryPolicy).maxAttempts
-            )
+            plans[node.id] = NodePlan(graph: shared, index: index, candidates: candidates)
         }
         return plans
     }
@@ -90,7 +87,7 @@ extension Orchestrator {
         var perNode: [String: RetryPolicy] = [:]
         for node in graph.nodes {
             let own = node.retryPolicy ?? configuration.retryPolicy
-            let candidates = plans[node.id]?.candidates.count ?? 1
+            let candidates = plans[node.id]?.candidateCount ?? 1
             var policy = own
             let (attempts, overflow) = own.maxAttempts.multipliedReportingOverflow(by: min(candidates, 2))
             policy.maxAttempts = overflow ? Int.max : attempts
@@ -113,12 +110,38 @@ struct AgentNodeFailure: RetryableError, CustomStringConvertible {
 
 /// What a graph run collects while it goes: each node's reports, and the first reason to stop.
 struct GraphRunState: Sendable {
-    var reports: [String: [ExecutionReport]] = [:]
+    /// Each node's reports, by the node's index in the graph (a table, not a dictionary keyed by id: at 100,000
+    /// nodes a dictionary cost about 60 bytes a node).
+    var reports: [[ExecutionReport]]
     var stopReason: StopReason?
     /// Each routing node's decision, from its last succeeded attempt.
     var routes: [String: RouteDecision] = [:]
+    /// The ledger tables the node reports share.
+    private var ledgerTables = LedgerTables()
+    /// The event counts and totals of the last report recorded, for the next with the same to share.
+    private var lastEvents: OutOfLine<EventCounts>?
+    private var lastTotals: OutOfLine<RunTotals>?
 
-    mutating func record(_ report: ExecutionReport, node: String) { reports[node, default: []].append(report) }
+    /// A state for a graph of `count` nodes.
+    init(nodes count: Int) { reports = Array(repeating: [], count: count) }
+
+    /// Keeps `report` as an attempt of node number `node`, sharing what it has in common with the reports kept before (its
+    /// ledger table, its event counts and totals when the same as the last report's): the report reads the same.
+    mutating func record(_ report: ExecutionReport, node: Int) {
+        var report = report
+        ledgerTables.share(&report.ledgers)
+        if let lastEvents, lastEvents == report.sharedEvents {
+            report.sharedEvents = lastEvents
+        } else {
+            lastEvents = report.sharedEvents
+        }
+        if let lastTotals, lastTotals == report.sharedTotals {
+            report.sharedTotals = lastTotals
+        } else {
+            lastTotals = report.sharedTotals
+        }
+        reports[node].append(report)
+    }
 
     mutating func stop(_ reason: StopReason) {
         if stopReason == nil { stopReason = reason }
@@ -127,40 +150,70 @@ struct GraphRunState: Sendable {
 
 /// How a node is performed: its candidate agents (primary first) and their slots.
 ///
-/// A plan is small (about 40 bytes): it refers to the node in the graph's own node array, shared by every plan
-/// rather than copied into each, and keeps a lock for the choice of candidate only when there is a choice.
+/// A plan is small (24 bytes): it refers to the node in the graph's own node array, shared by every plan rather
+/// than copied into each, and keeps candidates (and a lock for the choice among them) only for a `named` or
+/// `capability` node; a node performed by its own agent reads it from the node.
 struct NodePlan: Sendable {
     struct Candidate: Sendable {
         let agent: any Agent
         let slots: AgentSlots?
     }
 
-    /// The graph's nodes: one array shared by all the plans of a graph.
-    private let nodes: [AgentGraph.Node]
-    /// The node's index in `nodes`.
-    private let index: Int
-    let candidates: [Candidate]
-    let attemptsPerAgent: Int
-    /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with a free
-    /// slot), the fallback at the first attempt past the primary's share (the next after the primary in
-    /// registration order, preferring one with a free slot). `nil` for a node with one candidate: nothing to choose.
-    private let choice: LockedState<(primary: Int?, fallback: Int?)>?
+    /// What every plan of a graph shares: the graph's nodes and the configuration's attempts per agent.
+    final class Graph: Sendable {
+        let nodes: [AgentGraph.Node]
+        let attemptsPerAgent: Int
 
-    init(nodes: [AgentGraph.Node], index: Int, candidates: [Candidate], attemptsPerAgent: Int) {
-        self.nodes = nodes
+        init(nodes: [AgentGraph.Node], attemptsPerAgent: Int) {
+            self.nodes = nodes
+            self.attemptsPerAgent = attemptsPerAgent
+        }
+    }
+
+    /// A `named` or `capability` node's candidates, primary first, and the choice among them.
+    private final class Choices: Sendable {
+        let candidates: [Candidate]
+        /// The chosen primary and fallback candidates, by index: the primary at the first attempt (the first with
+        /// a free slot), the fallback at the first attempt past the primary's share (the next after the primary
+        /// in registration order, preferring one with a free slot). `nil` for one candidate: nothing to choose.
+        let choice: LockedState<(primary: Int?, fallback: Int?)>?
+
+        init(_ candidates: [Candidate]) {
+            self.candidates = candidates
+            choice = candidates.count > 1 ? LockedState((nil, nil)) : nil
+        }
+    }
+
+    private let graph: Graph
+    /// The node's index in the graph.
+    let index: Int
+    /// `nil` for an `agent` node, whose one candidate is its own agent (see ``pick(attempt:attemptsPerAgent:)``).
+    private let choices: Choices?
+
+    init(graph: Graph, index: Int, candidates: [Candidate]) {
+        self.graph = graph
         self.index = index
-        self.candidates = candidates
-        self.attemptsPerAgent = attemptsPerAgent
-        choice = candidates.count > 1 ? LockedState((nil, nil)) : nil
+        choices = candidates.isEmpty ? nil : Choices(candidates)
     }
 
     /// The node.
-    var node: AgentGraph.Node { nodes[index] }
+    var node: AgentGraph.Node { graph.nodes[index] }
+
+    /// The attempts each candidate agent gets: the node's retry policy's, or the configuration's.
+    var attemptsPerAgent: Int { node.retryPolicy?.maxAttempts ?? graph.attemptsPerAgent }
+
+    /// How many agents may perform the node.
+    var candidateCount: Int { max(1, choices?.candidates.count ?? 1) }
 
     /// The candidate for `attempt`: the primary for the first `attemptsPerAgent` attempts, then one fallback.
     func pick(attempt: Int, attemptsPerAgent: Int) -> Candidate {
+        guard let choices else {
+            guard case .agent(let agent) = node.performer else { preconditionFailure("a resolved node has an agent") }
+            return Candidate(agent: agent, slots: nil)
+        }
+        let candidates = choices.candidates
         // One candidate is the primary and has no fallback.
-        guard let choice else { return candidates[0] }
+        guard let choice = choices.choice else { return candidates[0] }
         let index = choice.withLock { choice in
             let primary = choice.primary ?? candidates.firstIndex { $0.slots?.hasFreeSlot ?? true } ?? 0
             choice.primary = primary

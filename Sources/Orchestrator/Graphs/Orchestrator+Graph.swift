@@ -156,7 +156,7 @@ extension Orchestrator {
         // the full timeout from the replay's own start, not what the original graph had left.
         let guarded = durable?.isReplay == true ? began : start
         let deadline = enclosing.map { min($0, guarded + policy.timeout) } ?? guarded + policy.timeout
-        let state = LockedState(GraphRunState())
+        let state = LockedState(GraphRunState(nodes: graph.nodes.count))
         let time = self.time
         // A node with its own policy gets one budget for all its attempts, drawing on the run's.
         let nodeBudgets: [String: SharedBudget] = graph.nodes.reduce(into: [:]) { budgets, node in
@@ -253,7 +253,7 @@ extension Orchestrator {
                     )
                 )
             }
-            state.withLock { $0.record(report, node: invocation.node) }
+            state.withLock { $0.record(report, node: plan.index) }
             if let pauses, report.status == .awaitingApproval, let request = report.pendingApproval {
                 // Paused: the other nodes that can still run do first; then the graph stops, awaiting approval.
                 await pauses.pause(node: invocation.node, attempt: invocation.attempt, request: request)
@@ -368,7 +368,7 @@ extension Orchestrator {
             stopReason: stopReason,
             finalOutput: execution.finalOutput,
             nodes: execution.nodes.map { record in
-                let attempts = recorded.reports[record.id, default: []]
+                let attempts = plans[record.id].map { recorded.reports[$0.index] } ?? []
                 return AgentGraphReport.NodeRecord(
                     id: record.id,
                     status: record.status,

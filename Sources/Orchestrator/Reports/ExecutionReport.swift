@@ -19,45 +19,18 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// The report schema's version: ``currentSchemaVersion`` for reports this library makes.
     public var schemaVersion: Int = reportSchemaVersion
     /// The run's id, from the orchestrator's ``ExecutionIDGenerator``.
-    public var executionID: String
+    public var executionID: String {
+        get { storedExecutionID.text }
+        set { storedExecutionID = ReportID(newValue) }
+    }
+    /// ``executionID``, a UUID text kept as its bits (inline) rather than as a 36-character string on the heap.
+    var storedExecutionID: ReportID
     /// The agent's name.
     public var agentName: String
     /// The graph node the run belongs to, if any.
     public var nodeID: String?
     /// The task, as given.
     public var task: JSONValue
-    /// The caller's metadata, as given.
-    public var metadata: [String: JSONValue]
-    /// The outcome in one word.
-    public var status: RunStatus
-    /// Why the run ended.
-    public var stopReason: StopReason
-    /// The accepted output; `nil` unless the run completed.
-    public var finalOutput: JSONValue?
-    /// The outputs of the steps that completed, in order, over all revisions; kept whatever the outcome.
-    public var stepOutputs: [JSONValue]
-    /// One record per step started.
-    public var steps: [StepRecord]
-    /// Tool calls made outside any step (during PLAN or REVIEW).
-    public var toolCallsOutsideSteps: [ToolCallRecord]
-    /// Totals over the run.
-    public var totals: RunTotals
-    /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
-    ///
-    /// A graph node's run (``nodeID`` set) lists only the lines that say more than the budget table: a kind with
-    /// nothing used and its `BudgetKind.defaultLimit` is left out (`timeNanoseconds` is always listed), so a
-    /// graph of many nodes does not keep a full table per node. ``ledgerLine(_:)`` reads any line, listed or left
-    /// out. Reports that list every line decode as before.
-    public var ledger: [BudgetLine]
-    /// The shared budget's lines as they stood when the run ended, if the run drew on one; a graph node's run
-    /// leaves out the same lines as in ``ledger`` (``sharedLedgerLine(_:)`` reads any line).
-    public var sharedLedger: [BudgetLine]?
-    /// The phases entered, in order, with their times.
-    public var history: [PhaseTransition]
-    /// The policy violations met (at most one stops the run; it is listed here and in ``stopReason``).
-    public var violations: [PolicyViolation]
-    /// Counts of the events the run emitted, and of those dropped by slow subscribers.
-    public var events: EventCounts
     /// Whether the agent's code had returned when the run ended (frozen then, so identical runs report the same).
     ///
     /// It is `true` when the run ended between agent calls: completed, rejected, a step or revision refused, the
@@ -66,31 +39,104 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// task is cancelled then; a cooperative agent unwinds at once, one that ignores cancellation is abandoned and
     /// keeps running until its code returns, and is released then. Either way nothing it does later counts.
     public var agentStopped: Bool
+    /// The outcome in one word.
+    public var status: RunStatus
+    /// The caller's metadata, as given.
+    public var metadata: [String: JSONValue]
+    /// Why the run ended.
+    public var stopReason: StopReason {
+        get { outOfLineStopReason?.value ?? .completed }
+        set { outOfLineStopReason = Self.outOfLine(newValue) }
+    }
+    /// ``stopReason`` out of line, `nil` for ``StopReason/completed``: 8 bytes in the report instead of 88.
+    var outOfLineStopReason: OutOfLine<StopReason>?
+
+    /// `reason` as ``ExecutionReport`` stores it: `nil` for ``StopReason/completed``, else boxed.
+    static func outOfLine(_ reason: StopReason) -> OutOfLine<StopReason>? {
+        if case .completed = reason { return nil }
+        return .value(reason)
+    }
+    /// The accepted output; `nil` unless the run completed.
+    public var finalOutput: JSONValue?
+    /// The outputs of the steps that completed, in order, over all revisions; kept whatever the outcome.
+    public var stepOutputs: [JSONValue]
+    /// One record per step started.
+    public var steps: [StepRecord]
+    /// Tool calls made outside any step (during PLAN or REVIEW).
+    public var toolCallsOutsideSteps: [ToolCallRecord] {
+        get { extras?.value.toolCallsOutsideSteps ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.toolCallsOutsideSteps, to: newValue) }
+    }
+    /// Totals over the run.
+    public var totals: RunTotals {
+        get { sharedTotals.value }
+        set { sharedTotals = .value(newValue) }
+    }
+    /// ``totals`` out of line (8 bytes instead of 80): a graph's node reports with the same totals share one.
+    var sharedTotals: OutOfLine<RunTotals>
+    /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
+    ///
+    /// A graph node's run (``nodeID`` set) lists only the lines that say more than the budget table: a kind with
+    /// nothing used and its `BudgetKind.defaultLimit` is left out (`timeNanoseconds` is always listed), so a
+    /// graph of many nodes does not keep a full table per node. ``ledgerLine(_:)`` reads any line, listed or left
+    /// out. Reports that list every line decode as before.
+    public var ledger: [BudgetLine] {
+        get { ledgers.ledger }
+        set { ledgers.ledger = newValue }
+    }
+    /// The shared budget's lines as they stood when the run ended, if the run drew on one; a graph node's run
+    /// leaves out the same lines as in ``ledger`` (``sharedLedgerLine(_:)`` reads any line).
+    public var sharedLedger: [BudgetLine]? {
+        get { ledgers.sharedLedger }
+        set { ledgers.sharedLedger = newValue }
+    }
+    /// ``ledger`` and ``sharedLedger``, stored as lines or as uses beside a table a graph's nodes share.
+    var ledgers: ReportLedgers
+    /// The phases entered, in order, with their times.
+    public var history: [PhaseTransition]
+    /// The policy violations met (at most one stops the run; it is listed here and in ``stopReason``).
+    public var violations: [PolicyViolation] {
+        get { extras?.value.violations ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.violations, to: newValue) }
+    }
+    /// Counts of the events the run emitted, and of those dropped by slow subscribers.
+    public var events: EventCounts {
+        get { sharedEvents.value }
+        set { sharedEvents = .value(newValue) }
+    }
+    /// ``events`` out of line (8 bytes instead of 128): a graph's node reports with the same counts share one.
+    var sharedEvents: OutOfLine<EventCounts>
     /// The run's length on the orchestrator's clock.
     public var durationNanoseconds: Nanoseconds
     /// Governed model calls made outside any step (in PLAN or REVIEW), one record per attempt; left out of the
     /// JSON when empty.
-    public var modelCallsOutsideSteps: [ModelCallRecord] = []
+    public var modelCallsOutsideSteps: [ModelCallRecord] {
+        get { extras?.value.modelCallsOutsideSteps ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.modelCallsOutsideSteps, to: newValue) }
+    }
     /// The run's model transcript (`AgentContext.modelTranscript`), oldest first: empty, and left out of the
     /// JSON, when the run kept none.
-    public var modelTranscript: [ModelMessage] = []
+    public var modelTranscript: [ModelMessage] {
+        get { extras?.value.modelTranscript ?? [] }
+        set { extras = ReportExtras.boxed(extras, setting: \.modelTranscript, to: newValue) }
+    }
     /// The hash of the last entry of the run's journal when the report was made, so a stored report pins its
     /// journal (`JournalChain.verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)` checks it); `nil`, and
     /// left out of the JSON, for a run without a journal.
     public var journalHeadHash: SHA256Digest? {
-        get { outOfLineHeadHash?.value }
-        set { outOfLineHeadHash = newValue.map(OutOfLine.value) }
+        get { extras?.value.journalHeadHash ?? nil }
+        set { extras = ReportExtras.boxed(extras, setting: \.journalHeadHash, to: newValue) }
     }
     /// The tool call a paused run waits on (status `RunStatus/awaitingApproval`); `nil`, and left out of the JSON,
     /// otherwise.
     public var pendingApproval: ApprovalRequest? {
-        get { outOfLineApproval?.value }
-        set { outOfLineApproval = newValue.map(OutOfLine.value) }
+        get { extras?.value.pendingApproval ?? nil }
+        set { extras = ReportExtras.boxed(extras, setting: \.pendingApproval, to: newValue) }
     }
-    /// ``journalHeadHash`` out of line: 8 bytes in the report instead of 40, for runs without a journal.
-    var outOfLineHeadHash: OutOfLine<SHA256Digest>?
-    /// ``pendingApproval`` out of line: 8 bytes in the report instead of 120, for runs that do not pause.
-    var outOfLineApproval: OutOfLine<ApprovalRequest>?
+    /// ``toolCallsOutsideSteps``, ``violations``, ``modelCallsOutsideSteps``, ``modelTranscript``,
+    /// ``journalHeadHash`` and ``pendingApproval`` out of line, `nil` when all are empty: 8 bytes in the report
+    /// instead of 48, for the runs (most graph nodes) that have none of them.
+    var extras: OutOfLine<ReportExtras>?
 
     /// Encodes the report as JSON text with sorted keys: byte-identical for identical reports.
     ///
@@ -135,32 +181,39 @@ extension ExecutionReport {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         schemaVersion = try SchemaVersion.decode("ExecutionReport", from: container, forKey: .schemaVersion)
-        executionID = try container.decode(String.self, forKey: .executionID)
+        storedExecutionID = ReportID(try container.decode(String.self, forKey: .executionID))
         agentName = try container.decode(String.self, forKey: .agentName)
         nodeID = try container.decodeIfPresent(String.self, forKey: .nodeID)
         task = try container.decode(JSONValue.self, forKey: .task)
         metadata = try container.decode([String: JSONValue].self, forKey: .metadata)
         status = try container.decode(RunStatus.self, forKey: .status)
-        stopReason = try container.decode(StopReason.self, forKey: .stopReason)
+        outOfLineStopReason = Self.outOfLine(try container.decode(StopReason.self, forKey: .stopReason))
         finalOutput = try container.decodeIfPresent(JSONValue.self, forKey: .finalOutput)
         stepOutputs = try container.decode([JSONValue].self, forKey: .stepOutputs)
         steps = try container.decode([StepRecord].self, forKey: .steps)
-        toolCallsOutsideSteps = try container.decode([ToolCallRecord].self, forKey: .toolCallsOutsideSteps)
-        totals = try container.decode(RunTotals.self, forKey: .totals)
-        ledger = try container.decode([BudgetLine].self, forKey: .ledger)
-        sharedLedger = try container.decodeIfPresent([BudgetLine].self, forKey: .sharedLedger)
+        let toolCallsOutsideSteps = try container.decode([ToolCallRecord].self, forKey: .toolCallsOutsideSteps)
+        sharedTotals = .value(try container.decode(RunTotals.self, forKey: .totals))
+        ledgers = ReportLedgers(
+            ledger: try container.decode([BudgetLine].self, forKey: .ledger),
+            sharedLedger: try container.decodeIfPresent([BudgetLine].self, forKey: .sharedLedger)
+        )
         history = try container.decode([PhaseTransition].self, forKey: .history)
-        violations = try container.decode([PolicyViolation].self, forKey: .violations)
-        events = try container.decode(EventCounts.self, forKey: .events)
+        let violations = try container.decode([PolicyViolation].self, forKey: .violations)
+        sharedEvents = .value(try container.decode(EventCounts.self, forKey: .events))
         agentStopped = try container.decode(Bool.self, forKey: .agentStopped)
         durationNanoseconds = try container.decode(Nanoseconds.self, forKey: .durationNanoseconds)
-        modelCallsOutsideSteps =
-            try container.decodeIfPresent([ModelCallRecord].self, forKey: .modelCallsOutsideSteps) ?? []
-        modelTranscript = try container.decodeIfPresent([ModelMessage].self, forKey: .modelTranscript) ?? []
-        outOfLineHeadHash = try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash)
-            .map(OutOfLine.value)
-        outOfLineApproval = try container.decodeIfPresent(ApprovalRequest.self, forKey: .pendingApproval)
-            .map(OutOfLine.value)
+        extras =
+            ReportExtras(
+                toolCallsOutsideSteps: toolCallsOutsideSteps,
+                violations: violations,
+                modelCallsOutsideSteps: try container.decodeIfPresent(
+                    [ModelCallRecord].self,
+                    forKey: .modelCallsOutsideSteps
+                ) ?? [],
+                modelTranscript: try container.decodeIfPresent([ModelMessage].self, forKey: .modelTranscript) ?? [],
+                journalHeadHash: try container.decodeIfPresent(SHA256Digest.self, forKey: .journalHeadHash),
+                pendingApproval: try container.decodeIfPresent(ApprovalRequest.self, forKey: .pendingApproval)
+            ).boxed
     }
 
     /// Encodes the report; `modelCallsOutsideSteps` and `modelTranscript` only when not empty, so runs without

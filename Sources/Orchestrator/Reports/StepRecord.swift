@@ -16,7 +16,12 @@ public struct StepRecord: Hashable, Codable, Sendable {
     /// The step's output, if it completed.
     public var output: JSONValue?
     /// The error, if it failed.
-    public var error: ErrorRecord?
+    public var error: ErrorRecord? {
+        get { outOfLineError?.value }
+        set { outOfLineError = newValue.map(OutOfLine.value) }
+    }
+    /// ``error`` out of line: 8 bytes in the record instead of 88, for the steps that did not fail.
+    var outOfLineError: OutOfLine<ErrorRecord>?
     /// When the step started, since the run started.
     public var startNanoseconds: Nanoseconds
     /// When the step ended, since the run started.
@@ -31,6 +36,33 @@ public struct StepRecord: Hashable, Codable, Sendable {
 }
 
 extension StepRecord {
+    /// Creates a record.
+    init(
+        index: Int,
+        revision: Int,
+        label: String?,
+        input: JSONValue,
+        status: StepStatus,
+        output: JSONValue?,
+        error: ErrorRecord?,
+        startNanoseconds: Nanoseconds,
+        endNanoseconds: Nanoseconds,
+        toolCalls: [ToolCallRecord],
+        usage: ModelUsage
+    ) {
+        self.index = index
+        self.revision = revision
+        self.label = label
+        self.input = input
+        self.status = status
+        self.output = output
+        outOfLineError = error.map(OutOfLine.value)
+        self.startNanoseconds = startNanoseconds
+        self.endNanoseconds = endNanoseconds
+        self.toolCalls = toolCalls
+        self.usage = usage
+    }
+
     private enum CodingKeys: String, CodingKey {
         case index, revision, label, input, status, output, error, startNanoseconds, endNanoseconds, toolCalls, usage
         case modelCalls
@@ -48,7 +80,7 @@ extension StepRecord {
         input = try container.decode(JSONValue.self, forKey: .input)
         status = try container.decode(StepStatus.self, forKey: .status)
         output = try container.decodeIfPresent(JSONValue.self, forKey: .output)
-        error = try container.decodeIfPresent(ErrorRecord.self, forKey: .error)
+        outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLine.value)
         startNanoseconds = try container.decode(Nanoseconds.self, forKey: .startNanoseconds)
         endNanoseconds = try container.decode(Nanoseconds.self, forKey: .endNanoseconds)
         toolCalls = try container.decode([ToolCallRecord].self, forKey: .toolCalls)

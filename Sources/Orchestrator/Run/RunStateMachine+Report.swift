@@ -27,38 +27,57 @@ extension RunStateMachine {
         counts.runFinished += 1
         let completed = steps.filter { $0.status == .completed }
         return ExecutionReport(
-            executionID: identity.executionID,
+            storedExecutionID: ReportID(identity.executionID),
             agentName: identity.agentName,
             nodeID: identity.nodeID,
             task: identity.task,
-            metadata: identity.metadata,
+            agentStopped: agentStopped,
             status: reason.status,
-            stopReason: reason,
+            metadata: identity.metadata,
+            outOfLineStopReason: ExecutionReport.outOfLine(reason),
             finalOutput: reason == .completed ? lifecycle.finalOutput : nil,
             stepOutputs: completed.compactMap(\.output),
-            steps: steps,
-            toolCallsOutsideSteps: toolCallsOutsideSteps,
-            totals: RunTotals(
-                steps: steps.count,
-                completedSteps: completed.count,
-                toolCalls: toolBodies,
-                refusedToolCalls: refusedToolCalls,
-                failedToolCalls: failedToolCalls,
-                usage: usage,
-                revisions: lifecycle.revision,
-                modelCalls: modelCallCount
+            steps: compact ? Self.exactSize(steps) : steps,
+            sharedTotals: .value(
+                RunTotals(
+                    steps: steps.count,
+                    completedSteps: completed.count,
+                    toolCalls: toolBodies,
+                    refusedToolCalls: refusedToolCalls,
+                    failedToolCalls: failedToolCalls,
+                    usage: usage,
+                    revisions: lifecycle.revision,
+                    modelCalls: modelCallCount
+                )
             ),
-            ledger: lines,
-            sharedLedger: compact ? sharedLedger.map { Self.compactLedger($0, time: nil) } : sharedLedger,
-            history: history,
-            violations: violations,
-            events: counts,
-            agentStopped: agentStopped,
+            ledgers: ReportLedgers(
+                ledger: lines,
+                sharedLedger: compact ? sharedLedger.map { Self.compactLedger($0, time: nil) } : sharedLedger
+            ),
+            history: compact ? Self.exactSize(history) : history,
+            sharedEvents: .value(counts),
             durationNanoseconds: duration,
-            modelCallsOutsideSteps: modelCallsOutsideSteps,
-            modelTranscript: modelTranscript,
-            outOfLineApproval: reason.status == .awaitingApproval ? journal.pendingApproval.map(OutOfLine.value) : nil
+            extras: ReportExtras(
+                toolCallsOutsideSteps: toolCallsOutsideSteps,
+                violations: violations,
+                modelCallsOutsideSteps: modelCallsOutsideSteps,
+                modelTranscript: modelTranscript,
+                pendingApproval: reason.status == .awaitingApproval ? journal.pendingApproval : nil
+            ).boxed
         )
+    }
+
+    /// `array` in a buffer of exactly its size: a graph keeps its node reports until it ends, so their arrays
+    /// should not keep the slack of growing (the history of a run grows to 8 entries for 6).
+    ///
+    /// - Parameter array: The array.
+    /// - Returns: The same elements, in a buffer of their count (the array itself when it has no slack).
+    static func exactSize<Element>(_ array: [Element]) -> [Element] {
+        guard array.capacity > array.count else { return array }
+        var exact: [Element] = []
+        exact.reserveCapacity(array.count)
+        exact.append(contentsOf: array)
+        return exact
     }
 
     /// A graph node's ledger lines: those that say more than the budget table does, then `time` if given, in an
