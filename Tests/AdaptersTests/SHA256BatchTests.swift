@@ -67,11 +67,15 @@ struct SHA256BatchTests {
         return batch.digests()
     }
 
-    @Test("Every NIST vector in every lane, beside messages of other lengths in the other lanes")
+    @Test("Every NIST vector up to 10,000 bytes in every lane, beside messages of other lengths in the other lanes")
     func nistVectorsInEveryLane() throws {
         var generator = SplitMix64(seed: 1)
         let fillers = Self.edgeLengths.map { Self.bytes($0, &generator) }
         for (index, (message, digest)) in try Self.nistVectors().enumerated() {
+            // Not the million-byte vector: in lanes it takes most of a minute in a debug build under the thread
+            // sanitizer, holding a test thread. The scalar tests check it; `refilledLanes` checks a 70,000-byte
+            // message (a length field of three bytes, as the million's) against the scalar digest.
+            guard message.count <= 10_000 else { continue }
             for lane in 0..<4 {
                 // The first four messages start in lanes 0…3; three fillers of varied lengths beside the vector.
                 var messages = (0..<3).map { fillers[(index + lane + 5 * $0) % fillers.count] }
@@ -105,7 +109,7 @@ struct SHA256BatchTests {
     @Test("Random messages, any count (lanes left idle, lanes refilled), equal the scalar digests")
     func randomMessages() {
         var generator = SplitMix64(seed: 3)
-        for round in 0..<300 {
+        for round in 0..<120 {
             let count = Int(generator.next() % 14)
             let messages = (0..<count).map { _ in
                 Self.bytes(Int(generator.next() % (generator.next() % 4 == 0 ? 1_200 : 300)), &generator)
@@ -117,7 +121,7 @@ struct SHA256BatchTests {
     @Test("One long message beside many short ones: lanes refilled while it runs")
     func refilledLanes() {
         var generator = SplitMix64(seed: 4)
-        var messages = [Self.bytes(5_000, &generator)]
+        var messages = [Self.bytes(70_000, &generator)]
         messages += (0..<40).map { Self.bytes($0 * 7, &generator) }
         messages.append(Self.bytes(3_000, &generator))
         #expect(Self.laneDigests(messages) == messages.map { SHA256.hash($0) })
