@@ -58,8 +58,9 @@ struct ReportID: Hashable, Sendable {
         return words
     }
 
-    /// The canonical text of a UUID's bits.
-    private static func uuidText(_ high: UInt64, _ low: UInt64) -> String {
+    /// The canonical text of a UUID's bits (lower-case hex, dashes after 8, 12, 16 and 20 digits); also the text
+    /// ``ExecutionIDGenerator`` makes.
+    static func uuidText(_ high: UInt64, _ low: UInt64) -> String {
         String(unsafeUninitializedCapacity: 36) { buffer in
             let hex: StaticString = "0123456789abcdef"
             var count = 0

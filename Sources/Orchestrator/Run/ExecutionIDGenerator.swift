@@ -38,7 +38,7 @@ public struct ExecutionIDGenerator: Sendable {
         let state = LockedState(SplitMix64(seed: seed))
         return ExecutionIDGenerator {
             let (high, low) = state.withLock { ($0.next(), $0.next()) }
-            return uuidText(high, low)
+            return ReportID.uuidText(high, low)
         }
     }
 
@@ -54,25 +54,6 @@ public struct ExecutionIDGenerator: Sendable {
                 return count
             }
             return prefix + String(number)
-        }
-    }
-
-    private static func uuidText(_ high: UInt64, _ low: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 36) { buffer in
-            let hex: StaticString = "0123456789abcdef"
-            var count = 0
-            for (index, word) in [high, low].enumerated() {
-                for nibble in 0..<16 {
-                    let position = index * 16 + nibble
-                    if position == 8 || position == 12 || position == 16 || position == 20 {
-                        buffer[count] = UInt8(ascii: "-")
-                        count += 1
-                    }
-                    buffer[count] = hex.utf8Start[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
-                    count += 1
-                }
-            }
-            return count
         }
     }
 }
