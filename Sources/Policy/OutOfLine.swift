@@ -19,3 +19,28 @@ package indirect enum OutOfLine<Value: Sendable>: Sendable {
 
 extension OutOfLine: Equatable where Value: Equatable {}
 extension OutOfLine: Hashable where Value: Hashable {}
+
+/// A group of rarely set fields kept out of line as one ``OutOfLine`` box, absent (`nil`) when every field is unset,
+/// so that records with the same content have the same form.
+package protocol OutOfLineFields: Sendable {
+    /// The group with every field unset.
+    init()
+    /// Whether every field is unset.
+    var isUnset: Bool { get }
+}
+
+extension OutOfLineFields {
+    /// The fields boxed, or `nil` when every field is unset.
+    package var boxed: OutOfLine<Self>? { isUnset ? nil : .value(self) }
+
+    /// `fields` with `field` set to `value`, boxed (`nil` when every field is then unset).
+    package static func boxed<Field>(
+        _ fields: OutOfLine<Self>?,
+        setting field: WritableKeyPath<Self, Field>,
+        to value: Field
+    ) -> OutOfLine<Self>? {
+        var changed = fields?.value ?? Self()
+        changed[keyPath: field] = value
+        return changed.boxed
+    }
+}

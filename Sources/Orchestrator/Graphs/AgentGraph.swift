@@ -223,24 +223,11 @@ public struct AgentGraph: Sendable {
 }
 
 /// A node's rarely set settings, kept out of line in ``AgentGraph/Node``.
-struct NodeOptions: Sendable {
+struct NodeOptions: OutOfLineFields {
     var policy: StrictPolicy?
     var retryPolicy: RetryPolicy?
     var router: AgentGraph.Router?
 
-    /// The options boxed, or `nil` when none is set.
-    var boxed: OutOfLine<Self>? {
-        policy == nil && retryPolicy == nil && router == nil ? nil : .value(self)
-    }
-
-    /// `options` with `field` set to `value`, boxed (`nil` when nothing is set).
-    static func boxed<Field>(
-        _ options: OutOfLine<Self>?,
-        setting field: WritableKeyPath<Self, Field>,
-        to value: Field
-    ) -> OutOfLine<Self>? {
-        var changed = options?.value ?? Self()
-        changed[keyPath: field] = value
-        return changed.boxed
-    }
+    /// Whether no option is set.
+    var isUnset: Bool { policy == nil && retryPolicy == nil && router == nil }
 }

@@ -4,7 +4,7 @@ import AgentPolicy
 /// The fields of an ``ExecutionReport`` most runs leave empty, kept together out of line (see
 /// ``ExecutionReport/extras``): a graph keeps one report per node, and most nodes make no tool call outside a
 /// step, meet no violation, make no model call outside a step, keep no transcript, have no journal and do not pause.
-struct ReportExtras: Hashable, Sendable {
+struct ReportExtras: Hashable, OutOfLineFields {
     var toolCallsOutsideSteps: [ToolCallRecord] = []
     var violations: [PolicyViolation] = []
     var modelCallsOutsideSteps: [ModelCallRecord] = []
@@ -13,22 +13,8 @@ struct ReportExtras: Hashable, Sendable {
     var pendingApproval: ApprovalRequest?
 
     /// Whether every field is empty.
-    var isEmpty: Bool {
+    var isUnset: Bool {
         toolCallsOutsideSteps.isEmpty && violations.isEmpty && modelCallsOutsideSteps.isEmpty
             && modelTranscript.isEmpty && journalHeadHash == nil && pendingApproval == nil
-    }
-
-    /// The fields boxed, or `nil` when all are empty: one form for each content, so reports compare by content.
-    var boxed: OutOfLine<Self>? { isEmpty ? nil : .value(self) }
-
-    /// `extras` with `field` set to `value`, boxed (`nil` when all are empty).
-    static func boxed<Field>(
-        _ extras: OutOfLine<Self>?,
-        setting field: WritableKeyPath<Self, Field>,
-        to value: Field
-    ) -> OutOfLine<Self>? {
-        var changed = extras?.value ?? Self()
-        changed[keyPath: field] = value
-        return changed.boxed
     }
 }
