@@ -2,9 +2,9 @@ import AgentOrchestration
 import AgentTesting
 import Testing
 
-// The README's usage examples, verbatim apart from printing (each `print` becomes an expectation), with the README's
-// one import: `AgentOrchestration` re-exports AgentPolicy and AgentAdapters. If an example stops compiling or
-// working, or needs another import, this fails.
+// The README's usage examples, verbatim apart from printing (each `print` becomes an expectation) and the timeout
+// (below), with the README's one import: `AgentOrchestration` re-exports AgentPolicy and AgentAdapters. If an
+// example stops compiling or working, or needs another import, this fails.
 
 private let weather = ClosureTool(
     name: "weather",
@@ -17,12 +17,17 @@ private let agent = ClosureAgent(name: "forecaster") { step, context in
     return "It is \(celsius) °C in \(step.input.stringValue ?? "?")."
 }
 
+/// The README's `timeout: .seconds(30)`, longer here: these runs use the real clock, and in the ThreadSanitizer pass
+/// of the parallel suite a run waited 38–40 s for the shared pool (the example's flow is under test, not its
+/// deadline, which `TimeoutAndCancellationTests` cover on a manual clock).
+private let readmeTimeout: Duration = .seconds(300)
+
 @Suite("README example")
 struct ReadmeExampleTests {
     @Test("The README's usage example runs and answers")
     func readmeExample() async throws {
         let orchestrator = try Orchestrator(tools: [weather])
-        let policy = try StrictPolicy(maxSteps: 5, maxToolCalls: 3, allowedTools: ["weather"], timeout: .seconds(30))
+        let policy = try StrictPolicy(maxSteps: 5, maxToolCalls: 3, allowedTools: ["weather"], timeout: readmeTimeout)
         let report = await orchestrator.run(agent, task: "Oslo", policy: policy)
         #expect(report.status == .succeeded)
         #expect(report.stopReason == .completed)
@@ -34,7 +39,7 @@ struct ReadmeExampleTests {
     @Test("The README's \"Runs you can hold\" example: start, the run's events, its report, then shutdown")
     func runsYouCanHold() async throws {
         let orchestrator = try Orchestrator(tools: [weather])
-        let policy = try StrictPolicy(maxSteps: 5, maxToolCalls: 3, allowedTools: ["weather"], timeout: .seconds(30))
+        let policy = try StrictPolicy(maxSteps: 5, maxToolCalls: 3, allowedTools: ["weather"], timeout: readmeTimeout)
 
         let handle = orchestrator.start(agent, task: "Bergen", policy: policy)
         var names: [String] = []
