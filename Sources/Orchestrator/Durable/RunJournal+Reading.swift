@@ -29,8 +29,9 @@ extension RunJournal {
         return entries.map(\.kind.rawValue)
     }
 
-    /// The chain that continues `records`, and their entries.
-    static func read(
+    /// The chain that continues `records`, and their entries (what `Orchestrator.load` returns after reading the
+    /// store; package access for the W12 benchmark, which times this read apart from the replayed run).
+    package static func read(
         _ records: [JournalRecord],
         of id: JournalID
     ) throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
