@@ -149,6 +149,8 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     }
     checks.expect("read_entries", readEntries, equals: longRecords.count)
     let read = throughputLine("W12-journal-read", size: steps, reps: reps, times: readTimes, checks: Checks())
+    // The same read in thread CPU time (the records fetched once), which a busy machine inflates less than wall time.
+    let readCPU = (try? measureCPU(reps: reps) { _ = try RunJournal.read(longRecords, of: journal.id) }) ?? []
     emit([
         "workload": "W12-journal", "size": .integer(Int64(size)), "reps": .integer(Int64(reps)),
         "us_per_run_plain": .number(usPerPlainRun),
@@ -161,6 +163,7 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
         "plain_run_us_per_step": live.objectValue?["us_per_unit"] ?? 0,
         "verify_us_per_step": verify.objectValue?["us_per_unit"] ?? 0,
         "read_us_per_step": read.objectValue?["us_per_unit"] ?? 0,
+        "read_cpu_us_per_step": .number(median(readCPU.map(\.cpu)) / Double(steps) * 1e6),
         "checks": .object(checks.values), "ok": .bool(checks.ok),
     ])
 }
