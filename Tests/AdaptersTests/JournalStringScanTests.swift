@@ -1,8 +1,9 @@
 import AgentAdapters
 import Testing
 
-/// The canonical scan skips a string's plain bytes eight at a time (a word with a quote, a backslash or a control
-/// character goes to the byte loop): wherever such a byte sits, the single pass must read what the full path reads.
+/// Strings in the canonical scan: wherever a quote, a backslash, a control character or a non-ASCII character sits
+/// in a string (at every offset, so across any eight-byte word a faster scan might skip), the single pass must read
+/// what the full path reads.
 @Suite("Journal strings scanned a word at a time", .timeLimit(.suite))
 struct JournalStringScanTests {
     @Test("A special byte at every offset of strings of every length up to 40 reads as the full path reads it")

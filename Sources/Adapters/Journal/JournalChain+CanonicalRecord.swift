@@ -160,8 +160,6 @@ struct CanonicalRecordScanner {
     private mutating func scanString() -> Bool {
         index += 1
         while index < bytes.count {
-            skipPlainWords()
-            guard index < bytes.count else { return false }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -181,27 +179,6 @@ struct CanonicalRecordScanner {
             index += 1
         }
         return false
-    }
-
-    /// Moves the cursor past whole eight-byte words of a string's plain bytes: none a quote, a backslash or a
-    /// control character (below 0x20), each of which the byte loop of ``scanString()`` takes one at a time.
-    private mutating func skipPlainWords() {
-        guard let base = bytes.baseAddress else { return }
-        let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let tops: UInt64 = 0x8080_8080_8080_8080
-        while index + 8 <= bytes.count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // A byte below 0x20 (also one equal to 0x22 or 0x5C, once xored to 0) sets its top bit here; a byte of
-            // 0x80 or more never does. A flag may stand for a later byte than the one that caused it (the borrow),
-            // never for none: a flagged word is left to the byte loop.
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let special =
-                ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
-            if special & tops != 0 { return }
-            index += 8
-        }
     }
 
     /// Scans `literal`.
