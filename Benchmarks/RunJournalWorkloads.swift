@@ -139,6 +139,18 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
     }
     checks.require(verifiedLong)
     let verify = throughputLine("W12-journal-verify", size: steps, reps: reps, times: verifyTimes, checks: Checks())
+    // For reference, the replay's read alone (what `Orchestrator.load` does before the replayed run): the store's
+    // records, the chain verified, the entries made.
+    var readEntries = 0
+    let (readTimes, _) = await measure(reps: reps) {
+        let records = (try? await (store as any CheckpointStore).records(of: journal.id, from: 0)) ?? []
+        readEntries = (try? RunJournal.read(records, of: journal.id))?.entries.count ?? -1
+        return Checks()
+    }
+    checks.expect("read_entries", readEntries, equals: longRecords.count)
+    let read = throughputLine("W12-journal-read", size: steps, reps: reps, times: readTimes, checks: Checks())
+    // The same read in thread CPU time (the records fetched once), which a busy machine inflates less than wall time.
+    let readCPU = (try? measureCPU(reps: reps) { _ = try RunJournal.read(longRecords, of: journal.id) }) ?? []
     emit([
         "workload": "W12-journal", "size": .integer(Int64(size)), "reps": .integer(Int64(reps)),
         "us_per_run_plain": .number(usPerPlainRun),
@@ -150,6 +162,8 @@ func runRunJournalWorkloads(options: Options, reps: Int) async throws {
         "replay_us_per_step": replay.objectValue?["us_per_unit"] ?? 0,
         "plain_run_us_per_step": live.objectValue?["us_per_unit"] ?? 0,
         "verify_us_per_step": verify.objectValue?["us_per_unit"] ?? 0,
+        "read_us_per_step": read.objectValue?["us_per_unit"] ?? 0,
+        "read_cpu_us_per_step": .number(median(readCPU.map(\.cpu)) / Double(steps) * 1e6),
         "checks": .object(checks.values), "ok": .bool(checks.ok),
     ])
 }

@@ -8,6 +8,23 @@ package struct SinglePassRecord {
     package var previousHash: SHA256Digest
     /// The record's own hash, recomputed from its bytes and equal to the stored one.
     package var hash: SHA256Digest
+    /// The entry's `kind`, when the scan read it apart from ``members`` (``MemberReading/kindAndAtApart``, a string
+    /// without escapes); `nil` otherwise, and then any `kind` member is in ``members``.
+    package var kind: String? = nil
+    /// The entry's `at`, when the scan read it apart from ``members`` (``MemberReading/kindAndAtApart``, an
+    /// integer); `nil` otherwise, and then any `at` member is in ``members``.
+    package var at: Int64? = nil
+}
+
+/// What a single-pass scan builds of a record's members besides the envelope.
+enum MemberReading {
+    /// Nothing: the values are scanned (their canonical form checked) but not built, as `verify()` wants.
+    case none
+    /// Every member but the envelope fields, in the dictionary.
+    case all
+    /// As ``all``, except `kind` when it is a string without escapes and `at` when it is an integer: those are read
+    /// as values beside the dictionary (a run journal's reader takes them out of it again otherwise).
+    case kindAndAtApart
 }
 
 /// A record scanned in one pass, its hash not yet checked: ``SinglePassRecord`` and the bytes its hash input leaves
@@ -38,7 +55,7 @@ extension JournalChain {
         _ bytes: UnsafeBufferPointer<UInt8>,
         knownVersion: Int64
     ) -> SinglePassRecord? {
-        guard let scanned = scanCanonicalRecord(bytes, knownVersion: knownVersion, buildingMembers: true) else {
+        guard let scanned = scanCanonicalRecord(bytes, knownVersion: knownVersion, reading: .all) else {
             return nil
         }
         var hasher = SHA256()
@@ -49,8 +66,8 @@ extension JournalChain {
         return scanned.record
     }
 
-    /// ``readCanonicalRecord(_:knownVersion:)`` without the hash: the record's envelope, its members (or none, when
-    /// `buildingMembers` is false: the values are then scanned but not built) and the bytes its hash input leaves out.
+    /// ``readCanonicalRecord(_:knownVersion:)`` without the hash: the record's envelope, its members (as `reading`
+    /// asks: none, all, or all but `kind` and `at`, read as values) and the bytes its hash input leaves out.
     ///
     /// The record is accepted only when its hash input, hashed, equals `record.hash`; a caller that hashes many
     /// records at once (``SHA256Batch``) appends that input with ``appendHashInput(of:_:to:)``.
@@ -58,20 +75,23 @@ extension JournalChain {
     /// - Parameters:
     ///   - bytes: The record's bytes.
     ///   - knownVersion: The highest entry format version the caller understands.
-    ///   - buildingMembers: Whether to build the entry's dictionary of members.
+    ///   - reading: What to build of the entry's members.
     /// - Returns: The scanned record, or `nil` when the full path must read it.
     static func scanCanonicalRecord(
         _ bytes: UnsafeBufferPointer<UInt8>,
         knownVersion: Int64,
-        buildingMembers: Bool
+        reading: MemberReading
     ) -> ScannedRecord? {
         guard isValidUTF8(bytes) else { return nil }
         var scanner = CanonicalRecordScanner(bytes: bytes)
         guard scanner.current == UInt8(ascii: "{") else { return nil }
         scanner.index = 1
         var previousKey: Range<Int>?
-        var members: [String: JSONValue] = [:]
-        if buildingMembers { members.reserveCapacity(8) }
+        // Room for six members without growing (a run entry's fields rarely hold more); `init(minimumCapacity:)`
+        // is specialised here, where `reserveCapacity` was a generic call that looked up metadata per record.
+        var members: [String: JSONValue] = reading == .none ? [:] : Dictionary(minimumCapacity: 6)
+        var kind: String?
+        var at: Int64?
         var version: Int64?
         var position: Int64?
         var previousHash: SHA256Digest?
@@ -101,9 +121,20 @@ extension JournalChain {
             case nil:
                 // A value the scan accepts is canonical JSON, which the parser always reads: skipping it when the
                 // members are not wanted accepts exactly the records that building them would.
-                guard buildingMembers else { break }
+                if reading == .none { break }
+                let keyBytes = UnsafeBufferPointer(rebasing: bytes[key])
+                if reading == .kindAndAtApart {
+                    if equal(keyBytes, "kind"), let text = unescapedString(value) {
+                        kind = text
+                        break
+                    }
+                    if equal(keyBytes, "at"), let integer = integer(value) {
+                        at = integer
+                        break
+                    }
+                }
                 guard let parsed = Self.value(value) else { return nil }
-                members[String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)] = parsed
+                members[String(decoding: keyBytes, as: UTF8.self)] = parsed
             }
             if scanner.current == UInt8(ascii: ",") {
                 scanner.index += 1
@@ -126,7 +157,14 @@ extension JournalChain {
             cut = hashMember
         }
         return ScannedRecord(
-            record: SinglePassRecord(members: members, position: Int(position), previousHash: previousHash, hash: hash),
+            record: SinglePassRecord(
+                members: members,
+                position: Int(position),
+                previousHash: previousHash,
+                hash: hash,
+                kind: kind,
+                at: at
+            ),
             cut: cut
         )
     }
@@ -165,6 +203,21 @@ extension JournalChain {
         }
         if high & 0x8080_8080_8080_8080 == 0 { return true }
         return String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    /// A string value without escapes, from text the scan has checked (canonical, UTF-8); `nil` for any other value.
+    private static func unescapedString(_ text: UnsafeBufferPointer<UInt8>) -> String? {
+        guard text[0] == UInt8(ascii: "\"") else { return nil }
+        let inner = UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)])
+        return inner.contains(UInt8(ascii: "\\")) ? nil : String(decoding: inner, as: UTF8.self)
+    }
+
+    /// Whether `key` holds exactly `name`'s bytes.
+    private static func equal(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        guard key.count == name.utf8CodeUnitCount else { return false }
+        let bytes = name.utf8Start
+        for offset in 0..<key.count where key[offset] != bytes[offset] { return false }
+        return true
     }
 
     /// A member's value, from text the scan has checked (canonical, UTF-8): a string without escapes, an integer

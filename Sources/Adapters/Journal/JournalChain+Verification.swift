@@ -42,8 +42,8 @@ extension JournalChain {
             knownVersion: knownVersion,
             expectedCount: expectedCount,
             expectedHeadHash: expectedHeadHash,
-            buildsMembers: false
-        ) { _, _ in }
+            reading: .none
+        ) { _ in }
     }
 
     /// Verifies `records` as ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)`` does and returns each
@@ -70,11 +70,11 @@ extension JournalChain {
             knownVersion: knownVersion,
             expectedCount: nil,
             expectedHeadHash: nil,
-            buildsMembers: true
-        ) { _, members in
-            var members = members
+            reading: .all
+        ) { entry in
+            var members = entry.members
             // Only a record read the full way still holds its envelope fields.
-            if members["hash"] != nil { for key in envelopeFieldNames { members[key] = nil } }
+            if !entry.isSinglePass { for key in envelopeFieldNames { members[key] = nil } }
             entries.append(members)
         }
         switch verification {
@@ -85,23 +85,79 @@ extension JournalChain {
         }
     }
 
+    /// ``read(_:genesis:knownVersion:)`` for a reader of entries with a `kind` and an `at` (a run journal's), which
+    /// makes its entries in the walk, while each record's members are fresh: a record read in one pass hands its
+    /// `kind` (a string without escapes) and `at` (an integer) as values beside its members, not in them; any other
+    /// record, and any other `kind` or `at`, is in the members as `read` returns them.
+    ///
+    /// `visit` is called for each entry in order, once its hash and position are checked, with the entry's
+    /// position (a caller that cannot make its entry records why and throws once the walk is done: a fault of the
+    /// chain, thrown here, comes first wherever it is).
+    ///
+    /// - Parameters:
+    ///   - records: The journal's records from position 0, in stored order.
+    ///   - genesis: The hash the first entry chains from.
+    ///   - knownVersion: The highest entry format version the caller understands.
+    ///   - visit: Takes an entry's members (envelope fields left out, and `kind` and `at` when read apart) and its
+    ///     position.
+    /// - Returns: The chain that continues the records.
+    /// - Throws: ``JournalFault`` naming the first bad entry.
+    package static func readEntries(
+        _ records: [JournalRecord],
+        genesis: SHA256Digest = .zero,
+        knownVersion: Int64 = JournalChain.formatVersion,
+        visiting visit: (ReadEntry, Int) -> Void
+    ) throws(JournalFault) -> JournalChain {
+        var position = 0
+        let verification = walk(
+            records,
+            genesis: genesis,
+            knownVersion: knownVersion,
+            expectedCount: nil,
+            expectedHeadHash: nil,
+            reading: .kindAndAtApart
+        ) { entry in
+            var read = ReadEntry(members: entry.members, kind: entry.kind, at: entry.at)
+            // Only a record read the full way still holds its envelope fields.
+            if !entry.isSinglePass { for key in envelopeFieldNames { read.members[key] = nil } }
+            visit(read, position)
+            position += 1
+        }
+        switch verification {
+        case .verified(let count, let headHash):
+            return JournalChain(genesis: genesis, headHash: headHash, count: count)
+        case .failed(let fault):
+            throw fault
+        }
+    }
+
+    /// An entry as ``readEntries(_:genesis:knownVersion:)`` returns it.
+    package struct ReadEntry {
+        /// The entry's members without the envelope fields, and without `kind` and `at` when those are set.
+        package var members: [String: JSONValue]
+        /// The entry's `kind`, when read apart from ``members``.
+        package var kind: String?
+        /// The entry's `at`, when read apart from ``members``.
+        package var at: Int64?
+    }
+
     /// The walk behind ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)``, handing each entry's
     /// members to `visit` once its hash and position are checked.
     ///
     /// Records in canonical form are read ahead in one pass and hashed four at a time (``JournalReadAhead``); the
-    /// chain is then checked in order. Any other record is read the full way, which names its fault. Without
-    /// `buildsMembers`, a record read in one pass hands `visit` an empty dictionary (`verify()` discards them).
+    /// chain is then checked in order. Any other record is read the full way, which names its fault. A record read
+    /// in one pass hands `visit` what `reading` asks for (an empty dictionary for `.none`: `verify()` discards them).
     private static func walk(
         _ records: [JournalRecord],
         genesis: SHA256Digest,
         knownVersion: Int64,
         expectedCount: Int?,
         expectedHeadHash: SHA256Digest?,
-        buildsMembers: Bool,
-        visit: (Int, [String: JSONValue]) -> Void
+        reading: MemberReading,
+        visit: (Envelope) -> Void
     ) -> JournalVerification {
         var walk = ChainWalk(records: records, knownVersion: knownVersion)
-        var readAhead = JournalReadAhead(knownVersion: knownVersion, buildsMembers: buildsMembers)
+        var readAhead = JournalReadAhead(knownVersion: knownVersion, reading: reading)
         var hashes: [SHA256Digest] = []
         hashes.reserveCapacity(records.count)
         for index in records.indices {
@@ -111,7 +167,10 @@ extension JournalChain {
                     members: record.members,
                     position: record.position,
                     previousHash: record.previousHash,
-                    hash: record.hash
+                    hash: record.hash,
+                    kind: record.kind,
+                    at: record.at,
+                    isSinglePass: true
                 )
             } else {
                 do throws(JournalFault) {
@@ -143,7 +202,7 @@ extension JournalChain {
                 )
             }
             hashes.append(entry.hash)
-            visit(index, entry.members)
+            visit(entry)
         }
         let count = records.count
         if let expectedCount, count != expectedCount {
@@ -216,6 +275,11 @@ private struct Envelope {
     var position: Int
     var previousHash: SHA256Digest
     var hash: SHA256Digest
+    /// The entry's `kind` and `at` when the single pass read them apart from `members`.
+    var kind: String? = nil
+    var at: Int64? = nil
+    /// Whether the single pass read the record (its members then hold no envelope field).
+    var isSinglePass = false
 }
 
 /// The state of one verification: the records, and their claimed positions parsed once, on demand.

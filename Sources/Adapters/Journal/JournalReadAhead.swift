@@ -1,4 +1,4 @@
-/// Records read ahead of a chain walk: each scanned in one pass (``JournalChain/scanCanonicalRecord(_:knownVersion:buildingMembers:)``)
+/// Records read ahead of a chain walk: each scanned in one pass (``JournalChain/scanCanonicalRecord(_:knownVersion:reading:)``)
 /// and their hashes computed together, four at a time in SIMD lanes (``SHA256Batch``).
 ///
 /// A stored record carries the hash it chains from, so its hash input is known without the record before; the walk
@@ -17,8 +17,8 @@ struct JournalReadAhead {
 
     /// The highest entry format version the walk accepts.
     let knownVersion: Int64
-    /// Whether the entries' members are built (a reader's walk) or only scanned (`verify()`).
-    let buildsMembers: Bool
+    /// What is built of the entries' members (nothing for `verify()`).
+    let reading: MemberReading
     /// The position of the first record read ahead.
     private var start = 0
     /// The records from `start` on: the accepted ones, `nil` for one the full path must read.
@@ -28,9 +28,9 @@ struct JournalReadAhead {
     /// For each message of `batch`, its record's offset from `start`.
     private var hashed: [Int] = []
 
-    init(knownVersion: Int64, buildsMembers: Bool) {
+    init(knownVersion: Int64, reading: MemberReading) {
         self.knownVersion = knownVersion
-        self.buildsMembers = buildsMembers
+        self.reading = reading
     }
 
     /// Record `index` of `records` read in one pass, or `nil` when the full path must read it.
@@ -41,8 +41,8 @@ struct JournalReadAhead {
     /// - Returns: The record, hash checked; `nil` for a record the single pass does not accept.
     mutating func record(at index: Int, of records: [JournalRecord]) -> SinglePassRecord? {
         if index < start || index >= start + accepted.count { readChunk(from: index, of: records) }
-        defer { accepted[index - start] = nil }
-        return accepted[index - start]
+        // Moved out, not copied: the walk then holds the only reference to the record's members.
+        return accepted[index - start].take()
     }
 
     /// Scans records `first…` (up to ``chunk`` of them, fewer past ``chunkBytes``), hashes the scanned ones together and keeps those whose
@@ -59,7 +59,7 @@ struct JournalReadAhead {
                     let scanned = JournalChain.scanCanonicalRecord(
                         bytes,
                         knownVersion: knownVersion,
-                        buildingMembers: buildsMembers
+                        reading: reading
                     )
                 else { return nil }
                 JournalChain.appendHashInput(of: scanned, bytes, to: &batch)

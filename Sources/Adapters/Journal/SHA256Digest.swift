@@ -38,24 +38,40 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
 
     /// Parses exactly 64 lower-case hexadecimal digits.
     ///
-    /// Each 16-digit word is read without a branch per digit: the digit's value comes from a select, and one flag
-    /// collects any byte that is not `0…9` or `a…f` (a journal parses two digests per entry it verifies).
+    /// Eight digits are read at a time, as the bytes of one 64-bit word (a journal parses two digests per entry it
+    /// reads): per byte, in parallel, whether it is `0…9` or `a…f` (each bound a carry into the byte's top bit, which
+    /// is clear for ASCII) and its value (the low nibble, plus 9 for a letter); the eight nibbles are then packed
+    /// into 32 bits. One flag collects any byte that is not a lower-case hex digit.
     static func parseHex(_ digits: UnsafeBufferPointer<UInt8>) -> SHA256Digest? {
         guard digits.count == 64, let base = digits.baseAddress else { return nil }
-        var invalid: UInt8 = 0
+        let raw = UnsafeRawPointer(base)
+        var invalid: UInt64 = 0
         @inline(__always)
-        func word(at start: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for offset in 0..<16 {
-                let byte = base[start + offset]
-                let digit = byte &- UInt8(ascii: "0")
-                let letter = byte &- UInt8(ascii: "a")
-                let isDigit = digit < 10
-                invalid |= isDigit || letter < 6 ? 0 : 1
-                value = value << 4 | UInt64(isDigit ? digit : letter &+ 10)
-            }
-            return value
+        func bytes(_ byte: UInt64) -> UInt64 { byte &* 0x0101_0101_0101_0101 }
+        /// The 32-bit value of the eight digits at `offset`, the first digit in the top nibble.
+        @inline(__always)
+        func eight(at offset: Int) -> UInt64 {
+            // The first digit in the top byte.
+            let text = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let top = bytes(0x80)
+            // `byte + (0x80 − bound)` sets the byte's top bit exactly when byte ≥ bound (no carry out of an ASCII
+            // byte); a byte with its top bit set is refused below, whatever its neighbours then read.
+            let atLeast0 = (text &+ bytes(0x80 - 0x30)) & top
+            let above9 = (text &+ bytes(0x80 - 0x3A)) & top
+            let atLeastA = (text &+ bytes(0x80 - 0x61)) & top
+            let aboveF = (text &+ bytes(0x80 - 0x67)) & top
+            let letter = atLeastA & ~aboveF
+            let valid = (atLeast0 & ~above9) | letter
+            invalid |= (valid ^ top) | (text & top)
+            // Each byte's value (0…15), then pairs, quads and the eight packed: byte i's nibble ends up at bits
+            // 28 − 4i.
+            let values = (text & bytes(0x0F)) &+ (letter >> 7) &* 9
+            let pairs = (values | (values >> 4)) & 0x00FF_00FF_00FF_00FF
+            let quads = (pairs | (pairs >> 8)) & 0x0000_FFFF_0000_FFFF
+            return (quads | (quads >> 16)) & 0xFFFF_FFFF
         }
+        @inline(__always)
+        func word(at offset: Int) -> UInt64 { eight(at: offset) << 32 | eight(at: offset + 8) }
         let words = (word(at: 0), word(at: 16), word(at: 32), word(at: 48))
         return invalid == 0 ? SHA256Digest(words: words) : nil
     }

@@ -29,18 +29,36 @@ extension RunJournal {
         return entries.map(\.kind.rawValue)
     }
 
-    /// The chain that continues `records`, and their entries.
-    static func read(
+    /// The chain that continues `records`, and their entries (what `Orchestrator.load` returns after reading the
+    /// store; package access for the W12 benchmark, which times this read apart from the replayed run).
+    package static func read(
         _ records: [JournalRecord],
         of id: JournalID
     ) throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
         // A new run's journal is empty: the chain a walk of no records returns, without the walk.
         if records.isEmpty { return (JournalChain(), []) }
         let chain: JournalChain
-        var members: [[String: JSONValue]]
-        do {
-            // One walk verifies the chain and parses each record once; the members are then read as entries.
-            (chain, members) = try JournalChain.read(records)
+        var entries: [RunJournalEntry] = []
+        entries.reserveCapacity(records.count)
+        var failure: DurableRunError?
+        do throws(JournalFault) {
+            // One walk verifies the chain, parses each record once (`kind` and `at` as values, not members) and
+            // makes each entry while its members are fresh.
+            chain = try JournalChain.readEntries(records) { read, position in
+                guard failure == nil else { return }
+                do throws(RunJournalEntry.EntryReadError) {
+                    entries.append(
+                        try RunJournalEntry(members: read.members, kind: read.kind, at: read.at, position: position)
+                    )
+                } catch {
+                    failure = DurableRunError(
+                        code: .corruptJournal,
+                        journal: id,
+                        position: position,
+                        message: error.message
+                    )
+                }
+            }
         } catch {
             throw DurableRunError(
                 code: error.kind == .unknownVersion ? .unsupportedVersion : .corruptJournal,
@@ -49,19 +67,8 @@ extension RunJournal {
                 message: "\(error.description): this library reads entry format version \(JournalChain.formatVersion)"
             )
         }
-        var entries: [RunJournalEntry] = []
-        entries.reserveCapacity(members.count)
-        for position in members.indices {
-            // Taken out of the array, the entry's dictionary is the only reference to its storage: dropping the
-            // envelope members then edits it in place instead of copying it.
-            let entry = members[position]
-            members[position] = [:]
-            do {
-                entries.append(try RunJournalEntry(members: consume entry, position: position))
-            } catch {
-                throw DurableRunError(code: .corruptJournal, journal: id, position: position, message: error.message)
-            }
-        }
+        // A fault of the chain (thrown above) comes first, wherever it is; then the first entry that does not read.
+        if let failure { throw failure }
         return (chain, entries)
     }
 }

@@ -89,8 +89,28 @@ package struct RunJournalEntry: Hashable, Sendable {
     ///
     /// - Throws: A message naming the missing or unknown field.
     package init(members: [String: JSONValue], position: Int) throws(EntryReadError) {
-        guard case .string(let text)? = members["kind"] else {
-            throw EntryReadError(position: position, message: "entry has no string 'kind'")
+        try self.init(members: members, kind: nil, at: nil, position: position)
+    }
+
+    /// Reads an entry from a record's members without the envelope fields, its `kind` and `at` given apart when
+    /// the reader read them as values (`JournalChain.readEntries`): a `nil` one is looked up in `members`, and the
+    /// entry is the one ``init(members:position:)`` reads from the members with both in them.
+    ///
+    /// - Throws: A message naming the missing or unknown field.
+    package init(
+        members: [String: JSONValue],
+        kind givenKind: String?,
+        at givenAt: Int64?,
+        position: Int
+    ) throws(EntryReadError) {
+        let text: String
+        if let givenKind {
+            text = givenKind
+        } else {
+            guard case .string(let member)? = members["kind"] else {
+                throw EntryReadError(position: position, message: "entry has no string 'kind'")
+            }
+            text = member
         }
         guard let kind = Kind(rawValue: text) else {
             throw EntryReadError(
@@ -99,12 +119,18 @@ package struct RunJournalEntry: Hashable, Sendable {
                     "unknown entry kind '\(text)' (known: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
             )
         }
-        guard case .integer(let at)? = members["at"] else {
-            throw EntryReadError(position: position, message: "\(text) entry has no integer 'at'")
+        let at: Int64
+        if let givenAt {
+            at = givenAt
+        } else {
+            guard case .integer(let member)? = members["at"] else {
+                throw EntryReadError(position: position, message: "\(text) entry has no integer 'at'")
+            }
+            at = member
         }
         var fields = members
-        fields["kind"] = nil
-        fields["at"] = nil
+        if givenKind == nil { fields["kind"] = nil }
+        if givenAt == nil { fields["at"] = nil }
         self.init(kind, at: Nanoseconds(rawValue: at), fields)
     }
 

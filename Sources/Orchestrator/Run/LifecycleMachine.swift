@@ -51,6 +51,8 @@ package struct LifecycleMachine: Hashable, Sendable {
     package private(set) var finalOutput: JSONValue?
     /// The stop reason, once terminated.
     package private(set) var stopReason: StopReason?
+    /// The steps not handed out yet, **last first**: the next step is taken from the end, so taking one moves no
+    /// other (a plan of n steps was O(n²) to hand out from the front).
     private var pending: [AgentStep] = []
 
     /// Creates a machine in INIT.
@@ -67,7 +69,7 @@ package struct LifecycleMachine: Hashable, Sendable {
     /// PLAN → EXECUTE (or REVIEW for an empty plan).
     package mutating func planReady(_ steps: [AgentStep]) throws(IllegalEvent) -> Action {
         guard phase == .planning else { throw IllegalEvent(phase: phase, event: "planReady") }
-        pending = steps
+        pending = steps.reversed()
         return try nextStepOrReview(on: "planReady")
     }
 
@@ -75,7 +77,7 @@ package struct LifecycleMachine: Hashable, Sendable {
     package mutating func stepFinished(_ result: StepResult) throws(IllegalEvent) -> Action {
         guard phase == .executing else { throw IllegalEvent(phase: phase, event: "stepFinished") }
         outputs.append(result.output)
-        pending.insert(contentsOf: result.followUpSteps, at: 0)
+        pending.append(contentsOf: result.followUpSteps.reversed())
         return try nextStepOrReview(on: "stepFinished")
     }
 
@@ -111,7 +113,7 @@ package struct LifecycleMachine: Hashable, Sendable {
             return .review(ReviewRequest(task: task, revision: revision, outputs: outputs))
         }
         try move(to: .executing, on: event, from: phase)
-        var step = pending.removeFirst()
+        var step = pending.removeLast()
         step.index = stepsStarted
         step.revision = revision
         stepsStarted += 1
