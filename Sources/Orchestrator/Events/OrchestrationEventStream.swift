@@ -40,11 +40,12 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
         /// - Returns: The next event.
         public mutating func next() async -> OrchestrationEvent? {
             if position == batch.count {
-                // The read batch is released here, by the reader. It does not go back as the subscriber's next
-                // buffer: an empty buffer takes the run's delivered array itself, so a spare would only be freed by
-                // the run, under the subscriber's lock.
+                // The emptied array goes back as the subscriber's next buffer, keeping its capacity: a reader that
+                // keeps up swaps two arrays and allocates none.
+                var spare = batch
                 batch = []
-                batch = await subscription.subscriber.takeAll(recycling: [], watch: &watch)
+                spare.removeAll(keepingCapacity: true)
+                batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
                 position = 0
                 guard !batch.isEmpty else { return nil }
             }
@@ -232,26 +233,8 @@ struct EventBufferState: Sendable {
     var hasWaitingReader: Bool { reader != nil }
 
     /// Buffers `events`; returns the drops and the suspended reader to signal, if any.
-    ///
-    /// An empty buffer takes the delivered array itself (one retain, however many events) instead of copying the
-    /// events into its own storage: a reader that keeps up finds the buffer empty at almost every delivery, so the run
-    /// neither copies nor destroys an event on its way, and the reader gets the very array the run queued.
     mutating func deliver(_ events: [OrchestrationEvent]) -> Delivery {
         guard !isFinished else { return Delivery(dropped: 0, wake: nil) }
-        var dropped = 0
-        if count == 0, !events.isEmpty, events.count <= capacity {
-            buffer = events
-            head = 0
-        } else {
-            dropped = append(events)
-        }
-        guard let reader, !events.isEmpty else { return Delivery(dropped: dropped, wake: nil) }
-        self.reader = nil
-        return Delivery(dropped: dropped, wake: reader)
-    }
-
-    /// Appends `events` one by one, dropping the oldest when full; returns the drops.
-    private mutating func append(_ events: [OrchestrationEvent]) -> Int {
         var dropped = 0
         for event in events {
             if count == capacity {
@@ -264,7 +247,9 @@ struct EventBufferState: Sendable {
             }
             buffer.append(event)
         }
-        return dropped
+        guard let reader, !events.isEmpty else { return Delivery(dropped: dropped, wake: nil) }
+        self.reader = nil
+        return Delivery(dropped: dropped, wake: reader)
     }
 
     /// A reader asks for events: everything buffered, or the end, or nothing yet (then it calls ``wait(_:)``).
