@@ -80,3 +80,35 @@ struct DeliveryLatchTests {
         #expect(sequences == Array(1...Int64(sequences.count)))
     }
 }
+
+/// An event numbered `sequence`, for driving a subscriber's buffer directly.
+private func event(_ sequence: Int64) -> OrchestrationEvent {
+    OrchestrationEvent(
+        executionID: "run-1",
+        nodeID: nil,
+        sequence: sequence,
+        atNanoseconds: Nanoseconds(rawValue: sequence),
+        kind: .stepStarted(index: Int(sequence), revision: 0)
+    )
+}
+
+@Suite("The reader moves its events out of the batch it took", .timeLimit(.minutes(1)))
+struct ReaderBatchOrderTests {
+    @Test("Batches of several events, taken whole and handed out one by one, keep their order across takes")
+    func orderAcrossBatches() async throws {
+        let subscriber = EventSubscriber(capacity: 100)
+        let stream = OrchestrationEventStream(subscription: EventSubscription(subscriber: subscriber) {})
+        var iterator = stream.makeAsyncIterator()
+        _ = subscriber.deliver([event(1), event(2), event(3)])
+        var seen: [Int64] = []
+        for _ in 0..<2 { seen.append(await iterator.next()?.sequence ?? 0) }
+        // Delivered while two events of the first batch are handed out: taken only after the third.
+        _ = subscriber.deliver([event(4), event(5)])
+        for _ in 0..<3 { seen.append(await iterator.next()?.sequence ?? 0) }
+        _ = subscriber.deliver([event(6)])
+        subscriber.finish()
+        seen.append(await iterator.next()?.sequence ?? 0)
+        #expect(seen == [1, 2, 3, 4, 5, 6], "events must come out in the order delivered, within and across batches")
+        #expect(await iterator.next() == nil)
+    }
+}
