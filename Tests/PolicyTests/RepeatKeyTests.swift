@@ -55,3 +55,25 @@ struct RepeatKeyTests {
         #expect(throws: PolicyViolation.self) { try decoded.reserveToolCall("search", argumentsKey: "{}") }
     }
 }
+
+@Suite("Loop detection's digest table")
+struct RepeatDigestTableTests {
+    @Test("Thousands of different calls, across the table's growth: each found again, so each repeat is refused")
+    func everyEntryFoundAfterGrowth() throws {
+        var ledger = BudgetLedger(limits: try BudgetLimits(maxRepeatedToolCalls: 1), coversOneRun: true)
+        // Digests that differ in their low bits, and digests that differ only in their high bits.
+        let digests = (0..<3_000).map { UInt64($0) } + (1..<1_000).map { UInt64($0) << 52 }
+        let keys = digests.enumerated().map { RepeatKey(tool: "t", arguments: "\($0.offset)", digest: $0.element) }
+        for key in keys { try ledger.reserveToolCall("t", repeatKey: key) }
+        #expect(ledger.used(.repeatedToolCalls) == 1, "every call is different")
+        var refused = 0
+        for key in keys {
+            do {
+                try ledger.reserveToolCall("t", repeatKey: key)
+            } catch {
+                refused += 1
+            }
+        }
+        #expect(refused == keys.count, "every second call of the same key must be found and refused as a repeat")
+    }
+}

@@ -28,8 +28,9 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
     /// Iterates over the events, taking everything buffered at once.
     public struct Iterator: AsyncIteratorProtocol, Sendable {
         let subscription: EventSubscription
+        /// The events taken and not yet handed out, in reverse order: the next one is the last, so that each is moved
+        /// out of the array rather than copied (and destroyed again with the array).
         private var batch: [OrchestrationEvent] = []
-        private var position = 0
         /// How long this reader watches for a delivery before it suspends, adapted to what its watches find.
         private var watch = ReaderWatch()
 
@@ -39,18 +40,17 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
         ///
         /// - Returns: The next event.
         public mutating func next() async -> OrchestrationEvent? {
-            if position == batch.count {
+            if batch.isEmpty {
                 // The emptied array goes back as the subscriber's next buffer, keeping its capacity: a reader that
                 // keeps up swaps two arrays and allocates none.
-                var spare = batch
+                let spare = batch
                 batch = []
-                spare.removeAll(keepingCapacity: true)
                 batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
-                position = 0
                 guard !batch.isEmpty else { return nil }
+                // Reversing moves the events without retaining anything; each is then moved out by `popLast`.
+                batch.reverse()
             }
-            defer { position += 1 }
-            return batch[position]
+            return batch.popLast()
         }
 
         /// The next event, or `nil` once the stream has finished, staying on the caller's isolation.

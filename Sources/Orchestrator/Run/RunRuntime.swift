@@ -16,6 +16,8 @@ final class RunRuntime: AgentContextBackend, Sendable {
     let deadline: Duration
     private let route: EventRoute
     let state: LockedState<RunStateMachine>
+    /// Who delivers the run's events (the machine's), read by the deliverer without the run's lock.
+    private let latch: DeliveryLatch
     /// The run's journal, or `nil` for a run without one (nothing is built for it then).
     let recorder: RunRecorder?
 
@@ -46,6 +48,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         self.deadline = deadline.map { min(guarded + policy.timeout, $0) } ?? guarded + policy.timeout
         var machine = RunStateMachine(identity: identity, emitsEvents: route.isListenedTo)
         machine.journal.isEnabled = recorder != nil
+        self.latch = machine.deliveryLatch
         self.state = LockedState(machine)
     }
 
@@ -86,7 +89,12 @@ final class RunRuntime: AgentContextBackend, Sendable {
             // The hub's subscriber list as the run's previous delivery found it: no hub lock while it is current.
             var subscribers = effects.subscribers
             while true {
+                let lent = subscribers?.version
                 let dropped = route.publish(batch, subscribers: &subscribers)
+                // Nothing to record (no drop, the same snapshot) and nothing queued meanwhile: the delivery ends
+                // without the run's lock. Otherwise the lock records the drops and the snapshot and hands over the
+                // events queued meanwhile.
+                if dropped == 0, subscribers?.version == lent, latch.releaseIfNothingQueued() { break }
                 let kept = subscribers
                 guard let next = state.withLock({ $0.delivered(dropped: dropped, subscribers: kept) }) else { break }
                 batch = next

@@ -89,6 +89,10 @@ package struct RunStateMachine: Sendable {
         self.outbox.isEnabled = emitsEvents
     }
 
+    /// Who delivers the run's events: the deliverer ends a delivery with it, without the lock, when nothing was
+    /// queued meanwhile.
+    var deliveryLatch: DeliveryLatch { outbox.latch }
+
     /// Whether the run has ended.
     package var isTerminated: Bool { lifecycle.phase == .terminated }
 

@@ -61,10 +61,10 @@ package struct RepeatKey: Hashable, Sendable {
 /// Identical-call counts by ``RepeatKey``; encodes as the object it was before the key had a type of its own, keyed
 /// by the tool's name, a NUL character and the arguments' text.
 ///
-/// The keys and counts sit in an array in the order first seen; a dictionary from each digest to the newest entry
-/// with that digest (entries with the same digest are chained) finds them. So a lookup compares digests in a small
-/// table and the full key only on a digest match, and the table's growth moves 16 bytes an entry, never the keys.
-/// A count given back to zero stays as an entry of zero, which counts, equality and encoding leave out.
+/// The keys and counts sit in an array in the order first seen; a ``DigestTable`` from each digest to the newest
+/// entry with that digest (entries with the same digest are chained) finds them. So a lookup compares digests in a
+/// small table and the full key only on a digest match, and the table's growth moves 16 bytes an entry, never the
+/// keys. A count given back to zero stays as an entry of zero, which counts, equality and encoding leave out.
 struct RepeatCounts: Hashable, Sendable, Codable {
     private struct Entry: Sendable {
         let key: RepeatKey
@@ -74,7 +74,7 @@ struct RepeatCounts: Hashable, Sendable, Codable {
     }
 
     private var entries: [Entry] = []
-    private var newestByDigest: [UInt64: Int] = [:]
+    private var newestByDigest = DigestTable()
 
     init() {}
 
@@ -135,5 +135,70 @@ struct RepeatCounts: Hashable, Sendable, Codable {
         var object: [String: Int64] = [:]
         for (key, count) in table { object[key.tool + "\u{0}" + key.arguments] = count }
         try object.encode(to: encoder)
+    }
+}
+
+/// A map from a 64-bit digest to an entry's index: open addressing with linear probing over digest and index pairs.
+///
+/// The digests are already hashes of the keys, so a slot is chosen from the digest itself (mixed with a seed drawn
+/// once per table from the process's random hashing seed, then multiplied: Fibonacci hashing), with no `Hasher` pass
+/// per lookup as a `[UInt64: Int]` makes. The table stays at most half full; growing moves the 16-byte slots and
+/// never touches the keys. Nothing is ever removed (a ledger's counts only grow or go to zero).
+struct DigestTable: Sendable {
+    private struct Slot: Sendable {
+        var digest: UInt64 = 0
+        /// The entry's index plus one; zero for an empty slot.
+        var indexPlusOne = 0
+    }
+
+    private var slots: [Slot] = []
+    private var used = 0
+    private var shift = 64
+    private let seed: UInt64 = {
+        var hasher = Hasher()
+        hasher.combine(0 as UInt64)
+        return UInt64(truncatingIfNeeded: hasher.finalize())
+    }()
+
+    /// The number of digests held.
+    var count: Int { used }
+
+    /// The slot where probing for `digest` starts.
+    private func start(_ digest: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((digest ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+    }
+
+    /// The slot holding `digest`, or the empty slot where it would go.
+    private func probe(_ digest: UInt64) -> Int {
+        let mask = slots.count - 1
+        var index = start(digest)
+        while slots[index].indexPlusOne != 0, slots[index].digest != digest { index = (index + 1) & mask }
+        return index
+    }
+
+    /// The index stored for `digest`, if any; setting one adds or replaces it (setting `nil` is not supported: a
+    /// ledger never removes a digest).
+    subscript(digest: UInt64) -> Int? {
+        get {
+            guard !slots.isEmpty else { return nil }
+            let slot = slots[probe(digest)]
+            return slot.indexPlusOne == 0 ? nil : slot.indexPlusOne - 1
+        }
+        set {
+            guard let newValue else { return }
+            if (used + 1) * 2 > slots.count { grow() }
+            let index = probe(digest)
+            if slots[index].indexPlusOne == 0 { used += 1 }
+            slots[index] = Slot(digest: digest, indexPlusOne: newValue + 1)
+        }
+    }
+
+    /// Doubles the slots (16 at first) and places every digest again.
+    private mutating func grow() {
+        let old = slots
+        let capacity = max(16, old.count * 2)
+        slots = Array(repeating: Slot(), count: capacity)
+        shift = 64 - capacity.trailingZeroBitCount
+        for slot in old where slot.indexPlusOne != 0 { slots[probe(slot.digest)] = slot }
     }
 }
