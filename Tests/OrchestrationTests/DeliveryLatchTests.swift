@@ -6,24 +6,11 @@ import Testing
 
 @Suite("A run's delivery ended without the run's lock")
 struct DeliveryLatchTests {
-    private func machine() -> RunStateMachine {
-        RunStateMachine(
-            identity: RunStateMachine.Identity(
-                executionID: "run-1",
-                agentName: "a",
-                nodeID: nil,
-                task: "t",
-                metadata: [:]
-            ),
-            emitsEvents: true
-        )
-    }
-
     private func ns(_ value: Int64) -> Nanoseconds { Nanoseconds(rawValue: value) }
 
     @Test("A delivery during which nothing was queued ends without the lock; the next caller delivers")
     func endsWhenNothingQueued() {
-        var run = machine()
+        var run = testRunMachine()
         let latch = run.deliveryLatch
         #expect(run.begin(at: ns(0)).events?.map(\.sequence) == [1, 2])
         #expect(latch.releaseIfNothingQueued(), "nothing was queued during the delivery: it ends without the lock")
@@ -33,7 +20,7 @@ struct DeliveryLatchTests {
 
     @Test("Events queued during a delivery keep it open: the deliverer comes back for them, in order")
     func queuedMeanwhileKeepsItOpen() {
-        var run = machine()
+        var run = testRunMachine()
         let latch = run.deliveryLatch
         _ = run.begin(at: ns(0))
         // Another thread acts while the first batch is out: it only queues.
@@ -81,17 +68,6 @@ struct DeliveryLatchTests {
     }
 }
 
-/// An event numbered `sequence`, for driving a subscriber's buffer directly.
-private func event(_ sequence: Int64) -> OrchestrationEvent {
-    OrchestrationEvent(
-        executionID: "run-1",
-        nodeID: nil,
-        sequence: sequence,
-        atNanoseconds: Nanoseconds(rawValue: sequence),
-        kind: .stepStarted(index: Int(sequence), revision: 0)
-    )
-}
-
 @Suite("The reader moves its events out of the batch it took", .timeLimit(.minutes(1)))
 struct ReaderBatchOrderTests {
     @Test("Batches of several events, taken whole and handed out one by one, keep their order across takes")
@@ -99,13 +75,13 @@ struct ReaderBatchOrderTests {
         let subscriber = EventSubscriber(capacity: 100)
         let stream = OrchestrationEventStream(subscription: EventSubscription(subscriber: subscriber) {})
         var iterator = stream.makeAsyncIterator()
-        _ = subscriber.deliver([event(1), event(2), event(3)])
+        _ = subscriber.deliver([numberedEvent(1), numberedEvent(2), numberedEvent(3)])
         var seen: [Int64] = []
         for _ in 0..<2 { seen.append(await iterator.next()?.sequence ?? 0) }
         // Delivered while two events of the first batch are handed out: taken only after the third.
-        _ = subscriber.deliver([event(4), event(5)])
+        _ = subscriber.deliver([numberedEvent(4), numberedEvent(5)])
         for _ in 0..<3 { seen.append(await iterator.next()?.sequence ?? 0) }
-        _ = subscriber.deliver([event(6)])
+        _ = subscriber.deliver([numberedEvent(6)])
         subscriber.finish()
         seen.append(await iterator.next()?.sequence ?? 0)
         #expect(seen == [1, 2, 3, 4, 5, 6], "events must come out in the order delivered, within and across batches")

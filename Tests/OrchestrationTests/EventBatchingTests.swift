@@ -4,17 +4,6 @@ import Testing
 
 @testable import AgentOrchestration
 
-/// An event numbered `sequence`, for driving a subscriber's buffer directly.
-private func event(_ sequence: Int64) -> OrchestrationEvent {
-    OrchestrationEvent(
-        executionID: "run-1",
-        nodeID: nil,
-        sequence: sequence,
-        atNanoseconds: Nanoseconds(rawValue: sequence),
-        kind: .stepStarted(index: Int(sequence), revision: 0)
-    )
-}
-
 /// The sequence numbers of a take, or `[]` when it found the end or nothing.
 private func sequences(_ take: EventTake) -> [Int64] {
     if case .events(let events) = take { return events.map(\.sequence) }
@@ -33,7 +22,8 @@ struct EventBatchingTests {
             #expect(waited.reader == nil && waited.earlier == nil, "an empty buffer keeps the reader waiting")
             // Three runs' deliveries: only the first finds the reader suspended.
             let deliveries = [
-                state.deliver([event(1)]), state.deliver([event(2), event(3)]), state.deliver([event(4)]),
+                state.deliver([numberedEvent(1)]), state.deliver([numberedEvent(2), numberedEvent(3)]),
+                state.deliver([numberedEvent(4)]),
             ]
             #expect(!state.hasWaitingReader)
             for delivery in deliveries {
@@ -53,7 +43,7 @@ struct EventBatchingTests {
     @Test("A reader that waits after events arrived is signalled at once; a finished buffer signals the end")
     func noEventHeldBack() async {
         var state = EventBufferState(capacity: 10)
-        _ = state.deliver([event(1)])
+        _ = state.deliver([numberedEvent(1)])
         let resumed = await withCheckedContinuation { (reader: ReaderSignal) in
             let waited = state.wait(reader)
             #expect(waited.reader != nil, "events are buffered: the reader must not sleep")
@@ -67,19 +57,19 @@ struct EventBatchingTests {
         }
         #expect(ended)
         #expect(state.take() == .finished)
-        #expect(state.deliver([event(2)]).wake == nil, "nothing is buffered or woken after the end")
+        #expect(state.deliver([numberedEvent(2)]).wake == nil, "nothing is buffered or woken after the end")
         #expect(state.take() == .finished)
     }
 
     @Test("A bounded buffer drops the oldest events and counts each drop once")
     func boundedDrops() {
         var state = EventBufferState(capacity: 3)
-        #expect(state.deliver([event(1), event(2)]).dropped == 0)
-        #expect(state.deliver([event(3), event(4), event(5)]).dropped == 2)
-        #expect(state.deliver([event(6)]).dropped == 1)
+        #expect(state.deliver([numberedEvent(1), numberedEvent(2)]).dropped == 0)
+        #expect(state.deliver([numberedEvent(3), numberedEvent(4), numberedEvent(5)]).dropped == 2)
+        #expect(state.deliver([numberedEvent(6)]).dropped == 1)
         #expect(state.count == 3)
         #expect(sequences(state.take()) == [4, 5, 6], "the newest `capacity` events, in order")
-        #expect(state.deliver([event(7)]).dropped == 0, "a drained buffer has room again")
+        #expect(state.deliver([numberedEvent(7)]).dropped == 0, "a drained buffer has room again")
         #expect(sequences(state.take()) == [7])
     }
 
@@ -89,10 +79,10 @@ struct EventBatchingTests {
         var spare: [OrchestrationEvent] = []
         spare.reserveCapacity(64)
         let capacity = spare.capacity
-        _ = state.deliver([event(1), event(2)])
+        _ = state.deliver([numberedEvent(1), numberedEvent(2)])
         #expect(sequences(state.take(recycling: &spare)) == [1, 2])
         #expect(spare.capacity < capacity, "the spare array went to the buffer")
-        _ = state.deliver((3...40).map { event($0) })
+        _ = state.deliver((3...40).map { numberedEvent($0) })
         #expect(sequences(state.take()) == Array(3...40))
     }
 
@@ -101,7 +91,7 @@ struct EventBatchingTests {
         let subscriber = EventSubscriber(capacity: 100)
         let subscription = EventSubscription(subscriber: subscriber) {}
         let stream = OrchestrationEventStream(subscription: subscription)
-        _ = subscriber.deliver([event(1), event(2), event(3)])
+        _ = subscriber.deliver([numberedEvent(1), numberedEvent(2), numberedEvent(3)])
         let received = try await withWatchdog("a cancelled reader ends its iteration") {
             var seen: [Int64] = []
             for await next in stream {
@@ -109,27 +99,27 @@ struct EventBatchingTests {
                 if seen.count == 1 {
                     withUnsafeCurrentTask { $0?.cancel() }
                     // Delivered before the reader comes back for more: still read, as buffered events are.
-                    _ = subscriber.deliver([event(4)])
+                    _ = subscriber.deliver([numberedEvent(4)])
                 }
             }
             return seen
         }
         #expect(received == [1, 2, 3, 4])
-        #expect(subscriber.deliver([event(5)]) == 0, "the cancelled subscription takes nothing more")
+        #expect(subscriber.deliver([numberedEvent(5)]) == 0, "the cancelled subscription takes nothing more")
     }
 
     @Test("A cancelled reader ends even while a run keeps delivering")
     func cancelledWhileDelivering() async throws {
         let subscriber = EventSubscriber(capacity: 1_000)
         let stream = OrchestrationEventStream(subscription: EventSubscription(subscriber: subscriber) {})
-        _ = subscriber.deliver([event(1)])
+        _ = subscriber.deliver([numberedEvent(1)])
         let received = try await withWatchdog("a cancelled reader stops although events keep coming") {
             var seen: [Int64] = []
             for await next in stream {
                 seen.append(next.sequence)
                 if seen.count == 1 { withUnsafeCurrentTask { $0?.cancel() } }
                 // A run always one event ahead of the reader: the buffer is never empty when it asks.
-                _ = subscriber.deliver([event(next.sequence + 1)])
+                _ = subscriber.deliver([numberedEvent(next.sequence + 1)])
                 if seen.count == 1_000 { break }
             }
             return seen
@@ -153,7 +143,7 @@ struct EventBatchingTests {
             while sent < total {
                 // Batches of 1–3 events, as a run's steps deliver them.
                 let size = min(total - sent, sent % 3 + 1)
-                _ = subscriber.deliver((sent + 1...sent + size).map { event($0) })
+                _ = subscriber.deliver((sent + 1...sent + size).map { numberedEvent($0) })
                 sent += size
                 if sent % 100 == 0 { await Task.yield() }
             }

@@ -44,7 +44,7 @@ struct EventDeliveryCostTests {
                 return seen
             }()
             for sequence in 1...total {
-                _ = subscriber.deliver([event(sequence)])
+                _ = subscriber.deliver([numberedEvent(sequence)])
                 // Give the reader the chance to drain, miss and suspend between deliveries (not after each one:
                 // a yield can wait long behind other tests' work on a loaded pool).
                 if sequence % 10 == 0 { await Task.yield() }
@@ -56,17 +56,6 @@ struct EventDeliveryCostTests {
     }
 }
 
-/// An event numbered `sequence`.
-private func event(_ sequence: Int64) -> OrchestrationEvent {
-    OrchestrationEvent(
-        executionID: "run-1",
-        nodeID: nil,
-        sequence: sequence,
-        atNanoseconds: Nanoseconds(rawValue: sequence),
-        kind: .stepStarted(index: Int(sequence), revision: 0)
-    )
-}
-
 @Suite("The hub's subscriber snapshot", .timeLimit(.minutes(1)))
 struct SubscriberSnapshotTests {
     @Test("A run's kept snapshot is used while the list is unchanged and replaced when someone subscribes or leaves")
@@ -74,22 +63,22 @@ struct SubscriberSnapshotTests {
         let hub = EventHub()
         let first = hub.subscribe(bufferingNewest: 10)
         var kept: SubscriberSnapshot?
-        #expect(hub.publish([event(1)], subscribers: &kept) == 0)
+        #expect(hub.publish([numberedEvent(1)], subscribers: &kept) == 0)
         let initial = kept?.version
         #expect(kept?.subscribers.count == 1)
-        _ = hub.publish([event(2)], subscribers: &kept)
+        _ = hub.publish([numberedEvent(2)], subscribers: &kept)
         #expect(kept?.version == initial, "an unchanged list keeps its snapshot")
 
         var second: OrchestrationEventStream? = hub.subscribe(bufferingNewest: 10)
         let secondSubscriber = second?.subscription.subscriber
-        _ = hub.publish([event(3)], subscribers: &kept)
+        _ = hub.publish([numberedEvent(3)], subscribers: &kept)
         #expect(kept?.subscribers.count == 2, "a new subscriber is in the next delivery's snapshot")
         var secondReader = second?.makeAsyncIterator()
         #expect(await secondReader?.next()?.sequence == 3, "and gets that delivery")
 
         second = nil
         secondReader = nil
-        _ = hub.publish([event(4)], subscribers: &kept)
+        _ = hub.publish([numberedEvent(4)], subscribers: &kept)
         #expect(kept?.subscribers.count == 1, "a subscriber that left is not in the next delivery's snapshot")
         #expect(kept?.subscribers.contains { $0 === secondSubscriber } == false)
 
@@ -99,7 +88,7 @@ struct SubscriberSnapshotTests {
         #expect(sequences == [1, 2, 3, 4], "the first subscriber got every delivery, in order")
 
         hub.finish()
-        #expect(hub.publish([event(5)], subscribers: &kept) == 0)
+        #expect(hub.publish([numberedEvent(5)], subscribers: &kept) == 0)
         #expect(await firstReader.next() == nil, "the end reaches the reader; nothing after it")
     }
 }

@@ -7,24 +7,11 @@ import Testing
 /// The run's rules as a value: every input is an argument, every effect a return value. No task, clock or lock.
 @Suite("Run state machine (no concurrency)")
 struct RunStateMachineTests {
-    private func machine(emitsEvents: Bool = true) -> RunStateMachine {
-        RunStateMachine(
-            identity: RunStateMachine.Identity(
-                executionID: "run-1",
-                agentName: "a",
-                nodeID: nil,
-                task: "t",
-                metadata: [:]
-            ),
-            emitsEvents: emitsEvents
-        )
-    }
-
     private func ns(_ value: Int64) -> Nanoseconds { Nanoseconds(rawValue: value) }
 
     @Test("A whole run: records, times and events come from the inputs alone")
     func wholeRun() throws {
-        var run = machine()
+        var run = testRunMachine()
         var delivered: [OrchestrationEvent] = []
         func take(_ effects: RunEffects) {
             delivered += effects.events ?? []
@@ -72,7 +59,7 @@ struct RunStateMachineTests {
 
     @Test("The first termination wins; later inputs change nothing and emit nothing")
     func firstTerminationWins() {
-        var run = machine()
+        var run = testRunMachine()
         _ = run.begin(at: ns(0))
         _ = run.delivered(dropped: 0)
         let (_, _) = run.start(at: ns(1))
@@ -93,7 +80,7 @@ struct RunStateMachineTests {
 
     @Test("A tool call that finishes after the end changes no record, count or event")
     func toolRecordFrozenAfterEnd() throws {
-        var run = machine()
+        var run = testRunMachine()
         _ = run.begin(at: ns(0))
         _ = run.delivered(dropped: 0)
         let (position, _) = run.toolCallStarted("echo", arguments: [:], argumentsKey: "{}", at: ns(1))
@@ -118,7 +105,7 @@ struct RunStateMachineTests {
 
     @Test("Work reserved while the run ended is given back in the effects")
     func refundsAfterTermination() {
-        var run = machine()
+        var run = testRunMachine()
         _ = run.begin(at: ns(0))
         _ = run.terminate(.cancelled, at: ns(1))
         let (started, stepEffects) = run.stepStarted(AgentStep("x"), at: ns(2))
@@ -131,7 +118,7 @@ struct RunStateMachineTests {
 
     @Test("A revise decision that arrives after the end refunds the revision")
     func revisionRefund() {
-        var run = machine()
+        var run = testRunMachine()
         _ = run.begin(at: ns(0))
         _ = run.terminate(.cancelled, at: ns(1))
         let (action, effects) = run.reviewed(.revise(feedback: "again"), at: ns(2))
@@ -141,7 +128,7 @@ struct RunStateMachineTests {
 
     @Test("One deliverer at a time: events queued during a delivery go to the deliverer, in order")
     func oneDeliverer() {
-        var run = machine()
+        var run = testRunMachine()
         let first = run.begin(at: ns(0)).events ?? []
         #expect(first.map(\.sequence) == [1, 2])
         // Another thread acts while the first batch is out: its events are queued, not handed to it.
@@ -156,7 +143,7 @@ struct RunStateMachineTests {
 
     @Test("Without listeners, events are counted but not built")
     func countsWithoutListeners() {
-        var run = machine(emitsEvents: false)
+        var run = testRunMachine(emitsEvents: false)
         #expect(run.begin(at: ns(0)).events == nil)
         #expect(run.counts.emitted == 2)
     }
@@ -164,7 +151,7 @@ struct RunStateMachineTests {
     @Test("Waiters for the end are handed back when the run ends, or at once after")
     func terminationWaitersAreEffects() async {
         // The continuations are real, but the rule is the machine's: it returns them; nothing here is concurrent.
-        var run = machine()
+        var run = testRunMachine()
         // A waiter the machine fails to hand back is resumed here, after the failed expectation: never a hang.
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             #expect(run.waitForTermination(waiter).resumptions.isEmpty)
@@ -183,7 +170,7 @@ struct RunStateMachineTests {
 
     @Test("A refused call is recorded, counted and emitted; a failed body counts as failed, a cancelled one not")
     func toolOutcomes() throws {
-        var run = machine()
+        var run = testRunMachine()
         _ = run.begin(at: ns(0))
         _ = run.start(at: ns(0))
         let (count, _) = run.toolCallRefused(
@@ -210,7 +197,7 @@ struct RunStateMachineTests {
 
     @Test("The report is a function of the records and the ledger figures passed in")
     func reportFromRecords() {
-        var run = machine()
+        var run = testRunMachine()
         _ = run.begin(at: ns(0))
         _ = run.terminate(.cancelled, at: ns(40))
         let report = run.report(ledger: [], sharedLedger: nil, timeout: ns(100), now: ns(999))

@@ -64,25 +64,10 @@ extension JournalChain {
     ) throws(JournalFault) -> (chain: JournalChain, entries: [[String: JSONValue]]) {
         var entries: [[String: JSONValue]] = []
         entries.reserveCapacity(records.count)
-        let verification = walk(
-            records,
-            genesis: genesis,
-            knownVersion: knownVersion,
-            expectedCount: nil,
-            expectedHeadHash: nil,
-            reading: .all
-        ) { entry in
-            var members = entry.members
-            // Only a record read the full way still holds its envelope fields.
-            if !entry.isSinglePass { for key in envelopeFieldNames { members[key] = nil } }
-            entries.append(members)
+        let chain = try walkEntries(records, genesis: genesis, knownVersion: knownVersion, reading: .all) { entry, _ in
+            entries.append(entry.members)
         }
-        switch verification {
-        case .verified(let count, let headHash):
-            return (JournalChain(genesis: genesis, headHash: headHash, count: count), entries)
-        case .failed(let fault):
-            throw fault
-        }
+        return (chain, entries)
     }
 
     /// ``read(_:genesis:knownVersion:)`` for a reader of entries with a `kind` and an `at` (a run journal's), which
@@ -108,6 +93,19 @@ extension JournalChain {
         knownVersion: Int64 = JournalChain.formatVersion,
         visiting visit: (ReadEntry, Int) -> Void
     ) throws(JournalFault) -> JournalChain {
+        try walkEntries(records, genesis: genesis, knownVersion: knownVersion, reading: .kindAndAtApart, visit: visit)
+    }
+
+    /// The walk behind ``read(_:genesis:knownVersion:)`` and ``readEntries(_:genesis:knownVersion:visiting:)``: each
+    /// entry's members as `reading` asks, its envelope fields left out, handed to `visit` with its position once its
+    /// hash and position are checked.
+    private static func walkEntries(
+        _ records: [JournalRecord],
+        genesis: SHA256Digest,
+        knownVersion: Int64,
+        reading: MemberReading,
+        visit: (ReadEntry, Int) -> Void
+    ) throws(JournalFault) -> JournalChain {
         var position = 0
         let verification = walk(
             records,
@@ -115,7 +113,7 @@ extension JournalChain {
             knownVersion: knownVersion,
             expectedCount: nil,
             expectedHeadHash: nil,
-            reading: .kindAndAtApart
+            reading: reading
         ) { entry in
             var read = ReadEntry(members: entry.members, kind: entry.kind, at: entry.at)
             // Only a record read the full way still holds its envelope fields.
