@@ -4,7 +4,7 @@ import Testing
 
 /// Sealing a member from a ``CanonicalRendering`` must write exactly the bytes and hash that walking the member
 /// writes: the rendering is a cache, never a change to the journal's bytes.
-@Suite("Sealing with a canonical rendering", .timeLimit(.minutes(1)))
+@Suite("Sealing with a canonical rendering", .timeLimit(.suite))
 struct CanonicalRenderingTests {
     /// A random object value; some have no rendering (numbers, large integers, `\u00xx`, keys ordered apart).
     static func randomValue(using generator: inout SplitMix64) -> JSONValue {

@@ -68,7 +68,7 @@ struct DeliveryLatchTests {
     }
 }
 
-@Suite("The reader moves its events out of the batch it took", .timeLimit(.minutes(1)))
+@Suite("The reader moves its events out of the batch it took", .timeLimit(.suite))
 struct ReaderBatchOrderTests {
     @Test("Batches of several events, taken whole and handed out one by one, keep their order across takes")
     func orderAcrossBatches() async throws {

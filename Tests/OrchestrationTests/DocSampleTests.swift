@@ -3,7 +3,14 @@ import AgentOrchestration
 import AgentPolicy
 import Testing
 
-/// The first sample of the "Graphs, teams and events" article, as written there: it must compile and work.
+/// The article's `timeout: .seconds(60)`, longer here: the sample runs on the real clock, and in the ThreadSanitizer
+/// pass of the parallel suite on a loaded two-core machine its four trivial agents once waited more than a minute
+/// for threads (the sample's flow is under test, not its deadline, which `TimeoutAndCancellationTests` cover on a
+/// manual clock).
+private let sampleTimeout: Duration = .seconds(300)
+
+/// The first sample of the "Graphs, teams and events" article, as written there (but for its timeout): it must
+/// compile and work.
 @Suite("Documentation samples")
 struct DocSampleTests {
     @Test("The graph-of-agents sample runs and produces the polished output")
@@ -27,7 +34,7 @@ struct DocSampleTests {
         graph.add("polish", agent: editor, dependsOn: ["draft", "critique"])
 
         let orchestrator = try Orchestrator()
-        let policy = try StrictPolicy(maxSteps: 20, maxToolCalls: 10, timeout: .seconds(60))
+        let policy = try StrictPolicy(maxSteps: 20, maxToolCalls: 10, timeout: sampleTimeout)
         let report = try await orchestrator.run(graph, task: "Swift concurrency", policy: policy)
         #expect(report.status == .succeeded)
         #expect(report.output == #"draft from notes on Swift concurrency + needs examples"#)

@@ -10,7 +10,7 @@ private func sequences(_ take: EventTake) -> [Int64] {
     return []
 }
 
-@Suite("Event stream batching", .timeLimit(.minutes(1)))
+@Suite("Event stream batching", .timeLimit(.suite))
 struct EventBatchingTests {
     @Test("Events delivered while the reader is suspended wake it once and arrive in order in one take")
     func oneWakeUpPerBatch() async {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import AgentOrchestration
 
-@Suite("Event delivery cost", .timeLimit(.minutes(1)))
+@Suite("Event delivery cost", .timeLimit(.suite))
 struct EventDeliveryCostTests {
     @Test("A reader whose watches find nothing stops watching, and gets the full watch back when one finds a delivery")
     func watchAdapts() {
@@ -56,7 +56,7 @@ struct EventDeliveryCostTests {
     }
 }
 
-@Suite("The hub's subscriber snapshot", .timeLimit(.minutes(1)))
+@Suite("The hub's subscriber snapshot", .timeLimit(.suite))
 struct SubscriberSnapshotTests {
     @Test("A run's kept snapshot is used while the list is unchanged and replaced when someone subscribes or leaves")
     func snapshotFollowsTheList() async {

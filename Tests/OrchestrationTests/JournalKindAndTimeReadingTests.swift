@@ -7,7 +7,7 @@ import Testing
 /// Reading a run journal takes each record's `kind` and `at` as values in the single pass (not as members put into
 /// the dictionary and taken out again) and makes each entry in the walk: the entries, and every error, must be those
 /// of the members path (`JournalChain.read`, then `RunJournalEntry(members:position:)`).
-@Suite("Run journals read with kind and at apart", .timeLimit(.minutes(1)))
+@Suite("Run journals read with kind and at apart", .timeLimit(.suite))
 struct JournalKindAndTimeReadingTests {
     static let id = JournalID(rawValue: "kind-and-at")!
 

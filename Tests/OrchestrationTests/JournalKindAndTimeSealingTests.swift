@@ -6,7 +6,7 @@ import Testing
 
 /// A run's entries are sealed with their `kind` and `at` passed as two values (no array per entry) and their
 /// layout found by the kind's place among all kinds: the records and hashes must be those of the general seal.
-@Suite("Sealing run entries with kind and at passed directly", .timeLimit(.minutes(1)))
+@Suite("Sealing run entries with kind and at passed directly", .timeLimit(.suite))
 struct JournalKindAndTimeSealingTests {
     @Test("Random entries of every kind seal to the general path's records and hashes, byte for byte")
     func randomEntriesMatchTheGeneralSeal() throws {

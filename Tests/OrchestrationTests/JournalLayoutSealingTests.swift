@@ -6,7 +6,7 @@ import Testing
 
 /// Sealing an entry in its kind's precomputed layout must write exactly the bytes and hash of the general seal (sort
 /// the members, walk them): the layout saves the sort, never changes the journal.
-@Suite("Sealing run entries in their kind's layout", .timeLimit(.minutes(1)))
+@Suite("Sealing run entries in their kind's layout", .timeLimit(.suite))
 struct JournalLayoutSealingTests {
     /// Strings that need escapes, astral-plane characters, non-ASCII text, and the two keys whose UTF-8 and UTF-16
     /// orders differ (U+E000 sorts after U+1F600 by UTF-8 bytes, before it by UTF-16 code units).

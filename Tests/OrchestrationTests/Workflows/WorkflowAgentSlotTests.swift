@@ -3,7 +3,7 @@ import AgentOrchestration
 @_spi(Internals) import AgentPolicy
 import Testing
 
-@Suite("Workflow agent tasks take the agent's concurrency slot", .timeLimit(.minutes(1)))
+@Suite("Workflow agent tasks take the agent's concurrency slot", .timeLimit(.suite))
 struct WorkflowAgentSlotTests {
     /// Two branches on the agent `worker`.
     static let fan = WorkflowDefinition(

@@ -5,7 +5,7 @@ import Testing
 
 @testable import AgentOrchestration
 
-@Suite("Workflow tasks performed by graphs of agents", .timeLimit(.minutes(1)))
+@Suite("Workflow tasks performed by graphs of agents", .timeLimit(.suite))
 struct WorkflowGraphTaskTests {
     /// research → write; with no output node, the final output is the sinks' outputs by node id.
     static func researchGraph(failing: Bool = false) -> AgentGraph {

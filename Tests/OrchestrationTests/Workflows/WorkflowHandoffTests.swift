@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("Hand-offs to registered agents, by name", .timeLimit(.minutes(1)))
+@Suite("Hand-offs to registered agents, by name", .timeLimit(.suite))
 struct WorkflowHandoffTests {
     @Test("A workflow's model agent hands the conversation to a registered agent resolved by name")
     func handoffByName() async throws {

@@ -4,7 +4,7 @@ import AgentPolicy
 import AgentTesting
 import Testing
 
-@Suite("A finished workflow journal, reopened, reports the same run", .timeLimit(.minutes(1)))
+@Suite("A finished workflow journal, reopened, reports the same run", .timeLimit(.suite))
 struct WorkflowJournalReplayTests {
     @Test("A failed task replays as failed: the failure transition, the handler and the stop are the same")
     func failedTaskReplaysAsFailed() async throws {

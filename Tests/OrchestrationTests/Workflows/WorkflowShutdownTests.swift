@@ -5,7 +5,7 @@ import Testing
 
 @testable import AgentOrchestration
 
-@Suite("Orchestrator shutdown ends workflow drivers", .timeLimit(.minutes(1)))
+@Suite("Orchestrator shutdown ends workflow drivers", .timeLimit(.suite))
 struct WorkflowShutdownTests {
     static let shutDown = "the orchestrator shut down"
 

@@ -5,7 +5,7 @@ import Testing
 
 @testable import AgentOrchestration
 
-@Suite("A journaled wait's deadline survives a restart", .timeLimit(.minutes(1)))
+@Suite("A journaled wait's deadline survives a restart", .timeLimit(.suite))
 struct WorkflowWaitRestartTests {
     /// An orchestrator whose wall clock reads `clock`, as a restarted process reading the same clock would.
     static func orchestrator(_ clock: ManualClock) throws -> Orchestrator {
