@@ -180,7 +180,8 @@ extension CanonicalJSONWriter {
         var sorted: [SortedMember] = []
         sorted.reserveCapacity(members.count)
         for (key, value) in members where key != excluded { sorted.append((sortPrefix(key), key, value)) }
-        return sort(sorted)
+        sort(&sorted)
+        return sorted
     }
 
     /// The members and `extra` in RFC 8785 order, as one object in which `extra`'s members replace same-named ones:
@@ -194,19 +195,20 @@ extension CanonicalJSONWriter {
             sorted.append((sortPrefix(key), key, value))
         }
         for (key, value) in extra { sorted.append((sortPrefix(key), key, value)) }
-        return sort(sorted)
+        sort(&sorted)
+        return sorted
     }
 
-    /// `members` sorted by ``precedes(_:_:)``.
-    private static func sort(_ members: [SortedMember]) -> [SortedMember] {
-        var sorted = members
-        guard sorted.count > 1 else { return sorted }
-        if sorted.count > 16 {
-            sorted.sort(by: precedes)
-            return sorted
+    /// Sorts `members` by ``precedes(_:_:)`` in place: the caller's array, uniquely held, is sorted without a copy
+    /// (a copy would retain every key and value once more).
+    private static func sort(_ members: inout [SortedMember]) {
+        guard members.count > 1 else { return }
+        if members.count > 16 {
+            members.sort(by: precedes)
+            return
         }
         // Insertion sort by swaps: objects are small, and swapping moves members without retaining them.
-        sorted.withUnsafeMutableBufferPointer { buffer in
+        members.withUnsafeMutableBufferPointer { buffer in
             for end in 1..<buffer.count {
                 var index = end
                 while index > 0, precedes(buffer[index], buffer[index - 1]) {
@@ -215,7 +217,6 @@ extension CanonicalJSONWriter {
                 }
             }
         }
-        return sorted
     }
 
     /// Whether `lhs` sorts before `rhs` by UTF-16 code units.

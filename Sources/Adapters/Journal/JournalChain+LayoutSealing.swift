@@ -41,7 +41,9 @@ extension JournalChain {
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
         var output: [UInt8] = []
-        output.reserveCapacity(32 + 160 + 48 * members.count)
+        // Room for a rendered member's bytes too: a `runStarted` entry's policy (some 750 bytes) would otherwise
+        // regrow the buffer, copying what was written so far, once or twice per entry.
+        output.reserveCapacity(32 + 160 + 48 * members.count + (rendered?.rendering.bytes.count ?? 0))
         previous.appendBytes(to: &output)
         var writer = CanonicalJSONWriter(output: output, recordsPatches: true)
         var hashOffset = 0
@@ -62,10 +64,12 @@ extension JournalChain {
                     writeEnvelopeMember(field, into: &writer, version: version, position: position, after: previous)
                 case .member(let index):
                     let key = layout.keys[index]
-                    var found = extra.value(for: key)
+                    // Once every added member, or every member, has been found, the rest of the layout holds none
+                    // of them (keys differ): no comparison and no hashing of the key for the slots left.
+                    var found = fromExtra < extra.count ? extra.value(for: key) : nil
                     if found != nil {
                         fromExtra += 1
-                    } else if let member = members[key] {
+                    } else if fromMembers < members.count, let member = members[key] {
                         found = member
                         fromMembers += 1
                     }

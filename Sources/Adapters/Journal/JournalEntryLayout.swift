@@ -5,7 +5,9 @@
 /// Its keys are plain ASCII that needs no escape, so their UTF-8 and UTF-16 orders agree and each key's `"key":`
 /// bytes are written once, here. An entry that carries a key outside its layout is sealed the general way: a layout
 /// can cost time, never change bytes.
-package struct JournalEntryLayout: Sendable {
+///
+/// A class, so handing a kind's layout to each entry's seal is one retain, not one per array it holds.
+package final class JournalEntryLayout: Sendable {
     /// One member's place: trivial, so walking the slots retains nothing.
     enum Slot: Sendable {
         /// An envelope field, written by the chain.

@@ -15,13 +15,13 @@ extension Orchestrator {
         do throws(DurableRunError) {
             let loaded = try await Self.load(journal)
             if !loaded.entries.isEmpty {
-                if loaded.entries[0].string("policyHash") != policyHash.description {
+                if loaded.entries[0].string("policyHash") != encoding.hashText {
                     throw DurableRunError(
                         code: .policyMismatch,
                         journal: journal.id,
                         position: 0,
                         expected: loaded.entries[0].string("policyHash"),
-                        got: policyHash.description,
+                        got: encoding.hashText,
                         message: "the journal was written under another policy; a resume uses the journaled policy: "
                             + "pass the same policy, or fork the journal to change it"
                     )
@@ -40,7 +40,7 @@ extension Orchestrator {
                 [
                     "executionID": .string(executionID), "agentName": .string(agent.name), "task": start.task,
                     "metadata": .object(start.metadata), "policy": encoding.json,
-                    "policyHash": .string(policyHash.description),
+                    "policyHash": .string(encoding.hashText),
                 ]
             )
             let recorder = RunRecorder(

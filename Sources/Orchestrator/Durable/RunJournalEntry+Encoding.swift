@@ -82,12 +82,15 @@ final class PolicyEncoding: Sendable {
     let policy: StrictPolicy
     let json: JSONValue
     let hash: SHA256Digest
+    /// `hash` in hex (its `description`), made once: every journaled run's `runStarted` entry carries it.
+    let hashText: String
     let rendering: CanonicalRendering?
 
     private init(policy: StrictPolicy, json: JSONValue, hash: SHA256Digest, rendering: CanonicalRendering?) {
         self.policy = policy
         self.json = json
         self.hash = hash
+        self.hashText = hash.description
         self.rendering = rendering
     }
 
