@@ -7,7 +7,7 @@ import Testing
 /// Sealing in a kind's layout stops looking members up once every one has been found (and stops asking the added
 /// `kind` and `at` once both have been): the member in the layout's last slot must still be found, and an entry
 /// with every field, or with only its last one, must seal in the layout to the general seal's bytes.
-@Suite("Layout sealing finds every member up to the last slot", .timeLimit(.minutes(1)))
+@Suite("Layout sealing finds every member up to the last slot", .timeLimit(.suite))
 struct JournalLayoutLookupTests {
     /// Seals `fields` of `kind` in the layout and the general way; both must agree, and the layout must apply.
     static func sealBothWays(_ kind: RunJournalEntry.Kind, _ fields: [String: JSONValue]) throws {
