@@ -103,14 +103,8 @@ package struct RunJournalEntry: Hashable, Sendable {
         at givenAt: Int64?,
         position: Int
     ) throws(EntryReadError) {
-        let text: String
-        if let givenKind {
-            text = givenKind
-        } else {
-            guard case .string(let member)? = members["kind"] else {
-                throw EntryReadError(position: position, message: "entry has no string 'kind'")
-            }
-            text = member
+        guard let text = givenKind ?? members["kind"]?.stringValue else {
+            throw EntryReadError(position: position, message: "entry has no string 'kind'")
         }
         guard let kind = Kind(rawValue: text) else {
             throw EntryReadError(
@@ -122,11 +116,10 @@ package struct RunJournalEntry: Hashable, Sendable {
         let at: Int64
         if let givenAt {
             at = givenAt
-        } else {
-            guard case .integer(let member)? = members["at"] else {
-                throw EntryReadError(position: position, message: "\(text) entry has no integer 'at'")
-            }
+        } else if case .integer(let member)? = members["at"] {
             at = member
+        } else {
+            throw EntryReadError(position: position, message: "\(text) entry has no integer 'at'")
         }
         var fields = members
         if givenKind == nil { fields["kind"] = nil }
