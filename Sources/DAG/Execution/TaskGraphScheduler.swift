@@ -56,7 +56,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         runs = Array(repeating: nil, count: graph.ids.count)
         outputs = Array(repeating: nil, count: graph.ids.count)
         endTimes = Array(repeating: nil, count: graph.ids.count)
-        waiting = graph.dependencies.map { $0.count }
+        waiting = graph.dependencies.counts()
         ready = graph.ids.indices.filter { graph.dependencies[$0].isEmpty }
     }
 
@@ -160,7 +160,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         if takenInputs.isEmpty {
             // First routing decision of the run: count the inputs already taken (every succeeded dependency so far
             // routed to all its dependents).
-            takenInputs = graph.dependencies.map { $0.count }
+            takenInputs = graph.dependencies.counts()
             for index in takenInputs.indices { takenInputs[index] -= waiting[index] }
         }
         var settled: [(from: Int, to: Int, isTaken: Bool)] = graph.dependents[node].map { dependent in
@@ -188,7 +188,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     @inlinable
     mutating func skipDependents(of node: Int) -> [Int] {
         var skipped: [Int] = []
-        var stack = graph.dependents[node]
+        var stack = Array(graph.dependents[node])
         while let dependent = stack.popLast() {
             guard statuses[dependent] == nil else { continue }
             statuses[dependent] = .skipped
