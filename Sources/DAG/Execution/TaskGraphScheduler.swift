@@ -118,7 +118,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// Applies a finished node's run: readies its dependents (those in `taken`, or all when `taken` is `nil`; the
     /// others see the input as not taken), or applies the failure mode.
     @inlinable
-    mutating func finished(_ node: Int, run: consuming NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
+    mutating func finished(_ node: Int, run: NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
         inFlight -= 1
         var effects = Effects(alsoFinished: [], cancelInFlight: false)
         guard !run.attempts.isEmpty else {
@@ -130,7 +130,9 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         statuses[node] = run.status
         endTimes[node] = run.endNanoseconds
         let ending = run.ending
-        runs[node] = consume run  // moved, not copied: no retain of its arrays
+        // Copied, not consumed: a `consuming` run crashes the 6.3 compiler's move-only checker now that the single
+        // attempt record (with its out-of-line error) is inline; the copy retains no array for a one-attempt node.
+        runs[node] = run
         switch ending {
         case .succeeded(let output):
             outputs[node] = output
@@ -227,7 +229,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
                 TaskGraphNodeRecord(
                     id: graph.ids[node],
                     status: status,
-                    attempts: run.attempts,
+                    attemptList: run.attempts,
                     retryDelaysNanoseconds: run.retryDelaysNanoseconds,
                     error: run.error,
                     output: run.output,
