@@ -82,14 +82,14 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// The outputs of a node's taken inputs (every dependency, unless routing left some out), in dependency order;
-    /// up to two without a dictionary (the child builds it).
+    /// no dictionary (the body's invocation builds it if the body reads it), and no array for up to two.
     @inlinable
     func dependencyInputs(of node: Int) -> DependencyInputs<Output> {
         let dependencies = graph.dependencies[node]
         guard !dependencies.isEmpty else { return .none }
         var first: (id: String, output: Output)?
         var second: (id: String, output: Output)?
-        var many: [String: Output] = [:]  // allocated only for a third input
+        var list: [(id: String, output: Output)] = []  // allocated only for a third input
         for dependency in dependencies {
             if !notTaken.isEmpty, notTaken.contains([dependency, node]) { continue }
             guard let output = outputs[dependency] else { continue }
@@ -102,14 +102,14 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
                 second = (id, output)
                 continue
             }
-            if many.isEmpty {
-                many.reserveCapacity(dependencies.count)
-                many[taken.id] = taken.output
-                many[other.id] = other.output
+            if list.isEmpty {
+                list.reserveCapacity(dependencies.count)
+                list.append(taken)
+                list.append(other)
             }
-            many[id] = output
+            list.append((id, output))
         }
-        if !many.isEmpty { return .many(many) }
+        if !list.isEmpty { return .list(list) }
         guard let first else { return .none }
         guard let second else { return .one(first.id, first.output) }
         return .two(first.id, first.output, second.id, second.output)
