@@ -5,11 +5,15 @@
 /// A dictionary set through that property is kept as is.
 @usableFromInline
 enum DependencyInputs<Output: Sendable>: Sendable {
+    /// No input.
     case none
+    /// One input: its id and output.
     case one(String, Output)
+    /// Two inputs, in dependency order.
     case two(String, Output, String, Output)
     /// Three or more inputs, in dependency order (their ids are distinct).
     case list([(id: String, output: Output)])
+    /// A dictionary as given (set through ``NodeInvocation/dependencyOutputs`` or its public initialiser).
     case many([String: Output])
 
     /// The dictionary a body receives: exactly these inputs, keyed by dependency id.

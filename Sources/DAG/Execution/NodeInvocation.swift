@@ -10,7 +10,8 @@ public struct NodeInvocation<Output: Sendable>: Sendable {
     public var attempt: Int
     /// The outputs of the node's dependencies, keyed by dependency id.
     ///
-    /// The executor hands a node's inputs over without a dictionary; it is built here, when the body reads it.
+    /// The executor hands a node's inputs over without a dictionary; it is built here, each time the body reads it
+    /// (a body that looks up several inputs reads it once into a local).
     public var dependencyOutputs: [String: Output] {
         get { inputs.dictionary }
         set { inputs = .many(newValue) }
