@@ -29,8 +29,6 @@ struct NodeAttempts: Sendable {
         // The run's end when it is the last attempt's end (no clock reading after it); `nil` reads the clock.
         var endOfLastAttempt: Nanoseconds?
         var attempt = 1
-        // Built here, off the run's loop, once the first attempt is sure to call the body; kept for retries.
-        var dependencyOutputs: [String: Output]?
         attempts: while true {
             guard !Task.isCancelled else {
                 run.ending = .cancelled
@@ -40,73 +38,104 @@ struct NodeAttempts: Sendable {
             let startNanoseconds = attempt == 1 ? run.startNanoseconds : offset()
             // The executor announces attempt 1 as it schedules the node, in start order.
             if attempt > 1 { onEvent?(.nodeStarted(node: node, attempt: attempt, atNanoseconds: startNanoseconds)) }
-            let outputs = dependencyOutputs ?? dependencyInputs.dictionary
-            dependencyOutputs = outputs
-            let invocation = NodeInvocation(node: node, attempt: attempt, dependencyOutputs: outputs)
+            // The dictionary is built only if the body reads it.
+            let invocation = NodeInvocation(node: node, attempt: attempt, inputs: dependencyInputs)
             let result = await call(body, with: invocation, clock: clock)
             let endNanoseconds = offset()
             endOfLastAttempt = endNanoseconds
-            func record(_ outcome: NodeStatus, _ error: ErrorRecord? = nil) {
-                run.attempts.append(
-                    TaskGraphAttemptRecord(
-                        number: attempt,
-                        startNanoseconds: startNanoseconds,
-                        endNanoseconds: endNanoseconds,
-                        outcome: outcome,
-                        error: error
-                    )
-                )
-            }
+            let record = TaskGraphAttemptRecord(
+                number: attempt,
+                startNanoseconds: startNanoseconds,
+                endNanoseconds: endNanoseconds,
+                outcome: .succeeded
+            )
             switch result {
             case .returned(let output):
-                record(.succeeded)
+                run.attempts.append(record)
                 run.ending = .succeeded(output)
             case .timedOut:
-                record(.timedOut)
+                var timedOut = record
+                timedOut.outcome = .timedOut
+                run.attempts.append(timedOut)
                 run.ending = .timedOut
             case .threw(let error):
-                let errorRecord = ErrorRecord(error)
-                if Task.isCancelled || error is CancellationError {
-                    // Cancelled first (fail-fast, the deadline, the caller): whatever the body threw on the way out,
-                    // even a stop signal, the node was cancelled.
-                    record(.cancelled, errorRecord)
-                    run.ending = .cancelled
-                } else if error is any TaskGraphStopSignal {
-                    record(.failed, errorRecord)
-                    run.ending = .stopSignal(FailedRun(errorRecord))
-                } else if errorRecord.isRetryable, attempt < policy.maxAttempts {
-                    record(.failed, errorRecord)
-                    let hint = (error as? any RetryableError)?.retryAfter
-                    let delay = max(hint ?? policy.delay(afterAttempt: attempt, key: node), .zero)
-                    run.retryDelaysNanoseconds.append(Nanoseconds(delay))
-                    endOfLastAttempt = nil
-                    onEvent?(
-                        .nodeRetrying(
-                            node: node,
-                            failedAttempt: attempt,
-                            delayNanoseconds: Nanoseconds(delay),
-                            atNanoseconds: offset()
-                        )
-                    )
-                    if delay > .zero {
-                        do {
-                            try await clock.sleep(until: clock.now.advanced(by: delay), tolerance: nil)
-                        } catch {
-                            run.ending = .cancelled
-                            break attempts
-                        }
-                    }
-                    attempt += 1
-                    continue attempts
-                } else {
-                    record(.failed, errorRecord)
-                    run.ending = .failed(FailedRun(errorRecord))
+                guard let delay = settle(&run, attempt: record, threw: error, clock: clock, origin: origin) else {
+                    break
                 }
+                endOfLastAttempt = nil
+                if delay > .zero, await !Self.sleep(for: delay, on: clock) {
+                    run.ending = .cancelled
+                    break attempts
+                }
+                attempt += 1
+                continue attempts
             }
             break
         }
         run.endNanoseconds = endOfLastAttempt ?? offset()
         return run
+    }
+
+    /// Records an attempt whose body threw and decides what follows: the delay before the next attempt, or `nil`
+    /// once the run has ended (cancelled, stopped, failed for good; `run.ending` says which).
+    ///
+    /// Never inlined, for the reason given at ``race(_:with:clock:timeout:)``: the error handling's temporaries
+    /// would be part of every node's frame, though most nodes never throw.
+    @inlinable @inline(never)
+    func settle<C: Clock<Duration>, Output: Sendable>(
+        _ run: inout NodeRun<Output>,
+        attempt record: TaskGraphAttemptRecord,
+        threw error: any Error,
+        clock: C,
+        origin: C.Instant
+    ) -> Duration? {
+        let errorRecord = ErrorRecord(error)
+        var record = record
+        record.outcome = .failed
+        record.error = errorRecord
+        if Task.isCancelled || error is CancellationError {
+            // Cancelled first (fail-fast, the deadline, the caller): whatever the body threw on the way out, even a
+            // stop signal, the node was cancelled.
+            record.outcome = .cancelled
+            run.attempts.append(record)
+            run.ending = .cancelled
+            return nil
+        }
+        run.attempts.append(record)
+        if error is any TaskGraphStopSignal {
+            run.ending = .stopSignal(FailedRun(errorRecord))
+            return nil
+        }
+        guard errorRecord.isRetryable, record.number < policy.maxAttempts else {
+            run.ending = .failed(FailedRun(errorRecord))
+            return nil
+        }
+        let hint = (error as? any RetryableError)?.retryAfter
+        let delay = max(hint ?? policy.delay(afterAttempt: record.number, key: node), .zero)
+        run.retryDelaysNanoseconds.append(Nanoseconds(delay))
+        onEvent?(
+            .nodeRetrying(
+                node: node,
+                failedAttempt: record.number,
+                delayNanoseconds: Nanoseconds(delay),
+                atNanoseconds: Nanoseconds(origin.duration(to: clock.now))
+            )
+        )
+        return delay
+    }
+
+    /// The backoff sleep before a retry; `false` if it was cancelled.
+    ///
+    /// Never inlined, for the reason given at ``race(_:with:clock:timeout:)``: the sleep's frame would be part of
+    /// every node's frame.
+    @inlinable @inline(never)
+    static func sleep<C: Clock<Duration>>(for delay: Duration, on clock: C) async -> Bool {
+        do {
+            try await clock.sleep(until: clock.now.advanced(by: delay), tolerance: nil)
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// One body call, raced against the attempt timeout if there is one; the loser is cancelled and awaited.
@@ -119,6 +148,21 @@ struct NodeAttempts: Sendable {
         guard let timeout else {
             do { return .returned(try await body(invocation)) } catch { return .threw(error) }
         }
+        return await race(body, with: invocation, clock: clock, timeout: timeout)
+    }
+
+    /// One body call raced against the attempt timeout; the loser is cancelled and awaited.
+    ///
+    /// Never inlined into ``run(dependencyInputs:clock:origin:body:)``: an async function's frame holds every local
+    /// of what is inlined into it, and the race's task group made each node's frame about 3.3 KB, more than the
+    /// task allocator's first slab, so every node allocated a slab of its own for it (and another for the body).
+    @inlinable @inline(never)
+    func race<C: Clock<Duration>, Output: Sendable>(
+        _ body: @escaping @Sendable (NodeInvocation<Output>) async throws -> Output,
+        with invocation: NodeInvocation<Output>,
+        clock: C,
+        timeout: Duration
+    ) async -> AttemptResult<Output> {
         let deadline = clock.now.advanced(by: timeout)
         return await withTaskGroup(of: AttemptResult<Output>?.self) { group in
             group.addTask {
@@ -161,7 +205,8 @@ struct NodeRun<Output: Sendable>: Sendable {
         case stopSignal(FailedRun)
     }
 
-    @usableFromInline var attempts: [TaskGraphAttemptRecord] = []
+    /// Every body call, in order; a single one inline (no array per node).
+    @usableFromInline var attempts: AttemptRecordList = .none
     @usableFromInline var retryDelaysNanoseconds: [Nanoseconds] = []
     @usableFromInline var ending: Ending = .cancelled
     @usableFromInline var startNanoseconds: Nanoseconds

@@ -56,7 +56,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         runs = Array(repeating: nil, count: graph.ids.count)
         outputs = Array(repeating: nil, count: graph.ids.count)
         endTimes = Array(repeating: nil, count: graph.ids.count)
-        waiting = graph.dependencies.map { $0.count }
+        waiting = graph.dependencies.counts()
         ready = graph.ids.indices.filter { graph.dependencies[$0].isEmpty }
     }
 
@@ -82,14 +82,14 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     }
 
     /// The outputs of a node's taken inputs (every dependency, unless routing left some out), in dependency order;
-    /// up to two without a dictionary (the child builds it).
+    /// no dictionary (the body's invocation builds it if the body reads it), and no array for up to two.
     @inlinable
     func dependencyInputs(of node: Int) -> DependencyInputs<Output> {
         let dependencies = graph.dependencies[node]
         guard !dependencies.isEmpty else { return .none }
         var first: (id: String, output: Output)?
         var second: (id: String, output: Output)?
-        var many: [String: Output] = [:]  // allocated only for a third input
+        var list: [(id: String, output: Output)] = []  // allocated only for a third input
         for dependency in dependencies {
             if !notTaken.isEmpty, notTaken.contains([dependency, node]) { continue }
             guard let output = outputs[dependency] else { continue }
@@ -102,14 +102,14 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
                 second = (id, output)
                 continue
             }
-            if many.isEmpty {
-                many.reserveCapacity(dependencies.count)
-                many[taken.id] = taken.output
-                many[other.id] = other.output
+            if list.isEmpty {
+                list.reserveCapacity(dependencies.count)
+                list.append(taken)
+                list.append(other)
             }
-            many[id] = output
+            list.append((id, output))
         }
-        if !many.isEmpty { return .many(many) }
+        if !list.isEmpty { return .list(list) }
         guard let first else { return .none }
         guard let second else { return .one(first.id, first.output) }
         return .two(first.id, first.output, second.id, second.output)
@@ -118,7 +118,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     /// Applies a finished node's run: readies its dependents (those in `taken`, or all when `taken` is `nil`; the
     /// others see the input as not taken), or applies the failure mode.
     @inlinable
-    mutating func finished(_ node: Int, run: consuming NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
+    mutating func finished(_ node: Int, run: NodeRun<Output>, taken: Set<String>? = nil) -> Effects {
         inFlight -= 1
         var effects = Effects(alsoFinished: [], cancelInFlight: false)
         guard !run.attempts.isEmpty else {
@@ -130,7 +130,9 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         statuses[node] = run.status
         endTimes[node] = run.endNanoseconds
         let ending = run.ending
-        runs[node] = consume run  // moved, not copied: no retain of its arrays
+        // Copied, not consumed: a `consuming` run crashes the 6.3 compiler's move-only checker now that the single
+        // attempt record (with its out-of-line error) is inline; the copy retains no array for a one-attempt node.
+        runs[node] = run
         switch ending {
         case .succeeded(let output):
             outputs[node] = output
@@ -160,7 +162,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
         if takenInputs.isEmpty {
             // First routing decision of the run: count the inputs already taken (every succeeded dependency so far
             // routed to all its dependents).
-            takenInputs = graph.dependencies.map { $0.count }
+            takenInputs = graph.dependencies.counts()
             for index in takenInputs.indices { takenInputs[index] -= waiting[index] }
         }
         var settled: [(from: Int, to: Int, isTaken: Bool)] = graph.dependents[node].map { dependent in
@@ -188,7 +190,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
     @inlinable
     mutating func skipDependents(of node: Int) -> [Int] {
         var skipped: [Int] = []
-        var stack = graph.dependents[node]
+        var stack = Array(graph.dependents[node])
         while let dependent = stack.popLast() {
             guard statuses[dependent] == nil else { continue }
             statuses[dependent] = .skipped
@@ -227,7 +229,7 @@ struct TaskGraphScheduler<Output: Sendable>: Sendable {
                 TaskGraphNodeRecord(
                     id: graph.ids[node],
                     status: status,
-                    attempts: run.attempts,
+                    attemptList: run.attempts,
                     retryDelaysNanoseconds: run.retryDelaysNanoseconds,
                     error: run.error,
                     output: run.output,

@@ -84,9 +84,15 @@ extension TaskGraph {
         for (position, id) in ids.enumerated() {
             guard index.updateValue(position, forKey: id) == nil else { throw .duplicateNode(id) }
         }
-        var dependencies: [[Int]] = []
-        dependencies.reserveCapacity(ids.count)
-        var dependents: [[Int]] = Array(repeating: [], count: ids.count)
+        // Both adjacency lists are built flat (see ``AdjacencyLists``): a few arrays for the whole graph instead of
+        // one or two per node.
+        var dependencyStarts: [Int] = []
+        dependencyStarts.reserveCapacity(ids.count + 1)
+        dependencyStarts.append(0)
+        var dependencyTargets: [Int] = []
+        dependencyTargets.reserveCapacity(nodes.reduce(0) { $0 + $1.dependencies.count })
+        // Per node, how many dependents it has; then, below, where its next dependent goes.
+        var dependentCursor = [Int](repeating: 0, count: ids.count)
         // `lastSeenBy[target] == position` marks a dependency already listed for this node: O(1) deduplication, so
         // a sink with 10,000 dependencies costs 10,000 steps, not 50 million comparisons.
         var lastSeenBy = [Int](repeating: -1, count: ids.count)
@@ -96,8 +102,6 @@ extension TaskGraph {
         // is the topological order (Kahn's min-heap would pop every node in declaration order).
         var isDeclaredInOrder = true
         for (position, node) in nodes.enumerated() {
-            var resolved: [Int] = []
-            resolved.reserveCapacity(node.dependencies.count)
             for dependency in node.dependencies {
                 guard let target = index[dependency] else {
                     if firstUnknown == nil { firstUnknown = (node.id, dependency) }
@@ -107,13 +111,32 @@ extension TaskGraph {
                 if target > position { isDeclaredInOrder = false }
                 if lastSeenBy[target] != position {
                     lastSeenBy[target] = position
-                    resolved.append(target)
+                    dependencyTargets.append(target)
+                    dependentCursor[target] += 1
                 }
             }
-            for target in resolved { dependents[target].append(position) }
-            dependencies.append(resolved)
+            dependencyStarts.append(dependencyTargets.count)
         }
         if let firstUnknown { throw .unknownDependency(node: firstUnknown.node, dependency: firstUnknown.dependency) }
+        // Each node's dependents, in declaration order: a node's slot range from the counts, filled by walking the
+        // dependencies in declaration order of the dependent.
+        var dependentStarts: [Int] = []
+        dependentStarts.reserveCapacity(ids.count + 1)
+        dependentStarts.append(0)
+        for node in ids.indices {
+            let count = dependentCursor[node]
+            dependentCursor[node] = dependentStarts[node]
+            dependentStarts.append(dependentStarts[node] + count)
+        }
+        var dependentTargets = [Int](repeating: 0, count: dependencyTargets.count)
+        for position in ids.indices {
+            for target in dependencyTargets[dependencyStarts[position]..<dependencyStarts[position + 1]] {
+                dependentTargets[dependentCursor[target]] = position
+                dependentCursor[target] += 1
+            }
+        }
+        let dependencies = AdjacencyLists(starts: dependencyStarts, targets: dependencyTargets)
+        let dependents = AdjacencyLists(starts: dependentStarts, targets: dependentTargets)
         let order =
             isDeclaredInOrder
             ? Array(ids.indices) : try Self.kahnOrder(ids: ids, dependencies: dependencies, dependents: dependents)
@@ -130,10 +153,10 @@ extension TaskGraph {
     /// Kahn's algorithm with a min-heap on declaration index; throws the cycle found among the leftover nodes.
     private static func kahnOrder(
         ids: [String],
-        dependencies: [[Int]],
-        dependents: [[Int]]
+        dependencies: AdjacencyLists,
+        dependents: AdjacencyLists
     ) throws(TaskGraphError) -> [Int] {
-        var waiting = dependencies.map { $0.count }
+        var waiting = dependencies.counts()
         var heap = IndexHeap()
         for node in waiting.indices where waiting[node] == 0 { heap.push(node) }
         var order: [Int] = []
@@ -171,9 +194,9 @@ struct ValidatedGraph: Sendable {
     /// Declaration index by id.
     @usableFromInline let index: [String: Int]
     /// Each node's dependencies, without repeats, in the order declared.
-    @usableFromInline let dependencies: [[Int]]
+    @usableFromInline let dependencies: AdjacencyLists
     /// Each node's direct dependents, in declaration order.
-    @usableFromInline let dependents: [[Int]]
+    @usableFromInline let dependents: AdjacencyLists
     /// A topological order (Kahn, declaration-order tie-break).
     @usableFromInline let order: [Int]
     /// Whether each node joins ``TaskGraph/JoinMode/any`` (else ``TaskGraph/JoinMode/all``).
@@ -187,6 +210,30 @@ struct ValidatedGraph: Sendable {
         }
         return depth
     }
+}
+
+/// Every node's adjacency list (its dependencies, or its dependents) in one flat array: node `i`'s list is
+/// `targets[starts[i]..<starts[i + 1]]` (compressed sparse rows). Two arrays per graph instead of one per node.
+@usableFromInline
+struct AdjacencyLists: Sendable {
+    /// Where each node's list begins in ``targets``, and one more entry: the end of the last list.
+    @usableFromInline let starts: [Int]
+    /// Every list, one after the other, in node order.
+    @usableFromInline let targets: [Int]
+
+    @inlinable
+    init(starts: [Int], targets: [Int]) {
+        self.starts = starts
+        self.targets = targets
+    }
+
+    /// The list of node `node`.
+    @inlinable
+    subscript(node: Int) -> ArraySlice<Int> { targets[starts[node]..<starts[node + 1]] }
+
+    /// Each node's list length, in node order.
+    @inlinable
+    func counts() -> [Int] { (0..<starts.count - 1).map { starts[$0 + 1] - starts[$0] } }
 }
 
 /// A binary min-heap of node indices.

@@ -16,7 +16,12 @@ public struct TaskGraphNodeRecord<Output: Sendable>: Sendable {
     /// The node's terminal status.
     public var status: NodeStatus
     /// Every call of the node's body, in order: the attempt count is the number of body calls.
-    public var attempts: [TaskGraphAttemptRecord]
+    public var attempts: [TaskGraphAttemptRecord] {
+        get { attemptList.array }
+        set { attemptList = AttemptRecordList(newValue) }
+    }
+    /// ``attempts``, with a single attempt held inline instead of in an array of its own.
+    @usableFromInline var attemptList: AttemptRecordList
     /// The delay waited before each retry, in order (one fewer than the attempts, or as many if the node was
     /// cancelled while waiting).
     public var retryDelaysNanoseconds: [Nanoseconds]
@@ -57,7 +62,29 @@ public struct TaskGraphNodeRecord<Output: Sendable>: Sendable {
     ) {
         self.id = id
         self.status = status
-        self.attempts = attempts
+        attemptList = AttemptRecordList(attempts)
+        self.retryDelaysNanoseconds = retryDelaysNanoseconds
+        outOfLineError = error.map(OutOfLine.value)
+        self.output = output
+        self.startNanoseconds = startNanoseconds
+        self.endNanoseconds = endNanoseconds
+    }
+
+    /// Creates a record whose attempts are already in a list: the executor's report, with no array per node.
+    @usableFromInline
+    init(
+        id: String,
+        status: NodeStatus,
+        attemptList: AttemptRecordList,
+        retryDelaysNanoseconds: [Nanoseconds],
+        error: ErrorRecord?,
+        output: Output?,
+        startNanoseconds: Nanoseconds,
+        endNanoseconds: Nanoseconds
+    ) {
+        self.id = id
+        self.status = status
+        self.attemptList = attemptList
         self.retryDelaysNanoseconds = retryDelaysNanoseconds
         outOfLineError = error.map(OutOfLine.value)
         self.output = output
@@ -102,7 +129,7 @@ extension TaskGraphNodeRecord: Decodable where Output: Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         status = try container.decode(NodeStatus.self, forKey: .status)
-        attempts = try container.decode([TaskGraphAttemptRecord].self, forKey: .attempts)
+        attemptList = AttemptRecordList(try container.decode([TaskGraphAttemptRecord].self, forKey: .attempts))
         retryDelaysNanoseconds = try container.decode([Nanoseconds].self, forKey: .retryDelaysNanoseconds)
         outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLine.value)
         // Not `decodeIfPresent`, which reads a present `null` as "absent": the key's presence decides.
