@@ -62,6 +62,34 @@ struct CanonicalStringWriteTests {
         #expect(writer.patches.count == (expected.hexEscape ? 1 : 0), "\(Array(string.utf8))")
     }
 
+    @Test("An object of none or one member is written as the sorted walk writes it, patches included")
+    func smallObjectsMatchTheSortedWalk() {
+        let keys = ["", "a", "kind", "\"", "\u{01}", "é", "\u{E000}", "😀", String(repeating: "k", count: 20)]
+        let values: [JSONValue] = [
+            .null, true, 7, .integer(1 << 60), 2.5, "x\u{01}y", "plain", [:], ["inner": "\u{02}"], [1, ["b": 2.0]],
+        ]
+        var objects: [[String: JSONValue]] = [[:]]
+        for key in keys { for value in values { objects.append([key: value]) } }
+        for members in objects {
+            for nested in [false, true] {
+                let value: JSONValue = nested ? ["outer": .object(members), "z": 1] : .object(members)
+                var direct = CanonicalJSONWriter(recordsPatches: true)
+                direct.write(value)
+                var walked = CanonicalJSONWriter(recordsPatches: true)
+                if nested {
+                    walked.writeObject(CanonicalJSONWriter.sorted(["outer": .object(members), "z": 1], without: nil))
+                } else {
+                    walked.writeObject(CanonicalJSONWriter.sorted(members, without: nil))
+                }
+                #expect(direct.output == walked.output, "\(members)")
+                #expect(direct.side == walked.side, "\(members)")
+                #expect(direct.patches.map(\.canonical) == walked.patches.map(\.canonical), "\(members)")
+                #expect(direct.patches.map(\.replacement) == walked.patches.map(\.replacement), "\(members)")
+                #expect(direct.keyOrdersDiffer == walked.keyOrdersDiffer, "\(members)")
+            }
+        }
+    }
+
     @Test("Eight bytes are plain exactly when each is printable ASCII or DEL, and neither a quote nor a backslash")
     func plainWordsAreExactlyThePlainBytes() {
         for byte in UInt8.min...UInt8.max {

@@ -52,6 +52,16 @@ struct CanonicalJSONWriter {
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
+            // None or one member: nothing to sort (and no order of keys to compare), so no sorted array.
+            if members.count <= 1 {
+                output.append(UInt8(ascii: "{"))
+                if let (key, value) = members.first {
+                    _ = writeKey(key)
+                    write(value)
+                }
+                output.append(UInt8(ascii: "}"))
+                return
+            }
             let sorted = CanonicalJSONWriter.sorted(members, without: nil)
             writeObject(sorted)
         }
