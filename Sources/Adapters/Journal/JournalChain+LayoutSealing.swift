@@ -2,11 +2,9 @@ extension JournalChain {
     /// Seals an entry's members in `layout`'s order: the general ``seal(_:adding:rendered:version:position:after:)``
     /// without the sort, for an entry whose members all have a place in the layout.
     ///
-    /// The members are placed in the layout by one walk of `members` that compares each key with the layout's keys
-    /// (no hashing); each slot then takes an `extra` member of its key or the member placed there (an `extra` one
-    /// replacing a member of the same name takes the general seal), written after its precomputed `"key":`
-    /// bytes; values are walked, or copied from `rendered`, exactly as the general seal does, and the stored bytes
-    /// are assembled from the same patches.
+    /// Each member is found by its key (an `extra` member first, as the general seal lets `extra` replace a member
+    /// of the same name) and written after its precomputed `"key":` bytes; values are walked, or copied from
+    /// `rendered`, exactly as the general seal does, and the stored bytes are assembled from the same patches.
     ///
     /// - Returns: The stored bytes and the entry's hash, or `nil` when the layout does not apply: a member (or an
     ///   `extra` one) has no place in it, a member is replaced by an `extra` one, or some nested object's keys sort
@@ -67,50 +65,6 @@ extension JournalChain {
         after previous: SHA256Digest,
         scratch: inout [UInt8]
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        let keys = layout.keys
-        // Where each layout key's member is in `members` (an index is a plain value: nothing to retain or free).
-        return withUnsafeTemporaryAllocation(of: [String: JSONValue].Index?.self, capacity: keys.count) { placed in
-            placed.initialize(repeating: nil)
-            defer { placed.deinitialize() }
-            // Each member's place: the layout's key equal to its own (a length check first: most keys differ in
-            // it). A member without one (or a repeated place, which distinct keys never give) leaves the layout.
-            var index = members.startIndex
-            while index != members.endIndex {
-                let key = members[index].key
-                let length = key.utf8.count
-                guard let slot = keys.firstIndex(where: { $0.utf8.count == length && $0 == key }),
-                    placed[slot] == nil
-                else { return nil }
-                placed[slot] = index
-                members.formIndex(after: &index)
-            }
-            return seal(
-                members,
-                placed: UnsafeBufferPointer(placed),
-                adding: extra,
-                layout: layout,
-                rendered: rendered,
-                version: version,
-                position: position,
-                after: previous,
-                scratch: &scratch
-            )
-        }
-    }
-
-    /// The layout seal with the entry's members already placed: `placed[index]` is where the member named
-    /// `layout.keys[index]` is in `members`, if the entry has one.
-    private static func seal(
-        _ members: [String: JSONValue],
-        placed: UnsafeBufferPointer<[String: JSONValue].Index?>,
-        adding extra: some SealedExtraMembers,
-        layout: JournalEntryLayout,
-        rendered: (key: String, rendering: CanonicalRendering)?,
-        version: Int64,
-        position: Int,
-        after previous: SHA256Digest,
-        scratch: inout [UInt8]
-    ) -> (bytes: [UInt8], hash: SHA256Digest)? {
         // The scratch buffer's storage, taken (so that it is not shared) and emptied.
         var output: [UInt8] = []
         swap(&output, &scratch)
@@ -123,8 +77,8 @@ extension JournalChain {
         var hashOffset = 0
         var hashAfterComma = false
         var written = 0
+        var fromMembers = 0
         var fromExtra = 0
-        var replaced = false
         writer.output.append(UInt8(ascii: "{"))
         layout.keyText.withUnsafeBufferPointer { keyText in
             for slot in layout.slots {
@@ -137,23 +91,21 @@ extension JournalChain {
                     written += 1
                     writeEnvelopeMember(field, into: &writer, version: version, position: position, after: previous)
                 case .member(let index):
-                    // Once every added member has been found, the rest of the layout holds none of them (keys
-                    // differ): no comparison of the key for the slots left.
-                    let value: JSONValue
-                    if fromExtra < extra.count, let added = extra.value(for: layout.keys[index]) {
+                    let key = layout.keys[index]
+                    // Once every added member, or every member, has been found, the rest of the layout holds none
+                    // of them (keys differ): no comparison and no hashing of the key for the slots left.
+                    var found = fromExtra < extra.count ? extra.value(for: key) : nil
+                    if found != nil {
                         fromExtra += 1
-                        // An added member replacing one of the entry's: the general seal decides what is written.
-                        if placed[index] != nil { replaced = true }
-                        value = added
-                    } else if let member = placed[index] {
-                        value = members[member].value
-                    } else {
-                        continue
+                    } else if fromMembers < members.count, let member = members[key] {
+                        found = member
+                        fromMembers += 1
                     }
+                    guard let value = found else { continue }
                     if written > 0 { writer.output.append(UInt8(ascii: ",")) }
                     written += 1
                     writer.output.append(contentsOf: UnsafeBufferPointer(rebasing: keyText[layout.keyRanges[index]]))
-                    if let rendered, rendered.rendering.isRendering(of: value), layout.keys[index] == rendered.key {
+                    if let rendered, key == rendered.key, rendered.rendering.isRendering(of: value) {
                         writer.output.append(contentsOf: rendered.rendering.bytes)
                     } else {
                         writer.write(value)
@@ -162,8 +114,8 @@ extension JournalChain {
             }
         }
         writer.output.append(UInt8(ascii: "}"))
-        // A member that `extra` replaced, or an `extra` outside the layout: the general way.
-        guard !replaced, fromExtra == extra.count, !writer.keyOrdersDiffer else { return nil }
+        // A member outside the layout, one that `extra` replaced, or an `extra` outside it: the general way.
+        guard fromMembers == members.count, fromExtra == extra.count, !writer.keyOrdersDiffer else { return nil }
         let hash = writer.output.withUnsafeBytes { SHA256.hash($0) }
         let bytes = assemble(writer, hash: hash, at: hashOffset, afterComma: hashAfterComma)
         scratch = writer.output
