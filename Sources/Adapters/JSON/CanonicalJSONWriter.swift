@@ -52,6 +52,16 @@ struct CanonicalJSONWriter {
             }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
+            // None or one member: nothing to sort (and no order of keys to compare), so no sorted array.
+            if members.count <= 1 {
+                output.append(UInt8(ascii: "{"))
+                if let (key, value) = members.first {
+                    _ = writeKey(key)
+                    write(value)
+                }
+                output.append(UInt8(ascii: "}"))
+                return
+            }
             let sorted = CanonicalJSONWriter.sorted(members, without: nil)
             writeObject(sorted)
         }
@@ -129,17 +139,29 @@ struct CanonicalJSONWriter {
     }
 
     /// Appends `bytes` quoted and escaped (RFC 8785: lower-case hex); reports `\u00xx` escapes and bytes ≥ `EE`.
+    ///
+    /// Eight bytes at a time are passed over when all are plain (``isPlain(_:)``), as most of a journal's strings
+    /// are; the others are looked at one by one.
     private mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) -> (hexEscape: Bool, high: Bool) {
         output.append(UInt8(ascii: "\""))
         var hexEscape = false
         var high = false
         var runStart = 0
-        for index in 0..<bytes.count {
+        var index = 0
+        while index < bytes.count {
+            if bytes.count - index >= 8,
+                Self.isPlain(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
+            index += 1
             if byte >= 0xEE { high = true }
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-            runStart = index + 1
+            let at = index - 1
+            if runStart < at { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<at])) }
+            runStart = index
             output.append(UInt8(ascii: "\\"))
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
@@ -161,6 +183,21 @@ struct CanonicalJSONWriter {
         }
         output.append(UInt8(ascii: "\""))
         return (hexEscape, high)
+    }
+
+    /// Whether eight bytes (in either byte order) are all printable ASCII other than `"` and `\`: nothing to
+    /// escape and no byte at or above `EE`.
+    static func isPlain(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // A byte at or above 0x80 (UTF-8 beyond ASCII): looked at one by one.
+        guard word & highs == 0 else { return false }
+        // With no high bit in `x`, `(x − n·ones) & highs` is non-zero exactly when some byte of `x` is below `n`
+        // (a byte at or above `n` borrows only from a lower byte below it); a byte equal to `c` is a byte of
+        // `x ^ c·ones` below 1, which has no high bit either.
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        return ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones)) & highs == 0
     }
 
     private mutating func append(_ text: StaticString) {

@@ -40,7 +40,35 @@ extension JournalChain {
         position: Int,
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
+        var scratch: [UInt8] = []
+        return seal(
+            members,
+            adding: extra,
+            layout: layout,
+            rendered: rendered,
+            version: version,
+            position: position,
+            after: previous,
+            scratch: &scratch
+        )
+    }
+
+    /// ``seal(_:adding:layout:rendered:version:position:after:)`` writing the hash input into `scratch`'s storage
+    /// (its contents are replaced): a batch sealed entry after entry allocates that buffer once, not per entry.
+    static func seal(
+        _ members: [String: JSONValue],
+        adding extra: some SealedExtraMembers,
+        layout: JournalEntryLayout,
+        rendered: (key: String, rendering: CanonicalRendering)?,
+        version: Int64,
+        position: Int,
+        after previous: SHA256Digest,
+        scratch: inout [UInt8]
+    ) -> (bytes: [UInt8], hash: SHA256Digest)? {
+        // The scratch buffer's storage, taken (so that it is not shared) and emptied.
         var output: [UInt8] = []
+        swap(&output, &scratch)
+        output.removeAll(keepingCapacity: true)
         // Room for a rendered member's bytes too: a `runStarted` entry's policy (some 750 bytes) would otherwise
         // regrow the buffer, copying what was written so far, once or twice per entry.
         output.reserveCapacity(32 + 160 + 48 * members.count + (rendered?.rendering.bytes.count ?? 0))
@@ -89,7 +117,9 @@ extension JournalChain {
         // A member outside the layout, one that `extra` replaced, or an `extra` outside it: the general way.
         guard fromMembers == members.count, fromExtra == extra.count, !writer.keyOrdersDiffer else { return nil }
         let hash = writer.output.withUnsafeBytes { SHA256.hash($0) }
-        return (assemble(writer, hash: hash, at: hashOffset, afterComma: hashAfterComma), hash)
+        let bytes = assemble(writer, hash: hash, at: hashOffset, afterComma: hashAfterComma)
+        scratch = writer.output
+        return (bytes, hash)
     }
 }
 

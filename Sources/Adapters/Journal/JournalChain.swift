@@ -192,6 +192,40 @@ public struct JournalChain: Hashable, Sendable {
         rendered: (key: String, rendering: CanonicalRendering)? = nil,
         version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
+        var scratch: [UInt8] = []
+        return try append(
+            members,
+            kind: kind,
+            at: at,
+            layout: layout,
+            rendered: rendered,
+            version: version,
+            scratch: &scratch
+        )
+    }
+
+    /// ``append(_:kind:at:layout:rendered:version:)`` writing the hash input into `scratch`'s storage (its contents
+    /// are replaced): entries appended one after another with the same buffer allocate it once.
+    ///
+    /// - Parameters:
+    ///   - members: The entry's members, without the ``envelopeFields``.
+    ///   - kind: The entry's `kind` member.
+    ///   - at: The entry's `at` member.
+    ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
+    ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
+    ///   - version: The entry format version to write, at least 1.
+    ///   - scratch: A buffer to write in, kept from one call to the next.
+    /// - Returns: The record.
+    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
+    package mutating func append(
+        _ members: [String: JSONValue],
+        kind: String,
+        at: Int64,
+        layout: JournalEntryLayout?,
+        rendered: (key: String, rendering: CanonicalRendering)? = nil,
+        version: Int64 = JournalChain.formatVersion,
+        scratch: inout [UInt8]
+    ) throws(JournalChainError) -> JournalRecord {
         if let layout, version >= 1,
             let (bytes, hash) = JournalChain.seal(
                 members,
@@ -200,7 +234,8 @@ public struct JournalChain: Hashable, Sendable {
                 rendered: rendered,
                 version: version,
                 position: count,
-                after: headHash
+                after: headHash,
+                scratch: &scratch
             )
         {
             return advance(bytes, hash)

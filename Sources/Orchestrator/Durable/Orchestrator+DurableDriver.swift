@@ -52,7 +52,15 @@ extension Orchestrator {
                 decision: nil,
                 policyRendering: encoding.rendering
             )
-            let runtime = makeJournaledRuntime(agent, entry, start.policy, sharedBudget, recorder, resumedAt: .zero)
+            // The identity as the entry holds it, without reading it back out of the entry's fields.
+            let identity = RunStateMachine.Identity(
+                executionID: executionID,
+                agentName: agent.name,
+                nodeID: nil,
+                task: start.task,
+                metadata: start.metadata
+            )
+            let runtime = makeJournaledRuntime(identity, start.policy, sharedBudget, recorder, resumedAt: .zero)
             return await performJournaled(agent, runtime, start: entry)
         } catch {
             let runtime = makeRuntime(
@@ -187,14 +195,31 @@ extension Orchestrator {
     ) -> RunRuntime {
         var metadata: [String: JSONValue] = [:]
         if case .object(let members)? = start.fields["metadata"] { metadata = members }
-        return RunRuntime(
-            identity: RunStateMachine.Identity(
+        return makeJournaledRuntime(
+            RunStateMachine.Identity(
                 executionID: start.string("executionID") ?? "",
                 agentName: start.string("agentName") ?? agent.name,
                 nodeID: nil,
                 task: start.fields["task"] ?? .null,
                 metadata: metadata
             ),
+            policy,
+            sharedBudget,
+            recorder,
+            resumedAt: resumedAt
+        )
+    }
+
+    /// A journaled run's runtime with the given identity.
+    nonisolated func makeJournaledRuntime(
+        _ identity: RunStateMachine.Identity,
+        _ policy: StrictPolicy,
+        _ sharedBudget: SharedBudget?,
+        _ recorder: RunRecorder,
+        resumedAt: Nanoseconds
+    ) -> RunRuntime {
+        RunRuntime(
+            identity: identity,
             policy: policy,
             sharedBudget: sharedBudget,
             tools: tools,
@@ -215,7 +240,8 @@ extension Orchestrator {
         start: RunJournalEntry
     ) async -> ExecutionReport {
         var probe = start
-        probe.fields = ["agentName": .string(agent.name)]
+        // A new run matches no probe (nothing is fed): its entry is `start`'s fields as they are.
+        probe.fields = runtime.recorder?.startsLive == true ? [:] : ["agentName": .string(agent.name)]
         runtime.journaledBegin(probe, live: start.fields)
         let admitted = await admit(runtime)
         if !admitted {
@@ -227,7 +253,7 @@ extension Orchestrator {
         runtime.finishFeeding()
         await runtime.flushJournal()
         var report = runtime.makeReport()
-        report.journalHeadHash = runtime.recorder?.headHash
+        report.journalHeadHash = runtime.journalHeadHash
         // A paused run holds nothing of a shared budget: its consumption goes back until it resumes, when the
         // journal re-reserves it.
         if report.status == .awaitingApproval { runtime.budget.giveBackToAncestors() }

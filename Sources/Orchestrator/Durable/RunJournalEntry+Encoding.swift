@@ -18,13 +18,18 @@ extension RunJournalEntry {
     /// A step as its synthesized `Encodable` conformance writes it: `input`, `label` when present, `index`,
     /// `revision`.
     package static func encode(_ step: AgentStep) -> JSONValue {
-        var members: [String: JSONValue] = [:]
-        members.reserveCapacity(4)
-        members["input"] = step.input
-        if let label = step.label { members["label"] = .string(label) }
-        members["index"] = .integer(Int64(step.index))
-        members["revision"] = .integer(Int64(step.revision))
-        return .object(members)
+        // A literal, sized for its members by the specialised initialiser (`reserveCapacity` on an empty dictionary
+        // resizes through unspecialised code that looks up the storage's type metadata at run time, per step).
+        guard let label = step.label else {
+            return .object([
+                "input": step.input, "index": .integer(Int64(step.index)),
+                "revision": .integer(Int64(step.revision)),
+            ])
+        }
+        return .object([
+            "input": step.input, "label": .string(label), "index": .integer(Int64(step.index)),
+            "revision": .integer(Int64(step.revision)),
+        ])
     }
 
     /// A step result: `output` and `followUpSteps`.

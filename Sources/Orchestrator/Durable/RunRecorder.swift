@@ -6,7 +6,9 @@ import AgentAdapters
 ///
 /// Feeding is driven by the run's one driver task (the agent's code), so its cursor has a lock of its own, never
 /// taken while the run's lock is held; sealing and storing happen in ``RunRuntime/flushJournal()``, by one
-/// appender at a time.
+/// appender at a time, into the chain the run's ``JournalOutbox`` hands it (the recorder keeps only the chain the
+/// journal held when the run started). A new run (``startsLive``) has nothing to feed: its transitions are live
+/// without the cursor's lock.
 final class RunRecorder: Sendable {
     /// What feeding the next entry gave.
     enum Fed {
@@ -26,12 +28,16 @@ final class RunRecorder: Sendable {
 
     let journal: RunJournal
     let isReplay: Bool
+    /// Whether every transition is live: a new run (no entries to feed, not a replay), for which ``next(_:apply:)``
+    /// answers ``Fed/live`` whatever the probe, so the run asks it nothing.
+    let startsLive: Bool
+    /// The chain of the journal as the run found it: the run's outbox continues it.
+    let chain: JournalChain
     let policyHash: SHA256Digest
     let decision: ApprovalDecision?
     /// The policy's canonical rendering, copied into the `runStarted` entry when that entry holds the very value.
     let policyRendering: CanonicalRendering?
     private let feed: LockedState<Feed>
-    private let chain: LockedState<JournalChain>
 
     init(
         journal: RunJournal,
@@ -45,10 +51,11 @@ final class RunRecorder: Sendable {
         self.journal = journal
         self.policyRendering = policyRendering
         self.isReplay = isReplay
+        self.startsLive = entries.isEmpty && !isReplay
+        self.chain = chain
         self.policyHash = policyHash
         self.decision = decision
         self.feed = LockedState(Feed(entries: entries))
-        self.chain = LockedState(chain)
     }
 
     /// The first failure (divergence, store error), if any.
@@ -160,23 +167,29 @@ final class RunRecorder: Sendable {
         )
     }
 
-    /// Seals `entries` into the chain and appends them to the store, in one append.
-    func store(_ entries: [JournalOutbox.Queued]) async throws(DurableRunError) {
-        let records: [JournalRecord]
-        do {
-            records = try chain.withLock { chain throws(JournalChainError) in
-                try entries.map { queued throws(JournalChainError) in
-                    let entry = queued.entry
-                    let rendered: (key: String, rendering: CanonicalRendering)? =
-                        entry.kind == .runStarted ? policyRendering.map { ("policy", $0) } : nil
-                    return try chain.append(
+    /// Seals `entries` into `chain` and appends them to the store, in one append.
+    ///
+    /// The caller is the run's one appender (``JournalOutbox/take()``): it holds `chain` alone, so no lock is taken.
+    func store(_ entries: [JournalOutbox.Queued], into chain: inout JournalChain) async throws(DurableRunError) {
+        var records: [JournalRecord] = []
+        records.reserveCapacity(entries.count)
+        // One buffer for every entry's hash input.
+        var scratch: [UInt8] = []
+        do throws(JournalChainError) {
+            for queued in entries {
+                let entry = queued.entry
+                let rendered: (key: String, rendering: CanonicalRendering)? =
+                    entry.kind == .runStarted ? policyRendering.map { ("policy", $0) } : nil
+                records.append(
+                    try chain.append(
                         entry.fields,
                         kind: entry.kind.rawValue,
                         at: entry.at.rawValue,
                         layout: entry.kind.layout,
-                        rendered: rendered
+                        rendered: rendered,
+                        scratch: &scratch
                     )
-                }
+                )
             }
         } catch {
             throw DurableRunError(code: .corruptJournal, journal: journal.id, message: "cannot seal an entry: \(error)")
@@ -194,9 +207,6 @@ final class RunRecorder: Sendable {
             )
         }
     }
-
-    /// The chain's head hash.
-    var headHash: SHA256Digest { chain.withLock { $0.headHash } }
 }
 
 extension RunRecorder {

@@ -4,7 +4,9 @@ import AgentAdapters
 /// appender at a time (the shape of ``EventOutbox``).
 ///
 /// Entries are queued under the run's lock, so their order is the machine's; they are sealed into the hash chain
-/// and appended to the store after the lock is released, by whichever caller finds no appender at work.
+/// and appended to the store after the lock is released, by whichever caller finds no appender at work. The chain
+/// travels with the batch: ``take()`` hands it to the appender and ``finishAppend(_:)`` takes it back, so sealing
+/// needs no lock of its own (one appender at a time holds it).
 package struct JournalOutbox: Sendable {
     /// Whether the run keeps a journal at all.
     package var isEnabled = false
@@ -12,6 +14,8 @@ package struct JournalOutbox: Sendable {
     package private(set) var nextPosition = 0
     /// The tool call awaiting approval, if the run paused for one.
     package var pendingApproval: ApprovalRequest?
+    /// The hash chain the entries are sealed into, while no appender holds it (see ``take()``).
+    package private(set) var chain = JournalChain()
     private var queued: [Queued] = []
     private(set) var isAppending = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -29,17 +33,26 @@ package struct JournalOutbox: Sendable {
     /// Counts an entry fed back from the journal (it is stored already).
     package mutating func countFed() { nextPosition += 1 }
 
-    /// The queued entries, if nobody is appending; the caller becomes the appender.
-    mutating func take() -> [Queued]? {
+    /// The chain of a journal that already holds entries (a resumed run's): set before any entry is queued.
+    package mutating func continueChain(_ chain: JournalChain) {
+        precondition(!isAppending && queued.isEmpty && nextPosition == 0, "the chain is set before any entry")
+        self.chain = chain
+    }
+
+    /// The queued entries and the chain to seal them into, if nobody is appending; the caller becomes the appender
+    /// and gives the chain back with ``finishAppend(_:)``.
+    mutating func take() -> (entries: [Queued], chain: JournalChain)? {
         guard !isAppending, !queued.isEmpty else { return nil }
         isAppending = true
         defer { queued = [] }
-        return queued
+        return (queued, chain)
     }
 
-    /// The appender finished; returns the waiters to resume.
-    mutating func finishAppend() -> [CheckedContinuation<Void, Never>] {
+    /// The appender finished, with the chain as sealing left it; returns the waiters to resume.
+    mutating func finishAppend(_ chain: JournalChain) -> [CheckedContinuation<Void, Never>] {
+        precondition(isAppending, "only the appender finishes an append")
         isAppending = false
+        self.chain = chain
         defer { waiters = [] }
         return waiters
     }

@@ -24,7 +24,10 @@ extension RunRuntime {
     ) -> (Value, Int?) {
         guard let recorder else { preconditionFailure("journaled transition without a journal") }
         let fed: RunRecorder.Fed
-        if recorder.isReplay, isTerminated, !recorder.isFeeding {
+        if recorder.startsLive {
+            // A new run: nothing to feed, so no probe to match (`next` would answer `.live` after its lock).
+            fed = .live
+        } else if recorder.isReplay, isTerminated, !recorder.isFeeding {
             // Nothing is journaled after a run ends, so a replayed run's late transitions (its code unwinding, a
             // deadline noticed late) have no entry to match: they apply as they did live, recording nothing.
             fed = .live
@@ -122,23 +125,31 @@ extension RunRuntime {
     /// Seals and stores every queued entry; returns when they (and any appended meanwhile) are stored.
     func flushJournal() async {
         guard let recorder else { return }
+        var (batch, idle) = state.withLock { ($0.journal.take(), $0.journal.isIdle) }
         while true {
-            if let batch = state.withLock({ $0.journal.take() }) {
+            if let (entries, taken) = batch {
+                // This caller is the appender: the chain is its own until it gives it back.
+                var chain = taken
                 var failure: DurableRunError?
                 if recorder.failure == nil {
-                    do { try await recorder.store(batch) } catch { failure = error }
+                    do { try await recorder.store(entries, into: &chain) } catch { failure = error }
                 }
-                let waiters = state.withLock { $0.journal.finishAppend() }
+                let sealed = chain
+                // One lock section gives the chain back and takes what was queued meanwhile.
+                let waiters: [CheckedContinuation<Void, Never>]
+                (waiters, batch, idle) = state.withLock {
+                    ($0.journal.finishAppend(sealed), $0.journal.take(), $0.journal.isIdle)
+                }
                 for waiter in waiters { waiter.resume() }
                 if let failure { fail(failure) }
                 continue
             }
-            let idle = state.withLock { $0.journal.isIdle }
             if idle { return }
             await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
                 let waits = state.withLock { $0.journal.wait(waiter) }
                 if !waits { waiter.resume() }
             }
+            (batch, idle) = state.withLock { ($0.journal.take(), $0.journal.isIdle) }
         }
     }
 
@@ -151,7 +162,7 @@ extension RunRuntime {
     /// After the agent's code: applies the journaled entries that came from outside it (a timeout, a cancellation,
     /// progress); anything else left is a divergence.
     func finishFeeding() {
-        guard let recorder, recorder.failure == nil else { return }
+        guard let recorder, !recorder.startsLive, recorder.failure == nil else { return }
         for entry in recorder.remaining {
             switch entry.kind {
             case .toolProgress, .terminated:
@@ -247,6 +258,12 @@ extension RunRuntime {
             if let violation { fields["violation"] = RunJournalEntry.encode(violation) }
             return (ended, effects, ended ? fields : nil)
         }.0
+    }
+
+    /// The journal's head hash once every entry is stored (after ``flushJournal()``); `nil` without a journal.
+    var journalHeadHash: SHA256Digest? {
+        guard recorder != nil else { return nil }
+        return state.withLock { $0.journal.chain.headHash }
     }
 
     /// The live clock reading (time since the run started, active time only).

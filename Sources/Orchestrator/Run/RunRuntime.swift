@@ -48,6 +48,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         self.deadline = deadline.map { min(guarded + policy.timeout, $0) } ?? guarded + policy.timeout
         var machine = RunStateMachine(identity: identity, emitsEvents: route.isListenedTo)
         machine.journal.isEnabled = recorder != nil
+        if let recorder { machine.journal.continueChain(recorder.chain) }
         self.latch = machine.deliveryLatch
         self.state = LockedState(machine)
     }
