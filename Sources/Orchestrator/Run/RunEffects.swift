@@ -52,55 +52,32 @@ package struct RunEffects: Sendable {
 struct EventOutbox: Sendable {
     /// Whether events are built at all (someone listens).
     var isEnabled: Bool = false
-    /// The events waiting for a deliverer, or (when ``handedOut``) the batch last handed to one, kept for its
-    /// storage.
     private var queued: [OrchestrationEvent] = []
-    /// Whether ``queued`` is the batch last handed to a deliverer rather than events waiting. The next event empties
-    /// it keeping its capacity: when the deliverer has let go of the batch by then (a run delivering its own
-    /// events, one transition after another), the queue's storage is reused instead of allocated and freed for
-    /// every event; when it has not, emptying it allocates, as before.
-    private var handedOut = false
     /// Whether someone is delivering, and whether events were queued meanwhile; shared with the deliverer.
     let latch = DeliveryLatch()
     /// The hub's subscribers as the last delivery found them: lent to each deliverer and kept again when it
     /// finishes, so that a delivery takes the hub's lock only after the list changed.
     var subscribers: SubscriberSnapshot?
 
-    /// The most events whose storage the outbox keeps between batches; a larger batch's storage is let go.
-    static let keptCapacity = 16
-
     /// Queues an event.
-    mutating func append(_ event: OrchestrationEvent) {
-        if handedOut {
-            handedOut = false
-            if queued.capacity <= Self.keptCapacity {
-                queued.removeAll(keepingCapacity: true)
-            } else {
-                queued = []
-            }
-        }
-        queued.append(event)
-    }
-
-    /// Whether events wait for a deliverer.
-    private var hasWaitingEvents: Bool { !handedOut && !queued.isEmpty }
+    mutating func append(_ event: OrchestrationEvent) { queued.append(event) }
 
     /// The queued events, if nobody is delivering; the caller becomes the deliverer. While someone delivers, the
     /// latch records that events wait, so that the deliverer comes back for them.
     mutating func take() -> [OrchestrationEvent]? {
-        guard hasWaitingEvents, latch.claim() else { return nil }
-        handedOut = true
+        guard !queued.isEmpty, latch.claim() else { return nil }
+        defer { queued = [] }
         return queued
     }
 
     /// The deliverer finished a batch: the events queued meanwhile, or `nil` (and no deliverer) when none.
     mutating func finishDelivery() -> [OrchestrationEvent]? {
-        guard hasWaitingEvents else {
+        guard !queued.isEmpty else {
             latch.release()
             return nil
         }
         latch.continueDelivering()
-        handedOut = true
+        defer { queued = [] }
         return queued
     }
 }
