@@ -77,3 +77,40 @@ struct RepeatDigestTableTests {
         #expect(refused == keys.count, "every second call of the same key must be found and refused as a repeat")
     }
 }
+
+@Suite("A tool call's reservation: each count found once, nothing debited when refused")
+struct ToolCallReservationTests {
+    @Test("A call refused by the repeat or the per-tool limit debits nothing; a counted call is counted once")
+    func refusedCallsDebitNothing() throws {
+        let limits = try BudgetLimits([.toolCalls: 10, .repeatedToolCalls: 2], maxCallsPerTool: ["fetch": 3])
+        var ledger = BudgetLedger(limits: limits, coversOneRun: true)
+        try ledger.reserveToolCall("fetch", argumentsKey: "a")
+        try ledger.reserveToolCall("fetch", argumentsKey: "a")
+        let repeated = try #require(throws: PolicyViolation.self) {
+            try ledger.reserveToolCall("fetch", argumentsKey: "a")
+        }
+        #expect(repeated.limit == .maxRepeatedToolCalls && repeated.attempted == 3)
+        #expect(ledger.used(.toolCalls) == 2 && ledger.callsPerTool == ["fetch": 2])
+        #expect(ledger.used(.repeatedToolCalls) == 2, "the refused repeat was counted")
+        try ledger.reserveToolCall("fetch", argumentsKey: "b")
+        let perTool = try #require(throws: PolicyViolation.self) {
+            try ledger.reserveToolCall("fetch", argumentsKey: "c")
+        }
+        #expect(perTool.limit == .maxCallsPerTool && perTool.attempted == 4)
+        #expect(ledger.used(.toolCalls) == 3 && ledger.callsPerTool == ["fetch": 3])
+        #expect(!(try jsonText(ledger)).contains(#""fetch\u0000c""#), "the call refused per tool was counted a repeat")
+        // A tool without a limit of its own is counted too; a forgiven call starts again from one.
+        try ledger.reserveToolCall("search", argumentsKey: "x")
+        try ledger.reserveToolCall("search", argumentsKey: "y")
+        #expect(ledger.callsPerTool == ["fetch": 3, "search": 2] && ledger.used(.toolCalls) == 5)
+        ledger.forgiveRepeat("fetch", argumentsKey: "a")
+        ledger.forgiveRepeat("fetch", argumentsKey: "a")
+        #expect(ledger.used(.repeatedToolCalls) == 1)
+        ledger.forgiveRepeat("search", argumentsKey: "x")
+        try ledger.reserveToolCall("search", argumentsKey: "x")
+        try ledger.reserveToolCall("search", argumentsKey: "x")
+        #expect(ledger.used(.repeatedToolCalls) == 2)
+        #expect(throws: PolicyViolation.self) { try ledger.reserveToolCall("search", argumentsKey: "x") }
+        #expect(ledger.callsPerTool == ["fetch": 3, "search": 4] && ledger.used(.toolCalls) == 7)
+    }
+}

@@ -5,7 +5,11 @@ import AgentPolicy
 /// Blame is kept apart: arguments that fail the schema are the caller's fault
 /// (``ToolError/Code/invalidArguments``); arguments that pass the schema but do not decode into the tool's
 /// `Arguments` type are the tool's (``ToolError/Code/schemaMismatch``).
-package struct RegisteredTool: Sendable {
+///
+/// A final class of constants rather than a structure: a governed call looks its tool up once per call, and copying
+/// a reference out of the registry is one retain where copying the structure retained each of its fields (names,
+/// schema, closures).
+package final class RegisteredTool: Sendable {
     /// The tool's name, description and schema.
     package let description: ToolDescription
     /// Whether the tool declares that every call needs approval (``Tool/requiresApproval``).
@@ -23,8 +27,10 @@ package struct RegisteredTool: Sendable {
     package init<T: Tool>(_ tool: T) throws(ToolError) {
         let name = tool.name
         requiresApproval = tool.requiresApproval
-        description = ToolDescription(name: name, description: tool.description, parameters: tool.parameters)
-        argumentsType = typeName(T.Arguments.self)
+        let description = ToolDescription(name: name, description: tool.description, parameters: tool.parameters)
+        self.description = description
+        let argumentsType = typeName(T.Arguments.self)
+        self.argumentsType = argumentsType
         if let failure = description.parameters.derivationFailure {
             throw ToolError(
                 code: .schemaDerivationFailed,

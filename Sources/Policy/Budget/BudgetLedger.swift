@@ -121,15 +121,18 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
         if let limit = limits[.toolCalls], total >= limit {
             throw PolicyViolation(limit: .maxToolCalls, limitValue: limit, attempted: total + 1, tool: tool)
         }
-        let toolCount = callsPerTool[tool, default: 0]
-        if let limit = limits.maxCallsPerTool[tool], toolCount >= limit {
-            throw PolicyViolation(limit: .maxCallsPerTool, limitValue: limit, attempted: toolCount + 1, tool: tool)
+        // Without per-tool limits (the common case) the tool's count is read only to be raised, in one look-up.
+        if !limits.maxCallsPerTool.isEmpty, let limit = limits.maxCallsPerTool[tool] {
+            let toolCount = callsPerTool[tool, default: 0]
+            if toolCount >= limit {
+                throw PolicyViolation(limit: .maxCallsPerTool, limitValue: limit, attempted: toolCount + 1, tool: tool)
+            }
         }
-        var identicalKey: RepeatKey?
-        var identicalCount: Int64 = 0
+        // The repeat check is the last check: it counts the call in the same look-up that finds its count, and
+        // only when no limit refuses it, so a refused call still debits nothing.
         if let key = repeatKey, tracks(.repeatedToolCalls), let limit = limits[.repeatedToolCalls] {
-            identicalCount = identicalCalls[key] ?? 0
-            if identicalCount >= limit {
+            let (identicalCount, counted) = identicalCalls.increment(key, unlessAtLeast: limit)
+            if !counted {
                 throw PolicyViolation(
                     limit: .maxRepeatedToolCalls,
                     limitValue: limit,
@@ -139,14 +142,10 @@ public struct BudgetLedger: Hashable, Codable, Sendable {
                         + "maxRepeatedToolCalls is \(limit) (loop detected)"
                 )
             }
-            identicalKey = key
-        }
-        counts[.toolCalls] = total + 1
-        callsPerTool[tool] = toolCount + 1
-        if let identicalKey {
-            identicalCalls.set(identicalKey, to: identicalCount + 1)
             counts[.repeatedToolCalls] = max(counts[.repeatedToolCalls], identicalCount + 1)
         }
+        counts[.toolCalls] = total + 1
+        callsPerTool[tool, default: 0] += 1
     }
 
     /// Gives back a tool call reserved with ``reserveToolCall(_:argumentsKey:)`` whose body never ran.

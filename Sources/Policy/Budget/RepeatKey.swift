@@ -110,6 +110,26 @@ struct RepeatCounts: Hashable, Sendable, Codable {
         entries.append(Entry(key: key, count: count, next: head))
     }
 
+    /// Adds one to the count of `key` unless the count has reached `limit`, finding the key once.
+    ///
+    /// - Parameters:
+    ///   - key: The call's key.
+    ///   - limit: The count at which the key is not counted again.
+    /// - Returns: The count before, and whether it was raised (`false`: it was `limit` or more, and is unchanged).
+    mutating func increment(_ key: RepeatKey, unlessAtLeast limit: Int64) -> (count: Int64, counted: Bool) {
+        let head = newestByDigest[key.digest] ?? -1
+        if let index = position(of: key, from: head) {
+            let count = entries[index].count
+            guard count < limit else { return (count, false) }
+            entries[index].count = count + 1
+            return (count, true)
+        }
+        guard limit > 0 else { return (0, false) }
+        newestByDigest[key.digest] = entries.count
+        entries.append(Entry(key: key, count: 1, next: head))
+        return (0, true)
+    }
+
     /// The highest count, or zero when empty.
     var highest: Int64 { entries.lazy.map(\.count).max() ?? 0 }
 
