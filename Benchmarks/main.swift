@@ -69,6 +69,24 @@ func runAllWorkloads() async throws {
         emit(throughputLine("W0-floor-escape", size: size, reps: reps, times: times, checks: checks))
     }
 
+    // W0-floor-handoff (informative, our own; Benchmarks/HandoffFloor.swift): one job handed to a parked
+    // dedicated thread and back, the two hand-offs a default run (agent code on dedicated threads) cannot avoid.
+    await run("W0-floor-handoff") {
+        let size = 10_000
+        let thread = HandoffThread()
+        let (times, checks) = await measure(reps: reps) {
+            var finished = 0
+            for index in 0..<size {
+                let value = await handoffFloor(.integer(Int64(index)), on: thread)
+                if value == .integer(Int64(index)) { finished += 1 }
+            }
+            var checks = Checks()
+            checks.expect("finished", finished, equals: size)
+            return checks
+        }
+        emit(throughputLine("W0-floor-handoff", size: size, reps: reps, times: times, checks: checks))
+    }
+
     // W1: sequential governed runs.
     try await run("W1-lifecycle") {
         let size = 10_000
