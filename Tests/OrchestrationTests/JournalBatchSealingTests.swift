@@ -21,12 +21,14 @@ struct JournalBatchSealingTests {
                 index % 7 == 0 ? .runStarted : RunJournalEntry.Kind.allCases.randomElement(using: &generator)!
             let entry = JournalLayoutSealingTests.randomEntry(kind, using: &generator)
             let rendering = kind == .runStarted ? entry.fields["policy"].flatMap(CanonicalRendering.init) : nil
+            var fresh: [UInt8] = []
             let expected = try apart.append(
                 entry.fields,
                 kind: kind.rawValue,
                 at: entry.at.rawValue,
                 layout: kind.layout,
-                rendered: rendering.map { ("policy", $0) }
+                rendered: rendering.map { ("policy", $0) },
+                scratch: &fresh
             )
             let record = try shared.append(
                 entry.fields,

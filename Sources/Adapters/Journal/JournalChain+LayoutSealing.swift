@@ -18,32 +18,10 @@ extension JournalChain {
         position: Int,
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        seal(
-            members,
-            adding: ExtraMemberList(members: extra),
-            layout: layout,
-            rendered: rendered,
-            version: version,
-            position: position,
-            after: previous
-        )
-    }
-
-    /// ``seal(_:adding:layout:rendered:version:position:after:)`` with the added members given as `extra`'s
-    /// look-up: a list, or an entry's `kind` and `at` without an array per entry.
-    static func seal(
-        _ members: [String: JSONValue],
-        adding extra: some SealedExtraMembers,
-        layout: JournalEntryLayout,
-        rendered: (key: String, rendering: CanonicalRendering)?,
-        version: Int64,
-        position: Int,
-        after previous: SHA256Digest
-    ) -> (bytes: [UInt8], hash: SHA256Digest)? {
         var scratch: [UInt8] = []
         return seal(
             members,
-            adding: extra,
+            adding: ExtraMemberList(members: extra),
             layout: layout,
             rendered: rendered,
             version: version,
@@ -53,8 +31,9 @@ extension JournalChain {
         )
     }
 
-    /// ``seal(_:adding:layout:rendered:version:position:after:)`` writing the hash input into `scratch`'s storage
-    /// (its contents are replaced): a batch sealed entry after entry allocates that buffer once, not per entry.
+    /// ``seal(_:adding:layout:rendered:version:position:after:)`` with the added members given as `extra`'s look-up
+    /// (a list, or an entry's `kind` and `at` without an array per entry), writing the hash input into `scratch`'s
+    /// storage (its contents are replaced): a batch sealed entry after entry allocates that buffer once.
     static func seal(
         _ members: [String: JSONValue],
         adding extra: some SealedExtraMembers,

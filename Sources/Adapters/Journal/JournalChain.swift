@@ -173,39 +173,8 @@ public struct JournalChain: Hashable, Sendable {
 
     /// Seals the entry made of `members` with `kind` and `at` set in it: exactly
     /// ``append(_:adding:layout:rendered:version:)`` with `adding: [("kind", .string(kind)), ("at", .integer(at))]`,
-    /// without that array per entry when `layout` applies.
-    ///
-    /// - Parameters:
-    ///   - members: The entry's members, without the ``envelopeFields``.
-    ///   - kind: The entry's `kind` member.
-    ///   - at: The entry's `at` member.
-    ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
-    ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
-    ///   - version: The entry format version to write, at least 1.
-    /// - Returns: The record.
-    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
-    package mutating func append(
-        _ members: [String: JSONValue],
-        kind: String,
-        at: Int64,
-        layout: JournalEntryLayout?,
-        rendered: (key: String, rendering: CanonicalRendering)? = nil,
-        version: Int64 = JournalChain.formatVersion
-    ) throws(JournalChainError) -> JournalRecord {
-        var scratch: [UInt8] = []
-        return try append(
-            members,
-            kind: kind,
-            at: at,
-            layout: layout,
-            rendered: rendered,
-            version: version,
-            scratch: &scratch
-        )
-    }
-
-    /// ``append(_:kind:at:layout:rendered:version:)`` writing the hash input into `scratch`'s storage (its contents
-    /// are replaced): entries appended one after another with the same buffer allocate it once.
+    /// without that array per entry when `layout` applies. The hash input is written into `scratch`'s storage (its
+    /// contents are replaced), so entries appended one after another with the same buffer allocate it once.
     ///
     /// - Parameters:
     ///   - members: The entry's members, without the ``envelopeFields``.
