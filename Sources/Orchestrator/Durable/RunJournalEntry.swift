@@ -61,20 +61,26 @@ package struct RunJournalEntry: Hashable, Sendable {
     package var kind: Kind
     /// The run clock's reading.
     package var at: Nanoseconds
-    /// The kind's fields.
-    package var fields: [String: JSONValue]
+    /// The kind's fields: a short list, looked up without hashing (see ``EntryFields``).
+    package var fields: EntryFields
 
     /// Creates an entry.
-    package init(_ kind: Kind, at: Nanoseconds, _ fields: [String: JSONValue] = [:]) {
+    package init(_ kind: Kind, at: Nanoseconds, _ fields: EntryFields = [:]) {
         self.kind = kind
         self.at = at
         self.fields = fields
     }
 
+    /// Creates an entry from a dictionary of fields (a literal makes ``EntryFields`` instead: this overload is
+    /// disfavoured, so literals never build a dictionary).
+    @_disfavoredOverload
+    package init(_ kind: Kind, at: Nanoseconds, _ fields: [String: JSONValue]) {
+        self.init(kind, at: at, EntryFields(fields))
+    }
+
     /// The entry as the chain seals it.
     package var jsonValue: JSONValue {
-        var members = fields
-        members.reserveCapacity(fields.count + 2)
+        var members = fields.dictionary
         members["kind"] = .string(kind.rawValue)
         members["at"] = .integer(at.rawValue)
         return .object(members)
@@ -89,7 +95,7 @@ package struct RunJournalEntry: Hashable, Sendable {
     ///
     /// - Throws: A message naming the missing or unknown field.
     package init(members: [String: JSONValue], position: Int) throws(EntryReadError) {
-        try self.init(members: members, kind: nil, at: nil, position: position)
+        try self.init(members: EntryFields(members), kind: nil, at: nil, position: position)
     }
 
     /// Reads an entry from a record's members without the envelope fields, its `kind` and `at` given apart when
@@ -98,7 +104,7 @@ package struct RunJournalEntry: Hashable, Sendable {
     ///
     /// - Throws: A message naming the missing or unknown field.
     package init(
-        members: [String: JSONValue],
+        members: EntryFields,
         kind givenKind: String?,
         at givenAt: Int64?,
         position: Int
@@ -169,7 +175,7 @@ package struct RunJournalEntry: Hashable, Sendable {
 
     /// The entry's kind and fields without its clock reading, for divergence messages and comparisons.
     package var summary: String {
-        var members = fields
+        var members = fields.dictionary
         members["kind"] = .string(kind.rawValue)
         return JSONValue.object(members).jsonText()
     }

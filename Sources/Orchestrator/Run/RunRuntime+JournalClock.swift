@@ -24,7 +24,7 @@ extension RunRuntime {
         let probe = RunJournalEntry(.clockRead, at: .zero, ["property": .string(property.rawValue)])
         return journaled(probe, at: at, ended: live) { _, _, fed, _ in
             guard let fed else {
-                let fields: [String: JSONValue] =
+                let fields: EntryFields =
                     property == .elapsed ? [:] : ["remaining": .integer(Nanoseconds(live).rawValue)]
                 return (live, RunEffects(), fields)
             }

@@ -224,7 +224,7 @@ extension RunRuntime {
             } else {
                 return (.needsCall, RunEffects(), nil)
             }
-            var fields: [String: JSONValue] = [:]
+            var fields: EntryFields = [:]
             let outcome: RunStateMachine.ModelCallOutcome
             switch result {
             case .success(let response):

@@ -114,7 +114,7 @@ extension RunRuntime {
                 return (.needsBody, RunEffects(), nil)
             }
             let effects = machine.toolCallFinished(at: position, result: result, at: time)
-            var fields: [String: JSONValue] = ["tool": .string(name)]
+            var fields: EntryFields = ["tool": .string(name)]
             switch result {
             case .success(let output): fields["output"] = output
             case .failure(let error): fields["error"] = RunJournalEntry.encode(ErrorRecord(error))
@@ -127,7 +127,7 @@ extension RunRuntime {
         let now = liveOffset
         let effects = state.withLock { machine -> RunEffects in
             guard !machine.isTerminated else { return RunEffects() }
-            var fields: [String: JSONValue] = ["tool": .string(tool), "progress": .number(progress)]
+            var fields: EntryFields = ["tool": .string(tool), "progress": .number(progress)]
             if let total { fields["total"] = .number(total) }
             if let message { fields["message"] = .string(message) }
             machine.journal.record(RunJournalEntry(.toolProgress, at: now, fields))
@@ -174,7 +174,7 @@ extension RunRuntime {
                 return (nil, RunEffects(), nil)
             }
             machine.journal.pendingApproval = nil
-            var fields: [String: JSONValue] = ["approved": .bool(decision.approved)]
+            var fields: EntryFields = ["approved": .bool(decision.approved)]
             if let reason = decision.reason { fields["reason"] = .string(reason) }
             return ((decision.approved, decision.reason), RunEffects(), fields)
         }

@@ -36,7 +36,7 @@ extension RunRuntime {
             violation = error
         }
         if isTerminated { throw runEnded("model") }
-        var fields: [String: JSONValue] = ["actual": RunJournalEntry.encode(actual)]
+        var fields: EntryFields = ["actual": RunJournalEntry.encode(actual)]
         if let reservation { fields["reserved"] = RunJournalEntry.encode(reservation.estimate) }
         let probe = RunJournalEntry(.usageReported, at: .zero, fields)
         _ = journaled(probe, ended: ()) { machine, time, _, _ in ((), machine.usageReported(actual, at: time), [:]) }
