@@ -126,7 +126,14 @@ extension JournalChain {
         position: Int,
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        seal(fields.dictionary, adding: extra, rendered: rendered, version: version, position: position, after: previous)
+        seal(
+            fields.dictionary,
+            adding: extra,
+            rendered: rendered,
+            version: version,
+            position: position,
+            after: previous
+        )
     }
 
     /// The stored bytes from the canonical text: the `hash` member inserted at `hashOffset` and the patches applied.

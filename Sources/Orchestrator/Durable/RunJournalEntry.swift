@@ -65,17 +65,18 @@ package struct RunJournalEntry: Hashable, Sendable {
     package var fields: EntryFields
 
     /// Creates an entry.
-    package init(_ kind: Kind, at: Nanoseconds, _ fields: EntryFields = [:]) {
+    ///
+    /// The library passes `fields:` by label: an unlabelled dictionary literal would match
+    /// ``init(_:at:_:)`` (a dictionary's literal is the default) and build a dictionary first.
+    package init(_ kind: Kind, at: Nanoseconds, fields: EntryFields = [:]) {
         self.kind = kind
         self.at = at
         self.fields = fields
     }
 
-    /// Creates an entry from a dictionary of fields (a literal makes ``EntryFields`` instead: this overload is
-    /// disfavoured, so literals never build a dictionary).
-    @_disfavoredOverload
+    /// Creates an entry from a dictionary of fields.
     package init(_ kind: Kind, at: Nanoseconds, _ fields: [String: JSONValue]) {
-        self.init(kind, at: at, EntryFields(fields))
+        self.init(kind, at: at, fields: EntryFields(fields))
     }
 
     /// The entry as the chain seals it.
@@ -130,7 +131,7 @@ package struct RunJournalEntry: Hashable, Sendable {
         var fields = members
         if givenKind == nil { fields["kind"] = nil }
         if givenAt == nil { fields["at"] = nil }
-        self.init(kind, at: Nanoseconds(rawValue: at), fields)
+        self.init(kind, at: Nanoseconds(rawValue: at), fields: fields)
     }
 
     /// An entry that could not be read.

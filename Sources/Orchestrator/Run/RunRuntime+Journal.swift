@@ -200,7 +200,7 @@ extension RunRuntime {
     }
 
     func journaledPlanReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.planned, at: .zero, ["steps": RunJournalEntry.encode(plan)])
+        let probe = RunJournalEntry(.planned, at: .zero, fields: ["steps": RunJournalEntry.encode(plan)])
         return journaled(probe, ended: nil) { machine, time, _, _ in
             let (action, effects) = machine.planReady(plan, at: time)
             return (action, effects, [:])
@@ -211,7 +211,7 @@ extension RunRuntime {
         let probe = RunJournalEntry(
             .stepStarted,
             at: .zero,
-            ["index": .integer(Int64(step.index)), "revision": .integer(Int64(step.revision))]
+            fields: ["index": .integer(Int64(step.index)), "revision": .integer(Int64(step.revision))]
         )
         return journaled(probe, ended: false) { machine, time, _, _ in
             let (started, effects) = machine.stepStarted(step, at: time)
@@ -220,7 +220,7 @@ extension RunRuntime {
     }
 
     func journaledStepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.stepFinished, at: .zero, ["result": RunJournalEntry.encode(result)])
+        let probe = RunJournalEntry(.stepFinished, at: .zero, fields: ["result": RunJournalEntry.encode(result)])
         return journaled(probe, ended: nil) { machine, time, _, _ in
             let (action, effects) = machine.stepFinished(result, at: time)
             return (action, effects, [:])
@@ -228,7 +228,7 @@ extension RunRuntime {
     }
 
     func journaledReviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.reviewed, at: .zero, ["decision": RunJournalEntry.encode(decision)])
+        let probe = RunJournalEntry(.reviewed, at: .zero, fields: ["decision": RunJournalEntry.encode(decision)])
         return journaled(probe, ended: nil) { machine, time, _, _ in
             let (action, effects) = machine.reviewed(decision, at: time)
             return (action, effects, [:])
@@ -253,7 +253,7 @@ extension RunRuntime {
         agentEnded: Bool,
         at instant: Nanoseconds?
     ) -> Bool {
-        let probe = RunJournalEntry(.terminated, at: .zero, ["reasonKind": .string(reason.code)])
+        let probe = RunJournalEntry(.terminated, at: .zero, fields: ["reasonKind": .string(reason.code)])
         return journaled(probe, at: instant, ended: false) { machine, now, fed, _ in
             if let fed {
                 let (ended, effects) = Self.applyTermination(fed, to: &machine)
