@@ -99,4 +99,18 @@ struct EntryFieldsTests {
             }
         }
     }
+
+    @Test("A kind is found by its name as init(rawValue:) finds it, and nothing else is")
+    func kindByName() {
+        for kind in RunJournalEntry.Kind.allCases {
+            #expect(RunJournalEntry.Kind.named(kind.rawValue) == kind, "\(kind)")
+            let name = kind.rawValue
+            for other in [String(name.dropLast()), name + "s", name.uppercased(), "x" + name.dropFirst()] {
+                #expect(RunJournalEntry.Kind.named(other) == RunJournalEntry.Kind(rawValue: other), "\(other)")
+            }
+        }
+        for other in ["", "é", "modelCallRequestedAndMore", String(repeating: "a", count: 300)] {
+            #expect(RunJournalEntry.Kind.named(other) == nil, "\(other)")
+        }
+    }
 }

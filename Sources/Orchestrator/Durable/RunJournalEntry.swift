@@ -113,7 +113,7 @@ package struct RunJournalEntry: Hashable, Sendable {
         guard let text = givenKind ?? members["kind"]?.stringValue else {
             throw EntryReadError(position: position, message: "entry has no string 'kind'")
         }
-        guard let kind = Kind(rawValue: text) else {
+        guard let kind = Kind.named(text) else {
             throw EntryReadError(
                 position: position,
                 message:
