@@ -10,7 +10,7 @@ extension JournalChain {
     ///   `extra` one) has no place in it, a member is replaced by an `extra` one, or some nested object's keys sort
     ///   differently by UTF-8 and UTF-16. The caller then seals the general way, which writes the same bytes.
     static func seal(
-        _ members: [String: JSONValue],
+        _ members: some SealedMembers,
         adding extra: [(key: String, value: JSONValue)],
         layout: JournalEntryLayout,
         rendered: (key: String, rendering: CanonicalRendering)?,
@@ -33,10 +33,11 @@ extension JournalChain {
 
     /// ``seal(_:adding:layout:rendered:version:position:after:)`` with the added members given as `extra`'s look-up
     /// (a list, or an entry's `kind` and `at` without an array per entry), writing the hash input into `scratch`'s
-    /// storage (its contents are replaced): a batch sealed entry after entry allocates that buffer once.
+    /// storage (its contents are replaced): a batch sealed entry after entry allocates that buffer once. The
+    /// entry's own members are a dictionary or, for a run's entries, ``EntryFields`` (looked up without hashing).
     static func seal(
-        _ members: [String: JSONValue],
-        adding extra: some SealedExtraMembers,
+        _ members: some SealedMembers,
+        adding extra: some SealedMembers,
         layout: JournalEntryLayout,
         rendered: (key: String, rendering: CanonicalRendering)?,
         version: Int64,
@@ -76,7 +77,7 @@ extension JournalChain {
                     var found = fromExtra < extra.count ? extra.value(for: key) : nil
                     if found != nil {
                         fromExtra += 1
-                    } else if fromMembers < members.count, let member = members[key] {
+                    } else if fromMembers < members.count, let member = members.value(for: key) {
                         found = member
                         fromMembers += 1
                     }
@@ -102,9 +103,9 @@ extension JournalChain {
     }
 }
 
-/// Members a seal sets in an entry besides its own (see ``JournalChain/append(_:adding:layout:rendered:version:)``),
-/// looked up by key; their keys differ.
-protocol SealedExtraMembers {
+/// Members looked up by key while sealing in a layout: an entry's own (a dictionary, ``EntryFields``), or those a
+/// seal sets in it besides (see ``JournalChain/append(_:adding:layout:rendered:version:)``); their keys differ.
+protocol SealedMembers {
     /// How many members.
     var count: Int { get }
     /// The value of the member named `key`, if there is one.
@@ -112,7 +113,7 @@ protocol SealedExtraMembers {
 }
 
 /// Added members as a list.
-struct ExtraMemberList: SealedExtraMembers {
+struct ExtraMemberList: SealedMembers {
     let members: [(key: String, value: JSONValue)]
     var count: Int { members.count }
     func value(for key: String) -> JSONValue? {
@@ -122,7 +123,7 @@ struct ExtraMemberList: SealedExtraMembers {
 }
 
 /// An entry's `kind` and `at`, the two members a run's entry adds to its fields.
-struct KindAndTime: SealedExtraMembers {
+struct KindAndTime: SealedMembers {
     let kind: String
     let at: Int64
     var count: Int { 2 }
@@ -133,4 +134,14 @@ struct KindAndTime: SealedExtraMembers {
         default: nil
         }
     }
+}
+
+extension Dictionary: SealedMembers where Key == String, Value == JSONValue {
+    /// The member named `key`.
+    func value(for key: String) -> JSONValue? { self[key] }
+}
+
+extension EntryFields: SealedMembers {
+    /// The field named `key` (a scan of the few fields, no hashing).
+    func value(for key: String) -> JSONValue? { self[key] }
 }

@@ -1,7 +1,10 @@
 /// A record read in one pass over its bytes: its envelope as values, its other members as the entry.
 package struct SinglePassRecord {
-    /// The entry's members without the four envelope fields.
+    /// The entry's members without the four envelope fields (none when the scan read them as ``fields``).
     package var members: [String: JSONValue]
+    /// The entry's members without the envelope fields, `kind` and `at`, in stored order, when the scan read them as
+    /// a list (``MemberReading/kindAndAtApart``); empty otherwise.
+    package var fields = EntryFields()
     /// The position the record claims.
     package var position: Int
     /// The hash the record chains from.
@@ -22,8 +25,9 @@ enum MemberReading {
     case none
     /// Every member but the envelope fields, in the dictionary.
     case all
-    /// As ``all``, except `kind` when it is a string without escapes and `at` when it is an integer: those are read
-    /// as values beside the dictionary (a run journal's reader takes them out of it again otherwise).
+    /// Every member but the envelope fields as ``EntryFields`` (a list, in stored order, no dictionary), except
+    /// `kind` when it is a string without escapes and `at` when it is an integer: those are read as values beside
+    /// the list (a run journal's reader takes them out of it again otherwise).
     case kindAndAtApart
 }
 
@@ -89,7 +93,9 @@ extension JournalChain {
         var previousKey: Range<Int>?
         // Room for six members without growing (a run entry's fields rarely hold more); `init(minimumCapacity:)`
         // is specialised here, where `reserveCapacity` was a generic call that looked up metadata per record.
-        var members: [String: JSONValue] = reading == .none ? [:] : Dictionary(minimumCapacity: 6)
+        var members: [String: JSONValue] = reading == .all ? Dictionary(minimumCapacity: 6) : [:]
+        var fields = EntryFields()
+        if reading == .kindAndAtApart { fields.reserveCapacity(6) }
         var kind: String?
         var at: Int64?
         var version: Int64?
@@ -134,7 +140,12 @@ extension JournalChain {
                     }
                 }
                 guard let parsed = Self.value(value) else { return nil }
-                members[String(decoding: keyBytes, as: UTF8.self)] = parsed
+                if reading == .kindAndAtApart {
+                    // The scan has checked that keys increase: each is new.
+                    fields.appendNew(String(decoding: keyBytes, as: UTF8.self), parsed)
+                } else {
+                    members[String(decoding: keyBytes, as: UTF8.self)] = parsed
+                }
             }
             if scanner.current == UInt8(ascii: ",") {
                 scanner.index += 1
@@ -159,6 +170,7 @@ extension JournalChain {
         return ScannedRecord(
             record: SinglePassRecord(
                 members: members,
+                fields: fields,
                 position: Int(position),
                 previousHash: previousHash,
                 hash: hash,

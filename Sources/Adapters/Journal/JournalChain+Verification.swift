@@ -64,8 +64,11 @@ extension JournalChain {
     ) throws(JournalFault) -> (chain: JournalChain, entries: [[String: JSONValue]]) {
         var entries: [[String: JSONValue]] = []
         entries.reserveCapacity(records.count)
-        let chain = try walkEntries(records, genesis: genesis, knownVersion: knownVersion, reading: .all) { entry, _ in
-            entries.append(entry.members)
+        let chain = try walkEntries(records, genesis: genesis, knownVersion: knownVersion, reading: .all) { entry in
+            var members = entry.members
+            // Only a record read the full way still holds its envelope fields.
+            if !entry.isSinglePass { for key in envelopeFieldNames { members[key] = nil } }
+            entries.append(members)
         }
         return (chain, entries)
     }
@@ -83,8 +86,8 @@ extension JournalChain {
     ///   - records: The journal's records from position 0, in stored order.
     ///   - genesis: The hash the first entry chains from.
     ///   - knownVersion: The highest entry format version the caller understands.
-    ///   - visit: Takes an entry's members (envelope fields left out, and `kind` and `at` when read apart) and its
-    ///     position.
+    ///   - visit: Takes an entry's members as ``EntryFields`` (envelope fields left out, and `kind` and `at` when
+    ///     read apart; a record read in one pass hands them in stored order, without a dictionary) and its position.
     /// - Returns: The chain that continues the records.
     /// - Throws: ``JournalFault`` naming the first bad entry.
     package static func readEntries(
@@ -93,34 +96,42 @@ extension JournalChain {
         knownVersion: Int64 = JournalChain.formatVersion,
         visiting visit: (ReadEntry, Int) -> Void
     ) throws(JournalFault) -> JournalChain {
-        try walkEntries(records, genesis: genesis, knownVersion: knownVersion, reading: .kindAndAtApart, visit: visit)
+        var position = 0
+        return try walkEntries(records, genesis: genesis, knownVersion: knownVersion, reading: .kindAndAtApart) {
+            entry in
+            let read: ReadEntry
+            if entry.isSinglePass {
+                read = ReadEntry(members: entry.fields, kind: entry.kind, at: entry.at)
+            } else {
+                // Read the full way: a dictionary that still holds the envelope fields.
+                var members = entry.members
+                for key in envelopeFieldNames { members[key] = nil }
+                read = ReadEntry(members: EntryFields(members), kind: entry.kind, at: entry.at)
+            }
+            visit(read, position)
+            position += 1
+        }
     }
 
     /// The walk behind ``read(_:genesis:knownVersion:)`` and ``readEntries(_:genesis:knownVersion:visiting:)``: each
-    /// entry's members as `reading` asks, its envelope fields left out, handed to `visit` with its position once its
-    /// hash and position are checked.
+    /// entry as `reading` asks (a record read the full way still holds its envelope fields), handed to `visit` in
+    /// order once its hash and position are checked.
     private static func walkEntries(
         _ records: [JournalRecord],
         genesis: SHA256Digest,
         knownVersion: Int64,
         reading: MemberReading,
-        visit: (ReadEntry, Int) -> Void
+        visit: (Envelope) -> Void
     ) throws(JournalFault) -> JournalChain {
-        var position = 0
         let verification = walk(
             records,
             genesis: genesis,
             knownVersion: knownVersion,
             expectedCount: nil,
             expectedHeadHash: nil,
-            reading: reading
-        ) { entry in
-            var read = ReadEntry(members: entry.members, kind: entry.kind, at: entry.at)
-            // Only a record read the full way still holds its envelope fields.
-            if !entry.isSinglePass { for key in envelopeFieldNames { read.members[key] = nil } }
-            visit(read, position)
-            position += 1
-        }
+            reading: reading,
+            visit: visit
+        )
         switch verification {
         case .verified(let count, let headHash):
             return JournalChain(genesis: genesis, headHash: headHash, count: count)
@@ -132,7 +143,7 @@ extension JournalChain {
     /// An entry as ``readEntries(_:genesis:knownVersion:)`` returns it.
     package struct ReadEntry {
         /// The entry's members without the envelope fields, and without `kind` and `at` when those are set.
-        package var members: [String: JSONValue]
+        package var members: EntryFields
         /// The entry's `kind`, when read apart from ``members``.
         package var kind: String?
         /// The entry's `at`, when read apart from ``members``.
@@ -163,6 +174,7 @@ extension JournalChain {
             if let record = readAhead.record(at: index, of: records) {
                 entry = Envelope(
                     members: record.members,
+                    fields: record.fields,
                     position: record.position,
                     previousHash: record.previousHash,
                     hash: record.hash,
@@ -270,6 +282,8 @@ extension JournalChain {
 private struct Envelope {
     /// The entry's members; without the envelope fields when the record was read in a single pass.
     var members: [String: JSONValue]
+    /// The entry's members as a list when the single pass read them so (``MemberReading/kindAndAtApart``).
+    var fields = EntryFields()
     var position: Int
     var previousHash: SHA256Digest
     var hash: SHA256Digest

@@ -219,6 +219,72 @@ public struct JournalChain: Hashable, Sendable {
         )
     }
 
+    /// ``append(_:kind:at:layout:rendered:version:scratch:)`` for an entry whose members are ``EntryFields`` (a
+    /// run's): sealed in `layout` with each field found by a scan of the few fields, not by hashing; the same record.
+    ///
+    /// - Parameters:
+    ///   - fields: The entry's fields, without the ``envelopeFields``.
+    ///   - kind: The entry's `kind` member.
+    ///   - at: The entry's `at` member.
+    ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
+    ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
+    ///   - version: The entry format version to write, at least 1.
+    ///   - scratch: A buffer to write in, kept from one call to the next.
+    /// - Returns: The record.
+    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
+    package mutating func append(
+        _ fields: EntryFields,
+        kind: String,
+        at: Int64,
+        layout: JournalEntryLayout?,
+        rendered: (key: String, rendering: CanonicalRendering)? = nil,
+        version: Int64 = JournalChain.formatVersion,
+        scratch: inout [UInt8]
+    ) throws(JournalChainError) -> JournalRecord {
+        if let layout, version >= 1,
+            let (bytes, hash) = JournalChain.seal(
+                fields,
+                adding: KindAndTime(kind: kind, at: at),
+                layout: layout,
+                rendered: rendered,
+                version: version,
+                position: count,
+                after: headHash,
+                scratch: &scratch
+            )
+        {
+            return advance(bytes, hash)
+        }
+        // The layout does not apply: the general way, from a dictionary (a field outside the layout is rare).
+        return try append(
+            fields.dictionary,
+            adding: [("kind", .string(kind)), ("at", .integer(at))],
+            layout: nil,
+            rendered: rendered,
+            version: version
+        )
+    }
+
+    /// ``append(_:adding:layout:rendered:version:)`` for an entry whose members are ``EntryFields``: the same record.
+    ///
+    /// - Parameters:
+    ///   - fields: The entry's fields, without the ``envelopeFields``.
+    ///   - extra: Members to set in the entry, replacing any of the same name; their keys must differ.
+    ///   - layout: The entry's members in RFC 8785 order.
+    ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
+    ///   - version: The entry format version to write, at least 1.
+    /// - Returns: The record.
+    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
+    package mutating func append(
+        _ fields: EntryFields,
+        adding extra: [(key: String, value: JSONValue)],
+        layout: JournalEntryLayout? = nil,
+        rendered: (key: String, rendering: CanonicalRendering)? = nil,
+        version: Int64 = JournalChain.formatVersion
+    ) throws(JournalChainError) -> JournalRecord {
+        try append(fields.dictionary, adding: extra, layout: layout, rendered: rendered, version: version)
+    }
+
     /// Throws ``JournalChainError/Code/envelopeFieldInEntry`` for the first envelope field `members` carries.
     private static func refuseEnvelopeFields(in members: [String: JSONValue]) throws(JournalChainError) {
         for field in envelopeFieldNames where members[field] != nil {

@@ -37,7 +37,7 @@ extension Orchestrator {
             let entry = RunJournalEntry(
                 .runStarted,
                 at: .zero,
-                [
+                fields: [
                     "executionID": .string(executionID), "agentName": .string(agent.name), "task": start.task,
                     "metadata": .object(start.metadata), "policy": encoding.json,
                     "policyHash": .string(encoding.hashText),

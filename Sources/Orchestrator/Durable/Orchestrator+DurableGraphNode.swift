@@ -183,7 +183,7 @@ extension Orchestrator {
             start = RunJournalEntry(
                 .runStarted,
                 at: .zero,
-                [
+                fields: [
                     "executionID": .string(run.executionID), "agentName": .string(agent.name), "task": run.task,
                     "metadata": .object(run.metadata), "policy": policyJSON,
                     "policyHash": .string(policyHash.description),

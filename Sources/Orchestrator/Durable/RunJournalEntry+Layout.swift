@@ -44,4 +44,20 @@ extension RunJournalEntry.Kind {
     private static let layouts: [JournalEntryLayout?] = kinds.map {
         JournalEntryLayout(keys: ["kind", "at"] + $0.fieldNames)
     }
+
+    /// The kind named `name` (its raw value), or `nil`: ``init(rawValue:)`` without comparing the name with every
+    /// kind's in turn (a reader makes one entry per record), only with those of its length (one to four).
+    static func named(_ name: String) -> Self? {
+        let length = name.utf8.count
+        guard length < byLength.count else { return nil }
+        for kind in byLength[length] where kind.rawValue == name { return kind }
+        return nil
+    }
+
+    /// The kinds by the length of their names in UTF-8.
+    private static let byLength: [[Self]] = {
+        var table: [[Self]] = Array(repeating: [], count: (allCases.map(\.rawValue.utf8.count).max() ?? 0) + 1)
+        for kind in allCases { table[kind.rawValue.utf8.count].append(kind) }
+        return table
+    }()
 }

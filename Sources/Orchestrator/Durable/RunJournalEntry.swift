@@ -61,20 +61,27 @@ package struct RunJournalEntry: Hashable, Sendable {
     package var kind: Kind
     /// The run clock's reading.
     package var at: Nanoseconds
-    /// The kind's fields.
-    package var fields: [String: JSONValue]
+    /// The kind's fields: a short list, looked up without hashing (see ``EntryFields``).
+    package var fields: EntryFields
 
     /// Creates an entry.
-    package init(_ kind: Kind, at: Nanoseconds, _ fields: [String: JSONValue] = [:]) {
+    ///
+    /// The library passes `fields:` by label: an unlabelled dictionary literal would match
+    /// ``init(_:at:_:)`` (a dictionary's literal is the default) and build a dictionary first.
+    package init(_ kind: Kind, at: Nanoseconds, fields: EntryFields = [:]) {
         self.kind = kind
         self.at = at
         self.fields = fields
     }
 
+    /// Creates an entry from a dictionary of fields.
+    package init(_ kind: Kind, at: Nanoseconds, _ fields: [String: JSONValue]) {
+        self.init(kind, at: at, fields: EntryFields(fields))
+    }
+
     /// The entry as the chain seals it.
     package var jsonValue: JSONValue {
-        var members = fields
-        members.reserveCapacity(fields.count + 2)
+        var members = fields.dictionary
         members["kind"] = .string(kind.rawValue)
         members["at"] = .integer(at.rawValue)
         return .object(members)
@@ -89,7 +96,7 @@ package struct RunJournalEntry: Hashable, Sendable {
     ///
     /// - Throws: A message naming the missing or unknown field.
     package init(members: [String: JSONValue], position: Int) throws(EntryReadError) {
-        try self.init(members: members, kind: nil, at: nil, position: position)
+        try self.init(members: EntryFields(members), kind: nil, at: nil, position: position)
     }
 
     /// Reads an entry from a record's members without the envelope fields, its `kind` and `at` given apart when
@@ -98,7 +105,7 @@ package struct RunJournalEntry: Hashable, Sendable {
     ///
     /// - Throws: A message naming the missing or unknown field.
     package init(
-        members: [String: JSONValue],
+        members: EntryFields,
         kind givenKind: String?,
         at givenAt: Int64?,
         position: Int
@@ -106,7 +113,7 @@ package struct RunJournalEntry: Hashable, Sendable {
         guard let text = givenKind ?? members["kind"]?.stringValue else {
             throw EntryReadError(position: position, message: "entry has no string 'kind'")
         }
-        guard let kind = Kind(rawValue: text) else {
+        guard let kind = Kind.named(text) else {
             throw EntryReadError(
                 position: position,
                 message:
@@ -124,7 +131,7 @@ package struct RunJournalEntry: Hashable, Sendable {
         var fields = members
         if givenKind == nil { fields["kind"] = nil }
         if givenAt == nil { fields["at"] = nil }
-        self.init(kind, at: Nanoseconds(rawValue: at), fields)
+        self.init(kind, at: Nanoseconds(rawValue: at), fields: fields)
     }
 
     /// An entry that could not be read.
@@ -169,7 +176,7 @@ package struct RunJournalEntry: Hashable, Sendable {
 
     /// The entry's kind and fields without its clock reading, for divergence messages and comparisons.
     package var summary: String {
-        var members = fields
+        var members = fields.dictionary
         members["kind"] = .string(kind.rawValue)
         return JSONValue.object(members).jsonText()
     }

@@ -125,7 +125,13 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     /// left out of the JSON, for a run without a journal.
     public var journalHeadHash: SHA256Digest? {
         get { extras?.value.journalHeadHash ?? nil }
-        set { extras = ReportExtras.boxed(extras, setting: \.journalHeadHash, to: newValue) }
+        set {
+            // Set in place, not through the generic `boxed(_:setting:to:)`: a journaled run sets it on every report,
+            // and that generic call (in another module) wrote through the key path at run time.
+            var changed = extras?.value ?? ReportExtras()
+            changed.journalHeadHash = newValue
+            extras = changed.isUnset ? nil : .value(changed)
+        }
     }
     /// The tool call a paused run waits on (status `RunStatus/awaitingApproval`); `nil`, and left out of the JSON,
     /// otherwise.

@@ -19,7 +19,7 @@ extension RunRuntime {
         at instant: Nanoseconds? = nil,
         ended: Value,
         _ transition: (inout RunStateMachine, Nanoseconds, RunJournalEntry?, Int) -> (
-            Value, RunEffects, [String: JSONValue]?
+            Value, RunEffects, EntryFields?
         )
     ) -> (Value, Int?) {
         guard let recorder else { preconditionFailure("journaled transition without a journal") }
@@ -69,12 +69,20 @@ extension RunRuntime {
 
     /// `fields` merged into `probe` (a field of both takes `fields`' value), without a merge when one holds them all:
     /// most live transitions add nothing to their probe, and the run's start adds a superset of it.
-    static func merged(_ probe: [String: JSONValue], _ fields: [String: JSONValue]) -> [String: JSONValue] {
+    static func merged(_ probe: EntryFields, _ fields: EntryFields) -> EntryFields {
         if fields.isEmpty { return probe }
-        if probe.isEmpty || (probe.count <= fields.count && probe.keys.allSatisfy { fields[$0] != nil }) {
+        if probe.isEmpty || (probe.count <= fields.count && probe.allSatisfy { fields[$0.key] != nil }) {
             return fields
         }
-        return probe.merging(fields) { $1 }
+        var merged = probe
+        merged.reserveCapacity(probe.count + fields.count)
+        for (key, value) in fields { merged[key] = value }
+        return merged
+    }
+
+    /// ``merged(_:_:)`` on dictionaries (the list's merge, as `Dictionary.merging` would give it).
+    static func merged(_ probe: [String: JSONValue], _ fields: [String: JSONValue]) -> [String: JSONValue] {
+        merged(EntryFields(probe), EntryFields(fields)).dictionary
     }
 
     /// Applies an entry fed back without being asked for: progress, or a termination that came from outside the
@@ -155,7 +163,7 @@ extension RunRuntime {
 
     // MARK: Lifecycle transitions
 
-    func journaledBegin(_ probe: RunJournalEntry, live fields: [String: JSONValue]) {
+    func journaledBegin(_ probe: RunJournalEntry, live fields: EntryFields) {
         _ = journaled(probe, ended: ()) { machine, time, _, _ in ((), machine.begin(at: time), fields) }
     }
 
@@ -192,7 +200,7 @@ extension RunRuntime {
     }
 
     func journaledPlanReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.planned, at: .zero, ["steps": RunJournalEntry.encode(plan)])
+        let probe = RunJournalEntry(.planned, at: .zero, fields: ["steps": RunJournalEntry.encode(plan)])
         return journaled(probe, ended: nil) { machine, time, _, _ in
             let (action, effects) = machine.planReady(plan, at: time)
             return (action, effects, [:])
@@ -203,7 +211,7 @@ extension RunRuntime {
         let probe = RunJournalEntry(
             .stepStarted,
             at: .zero,
-            ["index": .integer(Int64(step.index)), "revision": .integer(Int64(step.revision))]
+            fields: ["index": .integer(Int64(step.index)), "revision": .integer(Int64(step.revision))]
         )
         return journaled(probe, ended: false) { machine, time, _, _ in
             let (started, effects) = machine.stepStarted(step, at: time)
@@ -212,7 +220,7 @@ extension RunRuntime {
     }
 
     func journaledStepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.stepFinished, at: .zero, ["result": RunJournalEntry.encode(result)])
+        let probe = RunJournalEntry(.stepFinished, at: .zero, fields: ["result": RunJournalEntry.encode(result)])
         return journaled(probe, ended: nil) { machine, time, _, _ in
             let (action, effects) = machine.stepFinished(result, at: time)
             return (action, effects, [:])
@@ -220,7 +228,7 @@ extension RunRuntime {
     }
 
     func journaledReviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.reviewed, at: .zero, ["decision": RunJournalEntry.encode(decision)])
+        let probe = RunJournalEntry(.reviewed, at: .zero, fields: ["decision": RunJournalEntry.encode(decision)])
         return journaled(probe, ended: nil) { machine, time, _, _ in
             let (action, effects) = machine.reviewed(decision, at: time)
             return (action, effects, [:])
@@ -245,14 +253,14 @@ extension RunRuntime {
         agentEnded: Bool,
         at instant: Nanoseconds?
     ) -> Bool {
-        let probe = RunJournalEntry(.terminated, at: .zero, ["reasonKind": .string(reason.code)])
+        let probe = RunJournalEntry(.terminated, at: .zero, fields: ["reasonKind": .string(reason.code)])
         return journaled(probe, at: instant, ended: false) { machine, now, fed, _ in
             if let fed {
                 let (ended, effects) = Self.applyTermination(fed, to: &machine)
                 return (ended, effects, nil)
             }
             let (ended, effects) = machine.terminate(reason, violation: violation, agentEnded: agentEnded, at: now)
-            var fields: [String: JSONValue] = [
+            var fields: EntryFields = [
                 "reason": RunJournalEntry.encode(reason), "agentEnded": .bool(agentEnded),
             ]
             if let violation { fields["violation"] = RunJournalEntry.encode(violation) }

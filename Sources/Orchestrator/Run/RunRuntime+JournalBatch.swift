@@ -54,7 +54,11 @@ extension RunRuntime {
         var started: [(call: AdmittedCall, position: RunStateMachine.ToolCallPosition, id: String)] = []
         for (index, call) in approved.enumerated() {
             let (name, arguments) = (call.call.name, call.call.arguments)
-            let probe = RunJournalEntry(.toolCallStarted, at: .zero, ["tool": .string(name), "arguments": arguments])
+            let probe = RunJournalEntry(
+                .toolCallStarted,
+                at: .zero,
+                fields: ["tool": .string(name), "arguments": arguments]
+            )
             let (position, entryPosition) = journaled(probe, durability: .immediate, ended: nil) {
                 machine,
                 time,

@@ -21,10 +21,10 @@ extension RunRuntime {
         let now = time.now()
         let at = Nanoseconds(now - start)
         let live = property == .elapsed ? at.duration : Nanoseconds(max(.zero, deadline - now)).duration
-        let probe = RunJournalEntry(.clockRead, at: .zero, ["property": .string(property.rawValue)])
+        let probe = RunJournalEntry(.clockRead, at: .zero, fields: ["property": .string(property.rawValue)])
         return journaled(probe, at: at, ended: live) { _, _, fed, _ in
             guard let fed else {
-                let fields: [String: JSONValue] =
+                let fields: EntryFields =
                     property == .elapsed ? [:] : ["remaining": .integer(Nanoseconds(live).rawValue)]
                 return (live, RunEffects(), fields)
             }

@@ -32,7 +32,7 @@ extension RunRuntime {
         let requested = RunJournalEntry(
             .modelCallRequested,
             at: .zero,
-            ["model": .string(name), "requestHash": .string(requestHash)]
+            fields: ["model": .string(name), "requestHash": .string(requestHash)]
         )
         let (fedInput, _) = journaled(requested, ended: Int64?.none) { _, _, fed, _ in
             (fed?.integer("input") ?? estimate, RunEffects(), ["input": .integer(estimate)])
@@ -57,7 +57,7 @@ extension RunRuntime {
             let startProbe = RunJournalEntry(
                 .modelCallStarted,
                 at: .zero,
-                ["model": .string(name), "attempt": .integer(Int64(attempt))]
+                fields: ["model": .string(name), "attempt": .integer(Int64(attempt))]
             )
             let (started, _) = journaled(startProbe, ended: RunStateMachine.ModelCallPosition?.none) {
                 machine,
@@ -120,7 +120,7 @@ extension RunRuntime {
                 let retrying = RunJournalEntry(
                     .modelCallRetrying,
                     at: .zero,
-                    ["model": .string(name), "failedAttempt": .integer(Int64(attempt))]
+                    fields: ["model": .string(name), "failedAttempt": .integer(Int64(attempt))]
                 )
                 let failed = attempt
                 let (due, _) = journaled(retrying, ended: Nanoseconds?.none) { machine, time, fed, _ in
@@ -199,7 +199,7 @@ extension RunRuntime {
         let probe = RunJournalEntry(
             .modelCallFinished,
             at: .zero,
-            ["model": .string(name), "attempt": .integer(Int64(attempt))]
+            fields: ["model": .string(name), "attempt": .integer(Int64(attempt))]
         )
         return journaled(probe, ended: ModelFinish.ended) { machine, time, fed, _ in
             let result: Result<ModelResponse, any Error>
@@ -224,7 +224,7 @@ extension RunRuntime {
             } else {
                 return (.needsCall, RunEffects(), nil)
             }
-            var fields: [String: JSONValue] = [:]
+            var fields: EntryFields = [:]
             let outcome: RunStateMachine.ModelCallOutcome
             switch result {
             case .success(let response):
@@ -253,7 +253,7 @@ extension RunRuntime {
         let probe = RunJournalEntry(
             .modelCallRefused,
             at: .zero,
-            ["model": .string(model), "attempt": .integer(Int64(attempt))]
+            fields: ["model": .string(model), "attempt": .integer(Int64(attempt))]
         )
         _ = journaled(probe, ended: ()) { machine, time, fed, _ in
             let recorded = (try? fed?.decode(ErrorRecord.self, "error")) ?? ErrorRecord(error)

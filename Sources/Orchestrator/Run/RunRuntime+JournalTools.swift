@@ -10,7 +10,11 @@ extension RunRuntime {
     }
 
     func journaledRefuse(_ tool: String, _ arguments: JSONValue, _ error: any Error) -> Int {
-        let probe = RunJournalEntry(.toolCallRefused, at: .zero, ["tool": .string(tool), "arguments": arguments])
+        let probe = RunJournalEntry(
+            .toolCallRefused,
+            at: .zero,
+            fields: ["tool": .string(tool), "arguments": arguments]
+        )
         return journaled(probe, ended: 0) { machine, time, fed, _ in
             let recorded = (try? fed?.decode(ErrorRecord.self, "error")) ?? ErrorRecord(error)
             let (count, effects) = machine.toolCallRefused(
@@ -58,7 +62,11 @@ extension RunRuntime {
             terminate(.policyViolation(violation: error), violation: error)
             throw error
         }
-        let probe = RunJournalEntry(.toolCallStarted, at: .zero, ["tool": .string(name), "arguments": arguments])
+        let probe = RunJournalEntry(
+            .toolCallStarted,
+            at: .zero,
+            fields: ["tool": .string(name), "arguments": arguments]
+        )
         let (started, entryPosition) = journaled(probe, durability: .immediate, ended: nil) { machine, time, _, _ in
             let (position, effects) = machine.toolCallStarted(name, arguments: arguments, argumentsKey: key, at: time)
             return (position, effects, [:])
@@ -98,7 +106,7 @@ extension RunRuntime {
         at position: RunStateMachine.ToolCallPosition,
         live: Result<JSONValue, any Error>?
     ) -> Finish {
-        let probe = RunJournalEntry(.toolCallFinished, at: .zero, ["callID": .string(callID)])
+        let probe = RunJournalEntry(.toolCallFinished, at: .zero, fields: ["callID": .string(callID)])
         return journaled(probe, ended: .ended) { machine, time, fed, _ in
             let result: Result<JSONValue, any Error>
             if let fed {
@@ -114,7 +122,7 @@ extension RunRuntime {
                 return (.needsBody, RunEffects(), nil)
             }
             let effects = machine.toolCallFinished(at: position, result: result, at: time)
-            var fields: [String: JSONValue] = ["tool": .string(name)]
+            var fields: EntryFields = ["tool": .string(name)]
             switch result {
             case .success(let output): fields["output"] = output
             case .failure(let error): fields["error"] = RunJournalEntry.encode(ErrorRecord(error))
@@ -127,10 +135,10 @@ extension RunRuntime {
         let now = liveOffset
         let effects = state.withLock { machine -> RunEffects in
             guard !machine.isTerminated else { return RunEffects() }
-            var fields: [String: JSONValue] = ["tool": .string(tool), "progress": .number(progress)]
+            var fields: EntryFields = ["tool": .string(tool), "progress": .number(progress)]
             if let total { fields["total"] = .number(total) }
             if let message { fields["message"] = .string(message) }
-            machine.journal.record(RunJournalEntry(.toolProgress, at: now, fields))
+            machine.journal.record(RunJournalEntry(.toolProgress, at: now, fields: fields))
             return machine.toolProgress(tool, progress: progress, total: total, message: message, at: now)
         }
         perform(effects)
@@ -144,7 +152,7 @@ extension RunRuntime {
         let probe = RunJournalEntry(
             .approvalRequested,
             at: .zero,
-            ["tool": .string(name), "argumentsHash": .string(argumentsHash.description)]
+            fields: ["tool": .string(name), "argumentsHash": .string(argumentsHash.description)]
         )
         let (requested, _) = journaled(probe, ended: ApprovalRequest?.none) { machine, _, fed, position in
             let request = ApprovalRequest(
@@ -164,7 +172,7 @@ extension RunRuntime {
             )
         }
         guard let request = requested else { throw runEnded(name) }
-        let decisionProbe = RunJournalEntry(.approvalDecided, at: .zero, ["callID": .string(request.callID)])
+        let decisionProbe = RunJournalEntry(.approvalDecided, at: .zero, fields: ["callID": .string(request.callID)])
         let (decided, _) = journaled(decisionProbe, ended: (Bool, String?)?.none) { machine, _, fed, _ in
             if let fed {
                 machine.journal.pendingApproval = nil
@@ -174,7 +182,7 @@ extension RunRuntime {
                 return (nil, RunEffects(), nil)
             }
             machine.journal.pendingApproval = nil
-            var fields: [String: JSONValue] = ["approved": .bool(decision.approved)]
+            var fields: EntryFields = ["approved": .bool(decision.approved)]
             if let reason = decision.reason { fields["reason"] = .string(reason) }
             return ((decision.approved, decision.reason), RunEffects(), fields)
         }

@@ -13,7 +13,7 @@ extension RunRuntime {
             terminate(.policyViolation(violation: error), violation: error)
             throw error
         }
-        let probe = RunJournalEntry(.usageReserved, at: .zero, ["estimate": RunJournalEntry.encode(estimate)])
+        let probe = RunJournalEntry(.usageReserved, at: .zero, fields: ["estimate": RunJournalEntry.encode(estimate)])
         let (recorded, _) = journaled(probe, ended: false) { _, _, _, _ in (true, RunEffects(), [:]) }
         guard recorded, !isTerminated else {
             budget.release(reservation)
@@ -36,9 +36,9 @@ extension RunRuntime {
             violation = error
         }
         if isTerminated { throw runEnded("model") }
-        var fields: [String: JSONValue] = ["actual": RunJournalEntry.encode(actual)]
+        var fields: EntryFields = ["actual": RunJournalEntry.encode(actual)]
         if let reservation { fields["reserved"] = RunJournalEntry.encode(reservation.estimate) }
-        let probe = RunJournalEntry(.usageReported, at: .zero, fields)
+        let probe = RunJournalEntry(.usageReported, at: .zero, fields: fields)
         _ = journaled(probe, ended: ()) { machine, time, _, _ in ((), machine.usageReported(actual, at: time), [:]) }
         if let violation {
             terminate(.policyViolation(violation: violation), violation: violation)
@@ -54,7 +54,7 @@ extension RunRuntime {
         let probe = RunJournalEntry(
             .usageReleased,
             at: .zero,
-            ["estimate": RunJournalEntry.encode(reservation.estimate)]
+            fields: ["estimate": RunJournalEntry.encode(reservation.estimate)]
         )
         _ = journaled(probe, ended: ()) { _, _, _, _ in ((), RunEffects(), [:]) }
     }
