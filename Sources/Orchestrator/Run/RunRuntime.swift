@@ -75,7 +75,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     /// Delivers events (and whatever is queued meanwhile), gives back budget, then resumes waiters.
-    func perform(_ effects: RunEffects) {
+    func perform(_ effects: consuming RunEffects) {
         for refund in effects.refunds {
             switch refund {
             case .step: budget.refund(.steps)
@@ -86,12 +86,14 @@ final class RunRuntime: AgentContextBackend, Sendable {
                 budget.release(reservation)
             }
         }
-        if var batch = effects.events {
+        // Taken out of the effects, so that the batch is the one reference to its storage and the last subscriber
+        // can move the events out of it instead of copying them.
+        if var batch = effects.events.take() {
             // The hub's subscriber list as the run's previous delivery found it: no hub lock while it is current.
             var subscribers = effects.subscribers
             while true {
                 let lent = subscribers?.version
-                let dropped = route.publish(batch, subscribers: &subscribers)
+                let dropped = route.publish(moving: &batch, subscribers: &subscribers)
                 // Nothing to record (no drop, the same snapshot) and nothing queued meanwhile: the delivery ends
                 // without the run's lock. Otherwise the lock records the drops and the snapshot and hands over the
                 // events queued meanwhile.
