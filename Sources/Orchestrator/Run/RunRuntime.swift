@@ -90,7 +90,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         // can move the events out of it instead of copying them.
         if var batch = effects.events.take() {
             // The hub's subscriber list as the run's previous delivery found it: no hub lock while it is current.
-            var subscribers = effects.subscribers
+            var subscribers = effects.subscribers.take()
             while true {
                 let lent = subscribers?.version
                 let dropped = route.publish(moving: &batch, subscribers: &subscribers)
