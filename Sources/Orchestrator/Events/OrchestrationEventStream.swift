@@ -47,8 +47,9 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
                 batch = []
                 batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
                 guard !batch.isEmpty else { return nil }
-                // Reversing moves the events without retaining anything; each is then moved out by `popLast`.
-                batch.reverse()
+                // Reversed through the buffer pointer, whose swaps move the events (the array's own `swapAt` copies
+                // each one and destroys the copy); each is then moved out by `popLast`.
+                batch.withUnsafeMutableBufferPointer { $0.reverse() }
             }
             return batch.popLast()
         }
