@@ -37,6 +37,13 @@ extension RunRuntime {
     }
 
     func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue {
+        try await callTool(name, arguments: arguments, isolation: #isolation)
+    }
+
+    /// Checks, reserves and runs a call of the tool `name` on `isolation` (the agent code's, passed on by
+    /// ``AgentContext/callTool(_:arguments:)``): the function hops to it on entry, and the task-local binding
+    /// around the body, given the same isolation, makes no hop of its own but the one back after the body.
+    func callTool(_ name: String, arguments: JSONValue, isolation: isolated (any Actor)?) async throws -> JSONValue {
         if recorder != nil { return try await journaledCallTool(name, arguments: arguments) }
         try checkRunning(name)
         do {
@@ -87,7 +94,13 @@ extension RunRuntime {
             // The body is awaited directly and its error mapped here (as `RegisteredTool.call` would): one level,
             // and one executor hop, fewer per call.
             let body = tool.run
-            result = .success(try await ToolInvocation.$current.withValue(invocation) { try await body(arguments) })
+            result = .success(
+                try await ToolInvocation.$current.withValue(
+                    invocation,
+                    operation: { try await body(arguments) },
+                    isolation: isolation
+                )
+            )
         } catch {
             result = .failure(tool.failure(error))
         }
