@@ -88,8 +88,11 @@ extension RunRuntime {
         let result: Result<JSONValue, any Error>
         do {
             // The tool may report progress through the task-local invocation; it becomes a run event.
-            let invocation = ToolInvocation(toolName: name) { [weak self] progress, total, message in
-                self?.apply { $0.toolProgress(name, progress: progress, total: total, message: message, at: $1) }
+            let target = progressTarget
+            let invocation = ToolInvocation(toolName: name) { progress, total, message in
+                target.runtime?.apply {
+                    $0.toolProgress(name, progress: progress, total: total, message: message, at: $1)
+                }
             }
             // The body is awaited directly and its error mapped here (as `RegisteredTool.call` would): one level,
             // and one executor hop, fewer per call.
