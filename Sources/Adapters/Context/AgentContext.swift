@@ -66,7 +66,9 @@ public struct AgentContext: Sendable {
     ///   has ended (for any reason); `CancellationError` only when the agent's own task is cancelled while the run
     ///   goes on.
     public func callTool(_ name: String, arguments: JSONValue = .object([:])) async throws -> JSONValue {
-        try await backend.callTool(name, arguments: arguments)
+        // The caller's isolation, passed on explicitly: the backend then hops to it once, on entry, instead of
+        // hopping back to it after binding the call's task-local invocation (see the requirement).
+        try await backend.callTool(name, arguments: arguments, isolation: #isolation)
     }
 
     /// Calls the registered tool `name` with typed arguments and decodes its output.
@@ -202,6 +204,14 @@ public struct AgentContext: Sendable {
 package protocol AgentContextBackend: Sendable {
     /// Checks, reserves and runs a call of the tool `name`; backs ``AgentContext/callTool(_:arguments:)``.
     func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue
+    /// ``callTool(_:arguments:)`` on the caller's isolation, passed explicitly; what
+    /// ``AgentContext/callTool(_:arguments:)`` calls.
+    ///
+    /// A backend that binds a task-local around the tool's body (`TaskLocal.withValue`, whose `isolation:`
+    /// parameter the compiler hops to on entry and back to after the body) passes `isolation` on: the hops to it
+    /// are then the ones it already made, one executor switch fewer per call than from a caller-isolated function.
+    /// The default calls ``callTool(_:arguments:)``, which runs on the same isolation.
+    func callTool(_ name: String, arguments: JSONValue, isolation: isolated (any Actor)?) async throws -> JSONValue
     /// Reserves estimated usage; backs ``AgentContext/reserveUsage(_:)``.
     func reserveUsage(_ estimate: ModelUsage) throws -> UsageReservation
     /// Settles a reservation with the actual usage, or records unreserved usage when `reservation` is `nil`.
@@ -234,4 +244,15 @@ package protocol AgentContextBackend: Sendable {
     func appendToModelTranscript(_ messages: [ModelMessage])
     /// Reserves one hand-off; backs ``AgentContext/reserveHandoff(from:to:)``.
     func reserveHandoff(from agent: String, to target: String) throws
+}
+
+extension AgentContextBackend {
+    /// Calls ``callTool(_:arguments:)``, which inherits `isolation`.
+    package func callTool(
+        _ name: String,
+        arguments: JSONValue,
+        isolation: isolated (any Actor)?
+    ) async throws -> JSONValue {
+        try await callTool(name, arguments: arguments)
+    }
 }

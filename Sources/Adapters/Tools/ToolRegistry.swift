@@ -9,6 +9,11 @@ import AgentPolicy
 /// registered tools.
 public struct ToolRegistry: Sendable {
     private var tools: [String: RegisteredTool] = [:]
+    /// The tools again, in registration order, while there are at most ``scanned`` of them (empty beyond): a
+    /// look-up compares a handful of names, which costs less than hashing the name for the dictionary once.
+    private var few: [RegisteredTool] = []
+    /// The most tools ``tool(named:)`` finds by comparing names.
+    package static let scanned = 8
 
     /// Creates a registry holding `tools`.
     ///
@@ -45,7 +50,9 @@ public struct ToolRegistry: Sendable {
                 message: "a tool named \"\(name)\" is already registered (registered: \(names.joined(separator: ", ")))"
             )
         }
-        tools[name] = try RegisteredTool(tool)
+        let registered = try RegisteredTool(tool)
+        tools[name] = registered
+        few = tools.count <= Self.scanned ? few + [registered] : []
         descriptions = names.compactMap { tools[$0]?.description }
     }
 
@@ -61,6 +68,10 @@ public struct ToolRegistry: Sendable {
     /// - Returns: The registered tool.
     /// - Throws: ``ToolError`` with code ``ToolError/Code/unknownTool``, listing the registered names.
     package func tool(named name: String) throws(ToolError) -> RegisteredTool {
+        if !few.isEmpty {
+            for tool in few where tool.description.name == name { return tool }
+            throw ToolError.unknown(name, registered: names)
+        }
         guard let tool = tools[name] else { throw ToolError.unknown(name, registered: names) }
         return tool
     }

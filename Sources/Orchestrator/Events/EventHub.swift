@@ -75,17 +75,35 @@ final class EventHub: Sendable {
     /// - Returns: The number of deliveries dropped because a subscriber's buffer was full.
     func publish(_ events: [OrchestrationEvent], subscribers: inout SubscriberSnapshot?) -> Int {
         guard hasSubscribers else { return 0 }
-        let latest = version.load(ordering: .acquiring)
-        let current: SubscriberSnapshot
-        if let kept = subscribers, kept.version == latest {
-            current = kept
-        } else {
-            current = state.withLock { $0.current }
-            subscribers = current
-        }
         var dropped = 0
-        for subscriber in current.subscribers { dropped += subscriber.deliver(events) }
+        for subscriber in current(&subscribers).subscribers { dropped += subscriber.deliver(events) }
         return dropped
+    }
+
+    /// Delivers `events` as ``publish(_:subscribers:)`` does, the last subscriber taking them out of `events`
+    /// (see ``EventSubscriber/deliver(moving:)``) instead of copying them; `events` is left unspecified.
+    ///
+    /// - Parameters:
+    ///   - events: The events, in order; the caller's one reference to its storage, so that they can be moved.
+    ///   - subscribers: The snapshot from the run's previous delivery, if any; replaced when stale.
+    /// - Returns: The number of deliveries dropped because a subscriber's buffer was full.
+    func publish(moving events: inout [OrchestrationEvent], subscribers: inout SubscriberSnapshot?) -> Int {
+        guard hasSubscribers else { return 0 }
+        let current = current(&subscribers).subscribers
+        guard let last = current.last else { return 0 }
+        var dropped = 0
+        for subscriber in current.dropLast() { dropped += subscriber.deliver(events) }
+        return dropped + last.deliver(moving: &events)
+    }
+
+    /// The subscriber list: `subscribers` while its version is current, otherwise the list under the lock, which
+    /// replaces it.
+    private func current(_ subscribers: inout SubscriberSnapshot?) -> SubscriberSnapshot {
+        let latest = version.load(ordering: .acquiring)
+        if let kept = subscribers, kept.version == latest { return kept }
+        let current = state.withLock { $0.current }
+        subscribers = current
+        return current
     }
 
     /// Whether anyone is subscribed; a hint for skipping work, exact only under the lock.
@@ -132,6 +150,16 @@ struct EventRoute: Sendable {
         var dropped = hub.publish(events, subscribers: &subscribers)
         for listener in listeners { dropped += listener.deliver(events) }
         return dropped
+    }
+
+    /// Delivers `events` as ``publish(_:subscribers:)`` does, the last recipient (the hub's last subscriber, or
+    /// the last listener when there are any) moving them out of `events` instead of copying them; `events` is left
+    /// unspecified.
+    func publish(moving events: inout [OrchestrationEvent], subscribers: inout SubscriberSnapshot?) -> Int {
+        guard let last = listeners.last else { return hub.publish(moving: &events, subscribers: &subscribers) }
+        var dropped = hub.publish(events, subscribers: &subscribers)
+        for listener in listeners.dropLast() { dropped += listener.deliver(events) }
+        return dropped + last.deliver(moving: &events)
     }
 }
 

@@ -47,8 +47,9 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
                 batch = []
                 batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
                 guard !batch.isEmpty else { return nil }
-                // Reversing moves the events without retaining anything; each is then moved out by `popLast`.
-                batch.reverse()
+                // Reversed through the buffer pointer, whose swaps move the events (the array's own `swapAt` copies
+                // each one and destroys the copy); each is then moved out by `popLast`.
+                batch.withUnsafeMutableBufferPointer { $0.reverse() }
             }
             return batch.popLast()
         }
@@ -95,7 +96,19 @@ final class EventSubscriber: Sendable {
     ///
     /// - Returns: How many older events were dropped to make room.
     func deliver(_ events: [OrchestrationEvent]) -> Int {
-        let delivery = state.withLock { $0.deliver(events) }
+        signal(state.withLock { $0.deliver(events) })
+    }
+
+    /// Adds `events` as ``deliver(_:)`` does, moving a single event out of `events` instead of copying it (see
+    /// ``EventBufferState/deliver(moving:)``); `events` is left unspecified.
+    ///
+    /// - Returns: How many older events were dropped to make room.
+    func deliver(moving events: inout [OrchestrationEvent]) -> Int {
+        signal(state.withLock { $0.deliver(moving: &events) })
+    }
+
+    /// After a delivery, outside the lock: wakes the reader it names, or tells a polling reader that events came.
+    private func signal(_ delivery: Delivery) -> Int {
         if let wake = delivery.wake {
             wake.resume(returning: true)
         } else {
@@ -236,18 +249,37 @@ struct EventBufferState: Sendable {
     mutating func deliver(_ events: [OrchestrationEvent]) -> Delivery {
         guard !isFinished else { return Delivery(dropped: 0, wake: nil) }
         var dropped = 0
-        for event in events {
-            if count == capacity {
-                head += 1
-                dropped += 1
-                if head * 2 > buffer.count {
-                    buffer.removeFirst(head)
-                    head = 0
-                }
+        for event in events { dropped += append(event) }
+        return delivered(events.count, dropped: dropped)
+    }
+
+    /// Buffers `events` as ``deliver(_:)`` does; a single event (what a run's transition delivers, one at a time)
+    /// is moved out of `events`, not copied: when `events` holds the one reference to its storage, buffering it
+    /// retains nothing and freeing the emptied batch releases nothing. `events` is left unspecified.
+    mutating func deliver(moving events: inout [OrchestrationEvent]) -> Delivery {
+        guard events.count == 1, !isFinished else { return deliver(events) }
+        let dropped = append(events.removeLast())
+        return delivered(1, dropped: dropped)
+    }
+
+    /// Appends one event, first dropping the oldest when the buffer is full; returns the drops (0 or 1).
+    private mutating func append(_ event: consuming OrchestrationEvent) -> Int {
+        var dropped = 0
+        if count == capacity {
+            head += 1
+            dropped = 1
+            if head * 2 > buffer.count {
+                buffer.removeFirst(head)
+                head = 0
             }
-            buffer.append(event)
         }
-        guard let reader, !events.isEmpty else { return Delivery(dropped: dropped, wake: nil) }
+        buffer.append(event)
+        return dropped
+    }
+
+    /// The outcome of buffering `delivered` events: the drops, and the suspended reader to signal, if any.
+    private mutating func delivered(_ delivered: Int, dropped: Int) -> Delivery {
+        guard let reader, delivered > 0 else { return Delivery(dropped: dropped, wake: nil) }
         self.reader = nil
         return Delivery(dropped: dropped, wake: reader)
     }

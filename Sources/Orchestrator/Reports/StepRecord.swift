@@ -120,11 +120,73 @@ public struct ToolCallRecord: Hashable, Codable, Sendable {
     /// The tool's output, if it succeeded.
     public var output: JSONValue?
     /// The error, if it failed or was refused.
-    public var error: ErrorRecord?
+    public var error: ErrorRecord? {
+        get { outOfLineError?.value }
+        set { outOfLineError = newValue.map(OutOfLine.value) }
+    }
+    /// ``error`` out of line: 8 bytes in the record instead of 88, for the calls that succeeded (a run keeps one
+    /// record per call, and a long run's array of them is most of its memory).
+    var outOfLineError: OutOfLine<ErrorRecord>?
     /// When the call started (or was refused), since the run started.
     public var startNanoseconds: Nanoseconds
     /// When the call ended, since the run started.
     public var endNanoseconds: Nanoseconds
+}
+
+extension ToolCallRecord {
+    /// Creates a record.
+    init(
+        tool: String,
+        arguments: JSONValue,
+        status: ToolCallStatus,
+        output: JSONValue?,
+        error: ErrorRecord?,
+        startNanoseconds: Nanoseconds,
+        endNanoseconds: Nanoseconds
+    ) {
+        self.tool = tool
+        self.arguments = arguments
+        self.status = status
+        self.output = output
+        outOfLineError = error.map(OutOfLine.value)
+        self.startNanoseconds = startNanoseconds
+        self.endNanoseconds = endNanoseconds
+    }
+
+    // The JSON form is the one the stored `error` had: the same keys, in the same order, absent values left out.
+    private enum CodingKeys: String, CodingKey {
+        case tool, arguments, status, output, error, startNanoseconds, endNanoseconds
+    }
+
+    /// Decodes a record from its JSON form.
+    ///
+    /// - Parameter decoder: The decoder to read from.
+    /// - Throws: The errors of missing or mistyped fields.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tool = try container.decode(String.self, forKey: .tool)
+        arguments = try container.decode(JSONValue.self, forKey: .arguments)
+        status = try container.decode(ToolCallStatus.self, forKey: .status)
+        output = try container.decodeIfPresent(JSONValue.self, forKey: .output)
+        outOfLineError = try container.decodeIfPresent(ErrorRecord.self, forKey: .error).map(OutOfLine.value)
+        startNanoseconds = try container.decode(Nanoseconds.self, forKey: .startNanoseconds)
+        endNanoseconds = try container.decode(Nanoseconds.self, forKey: .endNanoseconds)
+    }
+
+    /// Encodes the record in its JSON form.
+    ///
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: The encoder's error.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tool, forKey: .tool)
+        try container.encode(arguments, forKey: .arguments)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(output, forKey: .output)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encode(startNanoseconds, forKey: .startNanoseconds)
+        try container.encode(endNanoseconds, forKey: .endNanoseconds)
+    }
 }
 
 /// How a step ended; encoded as its case name.

@@ -59,8 +59,8 @@ struct EventOutbox: Sendable {
     /// finishes, so that a delivery takes the hub's lock only after the list changed.
     var subscribers: SubscriberSnapshot?
 
-    /// Queues an event.
-    mutating func append(_ event: OrchestrationEvent) { queued.append(event) }
+    /// Queues an event, moving it into the queue.
+    mutating func append(_ event: consuming OrchestrationEvent) { queued.append(event) }
 
     /// The queued events, if nobody is delivering; the caller becomes the deliverer. While someone delivers, the
     /// latch records that events wait, so that the deliverer comes back for them.

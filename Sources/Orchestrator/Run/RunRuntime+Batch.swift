@@ -125,8 +125,11 @@ extension RunRuntime {
     /// progress reports become run events.
     private func body(_ call: AdmittedCall) async -> Result<JSONValue, any Error> {
         let name = call.call.name
-        let invocation = ToolInvocation(toolName: name) { [weak self] progress, total, message in
-            self?.apply { $0.toolProgress(name, progress: progress, total: total, message: message, at: $1) }
+        let target = progressTarget
+        let invocation = ToolInvocation(toolName: name) { progress, total, message in
+            target.runtime?.apply {
+                $0.toolProgress(name, progress: progress, total: total, message: message, at: $1)
+            }
         }
         do {
             return .success(

@@ -37,6 +37,13 @@ extension RunRuntime {
     }
 
     func callTool(_ name: String, arguments: JSONValue) async throws -> JSONValue {
+        try await callTool(name, arguments: arguments, isolation: #isolation)
+    }
+
+    /// Checks, reserves and runs a call of the tool `name` on `isolation` (the agent code's, passed on by
+    /// ``AgentContext/callTool(_:arguments:)``): the function hops to it on entry, and the task-local binding
+    /// around the body, given the same isolation, makes no hop of its own but the one back after the body.
+    func callTool(_ name: String, arguments: JSONValue, isolation: isolated (any Actor)?) async throws -> JSONValue {
         if recorder != nil { return try await journaledCallTool(name, arguments: arguments) }
         try checkRunning(name)
         do {
@@ -81,13 +88,22 @@ extension RunRuntime {
         let result: Result<JSONValue, any Error>
         do {
             // The tool may report progress through the task-local invocation; it becomes a run event.
-            let invocation = ToolInvocation(toolName: name) { [weak self] progress, total, message in
-                self?.apply { $0.toolProgress(name, progress: progress, total: total, message: message, at: $1) }
+            let target = progressTarget
+            let invocation = ToolInvocation(toolName: name) { progress, total, message in
+                target.runtime?.apply {
+                    $0.toolProgress(name, progress: progress, total: total, message: message, at: $1)
+                }
             }
             // The body is awaited directly and its error mapped here (as `RegisteredTool.call` would): one level,
             // and one executor hop, fewer per call.
             let body = tool.run
-            result = .success(try await ToolInvocation.$current.withValue(invocation) { try await body(arguments) })
+            result = .success(
+                try await ToolInvocation.$current.withValue(
+                    invocation,
+                    operation: { try await body(arguments) },
+                    isolation: isolation
+                )
+            )
         } catch {
             result = .failure(tool.failure(error))
         }

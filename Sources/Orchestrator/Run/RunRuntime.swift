@@ -20,6 +20,8 @@ final class RunRuntime: AgentContextBackend, Sendable {
     private let latch: DeliveryLatch
     /// The run's journal, or `nil` for a run without one (nothing is built for it then).
     let recorder: RunRecorder?
+    /// Where the run's tool calls report progress: this runtime, weakly.
+    let progressTarget = ProgressTarget()
 
     init(
         identity: RunStateMachine.Identity,
@@ -51,6 +53,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
         if let recorder { machine.journal.continueChain(recorder.chain) }
         self.latch = machine.deliveryLatch
         self.state = LockedState(machine)
+        progressTarget.attach(self)
     }
 
     /// The clock reading, as the machine takes it: time since the run started.
@@ -75,7 +78,7 @@ final class RunRuntime: AgentContextBackend, Sendable {
     }
 
     /// Delivers events (and whatever is queued meanwhile), gives back budget, then resumes waiters.
-    func perform(_ effects: RunEffects) {
+    func perform(_ effects: consuming RunEffects) {
         for refund in effects.refunds {
             switch refund {
             case .step: budget.refund(.steps)
@@ -86,12 +89,14 @@ final class RunRuntime: AgentContextBackend, Sendable {
                 budget.release(reservation)
             }
         }
-        if var batch = effects.events {
+        // Taken out of the effects, so that the batch is the one reference to its storage and the last subscriber
+        // can move the events out of it instead of copying them.
+        if var batch = effects.events.take() {
             // The hub's subscriber list as the run's previous delivery found it: no hub lock while it is current.
-            var subscribers = effects.subscribers
+            var subscribers = effects.subscribers.take()
             while true {
                 let lent = subscribers?.version
-                let dropped = route.publish(batch, subscribers: &subscribers)
+                let dropped = route.publish(moving: &batch, subscribers: &subscribers)
                 // Nothing to record (no drop, the same snapshot) and nothing queued meanwhile: the delivery ends
                 // without the run's lock. Otherwise the lock records the drops and the snapshot and hands over the
                 // events queued meanwhile.
@@ -240,4 +245,25 @@ final class RunRuntime: AgentContextBackend, Sendable {
 
     /// Publishes the final event, after every other event of the run.
     func publishFinished(_ report: ExecutionReport) { apply { machine, _ in machine.finished(report) } }
+}
+
+/// Where a run's tools report progress: the run's runtime, held weakly, so that a tool that keeps its
+/// `ToolInvocation` past the call does not keep the run alive (and makes no cycle through a tool the run holds).
+///
+/// One per run, made with the runtime, which attaches itself at the end of its initialiser. Each tool call's
+/// progress closure captures the target strongly, one retain, where a weak capture of the runtime formed and
+/// destroyed a weak reference per call; a report reads the runtime under the target's own lock (reports are
+/// rare next to calls).
+final class ProgressTarget: Sendable {
+    private struct Weak {
+        weak var runtime: RunRuntime?
+    }
+
+    private let weak = LockedState(Weak())
+
+    /// Points the target at `runtime`; the runtime's initialiser does, once.
+    func attach(_ runtime: RunRuntime) { weak.withLock { $0.runtime = runtime } }
+
+    /// The runtime, or `nil` once it is gone.
+    var runtime: RunRuntime? { weak.withLock { $0.runtime } }
 }

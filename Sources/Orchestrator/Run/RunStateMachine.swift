@@ -288,13 +288,13 @@ package struct RunStateMachine: Sendable {
     }
 
     /// Counts `kind` and, when events are built, queues it with the next sequence number.
-    mutating func emit(_ kind: OrchestrationEvent.Kind, at time: Nanoseconds) {
+    mutating func emit(_ kind: consuming OrchestrationEvent.Kind, at time: Nanoseconds) {
         counts.count(kind)
         queue(kind, at: time)
     }
 
     /// Numbers `kind` and queues it, when events are built.
-    private mutating func queue(_ kind: OrchestrationEvent.Kind, at time: Nanoseconds) {
+    private mutating func queue(_ kind: consuming OrchestrationEvent.Kind, at time: Nanoseconds) {
         sequence += 1
         guard outbox.isEnabled else { return }
         outbox.append(

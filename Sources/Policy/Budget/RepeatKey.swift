@@ -61,15 +61,15 @@ package struct RepeatKey: Hashable, Sendable {
 /// Identical-call counts by ``RepeatKey``; encodes as the object it was before the key had a type of its own, keyed
 /// by the tool's name, a NUL character and the arguments' text.
 ///
-/// The keys and counts sit in an array in the order first seen; a ``DigestTable`` from each digest to the newest
-/// entry with that digest (entries with the same digest are chained) finds them. So a lookup compares digests in a
-/// small table and the full key only on a digest match, and the table's growth moves 16 bytes an entry, never the
-/// keys. A count given back to zero stays as an entry of zero, which counts, equality and encoding leave out.
+/// The keys and counts sit in an array in the order first seen; a ``DigestTable`` from each digest's tag to the
+/// newest entry with that tag (entries with the same tag are chained) finds them. So a lookup compares tags in a
+/// small table and the full key only on a tag match, and the table's growth moves 8 bytes an entry, never the keys.
+/// A count given back to zero stays as an entry of zero, which counts, equality and encoding leave out.
 struct RepeatCounts: Hashable, Sendable, Codable {
     private struct Entry: Sendable {
         let key: RepeatKey
         var count: Int64
-        /// The previous entry with the same digest, or -1.
+        /// The previous entry whose digest has the same tag, or -1.
         let next: Int
     }
 
@@ -78,7 +78,7 @@ struct RepeatCounts: Hashable, Sendable, Codable {
 
     init() {}
 
-    /// Where `key`'s entry is, walking the chain from `head` (the newest entry with its digest, or -1).
+    /// Where `key`'s entry is, walking the chain from `head` (the newest entry with its digest's tag, or -1).
     private func position(of key: RepeatKey, from head: Int) -> Int? {
         var index = head
         while index >= 0 {
@@ -158,67 +158,81 @@ struct RepeatCounts: Hashable, Sendable, Codable {
     }
 }
 
-/// A map from a 64-bit digest to an entry's index: open addressing with linear probing over digest and index pairs.
+/// A map from a 64-bit digest to an entry's index: open addressing with linear probing over 8-byte slots, each a
+/// 32-bit tag of the digest and the index.
 ///
-/// The digests are already hashes of the keys, so a slot is chosen from the digest itself (mixed with a seed drawn
-/// once per table from the process's random hashing seed, then multiplied: Fibonacci hashing), with no `Hasher` pass
-/// per lookup as a `[UInt64: Int]` makes. The table stays at most half full; growing moves the 16-byte slots and
-/// never touches the keys. Nothing is ever removed (a ledger's counts only grow or go to zero).
+/// The digests are already hashes of the keys, so the tag is taken from the digest itself (mixed with a seed drawn
+/// once per table from the process's random hashing seed, then multiplied: Fibonacci hashing, its top 32 bits), with
+/// no `Hasher` pass per lookup as a `[UInt64: Int]` makes; probing starts at the tag's top bits. Different digests
+/// can share a tag: the table then names the newest entry of either, and its user tells them apart by walking its
+/// chain and comparing full keys (``RepeatCounts``). The table stays at most half full; growing moves the slots and
+/// never touches the keys. Nothing is ever removed (a ledger's counts only grow or go to zero). At 8 bytes a slot
+/// (16 with the whole digest) a run with 100,000 different calls keeps a 2 MB table, which a core's L2 holds.
 struct DigestTable: Sendable {
     private struct Slot: Sendable {
-        var digest: UInt64 = 0
+        /// The digest's tag.
+        var tag: UInt32 = 0
         /// The entry's index plus one; zero for an empty slot.
-        var indexPlusOne = 0
+        var indexPlusOne: UInt32 = 0
     }
 
     private var slots: [Slot] = []
     private var used = 0
-    private var shift = 64
-    private let seed: UInt64 = {
+    /// 32 minus the bits of a slot's position: a tag shifted right by it is where probing starts.
+    private var shift: UInt32 = 32
+    private let seed: UInt64
+
+    /// An empty table with a seed drawn from the process's random hashing seed.
+    init() {
         var hasher = Hasher()
         hasher.combine(0 as UInt64)
-        return UInt64(truncatingIfNeeded: hasher.finalize())
-    }()
-
-    /// The number of digests held.
-    var count: Int { used }
-
-    /// The slot where probing for `digest` starts.
-    private func start(_ digest: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((digest ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+        seed = UInt64(truncatingIfNeeded: hasher.finalize())
     }
 
-    /// The slot holding `digest`, or the empty slot where it would go.
-    private func probe(_ digest: UInt64) -> Int {
+    /// An empty table with a given seed (tests choose digests whose tags collide).
+    init(seed: UInt64) { self.seed = seed }
+
+    /// The number of tags held.
+    var count: Int { used }
+
+    /// The 32-bit tag of `digest`: the top half of the digest mixed with the seed and multiplied.
+    func tag(_ digest: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((digest ^ seed) &* 0x9E37_79B9_7F4A_7C15) >> 32)
+    }
+
+    /// The slot holding `tag`, or the empty slot where it would go.
+    private func probe(_ tag: UInt32) -> Int {
         let mask = slots.count - 1
-        var index = start(digest)
-        while slots[index].indexPlusOne != 0, slots[index].digest != digest { index = (index + 1) & mask }
+        var index = Int(tag >> shift)
+        while slots[index].indexPlusOne != 0, slots[index].tag != tag { index = (index + 1) & mask }
         return index
     }
 
-    /// The index stored for `digest`, if any; setting one adds or replaces it (setting `nil` is not supported: a
-    /// ledger never removes a digest).
+    /// The index stored for `digest`'s tag (the newest entry whose digest has that tag), if any; setting one adds or
+    /// replaces it (setting `nil` is not supported: a ledger never removes a digest).
     subscript(digest: UInt64) -> Int? {
         get {
             guard !slots.isEmpty else { return nil }
-            let slot = slots[probe(digest)]
-            return slot.indexPlusOne == 0 ? nil : slot.indexPlusOne - 1
+            let slot = slots[probe(tag(digest))]
+            return slot.indexPlusOne == 0 ? nil : Int(slot.indexPlusOne) - 1
         }
         set {
             guard let newValue else { return }
+            precondition(newValue < Int(UInt32.max), "a digest table holds fewer than 2^32 entries")
             if (used + 1) * 2 > slots.count { grow() }
-            let index = probe(digest)
+            let tag = tag(digest)
+            let index = probe(tag)
             if slots[index].indexPlusOne == 0 { used += 1 }
-            slots[index] = Slot(digest: digest, indexPlusOne: newValue + 1)
+            slots[index] = Slot(tag: tag, indexPlusOne: UInt32(newValue + 1))
         }
     }
 
-    /// Doubles the slots (16 at first) and places every digest again.
+    /// Doubles the slots (16 at first) and places every tag again.
     private mutating func grow() {
         let old = slots
         let capacity = max(16, old.count * 2)
         slots = Array(repeating: Slot(), count: capacity)
-        shift = 64 - capacity.trailingZeroBitCount
-        for slot in old where slot.indexPlusOne != 0 { slots[probe(slot.digest)] = slot }
+        shift = UInt32(32 - capacity.trailingZeroBitCount)
+        for slot in old where slot.indexPlusOne != 0 { slots[probe(slot.tag)] = slot }
     }
 }

@@ -266,7 +266,11 @@ public struct StrictPolicy: Hashable, Sendable {
         if deniedTools.contains(where: { $0.matches(tool) }) {
             throw PolicyViolation(limit: .toolDenied, limitValue: 0, attempted: 1, tool: tool)
         }
-        for list in [allowedTools] + additionalAllowLists where !list.isEmpty {
+        // The run's own list, then each merged one, without building an array of them on every call.
+        if !allowedTools.isEmpty, !allowedTools.contains(where: { $0.matches(tool) }) {
+            throw PolicyViolation(limit: .toolNotAllowed, limitValue: 0, attempted: 1, tool: tool)
+        }
+        for list in additionalAllowLists where !list.isEmpty {
             if !list.contains(where: { $0.matches(tool) }) {
                 throw PolicyViolation(limit: .toolNotAllowed, limitValue: 0, attempted: 1, tool: tool)
             }
