@@ -37,7 +37,7 @@ extension RunJournalEntry {
         .object(["output": result.output, "followUpSteps": encode(result.followUpSteps)])
     }
 
-    /// Whether `json` is `plan`'s encoding (``encode(_:)-([AgentStep])``), without building it: the answer of
+    /// Whether `json` is `plan`'s encoding (`encode(_:)` of a plan), without building it: the answer of
     /// `encode(plan) == json`.
     package static func plan(_ plan: [AgentStep], equals json: JSONValue?) -> Bool {
         guard case .array(let elements)? = json, elements.count == plan.count else { return false }
@@ -45,7 +45,7 @@ extension RunJournalEntry {
         return true
     }
 
-    /// Whether `json` is `step`'s encoding (``encode(_:)-(AgentStep)``): the same members, equal.
+    /// Whether `json` is `step`'s encoding (`encode(_:)` of a step): the same members, equal.
     package static func step(_ step: AgentStep, equals json: JSONValue) -> Bool {
         guard case .object(let members) = json, members.count == (step.label == nil ? 3 : 4),
             members["index"] == .integer(Int64(step.index)), members["revision"] == .integer(Int64(step.revision)),
@@ -55,7 +55,7 @@ extension RunJournalEntry {
         return members["label"] == .string(label)
     }
 
-    /// Whether `json` is `result`'s encoding (``encode(_:)-(StepResult)``), without building it: the answer of
+    /// Whether `json` is `result`'s encoding (`encode(_:)` of a step result), without building it: the answer of
     /// `encode(result) == json`.
     package static func result(_ result: StepResult, equals json: JSONValue?) -> Bool {
         guard case .object(let members)? = json, members.count == 2, members["output"] == result.output else {
