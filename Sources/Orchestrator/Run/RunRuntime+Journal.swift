@@ -83,11 +83,13 @@ extension RunRuntime {
             return (value, position)
         case .live:
             let now = instant ?? liveOffset
+            // Built before the run's lock is taken (a plan's JSON is not encoded under it).
+            let probed = probe()
             let (value, effects, position) = state.withLock { machine in
                 let wasRunning = !machine.isTerminated
                 let (value, effects, fields) = transition(&machine, now, nil, machine.journal.nextPosition)
                 guard wasRunning || kind == .terminated, let fields else { return (value, effects, Int?.none) }
-                var entry = probe()
+                var entry = probed
                 entry.at = now
                 entry.fields = Self.merged(entry.fields, fields)
                 return (value, effects, machine.journal.record(entry, durability: durability))
