@@ -211,3 +211,131 @@ struct CanonicalRecordScanner {
         return magnitude <= UInt64(JSONValue.largestCanonicalInteger)
     }
 }
+
+extension CanonicalRecordScanner {
+    /// Scans one value in canonical form as ``scanValue(depth:)`` does and builds it in the same pass: the value
+    /// `JSONTextParser` reads from the same text, or `nil` exactly where `scanValue` answers `false`.
+    ///
+    /// A reader that wants a member's value built (`JournalChain.scanCanonicalRecord(_:knownVersion:reading:)`) walks
+    /// its bytes once, instead of scanning them and then parsing them again: an object's members go straight into
+    /// its dictionary (the scan has checked that its keys increase, so each is new), with no parser stack and no
+    /// list of members to convert.
+    ///
+    /// - Parameter depth: The value's nesting depth (the record's members are at 1).
+    /// - Returns: The value, or `nil` when the text is not canonical.
+    mutating func readValue(depth: Int) -> JSONValue? {
+        switch current {
+        case UInt8(ascii: "{"):
+            guard depth < Self.maximumDepth else { return nil }
+            index += 1
+            if current == UInt8(ascii: "}") {
+                index += 1
+                return .object([:])
+            }
+            // Room for three members without growing (the nested objects of a run's entries rarely hold more).
+            var members: [String: JSONValue] = Dictionary(minimumCapacity: 3)
+            var previousKey: Range<Int>?
+            while true {
+                guard let key = scanKey(after: previousKey), let value = readValue(depth: depth + 1) else { return nil }
+                previousKey = key
+                members[String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)] = value
+                if current == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard current == UInt8(ascii: "}") else { return nil }
+                index += 1
+                return .object(members)
+            }
+        case UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else { return nil }
+            index += 1
+            if current == UInt8(ascii: "]") {
+                index += 1
+                return .array([])
+            }
+            var elements: [JSONValue] = []
+            while true {
+                guard let element = readValue(depth: depth + 1) else { return nil }
+                elements.append(element)
+                if current == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard current == UInt8(ascii: "]") else { return nil }
+                index += 1
+                return .array(elements)
+            }
+        case UInt8(ascii: "\""): return readString()
+        case UInt8(ascii: "t"): return scanLiteral("true") ? .bool(true) : nil
+        case UInt8(ascii: "f"): return scanLiteral("false") ? .bool(false) : nil
+        case UInt8(ascii: "n"): return scanLiteral("null") ? .null : nil
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return readInteger()
+        default: return nil
+        }
+    }
+
+    /// ``scanString()``, building the string: its bytes as they are when it has no escape, else with the seven
+    /// escapes RFC 8785 writes decoded (as the parser decodes them).
+    private mutating func readString() -> JSONValue? {
+        index += 1
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return .string(text)
+            }
+            if byte == UInt8(ascii: "\\") {
+                index = start
+                return readEscapedString()
+            }
+            guard byte >= 0x20 else { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The rest of ``readString()`` for a string with an escape, from the byte after its opening quote.
+    private mutating func readEscapedString() -> JSONValue? {
+        var buffer: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return .string(String(decoding: buffer, as: UTF8.self))
+            }
+            if byte == UInt8(ascii: "\\") {
+                index += 1
+                switch current {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): buffer.append(current)
+                case UInt8(ascii: "b"): buffer.append(0x08)
+                case UInt8(ascii: "f"): buffer.append(0x0C)
+                case UInt8(ascii: "n"): buffer.append(0x0A)
+                case UInt8(ascii: "r"): buffer.append(0x0D)
+                case UInt8(ascii: "t"): buffer.append(0x09)
+                default: return nil
+                }
+                index += 1
+                continue
+            }
+            guard byte >= 0x20 else { return nil }
+            buffer.append(byte)
+            index += 1
+        }
+        return nil
+    }
+
+    /// ``scanInteger()``, building the integer.
+    private mutating func readInteger() -> JSONValue? {
+        let negative = current == UInt8(ascii: "-")
+        let start = negative ? index + 1 : index
+        guard scanInteger() else { return nil }
+        var magnitude: Int64 = 0
+        for byte in UnsafeBufferPointer(rebasing: bytes[start..<index]) {
+            magnitude = magnitude * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return .integer(negative ? -magnitude : magnitude)
+    }
+}

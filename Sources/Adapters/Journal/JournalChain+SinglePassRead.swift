@@ -107,42 +107,44 @@ extension JournalChain {
             let memberStart = scanner.index
             guard let key = scanner.scanKey(after: previousKey) else { return nil }
             previousKey = key
+            let keyBytes = UnsafeBufferPointer(rebasing: bytes[key])
             let valueStart = scanner.index
-            guard scanner.scanValue(depth: 1) else { return nil }
-            let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<scanner.index])
-            switch EnvelopeKey(UnsafeBufferPointer(rebasing: bytes[key])) {
-            case .hash:
-                guard let digest = digest(value) else { return nil }
-                hash = digest
-                hashMember = memberStart..<scanner.index
-            case .previousHash:
-                guard let digest = digest(value) else { return nil }
-                previousHash = digest
-            case .version:
-                guard let integer = integer(value) else { return nil }
-                version = integer
-            case .position:
-                guard let integer = integer(value) else { return nil }
-                position = integer
-            case nil:
-                // A value the scan accepts is canonical JSON, which the parser always reads: skipping it when the
-                // members are not wanted accepts exactly the records that building them would.
-                if reading == .none { break }
-                let keyBytes = UnsafeBufferPointer(rebasing: bytes[key])
-                if reading == .kindAndAtApart {
-                    if equal(keyBytes, "kind"), let text = unescapedString(value) {
-                        kind = text
-                        break
+            if let envelopeKey = EnvelopeKey(keyBytes) {
+                switch envelopeKey {
+                case .hash, .previousHash:
+                    // Read straight from its bytes, not scanned as a string first: a string of 64 lower-case hex
+                    // digits is canonical, so this accepts exactly what scanning it and then reading it accepted.
+                    guard let digest = digest(at: valueStart, in: bytes) else { return nil }
+                    scanner.index = valueStart + 66
+                    if envelopeKey == .hash {
+                        hash = digest
+                        hashMember = memberStart..<scanner.index
+                    } else {
+                        previousHash = digest
                     }
-                    if equal(keyBytes, "at"), let integer = integer(value) {
-                        at = integer
-                        break
-                    }
+                case .version, .position:
+                    guard scanner.scanValue(depth: 1),
+                        let integer = integer(UnsafeBufferPointer(rebasing: bytes[valueStart..<scanner.index]))
+                    else { return nil }
+                    if envelopeKey == .version { version = integer } else { position = integer }
                 }
-                guard let parsed = Self.value(value) else { return nil }
+            } else if reading == .none {
+                // A value the scan accepts is canonical JSON: skipping it when the members are not wanted accepts
+                // exactly the records that building them would.
+                guard scanner.scanValue(depth: 1) else { return nil }
+            } else {
+                // Scanned and built in one pass: the value the parser reads from the same text.
+                guard let parsed = scanner.readValue(depth: 1) else { return nil }
                 if reading == .kindAndAtApart {
-                    // The scan has checked that keys increase: each is new.
-                    fields.appendNew(String(decoding: keyBytes, as: UTF8.self), parsed)
+                    let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<scanner.index])
+                    if equal(keyBytes, "kind"), case .string(let text) = parsed, !value.contains(UInt8(ascii: "\\")) {
+                        kind = text
+                    } else if equal(keyBytes, "at"), case .integer(let integer) = parsed {
+                        at = integer
+                    } else {
+                        // The scan has checked that keys increase: each is new.
+                        fields.appendNew(String(decoding: keyBytes, as: UTF8.self), parsed)
+                    }
                 } else {
                     members[String(decoding: keyBytes, as: UTF8.self)] = parsed
                 }
@@ -217,13 +219,6 @@ extension JournalChain {
         return String(validating: bytes, as: UTF8.self) != nil
     }
 
-    /// A string value without escapes, from text the scan has checked (canonical, UTF-8); `nil` for any other value.
-    private static func unescapedString(_ text: UnsafeBufferPointer<UInt8>) -> String? {
-        guard text[0] == UInt8(ascii: "\"") else { return nil }
-        let inner = UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)])
-        return inner.contains(UInt8(ascii: "\\")) ? nil : String(decoding: inner, as: UTF8.self)
-    }
-
     /// Whether `key` holds exactly `name`'s bytes.
     private static func equal(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
         guard key.count == name.utf8CodeUnitCount else { return false }
@@ -232,28 +227,11 @@ extension JournalChain {
         return true
     }
 
-    /// A member's value, from text the scan has checked (canonical, UTF-8): a string without escapes, an integer
-    /// or a literal is read straight from its bytes, as the parser would read it; anything else is parsed.
-    private static func value(_ text: UnsafeBufferPointer<UInt8>) -> JSONValue? {
-        switch text[0] {
-        case UInt8(ascii: "\""):
-            let inner = UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)])
-            if !inner.contains(UInt8(ascii: "\\")) { return .string(String(decoding: inner, as: UTF8.self)) }
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return integer(text).map(JSONValue.integer)
-        case UInt8(ascii: "t"): return .bool(true)
-        case UInt8(ascii: "f"): return .bool(false)
-        case UInt8(ascii: "n"): return .null
-        default: break
-        }
-        var parser = JSONTextParser(bytes: text)
-        return try? parser.parseDocument()
-    }
-
-    /// A digest written as a JSON string of 64 lower-case hex digits, or `nil`.
-    private static func digest(_ value: UnsafeBufferPointer<UInt8>) -> SHA256Digest? {
-        guard value.count == 66, value[0] == UInt8(ascii: "\""), value[65] == UInt8(ascii: "\"") else { return nil }
-        return SHA256Digest.parseHex(UnsafeBufferPointer(rebasing: value[1..<65]))
+    /// A digest written as a JSON string of 64 lower-case hex digits from `start` (its opening quote) on, or `nil`.
+    private static func digest(at start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SHA256Digest? {
+        guard start + 66 <= bytes.count, bytes[start] == UInt8(ascii: "\""), bytes[start + 65] == UInt8(ascii: "\"")
+        else { return nil }
+        return SHA256Digest.parseHex(UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(start + 65)]))
     }
 
     /// A canonical integer (the scanner has checked its form and range), or `nil` for any other value.

@@ -37,6 +37,33 @@ extension RunJournalEntry {
         .object(["output": result.output, "followUpSteps": encode(result.followUpSteps)])
     }
 
+    /// Whether `json` is `plan`'s encoding (`encode(_:)` of a plan), without building it: the answer of
+    /// `encode(plan) == json`.
+    package static func plan(_ plan: [AgentStep], equals json: JSONValue?) -> Bool {
+        guard case .array(let elements)? = json, elements.count == plan.count else { return false }
+        for (step, element) in zip(plan, elements) where !Self.step(step, equals: element) { return false }
+        return true
+    }
+
+    /// Whether `json` is `step`'s encoding (`encode(_:)` of a step): the same members, equal.
+    package static func step(_ step: AgentStep, equals json: JSONValue) -> Bool {
+        guard case .object(let members) = json, members.count == (step.label == nil ? 3 : 4),
+            members["index"] == .integer(Int64(step.index)), members["revision"] == .integer(Int64(step.revision)),
+            members["input"] == step.input
+        else { return false }
+        guard let label = step.label else { return true }
+        return members["label"] == .string(label)
+    }
+
+    /// Whether `json` is `result`'s encoding (`encode(_:)` of a step result), without building it: the answer of
+    /// `encode(result) == json`.
+    package static func result(_ result: StepResult, equals json: JSONValue?) -> Bool {
+        guard case .object(let members)? = json, members.count == 2, members["output"] == result.output else {
+            return false
+        }
+        return plan(result.followUpSteps, equals: members["followUpSteps"])
+    }
+
     /// A review decision as its synthesized `Encodable` conformance writes it: the case name holding an object of
     /// the case's labelled values (an absent optional left out).
     package static func encode(_ decision: ReviewDecision) -> JSONValue {

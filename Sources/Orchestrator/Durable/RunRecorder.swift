@@ -78,42 +78,58 @@ final class RunRecorder: Sendable {
     /// The next entry for `probe`: its kind and every field of `probe` must match; passive entries before it
     /// (progress, asynchronous terminations) are handed to `apply` first, in order.
     func next(_ probe: RunJournalEntry, apply: (RunJournalEntry) -> Void) throws(DurableRunError) -> Fed {
+        try next(
+            probe.kind,
+            probe: { probe },
+            matches: { entry in
+                probe.fields.allSatisfy { entry.fields[$0.key] == $0.value } || Self.isDeadlineRace(probe, entry)
+            },
+            apply: apply
+        )
+    }
+
+    /// ``next(_:apply:)`` for a probe of `kind` that is built only when needed (for a divergence's message), with
+    /// `matches` answering for a journaled entry of that kind whether it matches the probe: what comparing the
+    /// probe's fields with the entry's answers, without building them.
+    func next(
+        _ kind: RunJournalEntry.Kind,
+        probe: () -> RunJournalEntry,
+        matches: (RunJournalEntry) -> Bool,
+        apply: (RunJournalEntry) -> Void
+    ) throws(DurableRunError) -> Fed {
         while true {
             // One lock section looks at the next entry and takes it when it matches or is passive.
-            let (entry, position, matches) = feed.withLock { feed -> (RunJournalEntry?, Int, Bool) in
+            let (entry, position, matched) = feed.withLock { feed -> (RunJournalEntry?, Int, Bool) in
                 let position = feed.cursor
                 guard position < feed.entries.count else {
                     return (nil, position, feed.entries.last?.kind == .terminated)
                 }
                 let entry = feed.entries[position]
-                let matches =
-                    entry.kind == probe.kind
-                    && (probe.fields.allSatisfy { entry.fields[$0.key] == $0.value }
-                        || Self.isDeadlineRace(probe, entry))
-                if matches || entry.kind == .toolProgress || (entry.kind == .terminated && probe.kind != .terminated) {
+                let matched = entry.kind == kind && matches(entry)
+                if matched || entry.kind == .toolProgress || (entry.kind == .terminated && kind != .terminated) {
                     feed.cursor += 1
                 }
-                return (entry, position, matches)
+                return (entry, position, matched)
             }
             guard let entry else {
-                // `matches` says here whether the journal ends with the run's end: in a replay, a termination asked for after
+                // `matched` says here whether the journal ends with the run's end: in a replay, a termination asked for after
                 // it (one that raced the fed one and lost, seen before that one was applied) does not happen.
-                if isReplay, probe.kind == .terminated, matches { return .ended }
+                if isReplay, kind == .terminated, matched { return .ended }
                 if isReplay {
-                    throw divergence(at: position, expected: "the end of the journal", got: probe.summary)
+                    throw divergence(at: position, expected: "the end of the journal", got: probe().summary)
                 }
                 return .live
             }
-            if matches { return .entry(entry) }
+            if matched { return .entry(entry) }
             switch entry.kind {
             case .toolProgress:
                 apply(entry)
-            case .terminated where probe.kind != .terminated:
+            case .terminated where kind != .terminated:
                 if skipsPause(entry) { continue }
                 apply(entry)
                 return .ended
             default:
-                throw divergence(at: position, expected: entry.summary, got: probe.summary)
+                throw divergence(at: position, expected: entry.summary, got: probe().summary)
             }
         }
     }

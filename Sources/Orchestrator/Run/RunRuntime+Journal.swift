@@ -22,6 +22,32 @@ extension RunRuntime {
             Value, RunEffects, EntryFields?
         )
     ) -> (Value, Int?) {
+        journaled(
+            probe.kind,
+            probe: { probe },
+            matching: nil,
+            durability: durability,
+            at: instant,
+            ended: ended,
+            transition: transition
+        )
+    }
+
+    /// ``journaled(_:durability:at:ended:_:)`` for a probe of `kind` built only when needed: for the live entry, or
+    /// for a divergence's message when feeding. `matches`, when given, answers for a fed entry of `kind` what
+    /// comparing the probe's fields with the entry's would answer, without building the probe (a plan's or a step
+    /// result's JSON); without it, the probe is built and compared.
+    func journaled<Value>(
+        _ kind: RunJournalEntry.Kind,
+        probe: () -> RunJournalEntry,
+        matching matches: ((RunJournalEntry) -> Bool)?,
+        durability: JournalDurability = .deferred,
+        at instant: Nanoseconds? = nil,
+        ended: Value,
+        transition: (inout RunStateMachine, Nanoseconds, RunJournalEntry?, Int) -> (
+            Value, RunEffects, EntryFields?
+        )
+    ) -> (Value, Int?) {
         guard let recorder else { preconditionFailure("journaled transition without a journal") }
         let fed: RunRecorder.Fed
         if recorder.startsLive {
@@ -33,7 +59,11 @@ extension RunRuntime {
             fed = .live
         } else {
             do {
-                fed = try recorder.next(probe) { applyFed($0) }
+                if let matches {
+                    fed = try recorder.next(kind, probe: probe, matches: matches) { applyFed($0) }
+                } else {
+                    fed = try recorder.next(probe()) { applyFed($0) }
+                }
             } catch {
                 fail(error)
                 return (ended, nil)
@@ -53,13 +83,15 @@ extension RunRuntime {
             return (value, position)
         case .live:
             let now = instant ?? liveOffset
+            // Built before the run's lock is taken (a plan's JSON is not encoded under it).
+            let probed = probe()
             let (value, effects, position) = state.withLock { machine in
                 let wasRunning = !machine.isTerminated
                 let (value, effects, fields) = transition(&machine, now, nil, machine.journal.nextPosition)
-                guard wasRunning || probe.kind == .terminated, let fields else { return (value, effects, Int?.none) }
-                var entry = probe
+                guard wasRunning || kind == .terminated, let fields else { return (value, effects, Int?.none) }
+                var entry = probed
                 entry.at = now
-                entry.fields = Self.merged(probe.fields, fields)
+                entry.fields = Self.merged(entry.fields, fields)
                 return (value, effects, machine.journal.record(entry, durability: durability))
             }
             perform(effects)
@@ -200,11 +232,18 @@ extension RunRuntime {
     }
 
     func journaledPlanReady(_ plan: [AgentStep]) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.planned, at: .zero, fields: ["steps": RunJournalEntry.encode(plan)])
-        return journaled(probe, ended: nil) { machine, time, _, _ in
-            let (action, effects) = machine.planReady(plan, at: time)
-            return (action, effects, [:])
-        }.0
+        // A fed plan is compared with the journal's step by step, without encoding it (1,000 objects for a
+        // 1,000-step plan).
+        journaled(
+            .planned,
+            probe: { RunJournalEntry(.planned, at: .zero, fields: ["steps": RunJournalEntry.encode(plan)]) },
+            matching: { RunJournalEntry.plan(plan, equals: $0.fields["steps"]) },
+            ended: nil,
+            transition: { machine, time, _, _ in
+                let (action, effects) = machine.planReady(plan, at: time)
+                return (action, effects, [:])
+            }
+        ).0
     }
 
     func journaledStepStarted(_ step: AgentStep) -> Bool {
@@ -220,11 +259,16 @@ extension RunRuntime {
     }
 
     func journaledStepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.stepFinished, at: .zero, fields: ["result": RunJournalEntry.encode(result)])
-        return journaled(probe, ended: nil) { machine, time, _, _ in
-            let (action, effects) = machine.stepFinished(result, at: time)
-            return (action, effects, [:])
-        }.0
+        journaled(
+            .stepFinished,
+            probe: { RunJournalEntry(.stepFinished, at: .zero, fields: ["result": RunJournalEntry.encode(result)]) },
+            matching: { RunJournalEntry.result(result, equals: $0.fields["result"]) },
+            ended: nil,
+            transition: { machine, time, _, _ in
+                let (action, effects) = machine.stepFinished(result, at: time)
+                return (action, effects, [:])
+            }
+        ).0
     }
 
     func journaledReviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {

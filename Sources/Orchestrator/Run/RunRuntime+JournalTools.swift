@@ -122,6 +122,8 @@ extension RunRuntime {
                 return (.needsBody, RunEffects(), nil)
             }
             let effects = machine.toolCallFinished(at: position, result: result, at: time)
+            // A fed entry records nothing: its fields would be built only to be dropped.
+            if fed != nil { return (.result(result), effects, nil) }
             var fields: EntryFields = ["tool": .string(name)]
             switch result {
             case .success(let output): fields["output"] = output
