@@ -47,7 +47,7 @@ struct JournalKindAndTimeSealingTests {
         var scratch: [UInt8] = []
         for fields: [String: JSONValue] in [["index": 1, "kind": "other"], ["at": 9], ["index": 2, "extra": true]] {
             #expect(
-                try direct.append(fields, kind: "stepStarted", at: 5, layout: layout, scratch: &scratch)
+                try direct.append(EntryFields(fields), kind: "stepStarted", at: 5, layout: layout, scratch: &scratch)
                     == general.append(fields, adding: extra),
                 "\(fields)"
             )

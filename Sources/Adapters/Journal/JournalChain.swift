@@ -171,56 +171,11 @@ public struct JournalChain: Hashable, Sendable {
         return record
     }
 
-    /// Seals the entry made of `members` with `kind` and `at` set in it: exactly
+    /// Seals a run's entry made of `fields` with `kind` and `at` set in it: exactly
     /// ``append(_:adding:layout:rendered:version:)`` with `adding: [("kind", .string(kind)), ("at", .integer(at))]`,
-    /// without that array per entry when `layout` applies. The hash input is written into `scratch`'s storage (its
-    /// contents are replaced), so entries appended one after another with the same buffer allocate it once.
-    ///
-    /// - Parameters:
-    ///   - members: The entry's members, without the ``envelopeFields``.
-    ///   - kind: The entry's `kind` member.
-    ///   - at: The entry's `at` member.
-    ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
-    ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
-    ///   - version: The entry format version to write, at least 1.
-    ///   - scratch: A buffer to write in, kept from one call to the next.
-    /// - Returns: The record.
-    /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
-    package mutating func append(
-        _ members: [String: JSONValue],
-        kind: String,
-        at: Int64,
-        layout: JournalEntryLayout?,
-        rendered: (key: String, rendering: CanonicalRendering)? = nil,
-        version: Int64 = JournalChain.formatVersion,
-        scratch: inout [UInt8]
-    ) throws(JournalChainError) -> JournalRecord {
-        if let layout, version >= 1,
-            let (bytes, hash) = JournalChain.seal(
-                members,
-                adding: KindAndTime(kind: kind, at: at),
-                layout: layout,
-                rendered: rendered,
-                version: version,
-                position: count,
-                after: headHash,
-                scratch: &scratch
-            )
-        {
-            return advance(bytes, hash)
-        }
-        // The layout does not apply (it would not with the array either): the general way.
-        return try append(
-            members,
-            adding: [("kind", .string(kind)), ("at", .integer(at))],
-            layout: nil,
-            rendered: rendered,
-            version: version
-        )
-    }
-
-    /// ``append(_:kind:at:layout:rendered:version:scratch:)`` for an entry whose members are ``EntryFields`` (a
-    /// run's): sealed in `layout` with each field found by a scan of the few fields, not by hashing; the same record.
+    /// without that array per entry when `layout` applies, each field found by a scan of the few fields, not by
+    /// hashing. The hash input is written into `scratch`'s storage (its contents are replaced), so entries appended
+    /// one after another with the same buffer allocate it once.
     ///
     /// - Parameters:
     ///   - fields: The entry's fields, without the ``envelopeFields``.
