@@ -27,7 +27,7 @@ struct JournalLayoutLookupTests {
         let laidOut = try #require(direct, "\(kind) with \(fields.keys.sorted()) is sealed in its layout")
         let general = try #require(
             JournalChain.seal(
-                entry.fields,
+                entry.fields.dictionary,
                 adding: entry.sealedMembers,
                 version: JournalChain.formatVersion,
                 position: 3,

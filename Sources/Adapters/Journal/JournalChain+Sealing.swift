@@ -116,26 +116,6 @@ extension JournalChain {
         return (bytes, hash)
     }
 
-    /// ``seal(_:adding:rendered:version:position:after:)`` for an entry whose members are ``EntryFields``: the same
-    /// bytes and hash (its fields sorted as a dictionary's members are).
-    static func seal(
-        _ fields: EntryFields,
-        adding extra: [(key: String, value: JSONValue)] = [],
-        rendered: (key: String, rendering: CanonicalRendering)? = nil,
-        version: Int64,
-        position: Int,
-        after previous: SHA256Digest
-    ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        seal(
-            fields.dictionary,
-            adding: extra,
-            rendered: rendered,
-            version: version,
-            position: position,
-            after: previous
-        )
-    }
-
     /// The stored bytes from the canonical text: the `hash` member inserted at `hashOffset` and the patches applied.
     static func assemble(
         _ writer: CanonicalJSONWriter,
