@@ -19,6 +19,8 @@ struct JournalReadAhead {
     let knownVersion: Int64
     /// What is built of the entries' members (nothing for `verify()`).
     let reading: MemberReading
+    /// The index past the last record read ahead: a part of a parallel read stops at its part's end.
+    let end: Int
     /// The position of the first record read ahead.
     private var start = 0
     /// The records from `start` on: the accepted ones, `nil` for one the full path must read.
@@ -28,9 +30,16 @@ struct JournalReadAhead {
     /// For each message of `batch`, its record's offset from `start`.
     private var hashed: [Int] = []
 
-    init(knownVersion: Int64, reading: MemberReading) {
+    /// A read-ahead for a walk.
+    ///
+    /// - Parameters:
+    ///   - knownVersion: The highest entry format version the walk accepts.
+    ///   - reading: What is built of the entries' members.
+    ///   - end: The index past the last record to read ahead (a part of a parallel read: its part's end).
+    init(knownVersion: Int64, reading: MemberReading, end: Int = .max) {
         self.knownVersion = knownVersion
         self.reading = reading
+        self.end = end
     }
 
     /// Record `index` of `records` read in one pass, or `nil` when the full path must read it.
@@ -52,7 +61,7 @@ struct JournalReadAhead {
         accepted.removeAll(keepingCapacity: true)
         hashed.removeAll(keepingCapacity: true)
         batch.removeAll()
-        for index in first..<min(records.count, first + Self.chunk) {
+        for index in first..<min(records.count, end, first + Self.chunk) {
             guard batch.byteCount < Self.chunkBytes else { break }
             let scanned: ScannedRecord? = records[index].bytes.withUnsafeBufferPointer { bytes in
                 guard

@@ -272,7 +272,7 @@ extension Orchestrator {
         } catch {
             throw DurableRunError(code: .storeFailed, journal: journal.id, message: "cannot read the journal: \(error)")
         }
-        return try RunJournal.read(records, of: journal.id)
+        return try await RunJournal.readInParts(records, of: journal.id)
     }
 
     /// Forks a journal.

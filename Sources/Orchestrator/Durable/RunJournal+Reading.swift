@@ -29,6 +29,28 @@ extension RunJournal {
         return entries.map(\.kind.rawValue)
     }
 
+    /// ``read(_:of:)`` as `Orchestrator.load` reads a journal for resume, replay and fork: a long journal in parts at
+    /// the same time (``JournalChain/readEntriesInParts(_:genesis:knownVersion:making:)``), any other, and any journal
+    /// a part refuses, in one walk; the entries, the chain and every error are those of ``read(_:of:)``.
+    ///
+    /// - Parameters:
+    ///   - records: The journal's records, from position 0.
+    ///   - id: The journal's identity, named in errors.
+    ///   - partSize: The fewest records a part holds (tests pass fewer than the default).
+    /// - Returns: The chain that continues `records`, and their entries.
+    /// - Throws: ``DurableRunError`` as ``read(_:of:)`` throws it.
+    package static func readInParts(
+        _ records: [JournalRecord],
+        of id: JournalID,
+        partSize: Int = JournalChain.recordsPerPart
+    ) async throws(DurableRunError) -> (chain: JournalChain, entries: [RunJournalEntry]) {
+        let parted = await JournalChain.readEntriesInParts(records, partSize: partSize) { read, position in
+            try? RunJournalEntry(members: read.members, kind: read.kind, at: read.at, position: position)
+        }
+        if let parted { return parted }
+        return try read(records, of: id)
+    }
+
     /// The chain that continues `records`, and their entries (what `Orchestrator.load` returns after reading the
     /// store; package access for the W12 benchmark, which times this read apart from the replayed run).
     package static func read(
