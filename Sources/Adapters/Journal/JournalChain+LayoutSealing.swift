@@ -51,13 +51,14 @@ extension JournalChain {
         after previous: SHA256Digest,
         scratch: inout [UInt8]
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        var output: [UInt8] = []
+        // The buffer is reserved through the writer, which then holds its only reference: reserved in a local
+        // array and handed over, it was still shared at the first append, which copied it (one more allocation).
+        var writer = CanonicalJSONWriter(recordsPatches: true)
         // Room for the `hash` member and a rendered member's bytes too: a `runStarted` entry's policy (some 750
         // bytes) would otherwise regrow the buffer, copying what was written so far, once or twice per entry.
-        output.reserveCapacity(
+        writer.output.reserveCapacity(
             160 + hashMemberCount + 48 * members.count + (rendered?.rendering.bytes.count ?? 0)
         )
-        var writer = CanonicalJSONWriter(output: output, recordsPatches: true)
         var hashOffset = -1
         var hashAfterComma = false
         var written = 0

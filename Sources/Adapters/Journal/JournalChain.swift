@@ -259,10 +259,10 @@ public struct JournalChain: Hashable, Sendable {
     ///   - previous: The hash of the entry before, or the chain's genesis.
     /// - Returns: The entry's hash.
     public static func hash(of members: [String: JSONValue], after previous: SHA256Digest) -> SHA256Digest {
-        var output: [UInt8] = []
-        output.reserveCapacity(32 + 48 * members.count)
-        previous.appendBytes(to: &output)
-        var writer = CanonicalJSONWriter(output: output, recordsPatches: false)
+        // Reserved through the writer, which holds the buffer's only reference (no copy at its first append).
+        var writer = CanonicalJSONWriter(recordsPatches: false)
+        writer.output.reserveCapacity(32 + 48 * members.count)
+        previous.appendBytes(to: &writer.output)
         writer.writeObject(CanonicalJSONWriter.sorted(members, without: "hash"))
         return writer.output.withUnsafeBytes { SHA256.hash($0) }
     }
