@@ -184,7 +184,7 @@ public struct JournalChain: Hashable, Sendable {
     ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
     ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
     ///   - version: The entry format version to write, at least 1.
-    ///   - scratch: A buffer the caller keeps from one call to the next (not written in the layout).
+    ///   - scratch: Left as it is (each record is sealed in its own bytes); kept for the callers that pass one.
     /// - Returns: The record.
     /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
     package mutating func append(
