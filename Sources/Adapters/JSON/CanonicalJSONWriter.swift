@@ -62,13 +62,36 @@ struct CanonicalJSONWriter {
                 output.append(UInt8(ascii: "}"))
                 return
             }
-            let sorted = CanonicalJSONWriter.sorted(members, without: nil)
-            writeObject(sorted)
+            // A small object is sorted in a temporary buffer on the stack, not in an array (one allocation fewer
+            // per object: a plan's steps, a step's result).
+            guard members.count <= Self.stackSortedMembers else {
+                writeObject(CanonicalJSONWriter.sorted(members, without: nil))
+                return
+            }
+            withUnsafeTemporaryAllocation(of: SortedMember.self, capacity: members.count) { buffer in
+                var count = 0
+                for (key, value) in members {
+                    (buffer.baseAddress! + count).initialize(to: (Self.sortPrefix(key), key, value))
+                    count += 1
+                }
+                let sorted = UnsafeMutableBufferPointer(rebasing: buffer[..<count])
+                Self.insertionSort(sorted)
+                writeObject(UnsafeBufferPointer(sorted))
+                sorted.deinitialize()
+            }
         }
     }
 
+    /// The most members an object may have to be sorted on the stack.
+    static var stackSortedMembers: Int { 16 }
+
     /// Writes an object from members in UTF-16 key order (see ``sorted(_:without:)``).
     mutating func writeObject(_ members: [SortedMember]) {
+        members.withUnsafeBufferPointer { writeObject($0) }
+    }
+
+    /// ``writeObject(_:)`` for members in a buffer.
+    mutating func writeObject(_ members: UnsafeBufferPointer<SortedMember>) {
         output.append(UInt8(ascii: "{"))
         var mayDiffer = false
         for index in members.indices {
@@ -89,6 +112,11 @@ struct CanonicalJSONWriter {
 
     /// Sets ``keyOrdersDiffer`` when members in UTF-16 order are not also in UTF-8 order.
     mutating func checkKeyOrders(_ members: [SortedMember]) {
+        members.withUnsafeBufferPointer { checkKeyOrders($0) }
+    }
+
+    /// ``checkKeyOrders(_:)`` for members in a buffer.
+    mutating func checkKeyOrders(_ members: UnsafeBufferPointer<SortedMember>) {
         for index in members.indices.dropFirst()
         where !JSONKeyOrder.utf8Precedes(members[index - 1].key, members[index].key) {
             keyOrdersDiffer = true
@@ -244,14 +272,18 @@ extension CanonicalJSONWriter {
             members.sort(by: precedes)
             return
         }
-        // Insertion sort by swaps: objects are small, and swapping moves members without retaining them.
-        members.withUnsafeMutableBufferPointer { buffer in
-            for end in 1..<buffer.count {
-                var index = end
-                while index > 0, precedes(buffer[index], buffer[index - 1]) {
-                    buffer.swapAt(index, index - 1)
-                    index -= 1
-                }
+        members.withUnsafeMutableBufferPointer { insertionSort($0) }
+    }
+
+    /// Sorts a few members by ``precedes(_:_:)`` in place: insertion sort by swaps (objects are small, and swapping
+    /// moves members without retaining them).
+    static func insertionSort(_ buffer: UnsafeMutableBufferPointer<SortedMember>) {
+        guard buffer.count > 1 else { return }
+        for end in 1..<buffer.count {
+            var index = end
+            while index > 0, precedes(buffer[index], buffer[index - 1]) {
+                buffer.swapAt(index, index - 1)
+                index -= 1
             }
         }
     }

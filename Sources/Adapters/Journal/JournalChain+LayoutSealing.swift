@@ -32,9 +32,15 @@ extension JournalChain {
     }
 
     /// ``seal(_:adding:layout:rendered:version:position:after:)`` with the added members given as `extra`'s look-up
-    /// (a list, or an entry's `kind` and `at` without an array per entry), writing the hash input into `scratch`'s
-    /// storage (its contents are replaced): a batch sealed entry after entry allocates that buffer once. The
-    /// entry's own members are a dictionary or, for a run's entries, ``EntryFields`` (looked up without hashing).
+    /// (a list, or an entry's `kind` and `at` without an array per entry). The entry's own members are a dictionary
+    /// or, for a run's entries, ``EntryFields`` (looked up without hashing).
+    ///
+    /// The stored bytes are written in place: one buffer holds the entry's canonical text with its `hash` member
+    /// already in its place (its 64 digits filled in once the hash is known), and SHA-256 reads the previous hash,
+    /// then the text before that member, then the text after it. An entry without patches is stored as that very
+    /// buffer: no second copy of the hashed bytes (a `runStarted` entry's policy is copied once, from its rendering).
+    /// `scratch` is left as it is (the buffer becomes the record's bytes, so no buffer is kept from one entry to
+    /// the next); the parameter stays for the callers that pass one.
     static func seal(
         _ members: some SealedMembers,
         adding extra: some SealedMembers,
@@ -45,16 +51,15 @@ extension JournalChain {
         after previous: SHA256Digest,
         scratch: inout [UInt8]
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        // The scratch buffer's storage, taken (so that it is not shared) and emptied.
-        var output: [UInt8] = []
-        swap(&output, &scratch)
-        output.removeAll(keepingCapacity: true)
-        // Room for a rendered member's bytes too: a `runStarted` entry's policy (some 750 bytes) would otherwise
-        // regrow the buffer, copying what was written so far, once or twice per entry.
-        output.reserveCapacity(32 + 160 + 48 * members.count + (rendered?.rendering.bytes.count ?? 0))
-        previous.appendBytes(to: &output)
-        var writer = CanonicalJSONWriter(output: output, recordsPatches: true)
-        var hashOffset = 0
+        // The buffer is reserved through the writer, which then holds its only reference: reserved in a local
+        // array and handed over, it was still shared at the first append, which copied it (one more allocation).
+        var writer = CanonicalJSONWriter(recordsPatches: true)
+        // Room for the `hash` member and a rendered member's bytes too: a `runStarted` entry's policy (some 750
+        // bytes) would otherwise regrow the buffer, copying what was written so far, once or twice per entry.
+        writer.output.reserveCapacity(
+            160 + hashMemberCount + 48 * members.count + (rendered?.rendering.bytes.count ?? 0)
+        )
+        var hashOffset = -1
         var hashAfterComma = false
         var written = 0
         var fromMembers = 0
@@ -64,8 +69,11 @@ extension JournalChain {
             for slot in layout.slots {
                 switch slot {
                 case .envelope(.hash):
+                    // The member's place, written now with its digits to come: `,"hash":"…"` after a member, or
+                    // `"hash":"…",` before the first (which then writes no comma of its own: `written` stays 0).
                     hashOffset = writer.output.count
                     hashAfterComma = written > 0
+                    appendHashMember(afterComma: hashAfterComma, to: &writer.output)
                 case .envelope(let field):
                     if written > 0 { writer.output.append(UInt8(ascii: ",")) }
                     written += 1
@@ -94,12 +102,69 @@ extension JournalChain {
             }
         }
         writer.output.append(UInt8(ascii: "}"))
-        // A member outside the layout, one that `extra` replaced, or an `extra` outside it: the general way.
-        guard fromMembers == members.count, fromExtra == extra.count, !writer.keyOrdersDiffer else { return nil }
-        let hash = writer.output.withUnsafeBytes { SHA256.hash($0) }
-        let bytes = assemble(writer, hash: hash, at: hashOffset, afterComma: hashAfterComma)
-        scratch = writer.output
-        return (bytes, hash)
+        // A member outside the layout, one that `extra` replaced, or an `extra` outside it: the general way. (A
+        // layout always has a `hash` slot, and `written` members after it: the envelope's `position` at least.)
+        guard fromMembers == members.count, fromExtra == extra.count, !writer.keyOrdersDiffer, hashOffset >= 0,
+            written > 0
+        else { return nil }
+        // The buffer, taken from the writer so that it is not shared (filling in the digits copies nothing).
+        var bytes: [UInt8] = []
+        swap(&bytes, &writer.output)
+        let hash = bytes.withUnsafeMutableBytes { text in
+            var hasher = SHA256()
+            previous.withUnsafeBytes { hasher.update($0) }
+            hasher.update(UnsafeRawBufferPointer(rebasing: text[..<hashOffset]))
+            hasher.update(UnsafeRawBufferPointer(rebasing: text[(hashOffset + hashMemberCount)...]))
+            let hash = hasher.finalize()
+            // The digits: after `,"hash":"` (9 bytes) or `"hash":"` (8).
+            let digits = hashOffset + (hashAfterComma ? 9 : 8)
+            hash.writeHex(to: text.baseAddress!.assumingMemoryBound(to: UInt8.self) + digits)
+            return hash
+        }
+        if writer.patches.isEmpty { return (bytes, hash) }
+        return (patched(bytes, writer), hash)
+    }
+
+    /// The bytes of a `hash` member in the stored form: `,"hash":"`, 64 digits, `"` or `"hash":"`, 64 digits, `",`.
+    static var hashMemberCount: Int { 74 }
+
+    /// Appends a `hash` member whose 64 digits are to be written (zeros until then), in one copy.
+    private static func appendHashMember(afterComma: Bool, to output: inout [UInt8]) {
+        let member: StaticString =
+            afterComma
+            ? #","hash":"0000000000000000000000000000000000000000000000000000000000000000""#
+            : #""hash":"0000000000000000000000000000000000000000000000000000000000000000","#
+        member.withUTF8Buffer { output.append(contentsOf: $0) }
+    }
+
+    /// `text` with `writer`'s patches applied: the stored form of a canonical text that holds its `hash` member.
+    private static func patched(_ text: [UInt8], _ writer: CanonicalJSONWriter) -> [UInt8] {
+        var count = text.count
+        for patch in writer.patches { count += patch.replacement.count - patch.canonical.count }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            text.withUnsafeBufferPointer { canonical in
+                writer.side.withUnsafeBufferPointer { side in
+                    var cursor = 0
+                    var written = 0
+                    func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+                        guard !range.isEmpty else { return }
+                        (buffer.baseAddress! + written).initialize(
+                            from: source.baseAddress! + range.lowerBound,
+                            count: range.count
+                        )
+                        written += range.count
+                    }
+                    for patch in writer.patches {
+                        copy(canonical, cursor..<patch.canonical.lowerBound)
+                        copy(side, patch.replacement)
+                        cursor = patch.canonical.upperBound
+                    }
+                    copy(canonical, cursor..<canonical.count)
+                    precondition(written == count, "the stored form's length must be what was computed")
+                    initialized = written
+                }
+            }
+        }
     }
 }
 

@@ -51,10 +51,10 @@ extension JournalChain {
         position: Int,
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        var output: [UInt8] = []
-        output.reserveCapacity(32 + 160 + 48 * members.count)
-        previous.appendBytes(to: &output)
-        var writer = CanonicalJSONWriter(output: output, recordsPatches: true)
+        // Reserved through the writer, which holds the buffer's only reference (no copy at its first append).
+        var writer = CanonicalJSONWriter(recordsPatches: true)
+        writer.output.reserveCapacity(32 + 160 + 48 * members.count)
+        previous.appendBytes(to: &writer.output)
         let sorted =
             extra.isEmpty
             ? CanonicalJSONWriter.sorted(members, without: nil) : CanonicalJSONWriter.sorted(members, adding: extra)

@@ -174,8 +174,8 @@ public struct JournalChain: Hashable, Sendable {
     /// Seals a run's entry made of `fields` with `kind` and `at` set in it: exactly
     /// ``append(_:adding:layout:rendered:version:)`` with `adding: [("kind", .string(kind)), ("at", .integer(at))]`,
     /// without that array per entry when `layout` applies, each field found by a scan of the few fields, not by
-    /// hashing. The hash input is written into `scratch`'s storage (its contents are replaced), so entries appended
-    /// one after another with the same buffer allocate it once.
+    /// hashing. In the layout, the record's bytes are written in place and hashed where they lie (no buffer for the
+    /// hash input apart from them), and `scratch` is left as it is.
     ///
     /// - Parameters:
     ///   - fields: The entry's fields, without the ``envelopeFields``.
@@ -184,7 +184,7 @@ public struct JournalChain: Hashable, Sendable {
     ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
     ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
     ///   - version: The entry format version to write, at least 1.
-    ///   - scratch: A buffer to write in, kept from one call to the next.
+    ///   - scratch: Left as it is (each record is sealed in its own bytes); kept for the callers that pass one.
     /// - Returns: The record.
     /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
     package mutating func append(
@@ -259,10 +259,10 @@ public struct JournalChain: Hashable, Sendable {
     ///   - previous: The hash of the entry before, or the chain's genesis.
     /// - Returns: The entry's hash.
     public static func hash(of members: [String: JSONValue], after previous: SHA256Digest) -> SHA256Digest {
-        var output: [UInt8] = []
-        output.reserveCapacity(32 + 48 * members.count)
-        previous.appendBytes(to: &output)
-        var writer = CanonicalJSONWriter(output: output, recordsPatches: false)
+        // Reserved through the writer, which holds the buffer's only reference (no copy at its first append).
+        var writer = CanonicalJSONWriter(recordsPatches: false)
+        writer.output.reserveCapacity(32 + 48 * members.count)
+        previous.appendBytes(to: &writer.output)
         writer.writeObject(CanonicalJSONWriter.sorted(members, without: "hash"))
         return writer.output.withUnsafeBytes { SHA256.hash($0) }
     }

@@ -189,7 +189,7 @@ final class RunRecorder: Sendable {
     func store(_ entries: [JournalOutbox.Queued], into chain: inout JournalChain) async throws(DurableRunError) {
         var records: [JournalRecord] = []
         records.reserveCapacity(entries.count)
-        // One buffer for every entry's hash input.
+        // Each entry is sealed in its own record's bytes: the scratch buffer stays empty.
         var scratch: [UInt8] = []
         do throws(JournalChainError) {
             for queued in entries {
