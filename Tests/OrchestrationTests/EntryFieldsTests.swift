@@ -61,7 +61,6 @@ struct EntryFieldsTests {
     @Test("Every kind's fields, in any order, seal in the layout to the dictionary's bytes and hash")
     func anyOrderSealsInTheLayout() throws {
         var generator = SplitMix64(seed: 0x0DE7)
-        var scratch: [UInt8] = []
         for kind in RunJournalEntry.Kind.allCases {
             let layout = try #require(kind.layout, "\(kind) has a layout")
             for _ in 0..<6 {
@@ -81,8 +80,7 @@ struct EntryFieldsTests {
                     rendered: nil,
                     version: JournalChain.formatVersion,
                     position: 2,
-                    after: .zero,
-                    scratch: &scratch
+                    after: .zero
                 )
                 let sealed = try #require(listed, "\(kind) with \(fields.keys) seals in its layout")
                 let general = try #require(

@@ -30,7 +30,6 @@ struct JournalInPlaceSealingTests {
             let general = try #require(
                 JournalChain.seal(members, adding: extra, version: 1, position: position, after: previous)
             )
-            var scratch: [UInt8] = []
             let laidOut = JournalChain.seal(
                 members,
                 adding: ExtraMemberList(members: extra),
@@ -38,8 +37,7 @@ struct JournalInPlaceSealingTests {
                 rendered: nil,
                 version: 1,
                 position: position,
-                after: previous,
-                scratch: &scratch
+                after: previous
             )
             // `nil` only where the general seal writes keys that sort differently by UTF-8 and UTF-16.
             guard let laidOut else { continue }

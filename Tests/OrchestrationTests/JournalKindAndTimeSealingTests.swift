@@ -19,14 +19,12 @@ struct JournalKindAndTimeSealingTests {
             let entry = JournalLayoutSealingTests.randomEntry(kind, using: &generator)
             let expected = try general.append(entry.fields, adding: entry.sealedMembers)
             let rendering = kind == .runStarted ? entry.fields["policy"].flatMap(CanonicalRendering.init) : nil
-            var scratch: [UInt8] = []
             let record = try direct.append(
                 entry.fields,
                 kind: kind.rawValue,
                 at: entry.at.rawValue,
                 layout: kind.layout,
-                rendered: rendering.map { ("policy", $0) },
-                scratch: &scratch
+                rendered: rendering.map { ("policy", $0) }
             )
             records.append(record)
             #expect(
@@ -44,16 +42,15 @@ struct JournalKindAndTimeSealingTests {
         var general = JournalChain()
         var direct = JournalChain()
         let extra: [(key: String, value: JSONValue)] = [("kind", "stepStarted"), ("at", 5)]
-        var scratch: [UInt8] = []
         for fields: [String: JSONValue] in [["index": 1, "kind": "other"], ["at": 9], ["index": 2, "extra": true]] {
             #expect(
-                try direct.append(EntryFields(fields), kind: "stepStarted", at: 5, layout: layout, scratch: &scratch)
+                try direct.append(EntryFields(fields), kind: "stepStarted", at: 5, layout: layout)
                     == general.append(fields, adding: extra),
                 "\(fields)"
             )
         }
         #expect(throws: JournalChainError.self) {
-            try direct.append(["hash": "x"], kind: "stepStarted", at: 5, layout: layout, scratch: &scratch)
+            try direct.append(["hash": "x"], kind: "stepStarted", at: 5, layout: layout)
         }
         #expect(direct.headHash == general.headHash)
         #expect(direct.count == 3)

@@ -13,7 +13,6 @@ struct JournalLayoutLookupTests {
     static func sealBothWays(_ kind: RunJournalEntry.Kind, _ fields: [String: JSONValue]) throws {
         let entry = RunJournalEntry(kind, at: Nanoseconds(rawValue: 42), fields)
         let layout = try #require(kind.layout, "\(kind) has a layout")
-        var scratch: [UInt8] = []
         let direct = JournalChain.seal(
             entry.fields,
             adding: KindAndTime(kind: kind.rawValue, at: 42),
@@ -21,8 +20,7 @@ struct JournalLayoutLookupTests {
             rendered: nil,
             version: JournalChain.formatVersion,
             position: 3,
-            after: .zero,
-            scratch: &scratch
+            after: .zero
         )
         let laidOut = try #require(direct, "\(kind) with \(fields.keys.sorted()) is sealed in its layout")
         let general = try #require(

@@ -18,16 +18,14 @@ extension JournalChain {
         position: Int,
         after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
-        var scratch: [UInt8] = []
-        return seal(
+        seal(
             members,
             adding: ExtraMemberList(members: extra),
             layout: layout,
             rendered: rendered,
             version: version,
             position: position,
-            after: previous,
-            scratch: &scratch
+            after: previous
         )
     }
 
@@ -39,8 +37,6 @@ extension JournalChain {
     /// already in its place (its 64 digits filled in once the hash is known), and SHA-256 reads the previous hash,
     /// then the text before that member, then the text after it. An entry without patches is stored as that very
     /// buffer: no second copy of the hashed bytes (a `runStarted` entry's policy is copied once, from its rendering).
-    /// `scratch` is left as it is (the buffer becomes the record's bytes, so no buffer is kept from one entry to
-    /// the next); the parameter stays for the callers that pass one.
     static func seal(
         _ members: some SealedMembers,
         adding extra: some SealedMembers,
@@ -48,8 +44,7 @@ extension JournalChain {
         rendered: (key: String, rendering: CanonicalRendering)?,
         version: Int64,
         position: Int,
-        after previous: SHA256Digest,
-        scratch: inout [UInt8]
+        after previous: SHA256Digest
     ) -> (bytes: [UInt8], hash: SHA256Digest)? {
         // The buffer is reserved through the writer, which then holds its only reference: reserved in a local
         // array and handed over, it was still shared at the first append, which copied it (one more allocation).

@@ -175,7 +175,7 @@ public struct JournalChain: Hashable, Sendable {
     /// ``append(_:adding:layout:rendered:version:)`` with `adding: [("kind", .string(kind)), ("at", .integer(at))]`,
     /// without that array per entry when `layout` applies, each field found by a scan of the few fields, not by
     /// hashing. In the layout, the record's bytes are written in place and hashed where they lie (no buffer for the
-    /// hash input apart from them), and `scratch` is left as it is.
+    /// hash input apart from them).
     ///
     /// - Parameters:
     ///   - fields: The entry's fields, without the ``envelopeFields``.
@@ -184,7 +184,6 @@ public struct JournalChain: Hashable, Sendable {
     ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
     ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
     ///   - version: The entry format version to write, at least 1.
-    ///   - scratch: Left as it is (each record is sealed in its own bytes); kept for the callers that pass one.
     /// - Returns: The record.
     /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
     package mutating func append(
@@ -193,8 +192,7 @@ public struct JournalChain: Hashable, Sendable {
         at: Int64,
         layout: JournalEntryLayout?,
         rendered: (key: String, rendering: CanonicalRendering)? = nil,
-        version: Int64 = JournalChain.formatVersion,
-        scratch: inout [UInt8]
+        version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
         if let layout, version >= 1,
             let (bytes, hash) = JournalChain.seal(
@@ -204,8 +202,7 @@ public struct JournalChain: Hashable, Sendable {
                 rendered: rendered,
                 version: version,
                 position: count,
-                after: headHash,
-                scratch: &scratch
+                after: headHash
             )
         {
             return advance(bytes, hash)

@@ -189,8 +189,6 @@ final class RunRecorder: Sendable {
     func store(_ entries: [JournalOutbox.Queued], into chain: inout JournalChain) async throws(DurableRunError) {
         var records: [JournalRecord] = []
         records.reserveCapacity(entries.count)
-        // Each entry is sealed in its own record's bytes: the scratch buffer stays empty.
-        var scratch: [UInt8] = []
         do throws(JournalChainError) {
             for queued in entries {
                 let entry = queued.entry
@@ -202,8 +200,7 @@ final class RunRecorder: Sendable {
                         kind: entry.kind.rawValue,
                         at: entry.at.rawValue,
                         layout: entry.kind.layout,
-                        rendered: rendered,
-                        scratch: &scratch
+                        rendered: rendered
                     )
                 )
             }
