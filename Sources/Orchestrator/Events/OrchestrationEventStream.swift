@@ -86,9 +86,10 @@ final class EventSubscription: Sendable {
 /// back.
 final class EventSubscriber: Sendable {
     private let state: LockedState<EventBufferState>
-    /// Set by every delivery, cleared by the reader before it looks: lets a reader that found the buffer empty
-    /// watch for the next delivery for a moment without taking the lock.
-    private let delivered = Atomic<Bool>(false)
+    /// Raised by every delivery, lowered by the reader before it looks: lets a reader that found the buffer empty
+    /// watch for the next delivery for a moment without taking the lock. A separate object, so that the flag has
+    /// cache lines of its own (see ``DeliveryFlag``).
+    let delivered = DeliveryFlag()
 
     init(capacity: Int) { state = LockedState(EventBufferState(capacity: capacity)) }
 
@@ -112,7 +113,7 @@ final class EventSubscriber: Sendable {
         if let wake = delivery.wake {
             wake.resume(returning: true)
         } else {
-            delivered.store(true, ordering: .releasing)
+            delivered.raise()
         }
         return delivery.dropped
     }
@@ -145,7 +146,7 @@ final class EventSubscriber: Sendable {
         while true {
             // A cancelled reader ends after what is buffered now, however fast the runs keep delivering.
             if Task.isCancelled { finish() }
-            delivered.store(false, ordering: .relaxed)
+            delivered.lower()
             switch state.withLock({ $0.take(recycling: &spare) }) {
             case .events(let events): return events
             case .finished: return []
@@ -172,14 +173,14 @@ final class EventSubscriber: Sendable {
     /// ``ReaderWatch/yields`` checks each after yielding the CPU (what a run on the same CPU needs: it delivers
     /// while the reader is off the CPU, instead of being preempted by the reader's wake-up for each event).
     private func watchForDelivery(_ watch: inout ReaderWatch) -> Bool {
-        for _ in 0..<watch.polls where delivered.load(ordering: .acquiring) {
+        for _ in 0..<watch.polls where delivered.isRaised {
             watch.record(foundDelivery: true)
             return true
         }
         watch.record(foundDelivery: false)
         for _ in 0..<ReaderWatch.yields {
             PlatformThread.yield()
-            if delivered.load(ordering: .acquiring) { return true }
+            if delivered.isRaised { return true }
         }
         return false
     }
