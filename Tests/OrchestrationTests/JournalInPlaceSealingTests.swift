@@ -51,4 +51,24 @@ struct JournalInPlaceSealingTests {
         }
         #expect(hashFirst > 100, "the hash member came first in \(hashFirst) entries")
     }
+
+    @Test("A record whose value outgrew the buffer's reservation is stored without the doubled buffer's spare room")
+    func storedBytesFitTheRecord() throws {
+        var chain = JournalChain()
+        for size in [10, 1_000, 10_000, 100_000] {
+            let output = String(repeating: "x", count: size)
+            let record = try chain.append(
+                ["tool": "t", "callID": "c#1", "output": .string(output)],
+                kind: "toolCallFinished",
+                at: 1,
+                layout: RunJournalEntry.Kind.toolCallFinished.layout
+            )
+            let bytes = record.bytes
+            #expect(bytes.count > size, "the record holds the \(size)-byte output")
+            #expect(
+                bytes.capacity - bytes.count <= max(128, bytes.count / 2),
+                "a \(bytes.count)-byte record keeps \(bytes.capacity - bytes.count) bytes of spare room"
+            )
+        }
+    }
 }

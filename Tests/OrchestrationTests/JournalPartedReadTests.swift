@@ -13,11 +13,11 @@ struct JournalPartedReadTests {
     /// Parts of this many records at least: small journals (quick to make in a debug build) still read in parts.
     static let partSize = 48
 
-    /// `count` random run entries of every kind, sealed into one chain, each in the stored form the single pass
-    /// reads (a random entry whose stored form is not canonical, with a fraction say, is drawn again).
-    static func records(_ count: Int, seed: UInt64) throws -> [JournalRecord] {
+    /// `count` random run entries of every kind, sealed into one chain from `genesis`, each in the stored form the
+    /// single pass reads (a random entry whose stored form is not canonical, with a fraction say, is drawn again).
+    static func records(_ count: Int, seed: UInt64, genesis: SHA256Digest = .zero) throws -> [JournalRecord] {
         var generator = SplitMix64(seed: seed)
-        var chain = JournalChain()
+        var chain = JournalChain(genesis: genesis)
         var records: [JournalRecord] = []
         while records.count < count {
             let kind = RunJournalEntry.Kind.allCases.randomElement(using: &generator)!
@@ -34,7 +34,7 @@ struct JournalPartedReadTests {
         return records
     }
 
-    /// What the one walk reads: the entries and the chain's head and count, or the error.
+    /// What the one walk reads: the entries, or the error.
     static func oneWalk(_ records: [JournalRecord]) -> Result<[RunJournalEntry], DurableRunError> {
         do throws(DurableRunError) {
             let read = try RunJournal.read(records, of: id)
@@ -103,20 +103,51 @@ struct JournalPartedReadTests {
         altered[middle] = JournalRecord(position: middle, bytes: Array(sound[middle + 1].bytes))
         var removed = sound
         removed.remove(at: 2 * Self.partSize - 1)
+        // Canonical and sound, but no run entry: the part cannot make it, and the one walk names it.
+        var bogus = Array(sound[..<(Self.partSize + 9)])
+        var bogusChain = try JournalChain(continuing: bogus)
+        bogus.append(try bogusChain.append(.object(["kind": "bogus", "at": 1])))
+        for _ in 0..<Self.partSize {
+            bogus.append(try bogusChain.append(.object(["kind": "lifecycleStarted", "at": 2])))
+        }
         var unreadable = sound
         unreadable[Self.partSize + 7] = JournalRecord(position: Self.partSize + 7, bytes: Array("{\"kind\":".utf8))
-        for (name, records) in [("spaced", spaced), ("altered", altered), ("removed", removed), ("torn", unreadable)] {
+        for (name, records) in [
+            ("spaced", spaced), ("altered", altered), ("removed", removed), ("torn", unreadable), ("bogus", bogus),
+        ] {
             let parted = await JournalChain.readEntriesInParts(records, partSize: Self.partSize) { read, position in
                 try? RunJournalEntry(members: read.members, kind: read.kind, at: read.at, position: position)
             }
             #expect(parted == nil ? true : false, "\(name): a part gives up")
             #expect(await Self.inParts(records) == Self.oneWalk(records), "\(name): the one walk's answer")
         }
+        guard case .failure(let error) = Self.oneWalk(bogus) else {
+            Issue.record("the one walk read an entry of an unknown kind")
+            return
+        }
+        #expect(error.position == Self.partSize + 9, "the one walk names the entry of an unknown kind")
         guard case .success(let entries) = Self.oneWalk(spaced) else {
             Issue.record("the one walk refused a record with leading whitespace")
             return
         }
         #expect(entries == (try RunJournal.read(sound, of: Self.id).entries))
+    }
+
+    @Test("A journal that chains from another genesis (a fork's) reads in parts from that genesis only")
+    func forkedGenesis() async throws {
+        let genesis = SHA256.hash(Array("parent".utf8))
+        let records = try Self.records(3 * Self.partSize, seed: 0xF02C, genesis: genesis)
+        let fromParent = await JournalChain.readEntriesInParts(records, genesis: genesis, partSize: Self.partSize) {
+            read,
+            position in
+            try? RunJournalEntry(members: read.members, kind: read.kind, at: read.at, position: position)
+        }
+        let read = try #require(fromParent, "a forked journal read from its parent's hash")
+        #expect(read.chain == (try JournalChain(continuing: records, genesis: genesis)), "the one walk's chain")
+        let fromZero = await JournalChain.readEntriesInParts(records, partSize: Self.partSize) { read, position in
+            try? RunJournalEntry(members: read.members, kind: read.kind, at: read.at, position: position)
+        }
+        #expect(fromZero == nil ? true : false, "from the zero genesis the first link does not hold")
     }
 
     @Test("A short journal is read in one walk")

@@ -116,8 +116,18 @@ extension JournalChain {
             hash.writeHex(to: text.baseAddress!.assumingMemoryBound(to: UInt8.self) + digits)
             return hash
         }
-        if writer.patches.isEmpty { return (bytes, hash) }
-        return (patched(bytes, writer), hash)
+        if !writer.patches.isEmpty { return (patched(bytes, writer), hash) }
+        // A store keeps the record's bytes for the journal's life: a buffer that grew well past the record (a large
+        // value outgrew the reservation, and the buffer doubled) is copied to its size, a nearly full one kept.
+        if bytes.capacity - bytes.count > max(128, bytes.count / 2) {
+            let count = bytes.count
+            let fitted = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                _ = buffer.initialize(from: bytes)
+                initialized = count
+            }
+            return (fitted, hash)
+        }
+        return (bytes, hash)
     }
 
     /// The bytes of a `hash` member in the stored form: `,"hash":"`, 64 digits, `"` or `"hash":"`, 64 digits, `",`.

@@ -35,16 +35,14 @@ extension JournalChain {
         guard parts >= 2 else { return nil }
         let bounds = (0...parts).map { records.count * $0 / parts }
         let read = await withTaskGroup(of: (part: Int, read: ReadPart<Entry>?).self) { group in
-            for part in 1..<parts {
+            // Every part a child, the first too: a part that gives up cancels all the others, wherever it is.
+            for part in 0..<parts {
                 group.addTask {
                     let range = bounds[part]..<bounds[part + 1]
                     return (part, readPart(range, of: records, knownVersion: knownVersion, making: makeEntry))
                 }
             }
-            // The first part on this task, while the children read the others.
             var read = [ReadPart<Entry>?](repeating: nil, count: parts)
-            read[0] = readPart(bounds[0]..<bounds[1], of: records, knownVersion: knownVersion, making: makeEntry)
-            if read[0] == nil { group.cancelAll() }
             for await (part, result) in group {
                 if result == nil { group.cancelAll() }
                 read[part] = result
@@ -62,7 +60,7 @@ extension JournalChain {
         return (JournalChain(genesis: genesis, headHash: previous, count: records.count), entries)
     }
 
-    /// Reads records `range` of `records` as one part of ``readEntriesInParts(_:genesis:knownVersion:making:)``:
+    /// Reads records `range` of `records` as one part of ``readEntriesInParts(_:genesis:knownVersion:partSize:making:)``:
     /// `nil` at the first record the single pass does not accept, a position other than the record's index, a
     /// link that does not match the record before in the part, an entry `makeEntry` cannot make, or cancellation
     /// (another part gave up).

@@ -30,7 +30,7 @@ extension RunJournal {
     }
 
     /// ``read(_:of:)`` as `Orchestrator.load` reads a journal for resume, replay and fork: a long journal in parts at
-    /// the same time (``JournalChain/readEntriesInParts(_:genesis:knownVersion:making:)``), any other, and any journal
+    /// the same time (``JournalChain/readEntriesInParts(_:genesis:knownVersion:partSize:making:)``), any other, and any journal
     /// a part refuses, in one walk; the entries, the chain and every error are those of ``read(_:of:)``.
     ///
     /// - Parameters:
