@@ -150,23 +150,15 @@ extension JournalChain {
             text.withUnsafeBufferPointer { canonical in
                 writer.side.withUnsafeBufferPointer { side in
                     var cursor = 0
-                    var written = 0
-                    func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-                        guard !range.isEmpty else { return }
-                        (buffer.baseAddress! + written).initialize(
-                            from: source.baseAddress! + range.lowerBound,
-                            count: range.count
-                        )
-                        written += range.count
-                    }
+                    var assembly = ByteAssembly(buffer)
                     for patch in writer.patches {
-                        copy(canonical, cursor..<patch.canonical.lowerBound)
-                        copy(side, patch.replacement)
+                        assembly.copy(canonical, cursor..<patch.canonical.lowerBound)
+                        assembly.copy(side, patch.replacement)
                         cursor = patch.canonical.upperBound
                     }
-                    copy(canonical, cursor..<canonical.count)
-                    precondition(written == count, "the stored form's length must be what was computed")
-                    initialized = written
+                    assembly.copy(canonical, cursor..<canonical.count)
+                    precondition(assembly.written == count, "the stored form's length must be what was computed")
+                    initialized = assembly.written
                 }
             }
         }

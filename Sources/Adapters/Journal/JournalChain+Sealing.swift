@@ -123,31 +123,21 @@ extension JournalChain {
         at hashOffset: Int,
         afterComma: Bool
     ) -> [UInt8] {
-        let hashMemberCount = 74  // `,"hash":"` or `"hash":"`, 64 digits, `"` or `",`
         var count = writer.output.count - 32 + hashMemberCount
         for patch in writer.patches { count += patch.replacement.count - patch.canonical.count }
         return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             writer.output.withUnsafeBufferPointer { canonical in
                 writer.side.withUnsafeBufferPointer { side in
                     var cursor = 32
-                    var written = 0
-                    func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-                        guard !range.isEmpty else { return }
-                        (buffer.baseAddress! + written).initialize(
-                            from: source.baseAddress! + range.lowerBound,
-                            count: range.count
-                        )
-                        written += range.count
-                    }
+                    var assembly = ByteAssembly(buffer)
                     func insertHash() {
-                        copy(canonical, cursor..<hashOffset)
+                        assembly.copy(canonical, cursor..<hashOffset)
                         cursor = hashOffset
                         var member: StaticString = afterComma ? #","hash":""# : #""hash":""#
-                        member.withUTF8Buffer { copy($0, 0..<$0.count) }
-                        hash.writeHex(to: buffer.baseAddress! + written)
-                        written += 64
+                        member.withUTF8Buffer { assembly.copy($0, 0..<$0.count) }
+                        assembly.writeHex(hash)
                         member = afterComma ? #"""# : #"","#
-                        member.withUTF8Buffer { copy($0, 0..<$0.count) }
+                        member.withUTF8Buffer { assembly.copy($0, 0..<$0.count) }
                     }
                     var hashInserted = false
                     for patch in writer.patches {
@@ -155,14 +145,14 @@ extension JournalChain {
                             insertHash()
                             hashInserted = true
                         }
-                        copy(canonical, cursor..<patch.canonical.lowerBound)
-                        copy(side, patch.replacement)
+                        assembly.copy(canonical, cursor..<patch.canonical.lowerBound)
+                        assembly.copy(side, patch.replacement)
                         cursor = patch.canonical.upperBound
                     }
                     if !hashInserted { insertHash() }
-                    copy(canonical, cursor..<canonical.count)
-                    precondition(written == count, "the stored form's length must be what was computed")
-                    initialized = written
+                    assembly.copy(canonical, cursor..<canonical.count)
+                    precondition(assembly.written == count, "the stored form's length must be what was computed")
+                    initialized = assembly.written
                 }
             }
         }
@@ -186,5 +176,32 @@ extension JournalChain {
         writer.output.reserveCapacity(768)
         writer.writeObject(pairs, depth: 0)
         return writer.output
+    }
+}
+
+/// Byte ranges written one after another into an uninitialized buffer: a record's stored form assembled from its
+/// canonical text, the writer's side bytes (patches) and its hash's digits.
+struct ByteAssembly {
+    /// The buffer written into, from its start.
+    let destination: UnsafeMutableBufferPointer<UInt8>
+    /// How many bytes are written.
+    private(set) var written = 0
+
+    init(_ destination: UnsafeMutableBufferPointer<UInt8>) { self.destination = destination }
+
+    /// Copies `range` of `source` after the bytes written.
+    mutating func copy(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        (destination.baseAddress! + written).initialize(
+            from: source.baseAddress! + range.lowerBound,
+            count: range.count
+        )
+        written += range.count
+    }
+
+    /// Writes `hash`'s 64 lower-case hex digits after the bytes written.
+    mutating func writeHex(_ hash: SHA256Digest) {
+        hash.writeHex(to: destination.baseAddress! + written)
+        written += 64
     }
 }
