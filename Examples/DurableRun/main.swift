@@ -71,6 +71,10 @@ struct TenSteps: Agent {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments == ["--help"] || arguments == ["-h"] {
+    print(usage)
+    exitProcess(0)
+}
 let verifying = arguments.first == "--verify"
 guard arguments.count == (verifying ? 2 : 1), let path = arguments.last, let (directory, id) = locate(path) else {
     printError(usage)
@@ -86,7 +90,7 @@ if verifying {
         exitProcess(1)
     }
     guard !records.isEmpty else {
-        printError("DurableRun: \(path) holds no journal entries")
+        printError("DurableRun: \(path) holds no journal entries (no such file, or an empty journal)")
         exitProcess(1)
     }
     switch JournalChain.verify(records) {

@@ -217,7 +217,7 @@ struct JournalChainTests {
         #expect(JournalChain.verify(Array(records.dropLast()), expectedCount: 10).fault?.position == 9)
     }
 
-    @Test("A forked journal chains from its parent's hash and verifies only with it")
+    @Test("A journal chained from another journal's entry verifies with that hash as its genesis, and only with it")
     func forkGenesis() {
         let (parent, _) = Self.chain(count: 5)
         let (fork, records) = Self.chain(count: 3, genesis: parent.headHash)

@@ -17,6 +17,24 @@ private func paymentTool(_ payments: Payments) -> ClosureTool {
     }
 }
 
+/// A store that counts its reads.
+private final class CountingStore: CheckpointStore {
+    let inner = InMemoryCheckpointStore()
+    private let reads = LockedState(0)
+    var readCount: Int { reads.withLock { $0 } }
+
+    func append(_ records: [JournalRecord], to journal: JournalID, durability: JournalDurability) throws {
+        try inner.append(records, to: journal, durability: durability)
+    }
+
+    func records(of journal: JournalID, from position: Int) -> [JournalRecord] {
+        reads.withLock { $0 += 1 }
+        return inner.records(of: journal, from: position)
+    }
+
+    func journals() -> [JournalID] { inner.journals() }
+}
+
 private let payer = ScriptedAgent(
     name: "payer",
     steps: [[.output("prepared")], [.callTool("payments.send", arguments: ["amount": 42])]]
@@ -94,6 +112,49 @@ struct DurableApprovalTests {
         #expect(denied.status == .failed)
         #expect(denied.steps.last?.toolCalls.last?.status == .refused)
         #expect(denied.steps.last?.toolCalls.last?.error?.code == "approvalDenied")
+    }
+
+    @Test(
+        "replaying a journal that paused and was approved, or denied, gives the resumed run's report and runs nothing"
+    )
+    func replayAfterDecision() async throws {
+        for approve in [true, false] {
+            let payments = Payments()
+            let orchestrator = try makeOrchestrator(tools: [paymentTool(payments)])
+            let decided = RunJournal(store: store, id: JournalID(rawValue: approve ? "pay-approved" : "pay-denied")!)
+            let paused = await orchestrator.run(payer, task: "pay", policy: policy, journal: decided)
+            let request = try #require(paused.pendingApproval)
+            // The paused journal alone replays to the paused report.
+            let pausedReplay = try await orchestrator.replay(payer, journal: decided)
+            #expect(pausedReplay.jsonText() == paused.jsonText(), "the paused journal replays to the pause")
+            let done =
+                approve
+                ? try await orchestrator.resume(payer, journal: decided, approving: request)
+                : try await orchestrator.resume(payer, journal: decided, denying: request, reason: "too much")
+            let calls = payments.keys.count
+            let replayed = try await orchestrator.replay(payer, journal: decided)
+            #expect(
+                replayed.jsonText() == done.jsonText(),
+                "approve \(approve): the replay is the resumed run's report"
+            )
+            #expect(payments.keys.count == calls, "approve \(approve): the replay runs no tool")
+        }
+    }
+
+    @Test("run on a journal that holds a run resumes it after one read of the journal, not two")
+    func runOnAJournalReadsItOnce() async throws {
+        let payments = Payments()
+        let orchestrator = try makeOrchestrator(tools: [paymentTool(payments)])
+        let counting = CountingStore()
+        let held = RunJournal(store: counting, id: JournalID(rawValue: "pay-once")!)
+        let open = StrictPolicy()
+        let first = await orchestrator.run(payer, task: "pay", policy: open, journal: held)
+        #expect(first.status == .succeeded)
+        let before = counting.readCount
+        let again = await orchestrator.run(payer, task: "pay", policy: open, journal: held)
+        #expect(again.jsonText() == first.jsonText(), "the finished run is fed back, not run again")
+        #expect(payments.keys.count == 1)
+        #expect(counting.readCount - before == 1, "the journal is read once")
     }
 
     @Test("a run without a journal refuses a call that needs approval")

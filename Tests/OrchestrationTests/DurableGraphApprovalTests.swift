@@ -176,6 +176,11 @@ struct DurableGraphApprovalTests {
         let again = try await orchestrator.resume(graph(), journal: journal, configuration: concurrent)
         #expect(again.jsonText() == done.jsonText())
         #expect(payments.keys.count == 1)
+        // A replay of the approved graph: the finished report, nothing run.
+        let workBefore = work.keys.count
+        let replayed = try await orchestrator.replay(graph(), journal: journal, configuration: concurrent)
+        #expect(replayed.jsonText() == done.jsonText(), "the approved graph replays to its finished report")
+        #expect(payments.keys.count == 1 && work.keys.count == workBefore, "the replay runs no tool")
 
         // A crash after the decision was journaled, after the approved call ran, and after the node ended: the
         // payment runs once in all.

@@ -133,7 +133,7 @@ struct JournalPartedReadTests {
         #expect(entries == (try RunJournal.read(sound, of: Self.id).entries))
     }
 
-    @Test("A journal that chains from another genesis (a fork's) reads in parts from that genesis only")
+    @Test("A journal chained from another journal's entry reads in parts from that genesis only")
     func forkedGenesis() async throws {
         let genesis = SHA256.hash(Array("parent".utf8))
         let records = try Self.records(3 * Self.partSize, seed: 0xF02C, genesis: genesis)
@@ -142,7 +142,7 @@ struct JournalPartedReadTests {
             position in
             try? RunJournalEntry(members: read.members, kind: read.kind, at: read.at, position: position)
         }
-        let read = try #require(fromParent, "a forked journal read from its parent's hash")
+        let read = try #require(fromParent, "a journal chained from another journal's entry, read from that hash")
         #expect(read.chain == (try JournalChain(continuing: records, genesis: genesis)), "the one walk's chain")
         let fromZero = await JournalChain.readEntriesInParts(records, partSize: Self.partSize) { read, position in
             try? RunJournalEntry(members: read.members, kind: read.kind, at: read.at, position: position)

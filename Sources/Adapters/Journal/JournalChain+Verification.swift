@@ -23,7 +23,7 @@ extension JournalChain {
     ///
     /// - Parameters:
     ///   - records: The journal's records from position 0, in stored order.
-    ///   - genesis: The hash the first entry chains from (a forked journal: its parent's hash at the fork).
+    ///   - genesis: The hash the first entry chains from (a journal chained from another's entry: that entry's hash).
     ///   - knownVersion: The highest entry format version the caller understands.
     ///   - expectedCount: The entry count of an earlier `verified` result, to catch entries removed or appended
     ///     at the end.
@@ -198,7 +198,7 @@ extension JournalChain {
                             kind: .genesisMismatch,
                             position: 0,
                             message: "the first entry chains from \(entry.previousHash), not from the genesis "
-                                + "\(genesis): verify a forked journal with its parent's hash"
+                                + "\(genesis): verify a journal chained from another journal's entry with that entry's hash"
                         )
                     )
                 }

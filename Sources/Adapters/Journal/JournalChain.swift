@@ -9,8 +9,9 @@
 /// - `hash`: SHA-256 over the 32 bytes of `previousHash` followed by the RFC 8785 canonical form
 ///   (``JSONValue/canonicalJSONBytes()``) of the entry **without** its `hash` field.
 ///
-/// A journal starts from ``SHA256Digest/zero``; a journal forked from another starts from its parent's hash at the
-/// fork point. ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)`` recomputes the chain and names the
+/// A journal starts from ``SHA256Digest/zero`` (the orchestrator's forks too: they name the parent's hash at the fork
+/// point in their first entry); a journal chained from another journal's entry starts from that entry's hash.
+/// ``verify(_:genesis:knownVersion:expectedCount:expectedHeadHash:)`` recomputes the chain and names the
 /// first entry altered, removed, inserted or reordered. `Docs/JournalFormat.md` documents the format field by field,
 /// and `Docs/verify_journal.py` checks a journal without this library.
 ///
@@ -31,7 +32,8 @@ public struct JournalChain: Hashable, Sendable {
     /// The envelope fields in a constant array, so that checking an entry allocates nothing.
     static let envelopeFieldNames = ["version", "position", "previousHash", "hash"]
 
-    /// The hash the first entry chains from: ``SHA256Digest/zero``, or the parent's hash for a forked journal.
+    /// The hash the first entry chains from: ``SHA256Digest/zero``, or the hash of another journal's entry that this
+    /// one is chained from.
     public let genesis: SHA256Digest
     /// The hash of the last entry appended, or ``genesis`` when there is none yet.
     public private(set) var headHash: SHA256Digest
@@ -40,8 +42,8 @@ public struct JournalChain: Hashable, Sendable {
 
     /// Creates an empty chain.
     ///
-    /// - Parameter genesis: The hash the first entry chains from: ``SHA256Digest/zero`` for a new journal, the
-    ///   parent's hash at the fork point for a forked one.
+    /// - Parameter genesis: The hash the first entry chains from: ``SHA256Digest/zero`` for a new journal (and for
+    ///   the orchestrator's forks), another journal's entry hash for a journal chained from it.
     public init(genesis: SHA256Digest = .zero) {
         self.genesis = genesis
         headHash = genesis

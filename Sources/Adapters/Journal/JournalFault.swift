@@ -29,8 +29,8 @@ public struct JournalFault: Error, Hashable, Codable, Sendable, CustomStringConv
         public static let unparseable = Kind(rawValue: "unparseable")
         /// The entry's format version is newer than the reader knows: upgrade the reader.
         public static let unknownVersion = Kind(rawValue: "unknownVersion")
-        /// The first entry chains from another genesis than the one given: a forked journal verified without its
-        /// parent's hash, or a first entry replaced.
+        /// The first entry chains from another genesis than the one given: a journal chained from another
+        /// journal's entry verified without that entry's hash, or a first entry replaced.
         public static let genesisMismatch = Kind(rawValue: "genesisMismatch")
 
         /// The kind's name.

@@ -144,8 +144,10 @@ extension Orchestrator {
 
     /// Continues a journaled run live from entry `position` in a new journal, optionally under another policy.
     ///
-    /// The new journal starts with a `forked` entry naming the parent journal, the position and the parent's hash
-    /// at that point (its chain's genesis), then copies the parent's inputs before `position` and continues live.
+    /// The new journal starts with the parent's `runStarted` entry, which gains a `forkedFrom` member naming the
+    /// parent journal, the position and the parent's hash at that point, then copies the parent's inputs before
+    /// `position` and continues live. Its hash chain starts from the zero genesis, like any journal's, and covers
+    /// the `forkedFrom` member: both journals verify on their own, and the fork pins the parent it came from.
     ///
     /// - Parameters:
     ///   - agent: The agent.

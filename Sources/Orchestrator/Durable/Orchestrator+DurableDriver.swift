@@ -26,11 +26,13 @@ extension Orchestrator {
                             + "pass the same policy, or fork the journal to change it"
                     )
                 }
+                // The journal just read is the one resumed: not read and verified a second time.
                 return try await continueJournaled(
                     agent,
                     journal: journal,
                     mode: .resume(nil),
-                    sharedBudget: sharedBudget
+                    sharedBudget: sharedBudget,
+                    loaded: loaded
                 )
             }
             let executionID = ids.next()
@@ -80,14 +82,16 @@ extension Orchestrator {
         }
     }
 
-    /// Resumes or replays a journal.
+    /// Resumes or replays a journal: `loaded`, when the caller has just read and verified it, else read here.
     nonisolated func continueJournaled(
         _ agent: some Agent,
         journal: RunJournal,
         mode: DurableMode,
-        sharedBudget: SharedBudget?
+        sharedBudget: SharedBudget?,
+        loaded preloaded: (chain: JournalChain, entries: [RunJournalEntry])? = nil
     ) async throws(DurableRunError) -> ExecutionReport {
-        let loaded = try await Self.load(journal)
+        let loaded: (chain: JournalChain, entries: [RunJournalEntry])
+        if let preloaded { loaded = preloaded } else { loaded = try await Self.load(journal) }
         guard let first = loaded.entries.first, first.kind == .runStarted else {
             throw DurableRunError(
                 code: .emptyJournal,

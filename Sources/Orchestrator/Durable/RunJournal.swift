@@ -40,7 +40,10 @@ public struct ApprovalRequest: Hashable, Codable, Sendable {
     public var argumentsHash: SHA256Digest
     /// SHA-256 of the run policy's RFC 8785 canonical JSON bytes.
     public var policyHash: SHA256Digest
-    /// The call's id in the journal (`<journal id>#<position>`); also the call's `ToolInvocation/callID`.
+    /// The request's id in the journal: `<journal id>#<position of its approvalRequested entry>`, which
+    /// `approvalDecided` names. The approved call, when it runs, has its own `ToolInvocation.callID` and
+    /// idempotency key, from its `toolCallStarted` entry a few positions later: match an approval to its call by
+    /// ``tool`` and ``argumentsHash``, not by this id.
     public var callID: String
 
     /// Creates a request.
@@ -50,7 +53,7 @@ public struct ApprovalRequest: Hashable, Codable, Sendable {
     ///   - arguments: The call's arguments.
     ///   - argumentsHash: SHA-256 of the arguments' canonical JSON.
     ///   - policyHash: SHA-256 of the policy's canonical JSON.
-    ///   - callID: The call's id in the journal.
+    ///   - callID: The request's id in the journal.
     public init(
         tool: String,
         arguments: JSONValue,

@@ -149,9 +149,10 @@ final class RunRecorder: Sendable {
         return racingReasons.contains(live) && racingReasons.contains(journaled)
     }
 
-    /// Whether a journaled pause is passed over: a decision follows it, or this resume brings one.
+    /// Whether a journaled pause is passed over: a decision follows it (a resume or a replay feeds it), or this
+    /// resume brings one. A replay of a journal that ends at the pause stops there, as the paused run did.
     func skipsPause(_ entry: RunJournalEntry) -> Bool {
-        guard entry.string("reasonKind") == "awaitingApproval", !isReplay else { return false }
+        guard entry.string("reasonKind") == "awaitingApproval" else { return false }
         let following = feed.withLock { $0.cursor < $0.entries.count ? $0.entries[$0.cursor] : nil }
         if let following { return following.kind == .approvalDecided }
         return decision != nil
