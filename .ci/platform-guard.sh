@@ -62,6 +62,7 @@ allowed=(
     "Examples/MCPTools/Exit.swift"                      # the MCPTools example's exit status and standard error
     "Examples/DurableRun/EffectsFile.swift"             # the DurableRun example's effects file, exit status, stderr
     "Tests/AdaptersTests/FixtureFiles.swift"            # test fixtures read and written with C stdio (fopen, getenv)
+    "Tests/OrchestrationTests/DeliveryFlagTests.swift"  # glibc's malloc_usable_size, to check the flag's padding
 )
 modules='Glibc|Musl|Darwin|WinSDK|ucrt|Android|Bionic'
 # An import of one of those modules (any access level, attribute or kind: `@preconcurrency public import

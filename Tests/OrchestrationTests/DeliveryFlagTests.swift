@@ -2,6 +2,10 @@ import Testing
 
 @testable import AgentOrchestration
 
+// Glibc only: the layout test below asks the allocator how large the flag's allocation is. glibc's <malloc.h>
+// declares `size_t malloc_usable_size(void *__ptr);` and <dlfcn.h> `void *dlsym(void *__restrict __handle, const
+// char *__restrict __name);` (`RTLD_DEFAULT` is a null handle). Other platforms (Darwin's `malloc_size`, Musl) skip
+// that test; the flag's behaviour is tested everywhere.
 #if canImport(Glibc)
     import Glibc
 
