@@ -112,13 +112,25 @@ let policy = try StrictPolicy(
     allowedTools: ["effects.append"],
     timeout: .seconds(60)
 )
+// Say what the journal held before this process started: nothing (a fresh run), part of a run (a resume), or a
+// finished run (whose report is rebuilt from the journal: no tool runs, nothing is appended).
+let entriesBefore = try await store.records(of: id, from: 0).count
+if entriesBefore > 0 {
+    print(
+        "DurableRun: \(path) already holds \(entriesBefore) entries; finished steps and tool calls do not run again"
+    )
+}
 let report = await orchestrator.run(
     TenSteps(),
     task: "ten effects",
     policy: policy,
     journal: RunJournal(store: store, id: id)
 )
+let entriesAfter = try await store.records(of: id, from: 0).count
 try await store.close()
+if entriesBefore > 0 && entriesAfter == entriesBefore {
+    print("DurableRun: the journal already held this run's end; no tool ran again, and the report is rebuilt from it")
+}
 print(report.jsonText(prettyPrinted: true))
 print(
     "DurableRun report: status \(report.status.rawValue), \(report.totals.steps) steps, "
