@@ -17,6 +17,22 @@ private enum Level: Int, Codable, CaseIterable {
     case five = 5
 }
 
+/// The type in the article "Deriving schemas", as written there.
+private struct ArticleTicket: Decodable {
+    enum Priority: String, Decodable, CaseIterable { case low, high }
+    struct Customer: Decodable {
+        var name: String
+        var id: UInt32
+    }
+
+    var title: String
+    var priority: Priority
+    var customer: Customer
+    var tags: [String]
+    var due: Int64?
+    var extra: JSONValue
+}
+
 private struct Ticket: Codable, Equatable {
     var title: String
     var priority: Priority
@@ -219,6 +235,21 @@ private func derivationError<T: Decodable>(_ type: T.Type) -> SchemaDerivationEr
 
 @Suite("Schema derivation", .timeLimit(.suite))
 struct SchemaDerivationTests {
+    @Test("The article's example: only the wrong member is named when every required one is there")
+    func articleExample() throws {
+        let schema = try ToolSchema(deriving: ArticleTicket.self)
+        let customer: JSONValue = ["name": "Ada", "id": 7]
+        let ticket: JSONValue = [
+            "title": "Printer on fire", "priority": "urgent", "customer": customer, "tags": [], "extra": [:],
+        ]
+        #expect(schema.validate(ticket)?.description == #"priority: "urgent" is not one of ["low", "high"]"#)
+        var valid = ticket.objectValue ?? [:]
+        valid["priority"] = "high"
+        #expect(schema.validate(.object(valid)) == nil)
+        let missing: JSONValue = ["title": "Printer on fire", "priority": "urgent"]
+        #expect(schema.validate(missing)?.path == "customer", "required members are checked before any value")
+    }
+
     @Test("Nested structs, enums with String and Int raw values, optionals, arrays, JSONValue and bounds")
     func derivesTicket() throws {
         let schema = try ToolSchema(deriving: Ticket.self)

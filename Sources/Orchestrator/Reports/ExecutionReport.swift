@@ -74,7 +74,8 @@ public struct ExecutionReport: Hashable, Codable, Sendable {
     }
     /// ``totals`` out of line (8 bytes instead of 80): a graph's node reports with the same totals share one.
     var sharedTotals: OutOfLine<RunTotals>
-    /// The run's budgets, limit beside use, then `refusedToolCalls` and `timeNanoseconds` (timeout vs duration).
+    /// The run's budgets, limit beside use, in `BudgetKind.allCases` order, then `timeNanoseconds` (timeout vs
+    /// duration).
     ///
     /// A graph node's run (``nodeID`` set) lists only the lines that say more than the budget table: a kind with
     /// nothing used and its `BudgetKind.defaultLimit` is left out (`timeNanoseconds` is always listed), so a

@@ -52,7 +52,8 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     ]
 
     /// The reason's stable name, the same as its JSON `kind`: `completed`, `rejected`, `policyViolation`,
-    /// `timedOut`, `cancelled`, `agentFailed`, `toolFailed`, `nodeFailed`, `shutdown` or `invalidPolicy`.
+    /// `timedOut`, `cancelled`, `agentFailed`, `toolFailed`, `nodeFailed`, `shutdown`, `invalidPolicy`,
+    /// `awaitingApproval` or `journalFailed` (``allCodes``).
     public var code: String {
         switch self {
         case .completed: "completed"
