@@ -12,6 +12,7 @@
         import Musl
     #endif
     import AgentAdapters
+    @_spi(Internals) import AgentPolicy
 
     /// A spawned server process and the parent's ends of its three pipes.
     struct MCPStdioProcess: Sendable {
@@ -26,8 +27,19 @@
         let wakeRead: Int32
         let wakeWrite: Int32
 
+        /// Held from making a server's pipes until it has been spawned, so that no other server spawned at the same
+        /// time inherits one of them in the moment before it is marked close-on-exec (`pipe2`, which makes that
+        /// moment go away, is not visible through the Glibc module; Darwin has none). A server holding the write end
+        /// of another's output would keep that one's reader from ever seeing the end of file. On Darwin the spawn
+        /// also passes `POSIX_SPAWN_CLOEXEC_DEFAULT`, which covers processes spawned by other code too.
+        private static let spawning = LockedState(())
+
         /// Spawns `command` (searched in `PATH`) with the parent's environment and pipes for its standard streams.
         static func spawn(_ command: [String]) throws(MCPError) -> MCPStdioProcess {
+            try spawning.withLock { _ throws(MCPError) in try spawnHoldingLock(command) }
+        }
+
+        private static func spawnHoldingLock(_ command: [String]) throws(MCPError) -> MCPStdioProcess {
             // Writing to a pipe whose reader has exited raises SIGPIPE, whose default action ends the process: the
             // writer thread must get EPIPE instead. Ignored only while it has its default action.
             // Glibc: __sighandler_t signal(int, __sighandler_t); Darwin: void (*signal(int, void (*)(int)))(int);
@@ -91,7 +103,14 @@
             //       int posix_spawnattr_setsigdefault(posix_spawnattr_t *, const sigset_t *);
             // The child starts with no signal blocked (the spawning thread's mask would be inherited) and with
             // SIGPIPE and SIGTERM at their default action (an ignored disposition survives exec).
-            let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+            #if canImport(Darwin)
+                // Darwin (<spawn.h>, an Apple extension): #define POSIX_SPAWN_CLOEXEC_DEFAULT 0x4000: every
+                // descriptor not named by a file action is closed in the child, whoever opened it without the flag.
+                let flags =
+                    POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_CLOEXEC_DEFAULT
+            #else
+                let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+            #endif
             posix_spawnattr_setflags(&attributes, Int16(flags))
             posix_spawnattr_setpgroup(&attributes, 0)
             // sigset_t: a struct on Glibc, UInt32 on Darwin; `sigset_t()` is the empty set's storage on both.
@@ -202,9 +221,15 @@
             _ = kill(-pid, signal)
         }
 
-        /// Sleeps the calling (dedicated) thread. Both: int usleep(useconds_t);
+        /// Sleeps the calling (dedicated) thread, a second at most per call of `usleep` (whose `useconds_t` is 32 bits
+        /// wide on both), so that no length overflows. Both: int usleep(useconds_t);
         static func pause(milliseconds: UInt32) {
-            _ = usleep(milliseconds * 1000)
+            var left = milliseconds
+            while left > 0 {
+                let now = min(left, 1000)
+                _ = usleep(now * 1000)
+                left -= now
+            }
         }
 
         /// How a raw wait status reads (the WIFEXITED/WEXITSTATUS/WTERMSIG macros, which Swift does not import;

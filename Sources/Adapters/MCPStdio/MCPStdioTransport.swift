@@ -102,13 +102,28 @@
                 state.process = process
                 state.handler = handler
             }
-            let started = [
-                PlatformThread.startDetached { [self] in readOutput(process) },
-                PlatformThread.startDetached { [self] in readStandardError(process) },
-                PlatformThread.startDetached { [self] in writeInput(process) },
-            ]
-            if started.contains(false) {
+            let readsErrors = PlatformThread.startDetached { [self] in readStandardError(process) }
+            if !readsErrors {
+                _ = Glue.close(process.stderrFD)
+                state.withLock { $0.standardErrorEnded = true }
+            }
+            let writes = readsErrors && PlatformThread.startDetached { [self] in writeInput(process) }
+            if !writes { _ = Glue.close(process.stdinFD) }
+            let reads = writes && PlatformThread.startDetached { [self] in readOutput(process) }
+            guard reads else {
+                // The system could not start a thread. The server is killed; with no reader of its output to reap it
+                // and end the connection, that is done here (at once, after SIGKILL), so that `close()` returns.
                 Glue.signal(process.pid, SIGKILL)
+                _ = Glue.close(process.stdoutFD)
+                _ = Glue.wait(process.pid, block: true)
+                let waiters = state.withLock { state in
+                    state.isReaped = true
+                    state.hasEnded = true
+                    defer { state.endWaiters = [] }
+                    return state.endWaiters
+                }
+                Self.wake(process.wakeWrite)
+                for waiter in waiters { waiter.resume() }
                 throw MCPError(code: .transportFailed, message: "could not start the threads serving \(label)")
             }
         }
@@ -282,13 +297,16 @@
                 guard Glue.read(process.wakeRead, into: buffer) > 0 else { break }
             }
             _ = Glue.close(process.stdinFD)
-            _ = Glue.close(process.wakeRead)
-            // The wake pipe's write end stays open until the transport is released, so late sends never write to
-            // a closed descriptor; `deinit` closes it.
+            // Both ends of the wake pipe stay open until the transport is released: a wake-up after the writer has
+            // quit (from `finish`, `close()` or a late `send`) lands in a pipe that still has a reader, so it never
+            // raises SIGPIPE (which a host's own handler would see on every close). `deinit` closes them.
         }
 
         deinit {
-            if let process = state.withLock({ $0.process }) { _ = Glue.close(process.wakeWrite) }
+            if let process = state.withLock({ $0.process }) {
+                _ = Glue.close(process.wakeRead)
+                _ = Glue.close(process.wakeWrite)
+            }
         }
 
         private static func wake(_ fd: Int32) {
@@ -298,8 +316,10 @@
 
         private static func milliseconds(_ duration: Duration) -> UInt32 {
             let (seconds, attoseconds) = duration.components
-            let value = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-            return UInt32(clamping: max(0, value))
+            let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+            guard !overflow else { return seconds < 0 ? 0 : .max }
+            let value = whole.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+            return value.overflow ? .max : UInt32(clamping: max(0, value.partialValue))
         }
     }
 #endif
