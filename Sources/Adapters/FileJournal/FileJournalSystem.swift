@@ -168,7 +168,9 @@ package enum FileJournalSystem {
     ///
     /// Linux: `fsync`, which flushes the drive's write cache too. Darwin: `fsync` only hands the data to the drive,
     /// whose cache can still lose it at a power cut, so this uses `fcntl(F_FULLFSYNC)`, which asks the drive to
-    /// flush, and falls back to `fsync` where the file system does not support it (`ENOTSUP`, some network volumes).
+    /// flush, and falls back to `fsync` only where the file system does not support it (`ENOTSUP`, `EINVAL` or
+    /// `ENOTTY`: some network volumes). Any other error (`EIO`) is thrown: a plain `fsync` that then succeeded would
+    /// claim a durability the drive did not give.
     ///
     /// - Parameters:
     ///   - descriptor: The descriptor (of a file or a directory).
@@ -176,9 +178,20 @@ package enum FileJournalSystem {
     /// - Throws: ``Failure``.
     package static func sync(_ descriptor: Int32, path: String) throws(Failure) {
         #if canImport(Darwin)
-            if fcntl(descriptor, F_FULLFSYNC) == 0 { return }
+            // Darwin: int fcntl(int, int, ...);  #define F_FULLFSYNC 51  (sys/fcntl.h)
+            while fcntl(descriptor, F_FULLFSYNC) != 0 {
+                let code = errno
+                if code == EINTR { continue }
+                guard code == ENOTSUP || code == EINVAL || code == ENOTTY else {
+                    throw Failure(call: "fcntl(F_FULLFSYNC)", subject: path, errorNumber: code)
+                }
+                _ = try retrying("fsync", path) { fsync(descriptor) }
+                return
+            }
+            return
+        #else
+            _ = try retrying("fsync", path) { fsync(descriptor) }
         #endif
-        _ = try retrying("fsync", path) { fsync(descriptor) }
     }
 
     /// Syncs a directory, so that the names of files created in it survive a machine crash.
