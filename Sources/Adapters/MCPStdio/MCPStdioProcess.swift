@@ -32,11 +32,16 @@
         /// moment go away, is not visible through the Glibc module; Darwin has none). A server holding the write end
         /// of another's output would keep that one's reader from ever seeing the end of file. On Darwin the spawn
         /// also passes `POSIX_SPAWN_CLOEXEC_DEFAULT`, which covers processes spawned by other code too.
-        private static let spawning = LockedState(())
+        /// (It counts the spawns: a lock over an empty value draws ThreadSanitizer access-race reports on that
+        /// zero-size value, as the `w10j` branch found.)
+        private static let spawning = LockedState(0)
 
         /// Spawns `command` (searched in `PATH`) with the parent's environment and pipes for its standard streams.
         static func spawn(_ command: [String]) throws(MCPError) -> MCPStdioProcess {
-            try spawning.withLock { _ throws(MCPError) in try spawnHoldingLock(command) }
+            try spawning.withLock { spawns throws(MCPError) in
+                spawns += 1
+                return try spawnHoldingLock(command)
+            }
         }
 
         private static func spawnHoldingLock(_ command: [String]) throws(MCPError) -> MCPStdioProcess {
