@@ -36,10 +36,17 @@ final class EventRing: Sendable {
     /// The index of the oldest buffered event: written by the reader's take, and by a producer's drop under
     /// ``readerLock``.
     private let head = Atomic<Int>(0)
+    /// Whether the stream has ended (no event is appended after it is set): on the reader's line, since the reader
+    /// reads it whenever a take finds nothing, and it is written once.
+    private let ended = Atomic<Bool>(false)
     /// Keeps `head` and `tail` on separate lines.
     private let betweenIndices: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
     /// The index after the newest buffered event: written only by producers, under their lock.
     private let tail = Atomic<Int>(0)
+    /// A value `head` had, kept by the producers (under their lock) so that a delivery reads the reader's line only
+    /// when this one says the slots or ``capacity`` may be used up: `head` only grows, so the room it shows is
+    /// there.
+    private let knownHead = Atomic<Int>(0)
     /// Keeps `tail` off the next allocation's line.
     private let afterTail: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
     /// Held by a take while it moves events out, and by a producer that drops or grows.
@@ -83,14 +90,18 @@ final class EventRing: Sendable {
         let end = tail.load(ordering: .relaxed)
         var dropped = 0
         var mask = mask.load(ordering: .relaxed)
-        let used = end - head.load(ordering: .acquiring)
-        if used >= capacity || used > mask {
-            (dropped, mask) = makeRoom(end: end)
+        if isUsedUp(end - knownHead.load(ordering: .relaxed), mask: mask) {
+            let start = head.load(ordering: .acquiring)
+            knownHead.store(start, ordering: .relaxed)
+            if isUsedUp(end - start, mask: mask) { (dropped, mask) = makeRoom(end: end) }
         }
         (slots(mask) + (end & mask)).initialize(to: event)
         tail.store(end + 1, ordering: .releasing)
         return dropped
     }
+
+    /// Whether `used` events fill ``capacity`` or every slot.
+    private func isUsedUp(_ used: Int, mask: Int) -> Bool { used >= capacity || used > mask }
 
     /// ``capacity`` events or every slot looked in use: under ``readerLock``, drops the oldest event when ``capacity`` are buffered, or
     /// doubles the slots.
@@ -104,6 +115,7 @@ final class EventRing: Sendable {
             if end - start == capacity {
                 (slots(mask) + (start & mask)).deinitialize(count: 1)
                 head.store(start + 1, ordering: .releasing)
+                knownHead.store(start + 1, ordering: .relaxed)
                 return (1, mask)
             }
             guard end - start > mask else { return (0, mask) }
@@ -121,6 +133,15 @@ final class EventRing: Sendable {
             return (0, count - 1)
         }
     }
+
+    /// Whether events are buffered; for the reader, which watches for deliveries with it.
+    var hasEvents: Bool { tail.load(ordering: .acquiring) != head.load(ordering: .relaxed) }
+
+    /// Whether the stream has ended; read before a take that finds nothing, the end means nothing more will come.
+    var isEnded: Bool { ended.load(ordering: .acquiring) }
+
+    /// Ends the stream. Call only while holding the producers' lock, which refuses deliveries afterwards.
+    func end() { ended.store(true, ordering: .releasing) }
 
     /// Moves every buffered event, in order, to the end of `events`, without the producers' lock.
     ///

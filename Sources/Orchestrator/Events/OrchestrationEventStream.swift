@@ -33,20 +33,29 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
         private var batch: [OrchestrationEvent] = []
         /// How long this reader watches for a delivery before it suspends, adapted to what its watches find.
         private var watch = ReaderWatch()
+        /// The subscriber's ring, taken from directly while it has events: a reader that keeps up does not touch the
+        /// subscriber object, whose reference count the runs delivering change.
+        private let ring: EventRing
 
-        init(subscription: EventSubscription) { self.subscription = subscription }
+        init(subscription: EventSubscription) {
+            self.subscription = subscription
+            ring = subscription.subscriber.ring
+        }
 
         /// The next event, or `nil` once the stream has finished.
         ///
         /// - Returns: The next event.
         public mutating func next() async -> OrchestrationEvent? {
             if batch.isEmpty {
-                // The emptied array goes back as the subscriber's next buffer, keeping its capacity: a reader that
-                // keeps up swaps two arrays and allocates none.
-                let spare = batch
-                batch = []
-                batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
-                guard !batch.isEmpty else { return nil }
+                // The emptied array is filled again, keeping its capacity: a reader that keeps up allocates none.
+                // Straight from the ring while it has events; otherwise (and for a cancelled reader, which ends
+                // there) the subscriber watches, waits, or ends.
+                if Task.isCancelled || ring.take(into: &batch) == 0 {
+                    let spare = batch
+                    batch = []
+                    batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
+                    guard !batch.isEmpty else { return nil }
+                }
                 // Reversed through the buffer pointer, whose swaps move the events (the array's own `swapAt` copies
                 // each one and destroys the copy); each is then moved out by `popLast`.
                 batch.withUnsafeMutableBufferPointer { $0.reverse() }
@@ -89,14 +98,8 @@ final class EventSubscription: Sendable {
 final class EventSubscriber: Sendable {
     /// The runs' lock: serialises deliveries (the ring's producers) and holds the suspended reader and the end.
     private let state = LockedState(ReaderWaitState())
-    /// The buffered events.
-    private let ring: EventRing
-    /// Set under ``state``'s lock when the stream ends: read by the reader's take without the lock.
-    private let ended = Atomic<Bool>(false)
-    /// Raised by every delivery, lowered by the reader before it looks: lets a reader that found the buffer empty
-    /// watch for the next delivery for a moment without taking the lock. A separate object, so that the flag has
-    /// cache lines of its own (see ``DeliveryFlag``).
-    let delivered = DeliveryFlag()
+    /// The buffered events; the stream's iterator takes from it directly while it finds events.
+    let ring: EventRing
 
     init(capacity: Int) { ring = EventRing(capacity: capacity) }
 
@@ -127,13 +130,10 @@ final class EventSubscriber: Sendable {
             })
     }
 
-    /// After a delivery, outside the lock: wakes the reader it names, or tells a polling reader that events came.
+    /// After a delivery, outside the lock: wakes the reader it names. A reader that watches sees the ring's tail
+    /// move, with nothing written for it.
     private func signal(_ delivery: Delivery) -> Int {
-        if let wake = delivery.wake {
-            wake.resume(returning: true)
-        } else {
-            delivered.raise()
-        }
+        delivery.wake?.resume(returning: true)
         return delivery.dropped
     }
 
@@ -166,9 +166,9 @@ final class EventSubscriber: Sendable {
         while true {
             // A cancelled reader ends after what is buffered now, however fast the runs keep delivering.
             if Task.isCancelled { finish() }
-            delivered.lower()
-            // Read before the ring: once the end is seen, every delivery is in the ring.
-            let isEnded = ended.load(ordering: .acquiring)
+            if ring.take(into: &events) > 0 { return events }
+            // Read before the second look: once the end is seen, every delivery is in the ring.
+            let isEnded = ring.isEnded
             if ring.take(into: &events) > 0 { return events }
             if isEnded { return [] }
             if watchForDelivery(&watch) { continue }
@@ -186,20 +186,20 @@ final class EventSubscriber: Sendable {
         }
     }
 
-    /// Watches for a delivery without the lock; `true` if one came.
+    /// Watches for a delivery without a lock; `true` if one came.
     ///
-    /// First ``ReaderWatch/polls`` checks of ``delivered`` in a row (what a run on another CPU needs), then
+    /// First ``ReaderWatch/polls`` checks of the ring's tail in a row (what a run on another CPU needs), then
     /// ``ReaderWatch/yields`` checks each after yielding the CPU (what a run on the same CPU needs: it delivers
     /// while the reader is off the CPU, instead of being preempted by the reader's wake-up for each event).
     private func watchForDelivery(_ watch: inout ReaderWatch) -> Bool {
-        for _ in 0..<watch.polls where delivered.isRaised {
+        for _ in 0..<watch.polls where ring.hasEvents {
             watch.record(foundDelivery: true)
             return true
         }
         watch.record(foundDelivery: false)
         for _ in 0..<ReaderWatch.yields {
             PlatformThread.yield()
-            if delivered.isRaised { return true }
+            if ring.hasEvents { return true }
         }
         return false
     }
@@ -207,7 +207,7 @@ final class EventSubscriber: Sendable {
     /// Ends the stream: a waiting reader gets the end at once; buffered events are still read first.
     func finish() {
         state.withLock { state in
-            ended.store(true, ordering: .releasing)
+            ring.end()
             return state.finish()
         }?.resume(returning: true)
     }
