@@ -113,7 +113,8 @@ final class EventSubscriber: Sendable {
                 var dropped = 0
                 for event in events { dropped += ring.append(event) }
                 return state.delivered(events.count, dropped: dropped)
-            })
+            }
+        )
     }
 
     /// Adds `events` as ``deliver(_:)`` does, moving a single event (what a run's transition delivers, one at a
@@ -127,7 +128,8 @@ final class EventSubscriber: Sendable {
             state.withLock { state in
                 guard !state.isFinished else { return Delivery(dropped: 0, wake: nil) }
                 return state.delivered(1, dropped: ring.append(events.removeLast()))
-            })
+            }
+        )
     }
 
     /// After a delivery, outside the lock: wakes the reader it names. A reader that watches sees the ring's tail
