@@ -49,8 +49,9 @@ final class EventRing: Sendable {
     private let knownHead = Atomic<Int>(0)
     /// Keeps `tail` off the next allocation's line.
     private let afterTail: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
-    /// Held by a take while it moves events out, and by a producer that drops or grows.
-    private let readerLock = LockedState(())
+    /// Held by a take while it moves events out, and by a producer that drops or grows; holds the reader's copy of
+    /// the slots' address and mask.
+    private let readerLock = LockedState(RingSlots())
 
     /// Creates an empty ring; no slots are allocated before the first delivery.
     ///
@@ -77,9 +78,7 @@ final class EventRing: Sendable {
 
     /// The slots, from their address; `mask` is the current mask (read under one of the locks).
     private func slots(_ mask: Int) -> UnsafeMutablePointer<OrchestrationEvent> {
-        let address = slotsAddress.load(ordering: .relaxed)
-        precondition(address != 0 && mask >= 0, "no slots")
-        return UnsafeMutablePointer(bitPattern: address).unsafelyUnwrapped
+        RingSlots(address: slotsAddress.load(ordering: .relaxed), mask: mask).pointer
     }
 
     /// Buffers `event` after the others, first dropping the oldest when ``capacity`` events are buffered. Call only
@@ -109,7 +108,7 @@ final class EventRing: Sendable {
     /// - Parameter end: ``tail``.
     /// - Returns: The drops (0 or 1) and the mask to write the new event with.
     private func makeRoom(end: Int) -> (dropped: Int, mask: Int) {
-        readerLock.withLock { _ in
+        readerLock.withLock { readerSlots in
             let start = head.load(ordering: .acquiring)
             let mask = mask.load(ordering: .relaxed)
             if end - start == capacity {
@@ -128,7 +127,8 @@ final class EventRing: Sendable {
                 }
                 slots.deallocate()
             }
-            slotsAddress.store(Int(bitPattern: grown), ordering: .relaxed)
+            readerSlots = RingSlots(address: Int(bitPattern: grown), mask: count - 1)
+            slotsAddress.store(readerSlots.address, ordering: .relaxed)
             self.mask.store(count - 1, ordering: .relaxed)
             return (0, count - 1)
         }
@@ -147,16 +147,31 @@ final class EventRing: Sendable {
     ///
     /// - Returns: How many were moved.
     func take(into events: inout [OrchestrationEvent]) -> Int {
-        readerLock.withLock { _ in
+        readerLock.withLock { readerSlots in
             let start = head.load(ordering: .relaxed)
             let end = tail.load(ordering: .acquiring)
             guard end > start else { return 0 }
-            let mask = mask.load(ordering: .relaxed)
-            let slots = slots(mask)
+            let mask = readerSlots.mask
+            let slots = readerSlots.pointer
             events.reserveCapacity(events.count + end - start)
             for index in start..<end { events.append((slots + (index & mask)).move()) }
             head.store(end, ordering: .releasing)
             return end - start
         }
+    }
+}
+
+/// The ring's slots as a take sees them, under the reader's lock: their address (an integer, see ``EventRing``) and
+/// mask.
+struct RingSlots: Sendable {
+    /// The slots' address; `0` before the first delivery.
+    var address = 0
+    /// The number of slots minus one; `-1` before the first delivery.
+    var mask = -1
+
+    /// The slots; only once there are some.
+    var pointer: UnsafeMutablePointer<OrchestrationEvent> {
+        precondition(address != 0 && mask >= 0, "no slots")
+        return UnsafeMutablePointer(bitPattern: address).unsafelyUnwrapped
     }
 }
