@@ -10,9 +10,6 @@ import Synchronization
 /// side writes (this object's header, a neighbouring allocation) shares its line. A delivery raises the flag only
 /// when it is down and the reader lowers it only when it is up: a run delivering several events while the reader
 /// looks reads the line the reader shares with it instead of taking it over for each event.
-///
-/// Since the subscriber's events moved to an ``EventRing``, the reader watches the ring's tail instead, and no
-/// delivery writes this flag; the type stays, with its tests, as the record of that layout.
 final class DeliveryFlag: Sendable {
     /// The bytes kept free on each side of the flag: a cache line.
     static let padding = 64

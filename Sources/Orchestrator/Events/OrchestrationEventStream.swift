@@ -33,29 +33,20 @@ public struct OrchestrationEventStream: AsyncSequence, Sendable {
         private var batch: [OrchestrationEvent] = []
         /// How long this reader watches for a delivery before it suspends, adapted to what its watches find.
         private var watch = ReaderWatch()
-        /// The subscriber's ring, taken from directly while it has events: a reader that keeps up does not touch the
-        /// subscriber object, whose reference count the runs delivering change.
-        private let ring: EventRing
 
-        init(subscription: EventSubscription) {
-            self.subscription = subscription
-            ring = subscription.subscriber.ring
-        }
+        init(subscription: EventSubscription) { self.subscription = subscription }
 
         /// The next event, or `nil` once the stream has finished.
         ///
         /// - Returns: The next event.
         public mutating func next() async -> OrchestrationEvent? {
             if batch.isEmpty {
-                // The emptied array is filled again, keeping its capacity: a reader that keeps up allocates none.
-                // Straight from the ring while it has events; otherwise (and for a cancelled reader, which ends
-                // there) the subscriber watches, waits, or ends.
-                if Task.isCancelled || ring.take(into: &batch) == 0 {
-                    let spare = batch
-                    batch = []
-                    batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
-                    guard !batch.isEmpty else { return nil }
-                }
+                // The emptied array goes back as the subscriber's next buffer, keeping its capacity: a reader that
+                // keeps up swaps two arrays and allocates none.
+                let spare = batch
+                batch = []
+                batch = await subscription.subscriber.takeAll(recycling: consume spare, watch: &watch)
+                guard !batch.isEmpty else { return nil }
                 // Reversed through the buffer pointer, whose swaps move the events (the array's own `swapAt` copies
                 // each one and destroys the copy); each is then moved out by `popLast`.
                 batch.withUnsafeMutableBufferPointer { $0.reverse() }
@@ -88,64 +79,52 @@ final class EventSubscription: Sendable {
 
 /// One subscriber's bounded buffer and its waiting reader.
 ///
-/// The events wait in an ``EventRing``: the runs delivering append to it under this subscriber's lock, which
-/// serialises them, and the reader empties it without that lock (its take and a delivery share no lock word). The
-/// lock also holds the suspended reader and the end (``ReaderWaitState``); a delivery resumes the reader after
-/// unlocking, and only when it is suspended, with a signal rather than the events; the reader then takes everything
-/// buffered by the time it runs, so the events produced while it was being woken (or was busy) arrive in one take.
-/// A waiting reader is woken at once, so no event is held back. The rules (bounded, the oldest dropped when full,
-/// every event read once and in order) are ``EventBufferState``'s.
+/// The rules live in ``EventBufferState``; this class holds it in a lock and resumes the reader after unlocking.
+/// Delivery is batched: a run appends under the lock and resumes the reader only when it is suspended, with a signal
+/// rather than the events; the reader then takes everything buffered by the time it runs, so the events produced
+/// while it was being woken (or was busy) arrive in one take. A waiting reader is woken at once, so no event is held
+/// back.
 final class EventSubscriber: Sendable {
-    /// The runs' lock: serialises deliveries (the ring's producers) and holds the suspended reader and the end.
-    private let state = LockedState(ReaderWaitState())
-    /// The buffered events; the stream's iterator takes from it directly while it finds events.
-    let ring: EventRing
+    private let state: LockedState<EventBufferState>
+    /// Raised by every delivery, lowered by the reader before it looks: lets a reader that found the buffer empty
+    /// watch for the next delivery for a moment without taking the lock. A separate object, so that the flag has
+    /// cache lines of its own (see ``DeliveryFlag``).
+    let delivered = DeliveryFlag()
 
-    init(capacity: Int) { ring = EventRing(capacity: capacity) }
+    init(capacity: Int) { state = LockedState(EventBufferState(capacity: capacity)) }
 
     /// Adds `events` in order, dropping the oldest when the buffer is full; never waits.
     ///
     /// - Returns: How many older events were dropped to make room.
     func deliver(_ events: [OrchestrationEvent]) -> Int {
-        signal(
-            state.withLock { state in
-                guard !state.isFinished else { return Delivery(dropped: 0, wake: nil) }
-                var dropped = 0
-                for event in events { dropped += ring.append(event) }
-                return state.delivered(events.count, dropped: dropped)
-            }
-        )
+        signal(state.withLock { $0.deliver(events) })
     }
 
-    /// Adds `events` as ``deliver(_:)`` does, moving a single event (what a run's transition delivers, one at a
-    /// time) out of `events` instead of copying it: when `events` holds the one reference to its storage, buffering
-    /// it retains nothing and freeing the emptied batch releases nothing. `events` is left unspecified.
+    /// Adds `events` as ``deliver(_:)`` does, moving a single event out of `events` instead of copying it (see
+    /// ``EventBufferState/deliver(moving:)``); `events` is left unspecified.
     ///
     /// - Returns: How many older events were dropped to make room.
     func deliver(moving events: inout [OrchestrationEvent]) -> Int {
-        guard events.count == 1 else { return deliver(events) }
-        return signal(
-            state.withLock { state in
-                guard !state.isFinished else { return Delivery(dropped: 0, wake: nil) }
-                return state.delivered(1, dropped: ring.append(events.removeLast()))
-            }
-        )
+        signal(state.withLock { $0.deliver(moving: &events) })
     }
 
-    /// After a delivery, outside the lock: wakes the reader it names. A reader that watches sees the ring's tail
-    /// move, with nothing written for it.
+    /// After a delivery, outside the lock: wakes the reader it names, or tells a polling reader that events came.
     private func signal(_ delivery: Delivery) -> Int {
-        delivery.wake?.resume(returning: true)
+        if let wake = delivery.wake {
+            wake.resume(returning: true)
+        } else {
+            delivered.raise()
+        }
         return delivery.dropped
     }
 
     /// Takes everything buffered, waiting for at least one event; empty once finished or cancelled.
     ///
-    /// When events are buffered this takes no lock of the runs' and does not suspend; otherwise the reader suspends
-    /// until a delivery (or the end) signals it, then takes whatever has been buffered by then.
+    /// When events are buffered this is one lock and no suspension; otherwise the reader suspends until a delivery
+    /// (or the end) signals it, then takes whatever has been buffered by then.
     ///
-    /// - Parameter spare: An empty array to move the events into (its capacity is kept), so that a reader that keeps
-    ///   up allocates no array per batch.
+    /// - Parameter spare: An empty array the buffer may reuse (its capacity), so that a reader that keeps up and
+    ///   the runs delivering to it swap two arrays instead of allocating one per batch.
     /// - Returns: The buffered events in order, or an empty array at the end.
     func takeAll(recycling spare: consuming [OrchestrationEvent] = []) async -> [OrchestrationEvent] {
         var watch = ReaderWatch()
@@ -157,26 +136,26 @@ final class EventSubscriber: Sendable {
     /// instead before it suspends.
     ///
     /// - Parameters:
-    ///   - spare: An empty array to move the events into (see ``takeAll(recycling:)``).
+    ///   - spare: An empty array the buffer may reuse (see ``takeAll(recycling:)``).
     ///   - watch: How long to watch for a delivery before suspending; updated with what the watch found.
     /// - Returns: The buffered events in order, or an empty array at the end.
     func takeAll(
         recycling spare: consuming [OrchestrationEvent],
         watch: inout ReaderWatch
     ) async -> [OrchestrationEvent] {
-        var events = spare
         while true {
             // A cancelled reader ends after what is buffered now, however fast the runs keep delivering.
             if Task.isCancelled { finish() }
-            if ring.take(into: &events) > 0 { return events }
-            // Read before the second look: once the end is seen, every delivery is in the ring.
-            let isEnded = ring.isEnded
-            if ring.take(into: &events) > 0 { return events }
-            if isEnded { return [] }
+            delivered.lower()
+            switch state.withLock({ $0.take(recycling: &spare) }) {
+            case .events(let events): return events
+            case .finished: return []
+            case .empty: break
+            }
             if watchForDelivery(&watch) { continue }
             let looksAgain = await withTaskCancellationHandler {
                 await withCheckedContinuation { (reader: ReaderSignal) in
-                    let wakes = state.withLock { $0.wait(reader, buffered: ring.count > 0) }
+                    let wakes = state.withLock { $0.wait(reader) }
                     wakes.earlier?.resume(returning: false)
                     wakes.reader?.resume(returning: true)
                 }
@@ -188,64 +167,26 @@ final class EventSubscriber: Sendable {
         }
     }
 
-    /// Watches for a delivery without a lock; `true` if one came.
+    /// Watches for a delivery without the lock; `true` if one came.
     ///
-    /// First ``ReaderWatch/polls`` checks of the ring's tail in a row (what a run on another CPU needs), then
+    /// First ``ReaderWatch/polls`` checks of ``delivered`` in a row (what a run on another CPU needs), then
     /// ``ReaderWatch/yields`` checks each after yielding the CPU (what a run on the same CPU needs: it delivers
     /// while the reader is off the CPU, instead of being preempted by the reader's wake-up for each event).
     private func watchForDelivery(_ watch: inout ReaderWatch) -> Bool {
-        for _ in 0..<watch.polls where ring.hasEvents {
+        for _ in 0..<watch.polls where delivered.isRaised {
             watch.record(foundDelivery: true)
             return true
         }
         watch.record(foundDelivery: false)
         for _ in 0..<ReaderWatch.yields {
             PlatformThread.yield()
-            if ring.hasEvents { return true }
+            if delivered.isRaised { return true }
         }
         return false
     }
 
     /// Ends the stream: a waiting reader gets the end at once; buffered events are still read first.
-    func finish() {
-        state.withLock { state in
-            ring.end()
-            return state.finish()
-        }?.resume(returning: true)
-    }
-}
-
-/// The part of a subscriber that its lock holds besides serialising deliveries: the suspended reader and the end.
-struct ReaderWaitState: Sendable {
-    /// The suspended reader, if any.
-    private var reader: ReaderSignal?
-    /// Whether the stream has ended: deliveries are refused.
-    private(set) var isFinished = false
-
-    /// The outcome of buffering `delivered` events: the drops, and the suspended reader to signal, if any.
-    mutating func delivered(_ delivered: Int, dropped: Int) -> Delivery {
-        guard let reader, delivered > 0 else { return Delivery(dropped: dropped, wake: nil) }
-        self.reader = nil
-        return Delivery(dropped: dropped, wake: reader)
-    }
-
-    /// A reader suspends: signalled at once if events are `buffered` (or the stream ended), otherwise kept until the
-    /// next delivery or the end.
-    ///
-    /// A second concurrent reader is a misuse; the earlier wait is ended (its iteration finishes) rather than lost.
-    mutating func wait(_ newReader: ReaderSignal, buffered: Bool) -> TakeWakeUps {
-        if buffered || isFinished { return TakeWakeUps(reader: newReader) }
-        let earlier = reader
-        reader = newReader
-        return TakeWakeUps(earlier: earlier)
-    }
-
-    /// Ends the stream; returns the suspended reader to signal with the end.
-    mutating func finish() -> ReaderSignal? {
-        isFinished = true
-        defer { reader = nil }
-        return reader
-    }
+    func finish() { state.withLock { $0.finish() }?.resume(returning: true) }
 }
 
 /// What a reader's request for events finds: events to hand out, the end, or nothing yet.
@@ -286,10 +227,6 @@ struct TakeWakeUps: Sendable {
 }
 
 /// The rules of one subscriber's buffer: bounded, dropping the oldest, at most one suspended reader.
-///
-/// ``EventSubscriber`` keeps its events in an ``EventRing`` and its reader in a ``ReaderWaitState``, which follow
-/// these rules without a lock shared by the reader and the runs; this type states them in one value, and the
-/// ring's tests check the ring against it.
 ///
 /// The reader is signalled, not handed events: a delivery that finds it suspended removes it and returns it to be
 /// resumed, and every delivery until the reader comes back to ``take()`` only appends. One resumption per batch,
