@@ -78,11 +78,23 @@ extension JournalChain {
                     // Once every added member, or every member, has been found, the rest of the layout holds none
                     // of them (keys differ): no comparison and no hashing of the key for the slots left.
                     var found = fromExtra < extra.count ? extra.value(for: key) : nil
+                    var direct: DirectFieldValue?
                     if found != nil {
                         fromExtra += 1
-                    } else if fromMembers < members.count, let member = members.value(for: key) {
-                        found = member
-                        fromMembers += 1
+                    } else if fromMembers < members.count {
+                        // A member held as its value is written straight to bytes (its JSON is never built).
+                        direct = members.direct(for: key)
+                        if direct == nil { found = members.value(for: key) }
+                        if direct != nil || found != nil { fromMembers += 1 }
+                    }
+                    if let direct {
+                        if written > 0 { writer.output.append(UInt8(ascii: ",")) }
+                        written += 1
+                        writer.output.append(
+                            contentsOf: UnsafeBufferPointer(rebasing: keyText[layout.keyRanges[index]])
+                        )
+                        direct.write(into: &writer)
+                        continue
                     }
                     guard let value = found else { continue }
                     if written > 0 { writer.output.append(UInt8(ascii: ",")) }
@@ -172,6 +184,13 @@ protocol SealedMembers {
     var count: Int { get }
     /// The value of the member named `key`, if there is one.
     func value(for key: String) -> JSONValue?
+    /// The member named `key` when it is held as its value, to be written straight to bytes (``EntryFields``).
+    func direct(for key: String) -> DirectFieldValue?
+}
+
+extension SealedMembers {
+    /// No member is held as its value.
+    func direct(for key: String) -> DirectFieldValue? { nil }
 }
 
 /// Added members as a list.

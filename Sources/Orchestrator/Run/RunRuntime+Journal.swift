@@ -236,7 +236,8 @@ extension RunRuntime {
         // 1,000-step plan).
         journaled(
             .planned,
-            probe: { RunJournalEntry(.planned, at: .zero, fields: ["steps": RunJournalEntry.encode(plan)]) },
+            // Live, the plan is sealed straight to bytes: its JSON is built only for a divergence's message.
+            probe: { RunJournalEntry(.planned, at: .zero, fields: EntryFields("steps", direct: .plan(plan))) },
             matching: { RunJournalEntry.plan(plan, equals: $0.fields["steps"]) },
             ended: nil,
             transition: { machine, time, _, _ in
@@ -261,7 +262,9 @@ extension RunRuntime {
     func journaledStepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
         journaled(
             .stepFinished,
-            probe: { RunJournalEntry(.stepFinished, at: .zero, fields: ["result": RunJournalEntry.encode(result)]) },
+            probe: {
+                RunJournalEntry(.stepFinished, at: .zero, fields: EntryFields("result", direct: .result(result)))
+            },
             matching: { RunJournalEntry.result(result, equals: $0.fields["result"]) },
             ended: nil,
             transition: { machine, time, _, _ in
@@ -272,7 +275,9 @@ extension RunRuntime {
     }
 
     func journaledReviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.reviewed, at: .zero, fields: ["decision": RunJournalEntry.encode(decision)])
+        // Fed, the probe's fields are compared with the entry's (the decision's JSON built then); live, the decision
+        // is sealed straight to bytes.
+        let probe = RunJournalEntry(.reviewed, at: .zero, fields: EntryFields("decision", direct: .decision(decision)))
         return journaled(probe, ended: nil) { machine, time, _, _ in
             let (action, effects) = machine.reviewed(decision, at: time)
             return (action, effects, [:])
@@ -304,8 +309,10 @@ extension RunRuntime {
                 return (ended, effects, nil)
             }
             let (ended, effects) = machine.terminate(reason, violation: violation, agentEnded: agentEnded, at: now)
+            // With the probe's `reasonKind`: the entry is these fields as they are, not a merged copy.
             var fields: EntryFields = [
-                "reason": RunJournalEntry.encode(reason), "agentEnded": .bool(agentEnded),
+                "reasonKind": .string(reason.code), "reason": RunJournalEntry.encode(reason),
+                "agentEnded": .bool(agentEnded),
             ]
             if let violation { fields["violation"] = RunJournalEntry.encode(violation) }
             return (ended, effects, ended ? fields : nil)
