@@ -1,5 +1,4 @@
-/// A run entry's field value kept as the value it records (a plan, a step's result, a review's decision, a stop
-/// reason that is only its kind) and
+/// A run entry's field value kept as the value it records (a plan, a step's result, a review's decision) and
 /// written straight to RFC 8785 bytes where the entry is sealed: no `JSONValue` tree is built for it, walked, then
 /// freed.
 ///
@@ -15,8 +14,6 @@ package enum DirectFieldValue: Sendable, Hashable {
     case result(StepResult)
     /// A review's decision: the case's name holding an object of its labelled values.
     case decision(ReviewDecision)
-    /// An object whose one member is `kind`, a string: a stop reason without details (`{"kind":"completed"}`).
-    case kindOnly(String)
 
     /// The value's JSON, as `JSONValueEncoder` encodes it.
     package var jsonValue: JSONValue {
@@ -24,7 +21,6 @@ package enum DirectFieldValue: Sendable, Hashable {
         case .plan(let steps): Self.json(of: steps)
         case .result(let result): Self.json(of: result)
         case .decision(let decision): Self.json(of: decision)
-        case .kindOnly(let kind): .object(["kind": .string(kind)])
         }
     }
 
@@ -112,10 +108,6 @@ package enum DirectFieldValue: Sendable, Hashable {
             writer.append(#"{"reject":{"reason":"#)
             writer.writeString(reason)
             writer.append("}}")
-        case .kindOnly(let kind):
-            writer.append(#"{"kind":"#)
-            writer.writeString(kind)
-            writer.append("}")
         }
     }
 

@@ -309,18 +309,11 @@ extension RunRuntime {
                 return (ended, effects, nil)
             }
             let (ended, effects) = machine.terminate(reason, violation: violation, agentEnded: agentEnded, at: now)
-            // With the probe's `reasonKind`: the entry is these fields as they are, not a merged copy. A reason
-            // that is only its kind is sealed straight to bytes.
-            let kindOnly =
-                switch reason {
-                case .completed, .cancelled, .shutdown: true
-                default: false
-                }
-            var fields = kindOnly ? EntryFields("reason", direct: .kindOnly(reason.code)) : EntryFields()
-            fields.reserveCapacity(violation == nil ? 3 : 4)
-            if !kindOnly { fields["reason"] = RunJournalEntry.encode(reason) }
-            fields["reasonKind"] = .string(reason.code)
-            fields["agentEnded"] = .bool(agentEnded)
+            // With the probe's `reasonKind`: the entry is these fields as they are, not a merged copy.
+            var fields: EntryFields = [
+                "reasonKind": .string(reason.code), "reason": RunJournalEntry.encode(reason),
+                "agentEnded": .bool(agentEnded),
+            ]
             if let violation { fields["violation"] = RunJournalEntry.encode(violation) }
             return (ended, effects, ended ? fields : nil)
         }.0
