@@ -309,10 +309,8 @@ extension RunRuntime {
                 return (ended, effects, nil)
             }
             let (ended, effects) = machine.terminate(reason, violation: violation, agentEnded: agentEnded, at: now)
-            // With the probe's `reasonKind`: the entry is these fields as they are, not a merged copy.
             var fields: EntryFields = [
-                "reasonKind": .string(reason.code), "reason": RunJournalEntry.encode(reason),
-                "agentEnded": .bool(agentEnded),
+                "reason": RunJournalEntry.encode(reason), "agentEnded": .bool(agentEnded),
             ]
             if let violation { fields["violation"] = RunJournalEntry.encode(violation) }
             return (ended, effects, ended ? fields : nil)
