@@ -76,13 +76,8 @@ struct JournalDirectFieldTests {
                 case .result: (.stepFinished, "result")
                 case .decision: (.reviewed, "decision")
                 }
-            let fields = EntryFields(key, direct: value)
-            #expect(fields[key] == value.jsonValue && fields.count == 1 && fields.keys == [key])
-            #expect(
-                fields == [key: value.jsonValue] && fields.hashValue == EntryFields([key: value.jsonValue]).hashValue
-            )
             let at = Int64.random(in: 0...1_000_000, using: &generator)
-            let record = try direct.append(fields, kind: kind.rawValue, at: at, layout: kind.layout)
+            let record = try direct.append([:], kind: kind.rawValue, at: at, layout: kind.layout, direct: (key, value))
             let expected = try json.append([key: value.jsonValue], kind: kind.rawValue, at: at, layout: kind.layout)
             #expect(record == expected, "entry \(index): \(String(decoding: record.bytes, as: UTF8.self))")
         }

@@ -5,8 +5,9 @@
 /// The bytes are the ones sealing ``jsonValue`` writes: the members in RFC 8785 order (their keys are plain ASCII,
 /// written as they are), a nested `JSONValue` (a step's input, a result's output) written by the same writer, so its
 /// stored form's patches and the key-order check are recorded as usual. ``jsonValue`` is the value's JSON, as its
-/// synthesized `Encodable` conformance writes it; it is built only when the field is read (a divergence's message, a
-/// comparison, the general seal).
+/// synthesized `Encodable` conformance writes it; a live entry's field is built as JSON only when the general seal
+/// takes over (a nested object whose keys sort differently by UTF-8 and UTF-16). Replay and resume compare the
+/// journal's entries with probes that hold the JSON, as before: only the live entry carries the value.
 package enum DirectFieldValue: Sendable, Hashable {
     /// A plan: its steps, as an array of step objects.
     case plan([AgentStep])

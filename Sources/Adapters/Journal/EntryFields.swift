@@ -10,31 +10,15 @@
 /// Keys are distinct: assigning to a key that is present replaces its value in place, and a literal may not repeat
 /// a key (as a dictionary literal may not). The order of the fields is the order they were added in; it changes
 /// nothing a journal stores (sealing writes members in RFC 8785 order).
-///
-/// One field may be held as a ``DirectFieldValue`` (a live entry's plan, step result or review decision): sealing
-/// writes it straight to canonical bytes, and reading it (look-up, iteration, comparison) gives its `JSONValue`, built
-/// then. It counts, iterates (last) and compares as any other field.
 package struct EntryFields: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// A field: its name and value.
     package typealias Element = (key: String, value: JSONValue)
 
     /// The fields in the order they were added; keys distinct.
     private var pairs: [(String, JSONValue)]
-    /// A field held as its value, written straight to canonical bytes when sealed; its key is not among `pairs`'.
-    private var directField: (key: String, value: DirectFieldValue)?
 
     /// No fields.
     package init() { pairs = [] }
-
-    /// One field held as its value (``DirectFieldValue``): no `JSONValue` is built for it unless it is read.
-    ///
-    /// - Parameters:
-    ///   - key: The field's name.
-    ///   - value: Its value.
-    package init(_ key: String, direct value: DirectFieldValue) {
-        pairs = []
-        directField = (key, value)
-    }
 
     /// A dictionary's members as fields (in the dictionary's order).
     ///
@@ -55,22 +39,18 @@ package struct EntryFields: Sendable, Hashable, Sequence, ExpressibleByDictionar
     }
 
     /// How many fields.
-    package var count: Int { pairs.count + (directField == nil ? 0 : 1) }
+    package var count: Int { pairs.count }
 
     /// Whether there are none.
-    package var isEmpty: Bool { pairs.isEmpty && directField == nil }
+    package var isEmpty: Bool { pairs.isEmpty }
 
     /// The fields' names, in order.
-    package var keys: [String] {
-        guard let directField else { return pairs.map(\.0) }
-        return pairs.map(\.0) + [directField.key]
-    }
+    package var keys: [String] { pairs.map(\.0) }
 
     /// The fields as a dictionary (for JSON objects and the general seal).
     package var dictionary: [String: JSONValue] {
         var dictionary: [String: JSONValue] = Dictionary(minimumCapacity: pairs.count)
         for (key, value) in pairs { dictionary[key] = value }
-        if let directField { dictionary[directField.key] = directField.value.jsonValue }
         return dictionary
     }
 
@@ -79,16 +59,9 @@ package struct EntryFields: Sendable, Hashable, Sequence, ExpressibleByDictionar
     package subscript(key: String) -> JSONValue? {
         get {
             for pair in pairs where pair.0 == key { return pair.1 }
-            if let directField, directField.key == key { return directField.value.jsonValue }
             return nil
         }
         set {
-            // A direct field assigned to becomes a listed one (or goes).
-            if let directField, directField.key == key {
-                self.directField = nil
-                if let newValue { pairs.append((key, newValue)) }
-                return
-            }
             let index = pairs.firstIndex { $0.0 == key }
             switch (index, newValue) {
             case (let index?, let value?): pairs[index].1 = value
@@ -114,40 +87,27 @@ package struct EntryFields: Sendable, Hashable, Sequence, ExpressibleByDictionar
     /// - Parameter count: How many fields the storage should hold without growing.
     package mutating func reserveCapacity(_ count: Int) { pairs.reserveCapacity(count) }
 
-    /// The field named `key` when it is held as its value (``init(_:direct:)``), for writing it straight to bytes.
-    ///
-    /// - Parameter key: The field's name.
-    /// - Returns: Its value, or `nil` when there is no such field or it is held as a `JSONValue`.
-    package func direct(for key: String) -> DirectFieldValue? {
-        guard let directField, directField.key == key else { return nil }
-        return directField.value
-    }
-
     /// Iterates the fields in order.
     package struct Iterator: IteratorProtocol {
         fileprivate var base: IndexingIterator<[(String, JSONValue)]>
-        /// The direct field, given after the listed ones.
-        fileprivate var direct: (key: String, value: DirectFieldValue)?
 
         /// The next field.
         package mutating func next() -> Element? {
-            if let (key, value) = base.next() { return (key, value) }
-            guard let field = direct else { return nil }
-            direct = nil
-            return (field.key, field.value.jsonValue)
+            guard let (key, value) = base.next() else { return nil }
+            return (key, value)
         }
     }
 
     /// Iterates the fields in order.
-    package func makeIterator() -> Iterator { Iterator(base: pairs.makeIterator(), direct: directField) }
+    package func makeIterator() -> Iterator { Iterator(base: pairs.makeIterator()) }
 
     /// The number of fields.
-    package var underestimatedCount: Int { count }
+    package var underestimatedCount: Int { pairs.count }
 
     /// Whether both hold the same fields with equal values, in any order.
     package static func == (lhs: Self, rhs: Self) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        for (key, value) in lhs where rhs[key] != value { return false }
+        guard lhs.pairs.count == rhs.pairs.count else { return false }
+        for (key, value) in lhs.pairs where rhs[key] != value { return false }
         return true
     }
 
@@ -155,13 +115,13 @@ package struct EntryFields: Sendable, Hashable, Sequence, ExpressibleByDictionar
     /// combined by XOR).
     package func hash(into hasher: inout Hasher) {
         var combined = 0
-        for (key, value) in self {
+        for (key, value) in pairs {
             var fieldHasher = Hasher()
             fieldHasher.combine(key)
             fieldHasher.combine(value)
             combined ^= fieldHasher.finalize()
         }
-        hasher.combine(count)
+        hasher.combine(pairs.count)
         hasher.combine(combined)
     }
 

@@ -78,14 +78,13 @@ extension JournalChain {
                     // Once every added member, or every member, has been found, the rest of the layout holds none
                     // of them (keys differ): no comparison and no hashing of the key for the slots left.
                     var found = fromExtra < extra.count ? extra.value(for: key) : nil
-                    var direct: DirectFieldValue?
-                    if found != nil {
+                    // An added member held as its value is written straight to bytes (its JSON is never built).
+                    let direct = found == nil && fromExtra < extra.count ? extra.direct(for: key) : nil
+                    if found != nil || direct != nil {
                         fromExtra += 1
-                    } else if fromMembers < members.count {
-                        // A member held as its value is written straight to bytes (its JSON is never built).
-                        direct = members.direct(for: key)
-                        if direct == nil { found = members.value(for: key) }
-                        if direct != nil || found != nil { fromMembers += 1 }
+                    } else if fromMembers < members.count, let member = members.value(for: key) {
+                        found = member
+                        fromMembers += 1
                     }
                     if let direct {
                         if written > 0 { writer.output.append(UInt8(ascii: ",")) }
@@ -184,7 +183,8 @@ protocol SealedMembers {
     var count: Int { get }
     /// The value of the member named `key`, if there is one.
     func value(for key: String) -> JSONValue?
-    /// The member named `key` when it is held as its value, to be written straight to bytes (``EntryFields``).
+    /// The member named `key` when it is held as its value, to be written straight to bytes (a live run entry's
+    /// plan, step result or review decision: ``KindAndTime``).
     func direct(for key: String) -> DirectFieldValue?
 }
 
@@ -203,17 +203,23 @@ struct ExtraMemberList: SealedMembers {
     }
 }
 
-/// An entry's `kind` and `at`, the two members a run's entry adds to its fields.
+/// An entry's `kind` and `at`, the two members a run's entry adds to its fields, and a live entry's field held as
+/// its value, if any.
 struct KindAndTime: SealedMembers {
     let kind: String
     let at: Int64
-    var count: Int { 2 }
+    var direct: (key: String, value: DirectFieldValue)?
+    var count: Int { direct == nil ? 2 : 3 }
     func value(for key: String) -> JSONValue? {
         switch key {
         case "kind": .string(kind)
         case "at": .integer(at)
         default: nil
         }
+    }
+    func direct(for key: String) -> DirectFieldValue? {
+        guard let direct, direct.key == key else { return nil }
+        return direct.value
     }
 }
 
