@@ -52,7 +52,8 @@ extension JournalChain {
         // Room for the `hash` member and a rendered member's bytes too: a `runStarted` entry's policy (some 750
         // bytes) would otherwise regrow the buffer, copying what was written so far, once or twice per entry.
         writer.output.reserveCapacity(
-            160 + hashMemberCount + 48 * members.count + (rendered?.rendering.bytes.count ?? 0)
+            160 + hashMemberCount + 48 * (members.count + extra.heldAsValues)
+                + (rendered?.rendering.bytes.count ?? 0)
         )
         var hashOffset = -1
         var hashAfterComma = false
@@ -186,11 +187,15 @@ protocol SealedMembers {
     /// The member named `key` when it is held as its value, to be written straight to bytes (a live run entry's
     /// plan, step result or review decision: ``KindAndTime``).
     func direct(for key: String) -> DirectFieldValue?
+    /// How many members are held as values (room is reserved for them as for an entry's own members).
+    var heldAsValues: Int { get }
 }
 
 extension SealedMembers {
     /// No member is held as its value.
     func direct(for key: String) -> DirectFieldValue? { nil }
+    /// No member is held as its value.
+    var heldAsValues: Int { 0 }
 }
 
 /// Added members as a list.
@@ -210,6 +215,7 @@ struct KindAndTime: SealedMembers {
     let at: Int64
     var direct: (key: String, value: DirectFieldValue)?
     var count: Int { direct == nil ? 2 : 3 }
+    var heldAsValues: Int { direct == nil ? 0 : 1 }
     func value(for key: String) -> JSONValue? {
         switch key {
         case "kind": .string(kind)
