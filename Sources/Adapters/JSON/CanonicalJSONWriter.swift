@@ -228,7 +228,8 @@ struct CanonicalJSONWriter {
         return ((word &- ones &* 0x20) | (quotes &- ones) | (backslashes &- ones)) & highs == 0
     }
 
-    private mutating func append(_ text: StaticString) {
+    /// Appends `text`'s bytes as they are (punctuation, or a key that needs no escape).
+    mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 }

@@ -52,7 +52,8 @@ extension JournalChain {
         // Room for the `hash` member and a rendered member's bytes too: a `runStarted` entry's policy (some 750
         // bytes) would otherwise regrow the buffer, copying what was written so far, once or twice per entry.
         writer.output.reserveCapacity(
-            160 + hashMemberCount + 48 * members.count + (rendered?.rendering.bytes.count ?? 0)
+            160 + hashMemberCount + 48 * (members.count + extra.heldAsValues)
+                + (rendered?.rendering.bytes.count ?? 0)
         )
         var hashOffset = -1
         var hashAfterComma = false
@@ -78,11 +79,22 @@ extension JournalChain {
                     // Once every added member, or every member, has been found, the rest of the layout holds none
                     // of them (keys differ): no comparison and no hashing of the key for the slots left.
                     var found = fromExtra < extra.count ? extra.value(for: key) : nil
-                    if found != nil {
+                    // An added member held as its value is written straight to bytes (its JSON is never built).
+                    let direct = found == nil && fromExtra < extra.count ? extra.direct(for: key) : nil
+                    if found != nil || direct != nil {
                         fromExtra += 1
                     } else if fromMembers < members.count, let member = members.value(for: key) {
                         found = member
                         fromMembers += 1
+                    }
+                    if let direct {
+                        if written > 0 { writer.output.append(UInt8(ascii: ",")) }
+                        written += 1
+                        writer.output.append(
+                            contentsOf: UnsafeBufferPointer(rebasing: keyText[layout.keyRanges[index]])
+                        )
+                        direct.write(into: &writer)
+                        continue
                     }
                     guard let value = found else { continue }
                     if written > 0 { writer.output.append(UInt8(ascii: ",")) }
@@ -172,6 +184,18 @@ protocol SealedMembers {
     var count: Int { get }
     /// The value of the member named `key`, if there is one.
     func value(for key: String) -> JSONValue?
+    /// The member named `key` when it is held as its value, to be written straight to bytes (a live run entry's
+    /// plan, step result or review decision: ``KindAndTime``).
+    func direct(for key: String) -> DirectFieldValue?
+    /// How many members are held as values (room is reserved for them as for an entry's own members).
+    var heldAsValues: Int { get }
+}
+
+extension SealedMembers {
+    /// No member is held as its value.
+    func direct(for key: String) -> DirectFieldValue? { nil }
+    /// No member is held as its value.
+    var heldAsValues: Int { 0 }
 }
 
 /// Added members as a list.
@@ -184,17 +208,24 @@ struct ExtraMemberList: SealedMembers {
     }
 }
 
-/// An entry's `kind` and `at`, the two members a run's entry adds to its fields.
+/// An entry's `kind` and `at`, the two members a run's entry adds to its fields, and a live entry's field held as
+/// its value, if any.
 struct KindAndTime: SealedMembers {
     let kind: String
     let at: Int64
-    var count: Int { 2 }
+    var direct: (key: String, value: DirectFieldValue)?
+    var count: Int { direct == nil ? 2 : 3 }
+    var heldAsValues: Int { direct == nil ? 0 : 1 }
     func value(for key: String) -> JSONValue? {
         switch key {
         case "kind": .string(kind)
         case "at": .integer(at)
         default: nil
         }
+    }
+    func direct(for key: String) -> DirectFieldValue? {
+        guard let direct, direct.key == key else { return nil }
+        return direct.value
     }
 }
 

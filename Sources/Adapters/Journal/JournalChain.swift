@@ -185,6 +185,8 @@ public struct JournalChain: Hashable, Sendable {
     ///   - at: The entry's `at` member.
     ///   - layout: The entry's members in RFC 8785 order (see ``append(_:adding:layout:rendered:version:)``).
     ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
+    ///   - direct: A member held as its value (a live entry's plan, step result or review decision), written
+    ///     straight to canonical bytes; the same bytes as `fields` holding its ``DirectFieldValue/jsonValue``.
     ///   - version: The entry format version to write, at least 1.
     /// - Returns: The record.
     /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
@@ -194,12 +196,13 @@ public struct JournalChain: Hashable, Sendable {
         at: Int64,
         layout: JournalEntryLayout?,
         rendered: (key: String, rendering: CanonicalRendering)? = nil,
+        direct: (key: String, value: DirectFieldValue)? = nil,
         version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
         if let layout, version >= 1,
             let (bytes, hash) = JournalChain.seal(
                 fields,
-                adding: KindAndTime(kind: kind, at: at),
+                adding: KindAndTime(kind: kind, at: at, direct: direct),
                 layout: layout,
                 rendered: rendered,
                 version: version,
@@ -209,10 +212,13 @@ public struct JournalChain: Hashable, Sendable {
         {
             return advance(bytes, hash)
         }
-        // The layout does not apply: the general way, from a dictionary (a field outside the layout is rare).
+        // The layout does not apply: the general way, from a dictionary (a field outside the layout is rare), the
+        // direct member as its JSON.
+        var extra: [(key: String, value: JSONValue)] = [("kind", .string(kind)), ("at", .integer(at))]
+        if let direct { extra.append((direct.key, direct.value.jsonValue)) }
         return try append(
             fields.dictionary,
-            adding: [("kind", .string(kind)), ("at", .integer(at))],
+            adding: extra,
             layout: nil,
             rendered: rendered,
             version: version

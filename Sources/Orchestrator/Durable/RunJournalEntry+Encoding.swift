@@ -7,35 +7,15 @@ import AgentAdapters
 // them over the generic `encode(_:)` wherever the static type matches, so every call site benefits unchanged.
 // `JournalEncodingTests` checks each against `JSONValueEncoder` value for value.
 extension RunJournalEntry {
-    /// A plan as `JSONValueEncoder` encodes it.
-    package static func encode(_ steps: [AgentStep]) -> JSONValue {
-        var elements: [JSONValue] = []
-        elements.reserveCapacity(steps.count)
-        for step in steps { elements.append(encode(step)) }
-        return .array(elements)
-    }
+    /// A plan as `JSONValueEncoder` encodes it (``DirectFieldValue``'s JSON, which a live entry's plan is sealed as).
+    package static func encode(_ steps: [AgentStep]) -> JSONValue { DirectFieldValue.json(of: steps) }
 
     /// A step as its synthesized `Encodable` conformance writes it: `input`, `label` when present, `index`,
     /// `revision`.
-    package static func encode(_ step: AgentStep) -> JSONValue {
-        // A literal, sized for its members by the specialised initialiser (`reserveCapacity` on an empty dictionary
-        // resizes through unspecialised code that looks up the storage's type metadata at run time, per step).
-        guard let label = step.label else {
-            return .object([
-                "input": step.input, "index": .integer(Int64(step.index)),
-                "revision": .integer(Int64(step.revision)),
-            ])
-        }
-        return .object([
-            "input": step.input, "label": .string(label), "index": .integer(Int64(step.index)),
-            "revision": .integer(Int64(step.revision)),
-        ])
-    }
+    package static func encode(_ step: AgentStep) -> JSONValue { DirectFieldValue.json(of: step) }
 
     /// A step result: `output` and `followUpSteps`.
-    package static func encode(_ result: StepResult) -> JSONValue {
-        .object(["output": result.output, "followUpSteps": encode(result.followUpSteps)])
-    }
+    package static func encode(_ result: StepResult) -> JSONValue { DirectFieldValue.json(of: result) }
 
     /// Whether `json` is `plan`'s encoding (`encode(_:)` of a plan), without building it: the answer of
     /// `encode(plan) == json`.
@@ -66,16 +46,7 @@ extension RunJournalEntry {
 
     /// A review decision as its synthesized `Encodable` conformance writes it: the case name holding an object of
     /// the case's labelled values (an absent optional left out).
-    package static func encode(_ decision: ReviewDecision) -> JSONValue {
-        switch decision {
-        case .accept(let output):
-            var payload: [String: JSONValue] = [:]
-            if let output { payload["output"] = output }
-            return .object(["accept": .object(payload)])
-        case .revise(let feedback): return .object(["revise": .object(["feedback": feedback])])
-        case .reject(let reason): return .object(["reject": .object(["reason": .string(reason)])])
-        }
-    }
+    package static func encode(_ decision: ReviewDecision) -> JSONValue { DirectFieldValue.json(of: decision) }
 
     /// A stop reason: its flat `kind` object; the cases with a nested record take the generic path.
     package static func encode(_ reason: StopReason) -> JSONValue {

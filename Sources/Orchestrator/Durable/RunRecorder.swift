@@ -201,7 +201,8 @@ final class RunRecorder: Sendable {
                         kind: entry.kind.rawValue,
                         at: entry.at.rawValue,
                         layout: entry.kind.layout,
-                        rendered: rendered
+                        rendered: rendered,
+                        direct: queued.direct
                     )
                 )
             }

@@ -21,11 +21,21 @@ package struct JournalOutbox: Sendable {
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Queues an entry; returns its position.
+    ///
+    /// - Parameters:
+    ///   - entry: The entry.
+    ///   - direct: A field of the entry held as its value (not among `entry`'s fields), sealed straight to bytes.
+    ///   - durability: The entry's durability.
+    /// - Returns: The entry's position.
     @discardableResult
-    package mutating func record(_ entry: RunJournalEntry, durability: JournalDurability = .deferred) -> Int {
+    package mutating func record(
+        _ entry: RunJournalEntry,
+        direct: (key: String, value: DirectFieldValue)? = nil,
+        durability: JournalDurability = .deferred
+    ) -> Int {
         // A W1 run queues six entries before its one flush: room for eight at once, not four regrowths.
         if queued.isEmpty { queued.reserveCapacity(8) }
-        queued.append(Queued(entry: entry, durability: durability))
+        queued.append(Queued(entry: entry, direct: direct, durability: durability))
         defer { nextPosition += 1 }
         return nextPosition
     }
@@ -68,6 +78,8 @@ package struct JournalOutbox: Sendable {
     /// runtime's generic tuple witnesses).
     struct Queued: Sendable {
         var entry: RunJournalEntry
+        /// A field held as its value (a plan, a step result, a review decision), sealed straight to bytes.
+        var direct: (key: String, value: DirectFieldValue)?
         var durability: JournalDurability
     }
 

@@ -26,6 +26,7 @@ extension RunRuntime {
             probe.kind,
             probe: { probe },
             matching: nil,
+            live: nil,
             durability: durability,
             at: instant,
             ended: ended,
@@ -36,11 +37,14 @@ extension RunRuntime {
     /// ``journaled(_:durability:at:ended:_:)`` for a probe of `kind` built only when needed: for the live entry, or
     /// for a divergence's message when feeding. `matches`, when given, answers for a fed entry of `kind` what
     /// comparing the probe's fields with the entry's would answer, without building the probe (a plan's or a step
-    /// result's JSON); without it, the probe is built and compared.
+    /// result's JSON); without it, the probe is built and compared. `direct`, when given, is the probe's one field
+    /// held as its value: the live entry carries it instead of the probe's fields, and is sealed straight to bytes
+    /// (the probe is then built only when feeding).
     func journaled<Value>(
         _ kind: RunJournalEntry.Kind,
         probe: () -> RunJournalEntry,
         matching matches: ((RunJournalEntry) -> Bool)?,
+        live direct: (key: String, value: DirectFieldValue)? = nil,
         durability: JournalDurability = .deferred,
         at instant: Nanoseconds? = nil,
         ended: Value,
@@ -83,8 +87,9 @@ extension RunRuntime {
             return (value, position)
         case .live:
             let now = instant ?? liveOffset
-            // Built before the run's lock is taken (a plan's JSON is not encoded under it).
-            let probed = probe()
+            // Built before the run's lock is taken (a plan's JSON is not encoded under it); with a direct field, the
+            // probe's one field, not built at all.
+            let probed = direct == nil ? probe() : RunJournalEntry(kind, at: now)
             let (value, effects, position) = state.withLock { machine in
                 let wasRunning = !machine.isTerminated
                 let (value, effects, fields) = transition(&machine, now, nil, machine.journal.nextPosition)
@@ -92,7 +97,7 @@ extension RunRuntime {
                 var entry = probed
                 entry.at = now
                 entry.fields = Self.merged(entry.fields, fields)
-                return (value, effects, machine.journal.record(entry, durability: durability))
+                return (value, effects, machine.journal.record(entry, direct: direct, durability: durability))
             }
             perform(effects)
             return (value, position)
@@ -238,6 +243,8 @@ extension RunRuntime {
             .planned,
             probe: { RunJournalEntry(.planned, at: .zero, fields: ["steps": RunJournalEntry.encode(plan)]) },
             matching: { RunJournalEntry.plan(plan, equals: $0.fields["steps"]) },
+            // Live, the plan is sealed straight to bytes: its JSON is built only for a divergence's message.
+            live: ("steps", .plan(plan)),
             ended: nil,
             transition: { machine, time, _, _ in
                 let (action, effects) = machine.planReady(plan, at: time)
@@ -263,6 +270,7 @@ extension RunRuntime {
             .stepFinished,
             probe: { RunJournalEntry(.stepFinished, at: .zero, fields: ["result": RunJournalEntry.encode(result)]) },
             matching: { RunJournalEntry.result(result, equals: $0.fields["result"]) },
+            live: ("result", .result(result)),
             ended: nil,
             transition: { machine, time, _, _ in
                 let (action, effects) = machine.stepFinished(result, at: time)
@@ -272,11 +280,18 @@ extension RunRuntime {
     }
 
     func journaledReviewed(_ decision: ReviewDecision) -> LifecycleMachine.Action? {
-        let probe = RunJournalEntry(.reviewed, at: .zero, fields: ["decision": RunJournalEntry.encode(decision)])
-        return journaled(probe, ended: nil) { machine, time, _, _ in
-            let (action, effects) = machine.reviewed(decision, at: time)
-            return (action, effects, [:])
-        }.0
+        journaled(
+            .reviewed,
+            probe: { RunJournalEntry(.reviewed, at: .zero, fields: ["decision": RunJournalEntry.encode(decision)]) },
+            matching: nil,
+            // Live, the decision is sealed straight to bytes; fed, the probe is built and compared.
+            live: ("decision", .decision(decision)),
+            ended: nil,
+            transition: { machine, time, _, _ in
+                let (action, effects) = machine.reviewed(decision, at: time)
+                return (action, effects, [:])
+            }
+        ).0
     }
 
     func journaledAgentThrew(_ error: any Error) {
