@@ -199,6 +199,9 @@ public struct JournalChain: Hashable, Sendable {
         direct: (key: String, value: DirectFieldValue)? = nil,
         version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
+        // The envelope's own members are written from `kind` and `at`; a direct member of either name would be
+        // dropped by the layout seal and written twice by the general one.
+        assert(direct.map { $0.key != "kind" && $0.key != "at" } ?? true, "a direct member named kind or at")
         if let layout, version >= 1,
             let (bytes, hash) = JournalChain.seal(
                 fields,
