@@ -93,7 +93,7 @@
             #expect(throws: MCPError.self) { try MCPStdioTransport(command: []) }
         }
 
-        @Test("Closing raises no SIGPIPE: the wake-up after the writer quit lands in a pipe that still has a reader")
+        @Test("No SIGPIPE reaches the host: not when closing, not when writing to a server that has exited")
         func closeRaisesNoBrokenPipe() async throws {
             // The transport keeps a host's own SIGPIPE handler; this one counts what reaches it. The counter is
             // read first, so that its lazy initialisation never runs inside the handler.
@@ -104,6 +104,20 @@
             try await client.start()
             await client.close()
             #expect(brokenPipes.load(ordering: .relaxed) == before, "closing the transport raised SIGPIPE")
+            // A server that closes its standard input and says so: the next write fails with EPIPE, silently for
+            // the host.
+            let transport = try MCPStdioTransport(command: ["/bin/sh", "-c", "exec 0<&-; echo closed; sleep 30"])
+            let (lines, sink) = AsyncStream<String>.makeStream()
+            try await transport.open { event in
+                switch event {
+                case .received(let line): sink.yield(line)
+                case .closed: sink.finish()
+                }
+            }
+            for await line in lines where line == "closed" { break }
+            transport.send("{}")
+            await transport.close()
+            #expect(brokenPipes.load(ordering: .relaxed) == before, "writing to a closed input raised SIGPIPE")
         }
 
         @Test("A termination grace of days closes a server that ends at SIGTERM (the grace's sleep does not overflow)")

@@ -241,6 +241,24 @@ struct DurableGraphTests {
         }
     }
 
+    @Test("run on a graph journal holding a run of another task is refused with taskMismatch")
+    func taskMismatch() async throws {
+        let orchestrator = try makeOrchestrator(tools: [countingTool(GraphEffects())])
+        let journal = RunJournal(store: InMemoryCheckpointStore(), id: graphID)
+        _ = try await orchestrator.run(diamond(), task: "go", journal: journal, configuration: serial)
+        do {
+            _ = try await orchestrator.run(diamond(), task: "other", journal: journal, configuration: serial)
+            Issue.record("a run of another task resumed the journaled one")
+        } catch {
+            guard case .journal(let journalError) = error else {
+                Issue.record("expected a journal error, got \(error)")
+                return
+            }
+            #expect(journalError.code == .taskMismatch)
+            #expect(journalError.expected == #""go""# && journalError.got == #""other""#)
+        }
+    }
+
     @Test("replay gives the byte-identical report with no tool called, and stops when a node's agent changed")
     func replay() async throws {
         let orchestrator = try makeOrchestrator(tools: [countingTool(GraphEffects())])

@@ -128,6 +128,33 @@ struct DurableRunTests {
         #expect(error.code == "policyMismatch")
     }
 
+    @Test("run on a journal holding a run of another task or agent is refused; the same call resumes it")
+    func startMismatch() async throws {
+        let clock = ManualClock()
+        let effects = Effects()
+        let orchestrator = try makeOrchestrator(tools: [workTool(effects, clock: clock)], clock: clock)
+        let store = InMemoryCheckpointStore()
+        let first = await orchestrator.run(threeSteps, task: "go", journal: journal(store, "m"))
+        let calls = effects.keys.count
+        let otherTask = await orchestrator.run(threeSteps, task: "stop", journal: journal(store, "m"))
+        guard case .journalFailed(let taskError) = otherTask.stopReason else {
+            Issue.record("expected journalFailed, got \(otherTask.stopReason)")
+            return
+        }
+        #expect(taskError.code == "taskMismatch")
+        #expect(taskError.message.contains("\"go\"") && taskError.message.contains("\"stop\""))
+        let renamed = ScriptedAgent(name: "other", steps: [])
+        let otherAgent = await orchestrator.run(renamed, task: "go", journal: journal(store, "m"))
+        guard case .journalFailed(let agentError) = otherAgent.stopReason else {
+            Issue.record("expected journalFailed, got \(otherAgent.stopReason)")
+            return
+        }
+        #expect(agentError.code == "agentMismatch")
+        let again = await orchestrator.run(threeSteps, task: "go", journal: journal(store, "m"))
+        #expect(again.jsonText() == first.jsonText())
+        #expect(effects.keys.count == calls, "no tool ran again")
+    }
+
     @Test("a tool call's intent is stored before the tool body runs")
     func intentStoredBeforeBody() async throws {
         let store = InMemoryCheckpointStore()

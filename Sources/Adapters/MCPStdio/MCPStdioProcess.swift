@@ -171,6 +171,17 @@
 
     /// Thin wrappers over the C calls, the same on every platform.
     enum Glue {
+        /// Blocks SIGPIPE on the calling (dedicated) thread, so that a write to a server that has exited returns EPIPE
+        /// and raises nothing the host sees: a SIGPIPE a write causes is sent to the writing thread, stays pending
+        /// while blocked, and is discarded when the thread ends. Both: int pthread_sigmask(int, const sigset_t *,
+        /// sigset_t *); Swift: pthread_sigmask(Int32, UnsafePointer<sigset_t>!, UnsafeMutablePointer<sigset_t>!).
+        static func blockBrokenPipe() {
+            var signals = sigset_t()
+            sigemptyset(&signals)
+            sigaddset(&signals, SIGPIPE)
+            _ = pthread_sigmask(SIG_BLOCK, &signals, nil)
+        }
+
         /// Both: int close(int);
         static func close(_ fd: Int32) -> Int32 {
             #if canImport(Darwin)

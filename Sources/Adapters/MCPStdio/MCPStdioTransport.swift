@@ -31,8 +31,9 @@
     /// server. ``close()`` closes the server's input, sends `SIGTERM`, then `SIGKILL` after
     /// ``Configuration/terminationGrace``, and returns once the process has been reaped.
     ///
-    /// Opening the first transport sets `SIGPIPE` to be ignored when it has its default action, so that writing to a
-    /// server that exited reports an error instead of ending the host process.
+    /// The transport's threads block `SIGPIPE`, so that writing to a server that exited reports an error and raises
+    /// nothing the host sees; opening the first transport also sets `SIGPIPE` to be ignored when it has its default
+    /// action.
     ///
     /// Available on macOS and Linux (posix_spawn is unavailable on tvOS and watchOS and not for iOS apps).
     public final class MCPStdioTransport: MCPTransport, Sendable {
@@ -183,6 +184,7 @@
 
         /// Reads standard output, delivers each line, and ends the connection at end of file.
         private func readOutput(_ process: MCPStdioProcess) {
+            Glue.blockBrokenPipe()  // `finish` writes to the wake pipe
             let maximum = configuration.maximumLineBytes
             var line: [UInt8] = []
             var discarding = false
@@ -284,6 +286,7 @@
 
         /// Writes queued messages until the transport closes or ends, then closes the server's input.
         private func writeInput(_ process: MCPStdioProcess) {
+            Glue.blockBrokenPipe()  // a server that exited makes the next write fail with EPIPE, silently
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
             defer { buffer.deallocate() }
             while true {

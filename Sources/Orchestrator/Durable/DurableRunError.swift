@@ -13,6 +13,12 @@ public struct DurableRunError: Error, Hashable, Sendable, CustomStringConvertibl
         case unsupportedVersion
         /// A resume was given a policy different from the journaled one: fork the journal to change it.
         case policyMismatch
+        /// `run` was given a journal that holds a run of another task: `run` on such a journal resumes the journaled
+        /// run, so pass the same task, or start the new run in another journal.
+        case taskMismatch
+        /// `run` was given a journal that holds a run of another agent (by name): pass the same agent, or start the
+        /// new run in another journal.
+        case agentMismatch
         /// The agent code asked for something other than the journal recorded.
         case divergence
         /// The approval or denial does not match the journal's pending call (tool, arguments hash, policy hash or
@@ -75,5 +81,58 @@ public struct DurableRunError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String {
         let at = position.map { " at entry \($0)" } ?? ""
         return "DurableRunError.\(code.rawValue) (\(journal)\(at)): \(message)"
+    }
+}
+
+extension DurableRunError {
+    /// Why a `run` given a journal that already holds a run may not resume it, if it may not: the journaled run's
+    /// task or agent differs from the call's. Without this check the call would silently get the journaled run's
+    /// report, for another task.
+    ///
+    /// - Parameters:
+    ///   - journal: The journal.
+    ///   - journaledTask: The task in the journal's first entry.
+    ///   - task: The call's task.
+    ///   - journaledAgent: The agent's name in the journal's first entry (`nil` for a graph journal).
+    ///   - agent: The call's agent's name (`nil` for a graph).
+    /// - Returns: The error, or `nil` when the call names the journaled run.
+    static func startMismatch(
+        journal: JournalID,
+        journaledTask: JSONValue?,
+        task: JSONValue,
+        journaledAgent: String? = nil,
+        agent: String? = nil
+    ) -> DurableRunError? {
+        if let journaledTask, journaledTask != task {
+            let (expected, got) = (journaledTask.jsonText(), task.jsonText())
+            return DurableRunError(
+                code: .taskMismatch,
+                journal: journal,
+                position: 0,
+                expected: expected,
+                got: got,
+                message: "the journal holds a run of task \(shortened(expected)), not \(shortened(got)); run on a "
+                    + "journal that already holds a run resumes that run: pass the same task, or start the new run in "
+                    + "another journal (or fork this one)"
+            )
+        }
+        if let journaledAgent, let agent, journaledAgent != agent {
+            return DurableRunError(
+                code: .agentMismatch,
+                journal: journal,
+                position: 0,
+                expected: journaledAgent,
+                got: agent,
+                message:
+                    "the journal holds a run of agent \"\(journaledAgent)\", not \"\(agent)\"; pass the same agent, "
+                    + "or start the new run in another journal"
+            )
+        }
+        return nil
+    }
+
+    /// `text` cut to 200 characters, for a message.
+    private static func shortened(_ text: String) -> String {
+        text.count <= 200 ? text : String(text.prefix(200)) + "…"
     }
 }

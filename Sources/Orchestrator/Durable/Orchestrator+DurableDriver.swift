@@ -26,6 +26,15 @@ extension Orchestrator {
                             + "pass the same policy, or fork the journal to change it"
                     )
                 }
+                if let mismatch = DurableRunError.startMismatch(
+                    journal: journal.id,
+                    journaledTask: loaded.entries[0].fields["task"],
+                    task: start.task,
+                    journaledAgent: loaded.entries[0].string("agentName"),
+                    agent: agent.name
+                ) {
+                    throw mismatch
+                }
                 // The journal just read is the one resumed: not read and verified a second time.
                 return try await continueJournaled(
                     agent,

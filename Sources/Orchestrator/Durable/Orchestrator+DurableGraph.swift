@@ -100,6 +100,13 @@ extension Orchestrator {
                     )
                 )
             }
+            if let mismatch = DurableRunError.startMismatch(
+                journal: journal.id,
+                journaledTask: first.fields["task"],
+                task: task
+            ) {
+                throw .journal(mismatch)
+            }
             return try await continueGraph(
                 graph,
                 loaded,
