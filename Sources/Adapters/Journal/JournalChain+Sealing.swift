@@ -25,9 +25,7 @@ extension JournalChain {
         case .hash: break
         case .position: writer.write(Int64(position))
         case .previousHash:
-            writer.output.append(UInt8(ascii: "\""))
-            previous.appendHex(to: &writer.output)
-            writer.output.append(UInt8(ascii: "\""))
+            previous.appendQuotedHex(to: &writer.output)
         case .version: writer.write(version)
         }
     }

@@ -202,7 +202,8 @@ final class RunRecorder: Sendable {
                         at: entry.at.rawValue,
                         layout: entry.kind.layout,
                         rendered: rendered,
-                        direct: queued.direct
+                        direct: queued.direct,
+                        integers: queued.integers
                     )
                 )
             }
