@@ -208,24 +208,19 @@ struct ExtraMemberList: SealedMembers {
     }
 }
 
-/// An entry's `kind` and `at`, the two members a run's entry adds to its fields, and a live entry's fields held as
-/// values, if any: a plan, step result or review decision (`direct`), or two integers (`integers`).
+/// An entry's `kind` and `at`, the two members a run's entry adds to its fields, and a live entry's field held as
+/// its value, if any.
 struct KindAndTime: SealedMembers {
     let kind: String
     let at: Int64
     var direct: (key: String, value: DirectFieldValue)?
-    var integers: IntegerMembers?
-    var count: Int { 2 + heldAsValues }
-    var heldAsValues: Int { (direct == nil ? 0 : 1) + (integers == nil ? 0 : 2) }
+    var count: Int { direct == nil ? 2 : 3 }
+    var heldAsValues: Int { direct == nil ? 0 : 1 }
     func value(for key: String) -> JSONValue? {
         switch key {
-        case "kind": return .string(kind)
-        case "at": return .integer(at)
-        default:
-            guard let integers else { return nil }
-            if key == integers.first.key { return .integer(integers.first.value) }
-            if key == integers.second.key { return .integer(integers.second.value) }
-            return nil
+        case "kind": .string(kind)
+        case "at": .integer(at)
+        default: nil
         }
     }
     func direct(for key: String) -> DirectFieldValue? {
@@ -242,25 +237,4 @@ extension Dictionary: SealedMembers where Key == String, Value == JSONValue {
 extension EntryFields: SealedMembers {
     /// The field named `key` (a scan of the few fields, no hashing).
     func value(for key: String) -> JSONValue? { self[key] }
-}
-
-/// Two integer members of a live run entry held as values instead of as its fields: a `stepStarted` entry's `index`
-/// and `revision`, so that the entry needs no list of fields (one allocation per entry). Sealed as the same members
-/// among the entry's fields are (``JournalChain/append(_:kind:at:layout:rendered:direct:integers:version:)``).
-package struct IntegerMembers: Sendable {
-    /// The first member's name and value.
-    package var first: (key: String, value: Int64)
-    /// The second member's name (not the first's) and value.
-    package var second: (key: String, value: Int64)
-
-    /// Two members; their keys must differ.
-    ///
-    /// - Parameters:
-    ///   - first: The first member's name and value.
-    ///   - second: The second member's name and value.
-    package init(_ first: (key: String, value: Int64), _ second: (key: String, value: Int64)) {
-        assert(first.key != second.key, "two integer members with one name")
-        self.first = first
-        self.second = second
-    }
 }

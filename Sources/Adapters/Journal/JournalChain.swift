@@ -187,8 +187,6 @@ public struct JournalChain: Hashable, Sendable {
     ///   - rendered: A member written from a ``CanonicalRendering`` when it holds that very value.
     ///   - direct: A member held as its value (a live entry's plan, step result or review decision), written
     ///     straight to canonical bytes; the same bytes as `fields` holding its ``DirectFieldValue/jsonValue``.
-    ///   - integers: Two integer members held as values (a live `stepStarted` entry's `index` and `revision`); the
-    ///     same bytes as `fields` holding them as `.integer` values.
     ///   - version: The entry format version to write, at least 1.
     /// - Returns: The record.
     /// - Throws: ``JournalChainError`` as ``append(_:version:)`` does; the chain is then unchanged.
@@ -199,20 +197,15 @@ public struct JournalChain: Hashable, Sendable {
         layout: JournalEntryLayout?,
         rendered: (key: String, rendering: CanonicalRendering)? = nil,
         direct: (key: String, value: DirectFieldValue)? = nil,
-        integers: IntegerMembers? = nil,
         version: Int64 = JournalChain.formatVersion
     ) throws(JournalChainError) -> JournalRecord {
         // The envelope's own members are written from `kind` and `at`; a direct member of either name would be
         // dropped by the layout seal and written twice by the general one.
         assert(direct.map { $0.key != "kind" && $0.key != "at" } ?? true, "a direct member named kind or at")
-        assert(
-            integers.map { [$0.first.key, $0.second.key].allSatisfy { $0 != "kind" && $0 != "at" } } ?? true,
-            "an integer member named kind or at"
-        )
         if let layout, version >= 1,
             let (bytes, hash) = JournalChain.seal(
                 fields,
-                adding: KindAndTime(kind: kind, at: at, direct: direct, integers: integers),
+                adding: KindAndTime(kind: kind, at: at, direct: direct),
                 layout: layout,
                 rendered: rendered,
                 version: version,
@@ -226,10 +219,6 @@ public struct JournalChain: Hashable, Sendable {
         // direct member as its JSON.
         var extra: [(key: String, value: JSONValue)] = [("kind", .string(kind)), ("at", .integer(at))]
         if let direct { extra.append((direct.key, direct.value.jsonValue)) }
-        if let integers {
-            extra.append((integers.first.key, .integer(integers.first.value)))
-            extra.append((integers.second.key, .integer(integers.second.value)))
-        }
         return try append(
             fields.dictionary,
             adding: extra,

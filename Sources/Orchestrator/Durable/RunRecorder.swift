@@ -202,8 +202,7 @@ final class RunRecorder: Sendable {
                         at: entry.at.rawValue,
                         layout: entry.kind.layout,
                         rendered: rendered,
-                        direct: queued.direct,
-                        integers: queued.integers
+                        direct: queued.direct
                     )
                 )
             }

@@ -25,19 +25,17 @@ package struct JournalOutbox: Sendable {
     /// - Parameters:
     ///   - entry: The entry.
     ///   - direct: A field of the entry held as its value (not among `entry`'s fields), sealed straight to bytes.
-    ///   - integers: Two integer fields of the entry held as values (not among `entry`'s fields).
     ///   - durability: The entry's durability.
     /// - Returns: The entry's position.
     @discardableResult
     package mutating func record(
         _ entry: RunJournalEntry,
         direct: (key: String, value: DirectFieldValue)? = nil,
-        integers: IntegerMembers? = nil,
         durability: JournalDurability = .deferred
     ) -> Int {
         // A W1 run queues six entries before its one flush: room for eight at once, not four regrowths.
         if queued.isEmpty { queued.reserveCapacity(8) }
-        queued.append(Queued(entry: entry, direct: direct, integers: integers, durability: durability))
+        queued.append(Queued(entry: entry, direct: direct, durability: durability))
         defer { nextPosition += 1 }
         return nextPosition
     }
@@ -82,8 +80,6 @@ package struct JournalOutbox: Sendable {
         var entry: RunJournalEntry
         /// A field held as its value (a plan, a step result, a review decision), sealed straight to bytes.
         var direct: (key: String, value: DirectFieldValue)?
-        /// Two integer fields held as values (a `stepStarted` entry's `index` and `revision`).
-        var integers: IntegerMembers?
         var durability: JournalDurability
     }
 

@@ -39,14 +39,12 @@ extension RunRuntime {
     /// comparing the probe's fields with the entry's would answer, without building the probe (a plan's or a step
     /// result's JSON); without it, the probe is built and compared. `direct`, when given, is the probe's one field
     /// held as its value: the live entry carries it instead of the probe's fields, and is sealed straight to bytes
-    /// (the probe is then built only when feeding). `integers`, when given, are the probe's two integer fields held
-    /// as values in the same way (no list of fields for the live entry).
+    /// (the probe is then built only when feeding).
     func journaled<Value>(
         _ kind: RunJournalEntry.Kind,
         probe: () -> RunJournalEntry,
         matching matches: ((RunJournalEntry) -> Bool)?,
         live direct: (key: String, value: DirectFieldValue)? = nil,
-        liveIntegers integers: IntegerMembers? = nil,
         durability: JournalDurability = .deferred,
         at instant: Nanoseconds? = nil,
         ended: Value,
@@ -90,8 +88,8 @@ extension RunRuntime {
         case .live:
             let now = instant ?? liveOffset
             // Built before the run's lock is taken (a plan's JSON is not encoded under it); with a direct field, the
-            // probe's one field, or integer fields, the probe's fields, not built at all.
-            let probed = direct == nil && integers == nil ? probe() : RunJournalEntry(kind, at: now)
+            // probe's one field, not built at all.
+            let probed = direct == nil ? probe() : RunJournalEntry(kind, at: now)
             let (value, effects, position) = state.withLock { machine in
                 let wasRunning = !machine.isTerminated
                 let (value, effects, fields) = transition(&machine, now, nil, machine.journal.nextPosition)
@@ -99,10 +97,7 @@ extension RunRuntime {
                 var entry = probed
                 entry.at = now
                 entry.fields = Self.merged(entry.fields, fields)
-                return (
-                    value, effects,
-                    machine.journal.record(entry, direct: direct, integers: integers, durability: durability)
-                )
+                return (value, effects, machine.journal.record(entry, direct: direct, durability: durability))
             }
             perform(effects)
             return (value, position)
@@ -259,27 +254,15 @@ extension RunRuntime {
     }
 
     func journaledStepStarted(_ step: AgentStep) -> Bool {
-        let index = Int64(step.index)
-        let revision = Int64(step.revision)
-        return journaled(
+        let probe = RunJournalEntry(
             .stepStarted,
-            probe: {
-                RunJournalEntry(
-                    .stepStarted,
-                    at: .zero,
-                    fields: ["index": .integer(index), "revision": .integer(revision)]
-                )
-            },
-            // What comparing the probe's two fields with the entry's answers, without building the probe.
-            matching: { $0.fields["index"] == .integer(index) && $0.fields["revision"] == .integer(revision) },
-            // Live, the two integers are sealed from the queued entry: no list of fields per step.
-            liveIntegers: IntegerMembers(("index", index), ("revision", revision)),
-            ended: false,
-            transition: { machine, time, _, _ in
-                let (started, effects) = machine.stepStarted(step, at: time)
-                return (started, effects, [:])
-            }
-        ).0
+            at: .zero,
+            fields: ["index": .integer(Int64(step.index)), "revision": .integer(Int64(step.revision))]
+        )
+        return journaled(probe, ended: false) { machine, time, _, _ in
+            let (started, effects) = machine.stepStarted(step, at: time)
+            return (started, effects, [:])
+        }.0
     }
 
     func journaledStepFinished(_ result: StepResult) -> LifecycleMachine.Action? {
