@@ -20,15 +20,20 @@ extension JournalChain {
         position: Int,
         after previous: SHA256Digest
     ) {
-        _ = writer.writeKey(field.rawValue)
+        // The keys are plain ASCII: their `"key":` bytes are appended as they are, not scanned for escapes (what
+        // `writeKey` would write, with nothing to patch).
         switch field {
-        case .hash: break
-        case .position: writer.write(Int64(position))
+        case .hash:
+            writer.append(#""hash":"#)
+        case .position:
+            writer.append(#""position":"#)
+            writer.write(Int64(position))
         case .previousHash:
-            writer.output.append(UInt8(ascii: "\""))
-            previous.appendHex(to: &writer.output)
-            writer.output.append(UInt8(ascii: "\""))
-        case .version: writer.write(version)
+            writer.append(#""previousHash":"#)
+            previous.appendQuotedHex(to: &writer.output)
+        case .version:
+            writer.append(#""version":"#)
+            writer.write(version)
         }
     }
 

@@ -89,11 +89,17 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
         self.withUnsafeBytes { output.append(contentsOf: $0) }
     }
 
-    /// Appends the digest's 64 lower-case hexadecimal digits to `output`.
-    func appendHex(to output: inout [UInt8]) {
-        let start = output.count
-        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 64))
-        output.withUnsafeMutableBufferPointer { buffer in writeHex(to: buffer.baseAddress! + start) }
+    /// Appends the digest's 64 lower-case hexadecimal digits between double quotes to `output`, written on the
+    /// stack and appended in one copy (no zeros appended first to be overwritten): a previous hash's JSON string as
+    /// the seal writes it.
+    func appendQuotedHex(to output: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) { text in
+            let base = text.baseAddress!
+            base.initialize(to: UInt8(ascii: "\""))
+            writeHex(to: base + 1)
+            (base + 65).initialize(to: UInt8(ascii: "\""))
+            output.append(contentsOf: UnsafeBufferPointer(text))
+        }
     }
 
     /// Writes the digest's 64 lower-case hexadecimal digits at `destination`, which must have room for them.
