@@ -38,7 +38,7 @@ struct DurableRunTests {
         let store = InMemoryCheckpointStore()
         let report = await orchestrator.run(threeSteps, task: "go", journal: journal(store, "a"))
         #expect(report.status == .succeeded)
-        #expect(effects.keys == ["a#4", "a#8", "a#12"])
+        #expect(effects.keys == ["a#4", "a#8", "a#12"].map { "\($0)@\(report.executionID)" })
         let records = store.records(of: JournalID(rawValue: "a")!, from: 0)
         let verification = JournalChain.verify(records, expectedHeadHash: report.journalHeadHash)
         guard case .verified(let count, let head) = verification else {
@@ -153,6 +153,19 @@ struct DurableRunTests {
         let again = await orchestrator.run(threeSteps, task: "go", journal: journal(store, "m"))
         #expect(again.jsonText() == first.jsonText())
         #expect(effects.keys.count == calls, "no tool ran again")
+    }
+
+    @Test("two runs in journals of the same id (in two stores) never share an idempotency key")
+    func keysAreUniquePerRun() async throws {
+        let clock = ManualClock()
+        let effects = Effects()
+        let orchestrator = try makeOrchestrator(tools: [workTool(effects, clock: clock)], clock: clock)
+        let first = await orchestrator.run(threeSteps, task: "go", journal: journal(InMemoryCheckpointStore(), "k"))
+        let firstKeys = Set(effects.keys)
+        let second = await orchestrator.run(threeSteps, task: "go", journal: journal(InMemoryCheckpointStore(), "k"))
+        let secondKeys = Set(effects.keys).subtracting(firstKeys)
+        #expect(first.executionID != second.executionID)
+        #expect(firstKeys.count == 3 && secondKeys.count == 3, "the second run's keys are all new")
     }
 
     @Test("a tool call's intent is stored before the tool body runs")

@@ -26,8 +26,8 @@ public struct ToolInvocation: Sendable {
     /// keeps no journal.
     public let callID: String?
     /// A key that names this call across every resume of its run: the same when a call journaled as started but
-    /// not finished is called again after a crash, different for every other call; `nil` when the run keeps no
-    /// journal.
+    /// not finished is called again after a crash, different for every other call (`<call id>@<execution id>`, so
+    /// two runs never share one, even in journals of the same id); `nil` when the run keeps no journal.
     ///
     /// A tool whose effect must happen once (a payment, an email, a line in a file) makes itself idempotent with
     /// it: it stores the key with the effect, in the same transaction or file write, and before acting looks the

@@ -153,7 +153,7 @@ extension RunRuntime {
     /// Runs one body of a journaled batch with its call id and idempotency key; progress is journaled.
     private func journaledBody(_ call: AdmittedCall, id: String) async -> Result<JSONValue, any Error> {
         let name = call.call.name
-        let invocation = ToolInvocation(toolName: name, callID: id, idempotencyKey: id) {
+        let invocation = ToolInvocation(toolName: name, callID: id, idempotencyKey: idempotencyKey(id)) {
             [weak self] progress, total, message in
             self?.journaledProgress(name, progress: progress, total: total, message: message)
         }

@@ -81,7 +81,8 @@ extension RunRuntime {
             if isTerminated { throw runEnded(name) }
             let result: Result<JSONValue, any Error>
             do {
-                let invocation = ToolInvocation(toolName: name, callID: callID, idempotencyKey: callID) {
+                let invocation = ToolInvocation(toolName: name, callID: callID, idempotencyKey: idempotencyKey(callID))
+                {
                     [weak self] progress, total, message in
                     self?.journaledProgress(name, progress: progress, total: total, message: message)
                 }
@@ -202,4 +203,14 @@ extension RunRuntime {
             throw denial
         }
     }
+}
+
+extension RunRuntime {
+    /// A journaled call's idempotency key: its call id (`<journal id>#<position>`) and the run's execution id, which
+    /// the journal keeps, so the key is the same on every resume of the run and never shared with another run, even
+    /// one in a journal of the same id (a journal deleted and started again, or the same id in another store).
+    ///
+    /// - Parameter callID: The call's id.
+    /// - Returns: `<call id>@<execution id>`.
+    func idempotencyKey(_ callID: String) -> String { "\(callID)@\(identity.executionID)" }
 }
